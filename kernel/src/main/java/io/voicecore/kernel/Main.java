@@ -1,0 +1,73 @@
+package io.voicecore.kernel;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+import io.voicecore.kernel.config.ConfigException;
+import io.voicecore.kernel.config.ConfigLoader;
+import io.voicecore.kernel.config.KernelConfig;
+import io.voicecore.kernel.observe.Logging;
+
+/** Command-line entry: {@code voicecore start [--port N] [--config FILE] [--data DIR]}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        KernelConfig config;
+        try {
+            config = parse(args);
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("voicecore: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Logging.configure(config.logFormat());
+        Kernel kernel;
+        try {
+            kernel = Kernel.start(config, System.out);
+        } catch (RuntimeException e) {
+            System.err.println("voicecore: could not start: " + e.getMessage());
+            java.util.logging.Logger.getLogger(Main.class.getName()).log(java.util.logging.Level.SEVERE, "Start-up failed", e);
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            kernel.close();
+            stopped.countDown();
+        }, "voicecore-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static KernelConfig parse(String[] args) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        Optional<Path> file = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "start" -> { }
+                case "--port" -> overrides.put("port", value(args, ++i, arg));
+                case "--data" -> overrides.put("data", value(args, ++i, arg));
+                case "--config" -> file = Optional.of(Path.of(value(args, ++i, arg)));
+                default -> throw new IllegalArgumentException("unknown argument '" + arg
+                                                              + "'; usage: voicecore start [--port N] [--config FILE] [--data DIR]");
+            }
+        }
+        return ConfigLoader.load(file, System.getenv(), overrides);
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[index];
+    }
+}

@@ -1,0 +1,197 @@
+package io.voicecore.kernel.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Builds a {@link KernelConfig} from, in increasing priority: built-in defaults, a YAML file,
+ * environment variables, and command-line options.
+ *
+ * <p>Every key has one environment variable: {@code VOICECORE_} followed by the key in upper case
+ * with dots and dashes turned into underscores ({@code db.pool-size} is {@code VOICECORE_DB_POOL_SIZE}).
+ * Unknown keys in the file are refused, so a typo does not silently fall back to a default.
+ */
+public final class ConfigLoader {
+    /** Every key the kernel understands, with its default ({@code null}: unset). */
+    static final Map<String, String> DEFAULTS = defaults();
+
+    private ConfigLoader() {
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("host", "0.0.0.0");
+        d.put("port", "8080");
+        d.put("data", "./data");
+        d.put("db.url", null);
+        d.put("db.user", null);
+        d.put("db.password", null);
+        d.put("db.pool-size", "10");
+        d.put("redis.url", null);
+        d.put("admin-token", null);
+        d.put("master-key", null);
+        d.put("session.ttl", "PT12H");
+        d.put("rate-limit.per-minute", "600");
+        d.put("http.max-body-bytes", "1048576");
+        d.put("shutdown.grace", "PT10S");
+        d.put("log.format", "json");
+        return d;
+    }
+
+    /** The environment variable that overrides a key. */
+    public static String environmentName(String key) {
+        return "VOICECORE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * Loads the configuration.
+     *
+     * @param file        optional YAML file
+     * @param environment the process environment
+     * @param overrides   command-line values by key (highest priority)
+     */
+    public static KernelConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        file.ifPresent(path -> values.putAll(readYaml(path)));
+        for (String key : DEFAULTS.keySet()) {
+            String env = environment.get(environmentName(key));
+            if (env != null && !env.isBlank()) {
+                values.put(key, env.strip());
+            }
+        }
+        // The launcher's historical name for the data directory.
+        Optional.ofNullable(environment.get("VOICECORE_DATA")).filter(v -> !v.isBlank()).ifPresent(v -> values.put("data", v));
+        overrides.forEach((key, value) -> {
+            requireKnown(key, "command line");
+            values.put(key, value);
+        });
+        return build(values);
+    }
+
+    private static KernelConfig build(Map<String, String> v) {
+        String logFormat = v.get("log.format");
+        if (!List.of("json", "text").contains(logFormat)) {
+            throw new ConfigException("log.format must be 'json' or 'text', not '" + logFormat + "'");
+        }
+        int port = integer(v, "port", 0, 65535);
+        return new KernelConfig(
+                v.get("host"),
+                port,
+                Path.of(v.get("data")).toAbsolutePath().normalize(),
+                optional(v, "db.url"),
+                optional(v, "db.user"),
+                optional(v, "db.password"),
+                integer(v, "db.pool-size", 1, 500),
+                optional(v, "redis.url"),
+                optional(v, "admin-token"),
+                optional(v, "master-key"),
+                duration(v, "session.ttl"),
+                integer(v, "rate-limit.per-minute", 1, 10_000_000),
+                integer(v, "http.max-body-bytes", 1024, Integer.MAX_VALUE - 8),
+                duration(v, "shutdown.grace"),
+                logFormat);
+    }
+
+    private static Optional<String> optional(Map<String, String> v, String key) {
+        return Optional.ofNullable(v.get(key)).filter(s -> !s.isBlank());
+    }
+
+    private static int integer(Map<String, String> v, String key, int min, int max) {
+        String text = v.get(key);
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value < min || value > max) {
+                throw new ConfigException(key + " must be between " + min + " and " + max + ", not " + value
+                                          + " (environment variable " + environmentName(key) + ")");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, not '" + text + "' (environment variable "
+                                      + environmentName(key) + ")");
+        }
+    }
+
+    private static Duration duration(Map<String, String> v, String key) {
+        String text = v.get(key).strip();
+        try {
+            Duration value = parseDuration(text);
+            if (value.isNegative() || value.isZero()) {
+                throw new ConfigException(key + " must be positive, not '" + text + "'");
+            }
+            return value;
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new ConfigException(key + " must be a duration such as '30s', '15m', '12h' or 'PT12H', not '" + text + "'");
+        }
+    }
+
+    /** Accepts ISO-8601 ({@code PT12H}) or a number with a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 12h}, {@code 7d}. */
+    static Duration parseDuration(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("p")) {
+            return Duration.parse(text.toUpperCase(Locale.ROOT));
+        }
+        Map<String, Function<Long, Duration>> units = Map.of(
+                "ms", Duration::ofMillis, "s", Duration::ofSeconds, "m", Duration::ofMinutes,
+                "h", Duration::ofHours, "d", Duration::ofDays);
+        for (String unit : List.of("ms", "s", "m", "h", "d")) {
+            if (lower.endsWith(unit)) {
+                return units.get(unit).apply(Long.parseLong(lower.substring(0, lower.length() - unit.length()).strip()));
+            }
+        }
+        throw new NumberFormatException(text);
+    }
+
+    private static Map<String, String> readYaml(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException("configuration file " + path + " does not exist");
+        }
+        Object root;
+        try (Reader reader = Files.newBufferedReader(path)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("configuration file " + path + " is not valid YAML: " + e.getMessage());
+        }
+        Map<String, String> flat = new TreeMap<>();
+        if (root != null) {
+            if (!(root instanceof Map<?, ?> map)) {
+                throw new ConfigException("configuration file " + path + " must hold a mapping of keys to values");
+            }
+            flatten("", map, flat);
+        }
+        flat.keySet().forEach(key -> requireKnown(key, path.toString()));
+        return flat;
+    }
+
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
+        map.forEach((k, value) -> {
+            String key = prefix + k;
+            if (value instanceof Map<?, ?> nested) {
+                flatten(key + ".", nested, out);
+            } else {
+                out.put(key, value == null ? null : String.valueOf(value));
+            }
+        });
+    }
+
+    private static void requireKnown(String key, String source) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new ConfigException("unknown configuration key '" + key + "' in " + source + "; known keys: "
+                                      + String.join(", ", DEFAULTS.keySet()));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.voicecore.kernel.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything the kernel reads from its configuration, already validated.
+ * See {@link ConfigLoader} for where each value comes from and {@code docs/operator-guide.md} for the keys.
+ */
+public record KernelConfig(
+        String host,
+        int port,
+        Path dataDir,
+        Optional<String> dbUrl,
+        Optional<String> dbUser,
+        Optional<String> dbPassword,
+        int dbPoolSize,
+        Optional<String> redisUrl,
+        Optional<String> adminToken,
+        Optional<String> masterKey,
+        Duration sessionTtl,
+        int rateLimitPerMinute,
+        long maxBodyBytes,
+        Duration shutdownGrace,
+        String logFormat) {
+}

@@ -1,0 +1,85 @@
+package io.voicecore.kernel.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.voicecore.kernel.identity.Principal;
+
+/** A request as handlers see it: path and query parameters, the principal and a size-limited body. */
+public final class ApiRequest {
+    private final ServerRequest request;
+    private final RequestContext context;
+    private final long maxBodyBytes;
+
+    ApiRequest(ServerRequest request, RequestContext context, long maxBodyBytes) {
+        this.request = request;
+        this.context = context;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public String pathParam(String name) {
+        return request.path().pathParameters().get(name);
+    }
+
+    public Optional<String> query(String name) {
+        return request.query().first(name).asOptional().map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    public Optional<String> header(String name) {
+        return request.headers().first(HeaderNames.create(name));
+    }
+
+    public RequestContext context() {
+        return context;
+    }
+
+    public String requestId() {
+        return context.requestId();
+    }
+
+    /** The authenticated principal; a request without valid credentials never reaches here. */
+    public Principal principal() {
+        return context.principal().orElseThrow(() -> new ApiException.Unauthenticated(
+                "credentials-missing", "This endpoint needs an 'Authorization: Bearer <token>' header."));
+    }
+
+    /** Reads the body as a JSON object, enforcing media type and size. */
+    public JsonFields jsonObject() {
+        return JsonFields.of(json());
+    }
+
+    public JsonNode json() {
+        String contentType = request.headers().contentType().map(t -> t.mediaType().text()).orElse("");
+        if (!contentType.equalsIgnoreCase("application/json") && !contentType.endsWith("+json")) {
+            throw new ApiException.UnsupportedMediaType(contentType.isEmpty()
+                    ? "The request has no Content-Type; send 'Content-Type: application/json'."
+                    : "Content-Type '" + contentType + "' is not accepted here; send 'application/json'.");
+        }
+        return Json.parse(body());
+    }
+
+    /** Reads the whole body, refusing more than the configured limit without reading it all. */
+    public byte[] body() {
+        request.headers().contentLength().ifPresent(length -> {
+            if (length > maxBodyBytes) {
+                throw new ApiException.PayloadTooLarge(maxBodyBytes);
+            }
+        });
+        if (!request.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = request.content().inputStream()) {
+            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (data.length > maxBodyBytes) {
+                throw new ApiException.PayloadTooLarge(maxBodyBytes);
+            }
+            return data;
+        } catch (IOException e) {
+            throw new ApiException.MalformedBody("The request body could not be read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.voicecore.kernel.http;
+
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.voicecore.kernel.identity.Principal;
+
+/**
+ * Registers API endpoints on Helidon's routing. Every endpoint goes through the same path:
+ * route label for metrics, authentication, MFA gate, rate limit, handler, and problem+json on failure.
+ */
+public final class ApiRoutes {
+    /** One registered endpoint, kept so the OpenAPI document can be checked against what is served. */
+    public record Route(Method method, String pattern, Access access) {
+    }
+
+    private final HttpRouting.Builder routing;
+    private final Authenticator authenticator;
+    private final RateLimiter rateLimiter;
+    private final long maxBodyBytes;
+    private final List<Route> routes = new ArrayList<>();
+
+    public ApiRoutes(HttpRouting.Builder routing, Authenticator authenticator, RateLimiter rateLimiter, long maxBodyBytes) {
+        this.routing = routing;
+        this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public ApiRoutes get(String pattern, Access access, ApiHandler handler) {
+        return add(Method.GET, pattern, access, handler);
+    }
+
+    public ApiRoutes post(String pattern, Access access, ApiHandler handler) {
+        return add(Method.POST, pattern, access, handler);
+    }
+
+    public ApiRoutes put(String pattern, Access access, ApiHandler handler) {
+        return add(Method.PUT, pattern, access, handler);
+    }
+
+    public ApiRoutes patch(String pattern, Access access, ApiHandler handler) {
+        return add(Method.PATCH, pattern, access, handler);
+    }
+
+    public ApiRoutes delete(String pattern, Access access, ApiHandler handler) {
+        return add(Method.DELETE, pattern, access, handler);
+    }
+
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    /** Answers 404 problem+json for any API path no endpoint matched; register it last. */
+    public void finish(String prefix) {
+        routing.any(prefix + "/*", (req, res) -> {
+            RequestContext context = RequestFilter.context(req);
+            ProblemWriter.write(res, new ApiException.NotFound("route-not-found",
+                    "No endpoint " + req.prologue().method().text() + " " + req.path().path()
+                    + "; see /openapi for the API."), context.requestId(), req.path().path());
+        });
+    }
+
+    private ApiRoutes add(Method method, String pattern, Access access, ApiHandler handler) {
+        routes.add(new Route(method, pattern, access));
+        routing.route(method, pattern, (req, res) -> dispatch(pattern, access, handler, req, res));
+        return this;
+    }
+
+    private void dispatch(String pattern, Access access, ApiHandler handler, ServerRequest req, ServerResponse res) {
+        RequestContext context = RequestFilter.context(req);
+        context.route(pattern);
+        try {
+            authenticate(access, req, context);
+            rateLimiter.check(context.principal().map(Principal::credentialId)
+                                      .orElse("address:" + context.remoteAddress()));
+            ApiReply reply = handler.handle(new ApiRequest(req, context, maxBodyBytes));
+            send(reply, res, context);
+        } catch (Throwable failure) {
+            ProblemWriter.write(res, failure, context.requestId(), req.path().path());
+        }
+    }
+
+    private void authenticate(Access access, ServerRequest req, RequestContext context) {
+        if (access == Access.PUBLIC) {
+            return;
+        }
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty()) {
+            throw new ApiException.Unauthenticated("credentials-missing",
+                    "This endpoint needs an 'Authorization: Bearer <token>' header with an API key, session token or admin token.");
+        }
+        String value = header.get().strip();
+        if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException.Unauthenticated("credentials-invalid",
+                    "The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'.");
+        }
+        Principal principal = authenticator.authenticate(value.substring(7).strip());
+        context.principal(principal);
+        if (principal.mfaPending() && access != Access.MFA_ENROLLMENT) {
+            throw new ApiException.Forbidden("mfa-enrollment-required",
+                    "Your tenant requires multi-factor authentication: enroll a TOTP authenticator at "
+                    + "POST /api/v1/me/mfa/totp before using the API.");
+        }
+    }
+
+    private static void send(ApiReply reply, ServerResponse res, RequestContext context) throws Exception {
+        res.status(Status.create(reply.status()));
+        res.header(RequestContext.REQUEST_ID_HEADER, context.requestId());
+        reply.headers().forEach(res::header);
+        if (reply.contentType() != null) {
+            res.header(HeaderNames.CONTENT_TYPE, reply.contentType());
+        }
+        if (reply.json() != null) {
+            res.send(Json.write(reply.json()));
+        } else if (reply.bytes() != null) {
+            res.send(reply.bytes());
+        } else if (reply.stream() != null) {
+            try (OutputStream out = res.outputStream()) {
+                reply.stream().writeTo(out);
+            }
+        } else {
+            res.send();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.voicecore.kernel.http;
+
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.voicecore.kernel.identity.Principal;
+
+/**
+ * What the kernel knows about the request being served: its correlation id, the matched route and,
+ * once authenticated, the principal. Bound to the serving (virtual) thread so that log lines and
+ * audit records written anywhere during the request carry the same request id.
+ */
+public final class RequestContext {
+    /** The correlation id header, accepted from callers and echoed on every response. */
+    public static final io.helidon.http.HeaderName REQUEST_ID_HEADER = io.helidon.http.HeaderNames.create("X-Request-Id");
+    private static final ThreadLocal<RequestContext> CURRENT = new ThreadLocal<>();
+    private static final Pattern ACCEPTABLE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final String requestId;
+    private final String method;
+    private final String path;
+    private final String remoteAddress;
+    private final long startNanos = System.nanoTime();
+    private volatile String route;
+    private volatile Principal principal;
+
+    RequestContext(String requestId, String method, String path, String remoteAddress) {
+        this.requestId = requestId;
+        this.method = method;
+        this.path = path;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /** Keeps the caller's {@code X-Request-Id} when it is safe to log, otherwise makes a new one. */
+    static String acceptOrGenerate(Optional<String> callerId) {
+        return callerId.filter(id -> ACCEPTABLE_ID.matcher(id).matches())
+                .orElseGet(() -> UUID.randomUUID().toString());
+    }
+
+    public static Optional<RequestContext> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
+    /** The current request id, or {@code null} outside a request (for log formatting). */
+    public static String currentRequestId() {
+        RequestContext context = CURRENT.get();
+        return context == null ? null : context.requestId;
+    }
+
+    void bind() {
+        CURRENT.set(this);
+    }
+
+    static void unbind() {
+        CURRENT.remove();
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** The route pattern that matched, e.g. {@code /api/v1/tenants/{tenant}}; the raw path is not a metric label. */
+    public String route() {
+        return route == null ? "unmatched" : route;
+    }
+
+    void route(String pattern) {
+        this.route = pattern;
+    }
+
+    public Optional<Principal> principal() {
+        return Optional.ofNullable(principal);
+    }
+
+    void principal(Principal principal) {
+        this.principal = principal;
+    }
+}

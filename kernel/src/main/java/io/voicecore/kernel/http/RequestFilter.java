@@ -1,0 +1,55 @@
+package io.voicecore.kernel.http;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import io.voicecore.kernel.observe.RequestMetrics;
+
+/**
+ * First thing every request meets: assigns the correlation id, binds the {@link RequestContext}
+ * to the thread for logging, and afterwards records metrics and one access log line.
+ */
+public final class RequestFilter implements Filter {
+    private static final Logger ACCESS = Logger.getLogger("io.voicecore.access");
+
+    private final RequestMetrics metrics;
+
+    public RequestFilter(RequestMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** The context the filter created for this request. */
+    static RequestContext context(ServerRequest req) {
+        return req.context().get(RequestContext.class, RequestContext.class)
+                .orElseGet(() -> new RequestContext(RequestContext.acceptOrGenerate(java.util.Optional.empty()),
+                                                    req.prologue().method().text(), req.path().path(), "unknown"));
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String requestId = RequestContext.acceptOrGenerate(req.headers().first(RequestContext.REQUEST_ID_HEADER));
+        String address = req.remotePeer().host();
+        RequestContext context = new RequestContext(requestId, req.prologue().method().text(), req.path().path(), address);
+        req.context().register(RequestContext.class, context);
+        context.bind();
+        res.header(RequestContext.REQUEST_ID_HEADER, requestId);
+        try {
+            chain.proceed();
+        } finally {
+            long nanos = System.nanoTime() - context.startNanos();
+            int status = res.status().code();
+            metrics.record(context.method(), context.route(), status, nanos);
+            if (ACCESS.isLoggable(Level.INFO)) {
+                ACCESS.info(context.method() + " " + context.path() + " " + status + " " + (nanos / 1_000_000) + "ms"
+                            + context.principal().map(p -> " actor=" + p.actorId()).orElse(""));
+            }
+            RequestContext.unbind();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.voicecore.kernel.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+import io.voicecore.kernel.audit.AuditEvent;
+import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.http.ApiException;
+import io.voicecore.kernel.http.Cursor;
+import io.voicecore.kernel.state.SharedState;
+import io.voicecore.kernel.storage.Database;
+import io.voicecore.kernel.storage.TenantScope;
+
+/** Creates, lists, revokes and verifies API keys ({@code vck_...}). */
+public final class ApiKeyService {
+    public static final String PREFIX = "vck_";
+    private static final String COLUMNS = "id, tenant_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at";
+
+    /** A key just created, with its secret: the only moment the secret exists outside the caller. */
+    public record Created(ApiKey key, String secret) {
+    }
+
+    private final Database database;
+    private final AuditLog audit;
+    private final SharedState state;
+    private final Clock clock;
+
+    public ApiKeyService(Database database, AuditLog audit, SharedState state, Clock clock) {
+        this.database = database;
+        this.audit = audit;
+        this.state = state;
+        this.clock = clock;
+    }
+
+    /** Creates a key for a tenant, or a platform-level key when {@code tenantId} is null. */
+    public Created create(UUID tenantId, String name, Role role, Principal creator) {
+        String secret = PREFIX + Secrets.random(40);
+        ApiKey key = new ApiKey(UUID.randomUUID(), tenantId, name, role, secret.substring(0, 12), creator.actorId(),
+                                clock.instant().truncatedTo(ChronoUnit.MICROS), null, null);
+        database.inScope(scope(tenantId), tx -> {
+            tx.dml("INSERT INTO kernel.api_keys (id, tenant_id, name, role, prefix, secret_hash, created_by, created_at) "
+                   + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   key.id(), tenantId, name, role.wireName(), key.prefix(), Secrets.sha256(secret), key.createdBy(),
+                   Database.timestamp(key.createdAt()));
+            audit.append(tx, AuditEvent.success(tenantId, creator.actorId(), "api-key.create", "api-key:" + key.id(),
+                                                Map.of("name", name, "role", role.wireName())));
+            return null;
+        });
+        return new Created(key, secret);
+    }
+
+    public List<ApiKey> page(UUID tenantId, Optional<Cursor> after, int limit) {
+        String where = tenantId == null ? "tenant_id IS NULL" : "tenant_id = ?";
+        return database.inScope(scope(tenantId), tx -> {
+            Object[] base = tenantId == null ? new Object[0] : new Object[] {tenantId};
+            if (after.isPresent()) {
+                return Database.list(tx, ApiKeyService::map, "SELECT " + COLUMNS + " FROM kernel.api_keys WHERE " + where
+                                     + " AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?",
+                                     append(base, Database.timestamp(after.get().createdAt()), after.get().id(), limit));
+            }
+            return Database.list(tx, ApiKeyService::map, "SELECT " + COLUMNS + " FROM kernel.api_keys WHERE " + where
+                                 + " ORDER BY created_at, id LIMIT ?", append(base, limit));
+        });
+    }
+
+    /** Revokes a key; its next use fails. Revoking twice is harmless. */
+    public ApiKey revoke(UUID tenantId, UUID keyId, Principal actor) {
+        return database.inScope(scope(tenantId), tx -> {
+            ApiKey key = find(tx, tenantId, keyId).orElseThrow(() -> new ApiException.NotFound("api-key-not-found",
+                    "No API key " + keyId + " in this " + (tenantId == null ? "platform" : "tenant") + "."));
+            if (key.revokedAt() == null) {
+                tx.dml("UPDATE kernel.api_keys SET revoked_at = now() WHERE id = ?", keyId);
+                audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "api-key.revoke", "api-key:" + keyId,
+                                                    Map.of("name", key.name())));
+            }
+            return find(tx, tenantId, keyId).orElseThrow();
+        });
+    }
+
+    /** The principal a key secret stands for, or 401. */
+    public Principal authenticate(String secret) {
+        byte[] hash = Secrets.sha256(secret);
+        record Found(UUID id, UUID tenantId, Role role, boolean revoked, String tenantStatus) {
+        }
+        Optional<Found> found = database.inPlatform(tx -> tx.get(
+                "SELECT k.id, k.tenant_id, k.role, k.revoked_at IS NOT NULL AS revoked, t.status "
+                + "FROM kernel.api_keys k LEFT JOIN kernel.tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ?", hash)
+                .map(row -> new Found(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"),
+                                      Role.fromWire(Database.text(row, "role")).orElseThrow(),
+                                      row.column("revoked").get(Boolean.class), Database.text(row, "status"))));
+        Found key = found.orElseThrow(() -> new ApiException.Unauthenticated("credentials-invalid",
+                "The API key is not valid. Check that it was copied whole; keys are shown only once at creation."));
+        if (key.revoked()) {
+            throw new ApiException.Unauthenticated("credentials-revoked", "This API key was revoked; create a new one.");
+        }
+        if (key.tenantId() != null && !"active".equals(key.tenantStatus())) {
+            throw new ApiException.Forbidden("tenant-suspended", "The tenant of this API key is suspended.");
+        }
+        touch(key.id(), key.tenantId());
+        return new Principal("api-key:" + key.id(), key.role(), Optional.ofNullable(key.tenantId()), "api-key:" + key.id(), false);
+    }
+
+    /** Records last use at most once a minute per key, so authentication does not write on every request. */
+    private void touch(UUID keyId, UUID tenantId) {
+        if (state.putIfAbsent("api-key-touched:" + keyId, "1", Duration.ofSeconds(60))) {
+            database.inScope(scope(tenantId), tx -> tx.dml("UPDATE kernel.api_keys SET last_used_at = now() WHERE id = ?", keyId));
+        }
+    }
+
+    private static Optional<ApiKey> find(DbExecute tx, UUID tenantId, UUID keyId) {
+        return tenantId == null
+                ? Database.first(tx, ApiKeyService::map, "SELECT " + COLUMNS + " FROM kernel.api_keys WHERE id = ? AND tenant_id IS NULL", keyId)
+                : Database.first(tx, ApiKeyService::map, "SELECT " + COLUMNS + " FROM kernel.api_keys WHERE id = ? AND tenant_id = ?", keyId, tenantId);
+    }
+
+    private static TenantScope scope(UUID tenantId) {
+        return tenantId == null ? TenantScope.platform() : TenantScope.tenant(tenantId);
+    }
+
+    private static Object[] append(Object[] base, Object... more) {
+        Object[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    static ApiKey map(DbRow row) {
+        return new ApiKey(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "name"),
+                          Role.fromWire(Database.text(row, "role")).orElseThrow(), Database.text(row, "prefix"),
+                          Database.text(row, "created_by"), Database.instant(row, "created_at"),
+                          Database.instant(row, "last_used_at"), Database.instant(row, "revoked_at"));
+    }
+}

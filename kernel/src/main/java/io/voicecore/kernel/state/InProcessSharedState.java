@@ -1,0 +1,128 @@
+package io.voicecore.kernel.state;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * {@link SharedState} for a single node: a concurrent map with lazy expiry. Notifications are
+ * delivered on a separate thread, like Redis pub/sub, so a slow listener never blocks a publisher.
+ */
+public final class InProcessSharedState implements SharedState {
+    private record Entry(String value, long expiresAtMillis) {
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, CopyOnWriteArrayList<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "shared-state-notifications");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Clock clock;
+
+    public InProcessSharedState(Clock clock) {
+        this.clock = clock;
+    }
+
+    public InProcessSharedState() {
+        this(Clock.systemUTC());
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(live(key)).map(Entry::value);
+    }
+
+    @Override
+    public void put(String key, String value, Duration ttl) {
+        entries.put(key, new Entry(value, clock.millis() + ttl.toMillis()));
+        evictSometimes();
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, String value, Duration ttl) {
+        Entry fresh = new Entry(value, clock.millis() + ttl.toMillis());
+        boolean[] stored = {false};
+        entries.compute(key, (k, old) -> {
+            if (old == null || old.expiresAtMillis() <= clock.millis()) {
+                stored[0] = true;
+                return fresh;
+            }
+            return old;
+        });
+        return stored[0];
+    }
+
+    @Override
+    public void delete(String key) {
+        entries.remove(key);
+    }
+
+    @Override
+    public long increment(String key, long ttlSeconds) {
+        long now = clock.millis();
+        Entry updated = entries.compute(key, (k, old) -> {
+            if (old == null || old.expiresAtMillis() <= now) {
+                return new Entry("1", now + ttlSeconds * 1000);
+            }
+            return new Entry(Long.toString(Long.parseLong(old.value()) + 1), old.expiresAtMillis());
+        });
+        evictSometimes();
+        return Long.parseLong(updated.value());
+    }
+
+    @Override
+    public void publish(String channel, String message) {
+        var subscribers = listeners.get(channel);
+        if (subscribers != null) {
+            for (Consumer<String> listener : subscribers) {
+                delivery.execute(() -> listener.accept(message));
+            }
+        }
+    }
+
+    @Override
+    public Subscription subscribe(String channel, Consumer<String> listener) {
+        listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> listeners.getOrDefault(channel, new CopyOnWriteArrayList<>()).remove(listener);
+    }
+
+    @Override
+    public boolean ping() {
+        return true;
+    }
+
+    @Override
+    public String kind() {
+        return "in-process";
+    }
+
+    @Override
+    public void close() {
+        delivery.shutdownNow();
+    }
+
+    private Entry live(String key) {
+        Entry entry = entries.get(key);
+        if (entry != null && entry.expiresAtMillis() <= clock.millis()) {
+            entries.remove(key, entry);
+            return null;
+        }
+        return entry;
+    }
+
+    /** Expired keys are dropped on read; a periodic sweep bounds memory for keys never read again. */
+    private void evictSometimes() {
+        if (entries.size() > 10_000 && (clock.millis() & 0x3F) == 0) {
+            long now = clock.millis();
+            entries.values().removeIf(e -> e.expiresAtMillis() <= now);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.voicecore.kernel.state;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Short-lived state shared by every kernel node: caches, rate-limit counters, revocation markers
+ * and cross-node notifications. Redis in production; an in-process map when no Redis is configured.
+ * Nothing here is the system of record: losing it may cost a cache miss, never data.
+ */
+public interface SharedState extends AutoCloseable {
+
+    /** A live subscription; closing it stops delivery. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    Optional<String> get(String key);
+
+    /** Stores a value that expires after {@code ttl}. */
+    void put(String key, String value, Duration ttl);
+
+    /** Stores a value only if the key is absent; returns whether it was stored. */
+    boolean putIfAbsent(String key, String value, Duration ttl);
+
+    void delete(String key);
+
+    /**
+     * Adds one to a counter and returns the new value. A counter that did not exist starts at 1
+     * and expires {@code ttlSeconds} after that first increment.
+     */
+    long increment(String key, long ttlSeconds);
+
+    /** Sends a message to every subscriber of the channel on every node. */
+    void publish(String channel, String message);
+
+    /** Receives the channel's messages on a background thread until the subscription is closed. */
+    Subscription subscribe(String channel, Consumer<String> listener);
+
+    /** Whether the backing store answers, for readiness. */
+    boolean ping();
+
+    /** {@code "redis"} or {@code "in-process"}. */
+    String kind();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,162 @@
+package io.voicecore.kernel.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.voicecore.kernel.config.KernelConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Opens the system of record: the configured PostgreSQL, or an embedded one whose files live under
+ * the data directory and survive restarts. Migrates the kernel schema with Flyway as the connecting
+ * (owner) user, then hands out a {@link Database} whose pool runs as the unprivileged application role.
+ */
+public final class Storage implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Storage.class.getName());
+    private static final String EMBEDDED_DATABASE = "voicecore";
+
+    private final EmbeddedPostgres embedded;
+    private final Database database;
+    private final String description;
+
+    private Storage(EmbeddedPostgres embedded, Database database, String description) {
+        this.embedded = embedded;
+        this.database = database;
+        this.description = description;
+    }
+
+    public static Storage open(KernelConfig config) {
+        if (config.dbUrl().isPresent()) {
+            String url = config.dbUrl().get();
+            String user = config.dbUser().orElse("");
+            String password = config.dbPassword().orElse("");
+            migrate(ownerDataSource(url, user, password));
+            return new Storage(null, pool(config, url, user, password), "PostgreSQL at " + redact(url));
+        }
+        EmbeddedPostgres embedded = startEmbedded(config.dataDir().resolve("postgres"));
+        try {
+            createDatabaseIfMissing(embedded.getPostgresDatabase());
+            String url = embedded.getJdbcUrl("postgres", EMBEDDED_DATABASE);
+            migrate(ownerDataSource(url, "postgres", ""));
+            return new Storage(embedded, pool(config, url, "postgres", ""),
+                               "embedded PostgreSQL in " + config.dataDir().resolve("postgres") + " on port " + embedded.getPort());
+        } catch (RuntimeException e) {
+            closeQuietly(embedded);
+            throw e;
+        }
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+        if (embedded != null) {
+            closeQuietly(embedded);
+        }
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            long start = System.nanoTime();
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(directory)
+                    .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(false)
+                    .setServerConfig("max_connections", "100")
+                    .start();
+            LOG.info(() -> "Embedded PostgreSQL started in " + (System.nanoTime() - start) / 1_000_000 + " ms on port " + pg.getPort());
+            return pg;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createDatabaseIfMissing(DataSource admin) {
+        try (Connection c = admin.getConnection();
+             var check = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            check.setString(1, EMBEDDED_DATABASE);
+            try (var rs = check.executeQuery()) {
+                if (!rs.next()) {
+                    try (var create = c.createStatement()) {
+                        create.execute("CREATE DATABASE " + EMBEDDED_DATABASE);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create the embedded database: " + e.getMessage(), e);
+        }
+    }
+
+    private static DataSource ownerDataSource(String url, String user, String password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        if (!user.isEmpty()) {
+            ds.setUser(user);
+        }
+        if (!password.isEmpty()) {
+            ds.setPassword(password);
+        }
+        return ds;
+    }
+
+    /** Applies the kernel's migrations; they also create the application role and grant it its rights. */
+    static void migrate(DataSource owner) {
+        Flyway.configure()
+                .dataSource(owner)
+                .schemas("kernel")
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    private static Database pool(KernelConfig config, String url, String user, String password) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("voicecore");
+        hikari.setJdbcUrl(url);
+        if (!user.isEmpty()) {
+            hikari.setUsername(user);
+        }
+        if (!password.isEmpty()) {
+            hikari.setPassword(password);
+        }
+        hikari.setMaximumPoolSize(config.dbPoolSize());
+        hikari.setMinimumIdle(Math.min(2, config.dbPoolSize()));
+        hikari.setConnectionTimeout(5_000);
+        // Helidon binds UUIDs and similar values as strings; let PostgreSQL infer their type from the column.
+        hikari.addDataSourceProperty("stringtype", "unspecified");
+        // Every application connection drops to the unprivileged role: RLS binds it, and it cannot alter the audit log.
+        hikari.setConnectionInitSql("SET ROLE " + Database.APP_ROLE);
+        return new Database(new HikariDataSource(hikari));
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private static void closeQuietly(EmbeddedPostgres pg) {
+        try {
+            pg.close();
+        } catch (IOException e) {
+            LOG.warning("Embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.voicecore.kernel.tenancy;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import io.voicecore.kernel.http.ApiException;
+import io.voicecore.kernel.http.ApiRequest;
+import io.voicecore.kernel.identity.Principal;
+import io.voicecore.kernel.identity.Role;
+import io.voicecore.kernel.storage.Database;
+
+/**
+ * Turns the {@code {tenant}} path segment (an id or a slug) into a tenant the principal may act in.
+ * A tenant the principal may not see answers exactly like one that does not exist, so that tenant
+ * slugs cannot be probed.
+ */
+public final class TenantResolver {
+    private final Database database;
+    private final TenantRepository tenants;
+
+    public TenantResolver(Database database, TenantRepository tenants) {
+        this.database = database;
+        this.tenants = tenants;
+    }
+
+    /** The tenant named by {@code {tenant}}, visible to the request's principal. */
+    public Tenant resolve(ApiRequest request) {
+        String reference = request.pathParam("tenant");
+        Principal principal = request.principal();
+        Optional<UUID> id = parseUuid(reference);
+        Optional<Tenant> found;
+        if (principal.isPlatformAdmin()) {
+            found = database.inPlatform(tx -> id.isPresent() ? tenants.byId(tx, id.get()) : tenants.bySlug(tx, reference));
+        } else if (principal.tenantId().isPresent()) {
+            UUID own = principal.tenantId().get();
+            // Looked up inside the principal's own tenant scope: RLS makes any other tenant invisible.
+            found = database.inTenant(own, tx -> id.isPresent() ? tenants.byId(tx, id.get()) : tenants.bySlug(tx, reference));
+        } else {
+            found = Optional.empty();
+        }
+        return found.orElseThrow(() -> notFound(reference));
+    }
+
+    /** Resolves the tenant and requires one of the roles (a platform admin always qualifies). */
+    public Tenant resolve(ApiRequest request, Role... roles) {
+        Tenant tenant = resolve(request);
+        requireRole(request.principal(), roles);
+        return tenant;
+    }
+
+    public static void requireRole(Principal principal, Role... roles) {
+        if (principal.isPlatformAdmin()) {
+            return;
+        }
+        for (Role role : roles) {
+            if (principal.role() == role) {
+                return;
+            }
+        }
+        throw new ApiException.Forbidden("role-required", "This action needs one of the roles "
+                + java.util.Arrays.stream(roles).map(Role::wireName).toList() + "; your credential has role '"
+                + principal.role().wireName() + "'.");
+    }
+
+    static ApiException.NotFound notFound(String reference) {
+        return new ApiException.NotFound("tenant-not-found",
+                "No tenant '" + reference + "' is visible to this credential; use the tenant's id or slug.");
+    }
+
+    private static Optional<UUID> parseUuid(String text) {
+        if (text.length() != 36) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.voicecore.sdk;
+
+/**
+ * The version of the plugin SDK a plugin was compiled against.
+ *
+ * <p>The SDK follows semantic versioning: a plugin built against {@code MAJOR.MINOR} runs on any
+ * kernel whose SDK has the same {@code MAJOR} and an equal or greater {@code MINOR}.
+ */
+public final class SdkVersion {
+    /** The SDK's major version; it changes only when a change breaks plugins built against it. */
+    public static final int MAJOR = 0;
+    /** The SDK's minor version; it grows when API is added in a compatible way. */
+    public static final int MINOR = 1;
+
+    private SdkVersion() {
+    }
+
+    /**
+     * Returns the version as {@code MAJOR.MINOR}.
+     *
+     * @return the version string, for example {@code "0.1"}
+     */
+    public static String text() {
+        return MAJOR + "." + MINOR;
+    }
+}
