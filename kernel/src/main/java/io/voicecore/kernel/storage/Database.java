@@ -77,17 +77,23 @@ public final class Database implements AutoCloseable {
         return tx.get(sql, params).map(mapper);
     }
 
+    /** A nullable column's value; SQL NULL becomes {@code null} (column readers only, never a look-up result). */
+    private static Object value(DbRow row, String column) {
+        return row.column(column).asOptional().orElse(null);
+    }
+
     public static UUID uuid(DbRow row, String column) {
-        return row.column(column).get(UUID.class);
+        Object value = value(row, column);
+        return value == null ? null : value instanceof UUID uuid ? uuid : UUID.fromString(value.toString());
     }
 
     public static String text(DbRow row, String column) {
-        Object value = row.column(column).get();
+        Object value = value(row, column);
         return value == null ? null : value.toString();
     }
 
     public static Instant instant(DbRow row, String column) {
-        Object value = row.column(column).get();
+        Object value = value(row, column);
         return switch (value) {
             case null -> null;
             case Timestamp ts -> ts.toInstant();

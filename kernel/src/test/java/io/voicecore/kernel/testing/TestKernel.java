@@ -55,6 +55,7 @@ public final class TestKernel implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> settings = new HashMap<>();
         private String jdbcUrl;
+        private Path embeddedData;
         private String adminToken = "test-admin-" + UUID.randomUUID();
 
         public Builder set(String key, String value) {
@@ -73,6 +74,12 @@ public final class TestKernel implements AutoCloseable {
             return this;
         }
 
+        /** Uses no external database: the kernel starts its own embedded PostgreSQL under {@code data}. */
+        public Builder embeddedDatabase(Path data) {
+            this.embeddedData = data;
+            return this;
+        }
+
         /** Starts with no configured admin token, so the kernel generates one. */
         public Builder noAdminToken() {
             this.adminToken = null;
@@ -80,17 +87,18 @@ public final class TestKernel implements AutoCloseable {
         }
 
         public TestKernel start() {
-            String url = jdbcUrl != null ? jdbcUrl : TestPostgres.newDatabase();
             Map<String, String> values = new HashMap<>();
             values.put("port", "0");
             values.put("host", "127.0.0.1");
-            values.put("db.url", url);
-            values.put("db.user", "postgres");
             values.put("db.pool-size", "4");
-            try {
-                values.put("data", Files.createTempDirectory("voicecore-test-data").toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            String url = null;
+            if (embeddedData != null) {
+                values.put("data", embeddedData.toString());
+            } else {
+                url = jdbcUrl != null ? jdbcUrl : TestPostgres.newDatabase();
+                values.put("db.url", url);
+                values.put("db.user", "postgres");
+                values.put("data", tempDir("voicecore-test-data").toString());
             }
             if (adminToken != null) {
                 values.put("admin-token", adminToken);
