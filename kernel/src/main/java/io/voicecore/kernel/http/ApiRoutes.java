@@ -79,9 +79,19 @@ public final class ApiRoutes {
         RequestContext context = RequestFilter.context(req);
         context.route(pattern);
         try {
-            authenticate(access, req, context);
+            ApiException refused = null;
+            try {
+                authenticate(access, req, context);
+            } catch (ApiException e) {
+                refused = e;
+            }
+            // Refused requests count too: against the credential once one was recognised, otherwise against
+            // the caller's address, so that anonymous calls and token guessing are limited as well.
             rateLimiter.check(context.principal().map(Principal::credentialId)
                                       .orElse("address:" + context.remoteAddress()));
+            if (refused != null) {
+                throw refused;
+            }
             ApiReply reply = handler.handle(new ApiRequest(req, context, maxBodyBytes));
             send(reply, res, context);
         } catch (Throwable failure) {

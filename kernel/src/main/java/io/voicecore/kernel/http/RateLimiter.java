@@ -29,7 +29,8 @@ public final class RateLimiter {
         if (count > limitPerWindow) {
             long retryAfter = Math.max(1, (window + 1) * windowSeconds - nowSeconds);
             throw new ApiException.TooManyRequests("More than " + limitPerWindow + " requests in " + windowSeconds
-                                                   + " s for this credential; retry after " + retryAfter + " s.",
+                                                   + " s from this credential (or, without a valid credential, from"
+                                                   + " this address); retry after " + retryAfter + " s.",
                                                    retryAfter);
         }
     }

@@ -9,17 +9,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@link SharedState} for a single node: a concurrent map with lazy expiry. Notifications are
  * delivered on a separate thread, like Redis pub/sub, so a slow listener never blocks a publisher.
  */
 public final class InProcessSharedState implements SharedState {
+    private static final Logger LOG = Logger.getLogger(InProcessSharedState.class.getName());
+
     private record Entry(String value, long expiresAtMillis) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final Map<String, CopyOnWriteArrayList<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+    private final Map<String, CopyOnWriteArrayList<Listener>> listeners = new ConcurrentHashMap<>();
     private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "shared-state-notifications");
         thread.setDaemon(true);
@@ -82,16 +86,17 @@ public final class InProcessSharedState implements SharedState {
     public void publish(String channel, String message) {
         var subscribers = listeners.get(channel);
         if (subscribers != null) {
-            for (Consumer<String> listener : subscribers) {
-                delivery.execute(() -> listener.accept(message));
+            for (Listener listener : subscribers) {
+                delivery.execute(() -> listener.deliver(message));
             }
         }
     }
 
     @Override
     public Subscription subscribe(String channel, Consumer<String> listener) {
-        listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> listeners.getOrDefault(channel, new CopyOnWriteArrayList<>()).remove(listener);
+        Listener registered = new Listener(channel, listener);
+        listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(registered);
+        return registered;
     }
 
     @Override
@@ -107,6 +112,41 @@ public final class InProcessSharedState implements SharedState {
     @Override
     public void close() {
         delivery.shutdownNow();
+    }
+
+    /**
+     * One subscription. Its own identity (not the consumer's) is what gets removed, so subscribing the same
+     * consumer twice gives two independent subscriptions; a message queued before close() is dropped.
+     */
+    private final class Listener implements Subscription {
+        private final String channel;
+        private final Consumer<String> consumer;
+        private volatile boolean open = true;
+
+        Listener(String channel, Consumer<String> consumer) {
+            this.channel = channel;
+            this.consumer = consumer;
+        }
+
+        void deliver(String message) {
+            if (!open) {
+                return;
+            }
+            try {
+                consumer.accept(message);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Listener on channel " + channel + " failed", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            var subscribers = listeners.get(channel);
+            if (subscribers != null) {
+                subscribers.remove(this);
+            }
+        }
     }
 
     private Entry live(String key) {

@@ -4,12 +4,17 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.params.SetParams;
@@ -24,15 +29,18 @@ public final class RedisSharedState implements SharedState {
             return value
             """;
 
+    private final URI uri;
     private final JedisPooled redis;
     private final String prefix;
+    private final Set<RedisSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
     /**
      * @param url    {@code redis://[user:password@]host:port[/db]}
      * @param prefix namespace for every key and channel, so several deployments can share one server
      */
     public RedisSharedState(String url, String prefix) {
-        this.redis = new JedisPooled(URI.create(url));
+        this.uri = URI.create(url);
+        this.redis = new JedisPooled(uri);
         this.prefix = prefix;
     }
 
@@ -69,44 +77,15 @@ public final class RedisSharedState implements SharedState {
 
     @Override
     public Subscription subscribe(String channel, Consumer<String> listener) {
-        CountDownLatch subscribed = new CountDownLatch(1);
-        JedisPubSub pubSub = new JedisPubSub() {
-            @Override
-            public void onMessage(String ch, String message) {
-                try {
-                    listener.accept(message);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Listener on channel " + channel + " failed", e);
-                }
-            }
-
-            @Override
-            public void onSubscribe(String ch, int count) {
-                subscribed.countDown();
-            }
-        };
-        Thread thread = Thread.ofPlatform().daemon().name("redis-subscriber-" + channel).start(() -> {
-            try {
-                redis.subscribe(pubSub, prefix + channel);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Subscription to " + channel + " ended: " + e.getMessage());
-            }
-        });
+        RedisSubscription subscription = new RedisSubscription(channel, listener);
+        subscriptions.add(subscription);
         try {
-            // Return only once Redis confirmed the subscription, so no message published afterwards is missed.
-            if (!subscribed.await(5, TimeUnit.SECONDS)) {
-                thread.interrupt();
-                throw new IllegalStateException("Redis did not confirm the subscription to " + channel + " within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while subscribing to " + channel, e);
+            subscription.start();
+        } catch (RuntimeException e) {
+            subscriptions.remove(subscription);
+            throw e;
         }
-        return () -> {
-            if (pubSub.isSubscribed()) {
-                pubSub.unsubscribe();
-            }
-        };
+        return subscription;
     }
 
     @Override
@@ -125,6 +104,102 @@ public final class RedisSharedState implements SharedState {
 
     @Override
     public void close() {
+        List.copyOf(subscriptions).forEach(RedisSubscription::close);
         redis.close();
+    }
+
+    /**
+     * One channel subscription on a connection of its own: a subscribed connection can do nothing else
+     * until it unsubscribes, so taking it from the pool would starve ordinary commands after a few subscriptions.
+     */
+    private final class RedisSubscription extends JedisPubSub implements Subscription {
+        private final String channel;
+        private final Consumer<String> listener;
+        private final Jedis connection;
+        private final CountDownLatch confirmed = new CountDownLatch(1);
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final AtomicBoolean open = new AtomicBoolean(true);
+        private Thread thread;
+
+        RedisSubscription(String channel, Consumer<String> listener) {
+            this.channel = channel;
+            this.listener = listener;
+            this.connection = new Jedis(uri);
+        }
+
+        /** Returns once Redis confirmed the subscription, so no message published afterwards is missed. */
+        void start() {
+            thread = Thread.ofPlatform().daemon().name("redis-subscriber-" + channel).start(this::receive);
+            try {
+                if (!confirmed.await(5, TimeUnit.SECONDS)) {
+                    close();
+                    throw new IllegalStateException("Redis did not confirm the subscription to " + channel + " within 5 s");
+                }
+            } catch (InterruptedException e) {
+                close();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while subscribing to " + channel, e);
+            }
+            if (failure.get() != null) {
+                close();
+                throw new IllegalStateException("Could not subscribe to " + channel + ": " + failure.get().getMessage(), failure.get());
+            }
+        }
+
+        private void receive() {
+            try {
+                connection.subscribe(this, prefix + channel);
+            } catch (RuntimeException e) {
+                if (confirmed.getCount() > 0) {
+                    failure.set(e);
+                } else if (open.get()) {
+                    LOG.log(Level.WARNING, "Subscription to " + channel + " ended: " + e.getMessage());
+                }
+            } finally {
+                confirmed.countDown();
+                connection.close();
+            }
+        }
+
+        @Override
+        public void onSubscribe(String ch, int count) {
+            confirmed.countDown();
+        }
+
+        @Override
+        public void onMessage(String ch, String message) {
+            // A message that crossed paths with close() is dropped: after close() returns, nothing is delivered.
+            if (!open.get()) {
+                return;
+            }
+            try {
+                listener.accept(message);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Listener on channel " + channel + " failed", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!open.compareAndSet(true, false)) {
+                return;
+            }
+            subscriptions.remove(this);
+            try {
+                if (isSubscribed()) {
+                    unsubscribe();
+                }
+            } catch (RuntimeException e) {
+                // The connection is already gone; closing it below ends the thread either way.
+            }
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                connection.close();
+            }
+        }
     }
 }
