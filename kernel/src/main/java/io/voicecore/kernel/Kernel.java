@@ -62,7 +62,7 @@ public final class Kernel implements AutoCloseable {
         Storage storage = Storage.open(config);
         SharedState state = null;
         try {
-            state = config.redisUrl().<SharedState>map(url -> new RedisSharedState(url, "voicecore:"))
+            state = config.redisUrl().<SharedState>map(url -> new RedisSharedState(url, config.redisKeyPrefix()))
                     .orElseGet(InProcessSharedState::new);
             var database = storage.database();
             AdminToken adminToken = AdminToken.establish(database, config.adminToken(), token -> announce(console, token));

@@ -43,6 +43,7 @@ public final class ConfigLoader {
         d.put("db.password", null);
         d.put("db.pool-size", "10");
         d.put("redis.url", null);
+        d.put("redis.key-prefix", "voicecore:");
         d.put("admin-token", null);
         d.put("master-key", null);
         d.put("session.ttl", "PT12H");
@@ -98,6 +99,7 @@ public final class ConfigLoader {
                 optional(v, "db.password"),
                 integer(v, "db.pool-size", 1, 500),
                 optional(v, "redis.url"),
+                v.get("redis.key-prefix"),
                 optional(v, "admin-token"),
                 optional(v, "master-key"),
                 duration(v, "session.ttl"),

@@ -17,6 +17,7 @@ public record KernelConfig(
         Optional<String> dbPassword,
         int dbPoolSize,
         Optional<String> redisUrl,
+        String redisKeyPrefix,
         Optional<String> adminToken,
         Optional<String> masterKey,
         Duration sessionTtl,

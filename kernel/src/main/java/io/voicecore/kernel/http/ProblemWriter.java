@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import io.voicecore.kernel.state.SharedStateUnavailableException;
 
 /**
  * Renders failures as RFC 9457 {@code application/problem+json}. Unexpected exceptions become a
@@ -21,6 +22,11 @@ public final class ProblemWriter {
     }
 
     public static void write(ServerResponse response, Throwable failure, String requestId, String instance) {
+        if (failure instanceof SharedStateUnavailableException unavailable) {
+            LOG.log(Level.WARNING, "Shared state unavailable serving " + instance + " (request " + requestId + ")", unavailable);
+            failure = new ApiException.Unavailable("A backing service is temporarily unreachable; retry in a few seconds. "
+                                                   + "Request id " + requestId + ".");
+        }
         Map<String, Object> body = body(failure, requestId, instance);
         int status = (int) body.get("status");
         if (status >= 500 && !(failure instanceof ApiException)) {

@@ -46,33 +46,42 @@ public final class RedisSharedState implements SharedState {
 
     @Override
     public Optional<String> get(String key) {
-        return Optional.ofNullable(redis.get(prefix + key));
+        return reachable(() -> Optional.ofNullable(redis.get(prefix + key)));
     }
 
     @Override
     public void put(String key, String value, Duration ttl) {
-        redis.set(prefix + key, value, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
+        reachable(() -> redis.set(prefix + key, value, SetParams.setParams().px(Math.max(1, ttl.toMillis()))));
     }
 
     @Override
     public boolean putIfAbsent(String key, String value, Duration ttl) {
-        return "OK".equals(redis.set(prefix + key, value, SetParams.setParams().nx().px(Math.max(1, ttl.toMillis()))));
+        return reachable(() -> "OK".equals(redis.set(prefix + key, value,
+                                                     SetParams.setParams().nx().px(Math.max(1, ttl.toMillis())))));
     }
 
     @Override
     public void delete(String key) {
-        redis.del(prefix + key);
+        reachable(() -> redis.del(prefix + key));
     }
 
     @Override
     public long increment(String key, long ttlSeconds) {
-        Object result = redis.eval(INCREMENT_WITH_TTL, List.of(prefix + key), List.of(Long.toString(ttlSeconds)));
-        return (Long) result;
+        return reachable(() -> (Long) redis.eval(INCREMENT_WITH_TTL, List.of(prefix + key), List.of(Long.toString(ttlSeconds))));
     }
 
     @Override
     public void publish(String channel, String message) {
-        redis.publish(prefix + channel, message);
+        reachable(() -> redis.publish(prefix + channel, message));
+    }
+
+    /** Runs one Redis command, turning a connection failure into the store's typed exception. */
+    private <T> T reachable(java.util.function.Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            throw new SharedStateUnavailableException("Redis at " + uri.getHost() + ":" + uri.getPort() + " is not reachable", e);
+        }
     }
 
     @Override

@@ -151,6 +151,11 @@ class RateLimitTest {
             HttpResult live = node.get("/observe/health/live", null);
             assertEquals(200, live.status(), "the process itself still serves: " + live.body());
             assertEquals("UP", live.json().get("status").asText());
+
+            HttpResult api = node.get("/api/v1/tenants", node.adminToken());
+            assertEquals(503, api.status(), "an API call answers 'unavailable', not an internal error: " + api.body());
+            assertEquals("application/problem+json", api.contentType());
+            assertEquals("urn:voicecore:problem:unavailable", api.json().get("type").asText());
         } finally {
             redis.close();
         }
