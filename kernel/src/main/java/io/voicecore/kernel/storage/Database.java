@@ -81,13 +81,16 @@ public final class Database implements AutoCloseable {
         return row.column(column).get(UUID.class);
     }
 
+    /** The column's text, or null for SQL NULL. */
     public static String text(DbRow row, String column) {
-        Object value = row.column(column).get();
+        // get(Class) answers null for SQL NULL; the no-argument get() would throw instead.
+        Object value = row.column(column).get(Object.class);
         return value == null ? null : value.toString();
     }
 
+    /** The column's instant, or null for SQL NULL. */
     public static Instant instant(DbRow row, String column) {
-        Object value = row.column(column).get();
+        Object value = row.column(column).get(Object.class);
         return switch (value) {
             case null -> null;
             case Timestamp ts -> ts.toInstant();
