@@ -86,7 +86,7 @@ public final class Kernel implements AutoCloseable {
                                           config.maxBodyBytes());
             new TenantRoutes(database, tenants, resolver, audit, clock).register(api);
             new ApiKeyRoutes(apiKeys, resolver).register(api);
-            new AuditRoutes(database, resolver).register(api);
+            new AuditRoutes(database, tenants, resolver).register(api);
             api.finish("/api");
 
             WebServer server = WebServer.builder()
