@@ -13,6 +13,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.audit.AuditRoutes;
+import io.voicecore.kernel.audit.DeniedRequestAuditor;
 import io.voicecore.kernel.config.KernelConfig;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.DirectProblemHandler;
@@ -83,10 +84,10 @@ public final class Kernel implements AutoCloseable {
                 res.send(openApiDocument());
             });
             ApiRoutes api = new ApiRoutes(routing, new KernelAuthenticator(adminToken, apiKeys, sessions), rateLimiter,
-                                          config.maxBodyBytes());
+                                          config.maxBodyBytes(), new DeniedRequestAuditor(database, audit));
             new TenantRoutes(database, tenants, resolver, audit, clock).register(api);
             new ApiKeyRoutes(apiKeys, resolver).register(api);
-            new AuditRoutes(database, resolver).register(api);
+            new AuditRoutes(database, tenants, resolver).register(api);
             api.finish("/api");
 
             WebServer server = WebServer.builder()

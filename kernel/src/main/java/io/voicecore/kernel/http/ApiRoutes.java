@@ -4,6 +4,9 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -22,17 +25,23 @@ public final class ApiRoutes {
     public record Route(Method method, String pattern, Access access) {
     }
 
+    private static final Logger LOG = Logger.getLogger(ApiRoutes.class.getName());
+    private static final Set<Method> STATE_CHANGING = Set.of(Method.POST, Method.PUT, Method.PATCH, Method.DELETE);
+
     private final HttpRouting.Builder routing;
     private final Authenticator authenticator;
     private final RateLimiter rateLimiter;
     private final long maxBodyBytes;
+    private final RefusalAuditor refusals;
     private final List<Route> routes = new ArrayList<>();
 
-    public ApiRoutes(HttpRouting.Builder routing, Authenticator authenticator, RateLimiter rateLimiter, long maxBodyBytes) {
+    public ApiRoutes(HttpRouting.Builder routing, Authenticator authenticator, RateLimiter rateLimiter, long maxBodyBytes,
+                     RefusalAuditor refusals) {
         this.routing = routing;
         this.authenticator = authenticator;
         this.rateLimiter = rateLimiter;
         this.maxBodyBytes = maxBodyBytes;
+        this.refusals = refusals;
     }
 
     public ApiRoutes get(String pattern, Access access, ApiHandler handler) {
@@ -71,11 +80,12 @@ public final class ApiRoutes {
 
     private ApiRoutes add(Method method, String pattern, Access access, ApiHandler handler) {
         routes.add(new Route(method, pattern, access));
-        routing.route(method, pattern, (req, res) -> dispatch(pattern, access, handler, req, res));
+        routing.route(method, pattern, (req, res) -> dispatch(method, pattern, access, handler, req, res));
         return this;
     }
 
-    private void dispatch(String pattern, Access access, ApiHandler handler, ServerRequest req, ServerResponse res) {
+    private void dispatch(Method method, String pattern, Access access, ApiHandler handler, ServerRequest req,
+                          ServerResponse res) {
         RequestContext context = RequestFilter.context(req);
         context.route(pattern);
         try {
@@ -95,7 +105,23 @@ public final class ApiRoutes {
             ApiReply reply = handler.handle(new ApiRequest(req, context, maxBodyBytes));
             send(reply, res, context);
         } catch (Throwable failure) {
+            if (STATE_CHANGING.contains(method)) {
+                auditRefusal(context, failure);
+            }
             ProblemWriter.write(res, failure, context.requestId(), req.path().path());
+        }
+    }
+
+    /** A refused change attempt is audited; failing to record it must not turn the refusal into a 500. */
+    private void auditRefusal(RequestContext context, Throwable failure) {
+        if (failure instanceof ApiException refusal && (refusal.status() == 403 || refusal.status() == 404)
+            && context.principal().isPresent()) {
+            try {
+                refusals.refused(context, context.principal().get(), refusal);
+            } catch (RuntimeException auditFailure) {
+                LOG.log(Level.SEVERE, "Could not audit the refused request " + context.method() + " " + context.path()
+                                      + " (request " + context.requestId() + ")", auditFailure);
+            }
         }
     }
 

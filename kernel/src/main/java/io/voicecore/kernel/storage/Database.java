@@ -87,11 +87,13 @@ public final class Database implements AutoCloseable {
         return value == null ? null : value instanceof UUID uuid ? uuid : UUID.fromString(value.toString());
     }
 
+    /** The column's text, or null for SQL NULL. */
     public static String text(DbRow row, String column) {
         Object value = value(row, column);
         return value == null ? null : value.toString();
     }
 
+    /** The column's instant, or null for SQL NULL. */
     public static Instant instant(DbRow row, String column) {
         Object value = value(row, column);
         return switch (value) {
