@@ -104,6 +104,11 @@ public final class ApiRoutes {
             }
             ApiReply reply = handler.handle(new ApiRequest(req, context, maxBodyBytes));
             send(reply, res, context);
+        } catch (StreamAborted aborted) {
+            LOG.log(Level.SEVERE, "Streaming " + context.path() + " failed part-way (request " + context.requestId()
+                                  + "); the connection is dropped so the client cannot mistake the body for complete",
+                    aborted.getCause());
+            throw aborted;
         } catch (Throwable failure) {
             if (STATE_CHANGING.contains(method)) {
                 auditRefusal(context, failure);
@@ -160,11 +165,24 @@ public final class ApiRoutes {
         } else if (reply.bytes() != null) {
             res.send(reply.bytes());
         } else if (reply.stream() != null) {
-            try (OutputStream out = res.outputStream()) {
+            OutputStream out = res.outputStream();
+            try {
                 reply.stream().writeTo(out);
+            } catch (Exception | Error e) {
+                throw new StreamAborted(e);
             }
+            // Closed only on success: an unclosed, failed stream makes Helidon drop the connection, so the
+            // client sees a truncated transfer instead of a file that looks complete.
+            out.close();
         } else {
             res.send();
+        }
+    }
+
+    /** A streamed body failed after its first bytes were sent; no problem response is possible any more. */
+    private static final class StreamAborted extends RuntimeException {
+        StreamAborted(Throwable cause) {
+            super("response stream aborted", cause, false, false);
         }
     }
 }
