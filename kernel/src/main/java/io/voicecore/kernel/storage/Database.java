@@ -81,13 +81,16 @@ public final class Database implements AutoCloseable {
         return row.column(column).get(UUID.class);
     }
 
+    /** The column as text, or {@code null} for SQL NULL. */
     public static String text(DbRow row, String column) {
-        Object value = row.column(column).get();
+        // DbColumn.get() throws on SQL NULL; asOptional() reports it as empty.
+        Object value = row.column(column).asOptional().orElse(null);
         return value == null ? null : value.toString();
     }
 
+    /** The column as an instant, or {@code null} for SQL NULL. */
     public static Instant instant(DbRow row, String column) {
-        Object value = row.column(column).get();
+        Object value = row.column(column).asOptional().orElse(null);
         return switch (value) {
             case null -> null;
             case Timestamp ts -> ts.toInstant();
