@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -87,7 +88,7 @@ public final class UserService {
             Map<String, Object> changes = new LinkedHashMap<>();
             if (roleChanged) changes.put("role", changed.role().wireName());
             if (statusChanged) changes.put("status", changed.status());
-            if (!java.util.Objects.equals(changed.displayName(), current.displayName())) changes.put("displayName", changed.displayName());
+            if (!Objects.equals(changed.displayName(), current.displayName())) changes.put("displayName", changed.displayName());
             if (changes.isEmpty()) {
                 return new Updated(current, List.of());
             }
