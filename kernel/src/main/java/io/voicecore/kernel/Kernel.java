@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -15,6 +16,7 @@ import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.audit.AuditRoutes;
 import io.voicecore.kernel.audit.DeniedRequestAuditor;
 import io.voicecore.kernel.config.KernelConfig;
+import io.voicecore.kernel.crypto.SecretBox;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.DirectProblemHandler;
 import io.voicecore.kernel.http.RateLimiter;
@@ -22,8 +24,18 @@ import io.voicecore.kernel.http.RequestFilter;
 import io.voicecore.kernel.identity.AdminToken;
 import io.voicecore.kernel.identity.ApiKeyRoutes;
 import io.voicecore.kernel.identity.ApiKeyService;
+import io.voicecore.kernel.identity.AttemptLimiter;
+import io.voicecore.kernel.identity.AuthRoutes;
 import io.voicecore.kernel.identity.KernelAuthenticator;
+import io.voicecore.kernel.identity.LoginService;
+import io.voicecore.kernel.identity.MfaRoutes;
+import io.voicecore.kernel.identity.MfaService;
+import io.voicecore.kernel.identity.PasswordHasher;
 import io.voicecore.kernel.identity.SessionService;
+import io.voicecore.kernel.identity.Totp;
+import io.voicecore.kernel.identity.UserRepository;
+import io.voicecore.kernel.identity.UserRoutes;
+import io.voicecore.kernel.identity.UserService;
 import io.voicecore.kernel.observe.ObserveRoutes;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.state.InProcessSharedState;
@@ -60,6 +72,8 @@ public final class Kernel implements AutoCloseable {
      */
     public static Kernel start(KernelConfig config, PrintStream console) {
         Clock clock = Clock.systemUTC();
+        // First, so that an unusable master key fails the start before anything else is opened.
+        SecretBox secrets = SecretBox.establish(config.masterKey(), config.dataDir());
         Storage storage = Storage.open(config);
         SharedState state = null;
         try {
@@ -72,7 +86,15 @@ public final class Kernel implements AutoCloseable {
             TenantRepository tenants = new TenantRepository();
             TenantResolver resolver = new TenantResolver(database, tenants);
             ApiKeyService apiKeys = new ApiKeyService(database, audit, state, clock);
-            SessionService sessions = new SessionService();
+            SessionService sessions = new SessionService(database, SessionService.establishSigningKey(database, secrets), state,
+                                                         clock, config.sessionTtl());
+            UserRepository users = new UserRepository();
+            PasswordHasher passwords = new PasswordHasher();
+            UserService userAccounts = new UserService(database, users, passwords, sessions, audit, clock);
+            MfaService mfa = new MfaService(database, users, tenants, sessions, secrets, audit,
+                                            guessLimiter(state, "mfa", clock), Totp.DEFAULT, clock);
+            LoginService logins = new LoginService(database, tenants, users, passwords, mfa, sessions,
+                                                   guessLimiter(state, "login", clock), audit);
             RequestMetrics metrics = new RequestMetrics();
             RateLimiter rateLimiter = new RateLimiter(state, config.rateLimitPerMinute(), 60, clock);
 
@@ -88,6 +110,9 @@ public final class Kernel implements AutoCloseable {
             new TenantRoutes(database, tenants, resolver, audit, clock).register(api);
             new ApiKeyRoutes(apiKeys, resolver).register(api);
             new AuditRoutes(database, tenants, resolver).register(api);
+            new UserRoutes(userAccounts, resolver).register(api);
+            new AuthRoutes(logins).register(api);
+            new MfaRoutes(mfa).register(api);
             api.finish("/api");
 
             WebServer server = WebServer.builder()
@@ -150,6 +175,11 @@ public final class Kernel implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("openapi.yaml could not be read", e);
         }
+    }
+
+    /** More than ten wrong passwords or codes for one subject within 15 minutes pause its attempts. */
+    private static AttemptLimiter guessLimiter(SharedState state, String namespace, Clock clock) {
+        return new AttemptLimiter(state, namespace, 10, Duration.ofMinutes(15), clock);
     }
 
     private static void announce(PrintStream console, String token) {

@@ -105,6 +105,32 @@ public final class JsonFields {
         });
     }
 
+    /**
+     * Reads a secret such as a password exactly as sent: unlike {@link #requiredString} it is not stripped,
+     * and no complaint ever repeats its value.
+     */
+    public String requiredSecret(String field, int maxLength) {
+        JsonNode node = object.get(field);
+        if (node == null || node.isNull()) {
+            errors.add(new ApiException.FieldError(field, "is required"));
+            return null;
+        }
+        if (!node.isTextual()) {
+            errors.add(new ApiException.FieldError(field, "must be a string, not " + describe(node)));
+            return null;
+        }
+        String value = node.textValue();
+        if (value.isEmpty()) {
+            errors.add(new ApiException.FieldError(field, "must not be empty"));
+            return null;
+        }
+        if (value.length() > maxLength) {
+            errors.add(new ApiException.FieldError(field, "must be at most " + maxLength + " characters"));
+            return null;
+        }
+        return value;
+    }
+
     /** Adds a complaint found by the caller's own checks. */
     public void reject(String field, String message) {
         errors.add(new ApiException.FieldError(field, message));

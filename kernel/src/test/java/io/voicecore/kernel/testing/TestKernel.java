@@ -30,6 +30,11 @@ import io.voicecore.kernel.http.Json;
  */
 public final class TestKernel implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * One master key for every test kernel of this JVM: each kernel gets a fresh data directory, and a
+     * kernel restarted over an existing database must be able to open the secrets sealed there.
+     */
+    public static final String MASTER_KEY = randomMasterKey();
 
     private final Kernel kernel;
     private final String jdbcUrl;
@@ -91,6 +96,7 @@ public final class TestKernel implements AutoCloseable {
             values.put("port", "0");
             values.put("host", "127.0.0.1");
             values.put("db.pool-size", "4");
+            values.put("master-key", MASTER_KEY);
             String url = null;
             if (embeddedData != null) {
                 values.put("data", embeddedData.toString());
@@ -225,9 +231,34 @@ public final class TestKernel implements AutoCloseable {
         return result.json().get("secret").asText();
     }
 
+    /** Creates a user in the tenant as the platform admin and returns its id. */
+    public String createUser(String tenant, String email, String password, String role) {
+        HttpResult result = post("/api/v1/tenants/" + tenant + "/users", adminToken,
+                                 Map.of("email", email, "password", password, "role", role));
+        if (result.status() != 201) {
+            throw new AssertionError("creating user " + email + " in " + tenant + " failed: " + result);
+        }
+        return result.json().get("id").asText();
+    }
+
+    /** Logs in with email and password only and returns the session token. */
+    public String login(String tenant, String email, String password) {
+        HttpResult result = post("/api/v1/auth/login", null, Map.of("tenant", tenant, "email", email, "password", password));
+        if (result.status() != 200) {
+            throw new AssertionError("login of " + email + " in " + tenant + " failed: " + result);
+        }
+        return result.json().get("token").asText();
+    }
+
     @Override
     public void close() {
         kernel.close();
+    }
+
+    private static String randomMasterKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     public static Path tempDir(String prefix) {
