@@ -87,7 +87,7 @@ public final class AuditRoutes {
             return ApiReply.ok(view(verifier.verifyAll()));
         }
         String name = chain.get();
-        if (!name.equals(AuditLog.PLATFORM_CHAIN) && parseUuid(name).isEmpty()) {
+        if (!name.equals(AuditLog.PLATFORM_CHAIN) && TenantRepository.parseId(name).isEmpty()) {
             throw new ApiException.BadRequest("Query parameter 'chain' must be '" + AuditLog.PLATFORM_CHAIN
                                               + "' or a tenant id (a UUID), not '" + name + "'; omit it to verify every chain.");
         }
@@ -125,7 +125,7 @@ public final class AuditRoutes {
     /** The {@code tenant} filter of the platform endpoints, given as an id or a slug. */
     private Optional<Tenant> tenantParameter(ApiRequest request) {
         return request.query("tenant").map(reference -> database.inPlatform(
-                tx -> parseUuid(reference).isPresent() ? tenants.byId(tx, parseUuid(reference).get()) : tenants.bySlug(tx, reference))
+                tx -> tenants.byReference(tx, reference))
                 .orElseThrow(() -> new ApiException.BadRequest("Query parameter 'tenant' names no tenant ('" + reference
                                                                + "'); give a tenant's id or slug.")));
     }
@@ -187,14 +187,4 @@ public final class AuditRoutes {
         return v;
     }
 
-    private static Optional<UUID> parseUuid(String text) {
-        if (text.length() != 36) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(UUID.fromString(text));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
 }

@@ -3,7 +3,6 @@ package io.voicecore.kernel.http;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;

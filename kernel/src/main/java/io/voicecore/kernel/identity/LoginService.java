@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
@@ -125,18 +124,9 @@ public final class LoginService {
     }
 
     private Optional<Tenant> findTenant(String reference) {
-        Optional<UUID> id = parseUuid(reference);
-        return database.inPlatform(tx -> id.isPresent() ? tenants.byId(tx, id.get())
-                : tenants.bySlug(tx, reference.toLowerCase(Locale.ROOT)));
+        return database.inPlatform(tx -> tenants.byReference(tx, reference));
     }
 
-    private static Optional<UUID> parseUuid(String text) {
-        try {
-            return text.length() == 36 ? Optional.of(UUID.fromString(text)) : Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
 
     /** The one answer for every kind of wrong login, so it does not tell which part was wrong. */
     static ApiException.Unauthenticated loginFailed() {

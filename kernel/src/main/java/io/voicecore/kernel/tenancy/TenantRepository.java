@@ -27,6 +27,24 @@ public final class TenantRepository {
         return Database.first(tx, TenantRepository::map, "SELECT " + COLUMNS + " FROM kernel.tenants WHERE slug = ?", slug);
     }
 
+    /** The tenant a reference names: its id, or else its slug (slugs are lower case, so case is ignored). */
+    public Optional<Tenant> byReference(DbExecute tx, String reference) {
+        Optional<UUID> id = parseId(reference);
+        return id.isPresent() ? byId(tx, id.get()) : bySlug(tx, reference.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** A tenant id, or empty when the text is not a UUID (and so may be a slug). */
+    public static Optional<UUID> parseId(String text) {
+        if (text.length() != 36) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     /** One page in creation order, starting after the cursor. */
     public List<Tenant> page(DbExecute tx, Optional<Cursor> after, int limit) {
         if (after.isPresent()) {

@@ -27,14 +27,13 @@ public final class TenantResolver {
     public Tenant resolve(ApiRequest request) {
         String reference = request.pathParam("tenant");
         Principal principal = request.principal();
-        Optional<UUID> id = parseUuid(reference);
         Optional<Tenant> found;
         if (principal.isPlatformAdmin()) {
-            found = database.inPlatform(tx -> id.isPresent() ? tenants.byId(tx, id.get()) : tenants.bySlug(tx, reference));
+            found = database.inPlatform(tx -> tenants.byReference(tx, reference));
         } else if (principal.tenantId().isPresent()) {
             UUID own = principal.tenantId().get();
             // Looked up inside the principal's own tenant scope: RLS makes any other tenant invisible.
-            found = database.inTenant(own, tx -> id.isPresent() ? tenants.byId(tx, id.get()) : tenants.bySlug(tx, reference));
+            found = database.inTenant(own, tx -> tenants.byReference(tx, reference));
         } else {
             found = Optional.empty();
         }
@@ -67,14 +66,4 @@ public final class TenantResolver {
                 "No tenant '" + reference + "' is visible to this credential; use the tenant's id or slug.");
     }
 
-    private static Optional<UUID> parseUuid(String text) {
-        if (text.length() != 36) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(UUID.fromString(text));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
 }
