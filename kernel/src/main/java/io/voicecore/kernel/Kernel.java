@@ -113,7 +113,7 @@ public final class Kernel implements AutoCloseable {
             new UserRoutes(userAccounts, resolver).register(api);
             new AuthRoutes(logins).register(api);
             new MfaRoutes(mfa).register(api);
-            api.finish("/api");
+            api.finish();
 
             WebServer server = WebServer.builder()
                     .host(config.host())

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import io.voicecore.kernel.config.ConfigException;
 import io.voicecore.kernel.config.ConfigLoader;
 import io.voicecore.kernel.config.KernelConfig;
+import io.voicecore.kernel.observe.KernelLogManager;
 import io.voicecore.kernel.observe.Logging;
 
 /** Command-line entry: {@code voicecore start [--port N] [--config FILE] [--data DIR]}. */
@@ -17,6 +18,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Before anything logs, so the JDK's own shutdown hook cannot close the log handlers under us.
+        System.setProperty("java.util.logging.manager", KernelLogManager.class.getName());
         KernelConfig config;
         try {
             config = parse(args);
@@ -38,6 +41,7 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kernel.close();
+            KernelLogManager.resetFinally();
             stopped.countDown();
         }, "voicecore-shutdown"));
         try {

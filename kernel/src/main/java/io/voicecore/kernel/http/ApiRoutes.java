@@ -68,9 +68,9 @@ public final class ApiRoutes {
         return List.copyOf(routes);
     }
 
-    /** Answers 404 problem+json for any API path no endpoint matched; register it last. */
-    public void finish(String prefix) {
-        routing.any(prefix + "/*", (req, res) -> {
+    /** Answers 404 problem+json for any path no route matched; register it after every other route. */
+    public void finish() {
+        routing.any("/*", (req, res) -> {
             RequestContext context = RequestFilter.context(req);
             ProblemWriter.write(res, new ApiException.NotFound("route-not-found",
                     "No endpoint " + req.prologue().method().text() + " " + req.path().path()

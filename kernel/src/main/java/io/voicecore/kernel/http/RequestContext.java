@@ -14,6 +14,8 @@ import io.voicecore.kernel.identity.Principal;
 public final class RequestContext {
     /** The correlation id header, accepted from callers and echoed on every response. */
     public static final io.helidon.http.HeaderName REQUEST_ID_HEADER = io.helidon.http.HeaderNames.create("X-Request-Id");
+    /** The route label of a request no route pattern matched. */
+    public static final String UNMATCHED = "unmatched";
     private static final ThreadLocal<RequestContext> CURRENT = new ThreadLocal<>();
     private static final Pattern ACCEPTABLE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -78,7 +80,7 @@ public final class RequestContext {
 
     /** The route pattern that matched, e.g. {@code /api/v1/tenants/{tenant}}; the raw path is not a metric label. */
     public String route() {
-        return route == null ? "unmatched" : route;
+        return route == null ? UNMATCHED : route;
     }
 
     void route(String pattern) {

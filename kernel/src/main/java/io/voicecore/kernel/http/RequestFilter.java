@@ -43,7 +43,9 @@ public final class RequestFilter implements Filter {
         } finally {
             long nanos = System.nanoTime() - context.startNanos();
             int status = res.status().code();
-            metrics.record(context.method(), context.route(), status, nanos);
+            // Routes outside the API (health, metrics, OpenAPI) are fixed paths, so the path itself is a bounded label.
+            String route = context.route().equals(RequestContext.UNMATCHED) && status < 400 ? context.path() : context.route();
+            metrics.record(context.method(), route, status, nanos);
             if (ACCESS.isLoggable(Level.INFO)) {
                 ACCESS.info(context.method() + " " + context.path() + " " + status + " " + (nanos / 1_000_000) + "ms"
                             + context.principal().map(p -> " actor=" + p.actorId()).orElse(""));

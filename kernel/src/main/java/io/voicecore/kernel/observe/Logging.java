@@ -9,6 +9,9 @@ import java.util.logging.Logger;
 
 /** Routes all logging (JUL, and SLF4J through its JUL binding) to one console handler in the chosen format. */
 public final class Logging {
+    // JUL holds loggers weakly: without these references a level set here would be forgotten after a GC.
+    private static final java.util.List<Logger> QUIETENED = new java.util.ArrayList<>();
+
     private Logging() {
     }
 
@@ -22,8 +25,10 @@ public final class Logging {
         root.addHandler(console);
         root.setLevel(Level.INFO);
         // Quieten chatty libraries; their warnings still show.
-        Logger.getLogger("com.zaxxer.hikari").setLevel(Level.WARNING);
-        Logger.getLogger("org.flywaydb").setLevel(Level.WARNING);
-        Logger.getLogger("io.zonky").setLevel(Level.WARNING);
+        for (String name : java.util.List.of("com.zaxxer.hikari", "org.flywaydb", "io.zonky")) {
+            Logger logger = Logger.getLogger(name);
+            logger.setLevel(Level.WARNING);
+            QUIETENED.add(logger);
+        }
     }
 }

@@ -155,6 +155,8 @@ class HttpErrorsTest {
         assertProblem(kernel.post("/api/v1/tenants/no-such-tenant/api-keys", kernel.adminToken(),
                                   Map.of("name", "k", "role", "tenant-user")), 404, "tenant-not-found");
         assertProblem(kernel.get("/api/v1/nothing-here", kernel.adminToken()), 404, "route-not-found");
+        assertProblem(kernel.get("/not-an-api-path", null), 404, "route-not-found");
+        assertProblem(kernel.send("/observe/health", "POST", null, "application/json", "{}"), 404, "route-not-found");
     }
 
     @Test
