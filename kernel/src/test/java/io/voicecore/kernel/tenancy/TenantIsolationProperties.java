@@ -45,7 +45,9 @@ class TenantIsolationProperties {
 
     /** One API call a tenant principal makes; {@code self} is the caller, {@code other} the victim. */
     enum Call { CREATE_OWN_KEY, LIST_OWN_KEYS, LIST_TENANTS, READ_OWN_TENANT, READ_OTHER_BY_ID, READ_OTHER_BY_SLUG,
-        LIST_OTHER_KEYS, CREATE_KEY_IN_OTHER, REVOKE_OTHER_KEY, RENAME_OTHER, RENAME_OWN }
+        LIST_OTHER_KEYS, CREATE_KEY_IN_OTHER, REVOKE_OTHER_KEY, RENAME_OTHER, RENAME_OWN,
+        CREATE_OWN_USER, LIST_OWN_USERS, LIST_OTHER_USERS, CREATE_USER_IN_OTHER, READ_OWN_AUDIT, READ_OTHER_AUDIT,
+        EXPORT_OTHER_AUDIT, VERIFY_OTHER_AUDIT, READ_PLATFORM_AUDIT }
 
     record Step(boolean byA, Call call) {
     }
@@ -84,8 +86,10 @@ class TenantIsolationProperties {
             HttpResult result = perform(step.call(), self, other);
             assertNoTrace(result, self, other);
             switch (step.call()) {
-                case READ_OTHER_BY_ID, READ_OTHER_BY_SLUG, LIST_OTHER_KEYS, CREATE_KEY_IN_OTHER, REVOKE_OTHER_KEY, RENAME_OTHER ->
+                case READ_OTHER_BY_ID, READ_OTHER_BY_SLUG, LIST_OTHER_KEYS, CREATE_KEY_IN_OTHER, REVOKE_OTHER_KEY, RENAME_OTHER,
+                     LIST_OTHER_USERS, CREATE_USER_IN_OTHER, READ_OTHER_AUDIT, EXPORT_OTHER_AUDIT, VERIFY_OTHER_AUDIT ->
                         assertEquals(404, result.status(), step + " " + result);
+                case READ_PLATFORM_AUDIT -> assertEquals(403, result.status(), step + " " + result);
                 default -> assertTrue(result.status() < 300, step + " " + result);
             }
             if (step.call() == Call.CREATE_OWN_KEY) {
@@ -101,6 +105,10 @@ class TenantIsolationProperties {
                 assertTrue(key.get("revokedAt").isNull(), "no key of " + party.slug + " was revoked: " + key);
             }
             assertEquals(party.keyIds, ids);
+            JsonNode users = kernel.get("/api/v1/tenants/" + party.slug + "/users?limit=500", kernel.adminToken()).json().get("items");
+            for (JsonNode user : users) {
+                assertFalse(user.get("email").asText().startsWith("spy@"), "no user was planted in " + party.slug);
+            }
             JsonNode tenant = kernel.get("/api/v1/tenants/" + party.id, kernel.adminToken()).json();
             assertFalse(tenant.get("name").asText().startsWith("hijacked"), tenant.toString());
         }
@@ -121,6 +129,17 @@ class TenantIsolationProperties {
             case REVOKE_OTHER_KEY -> kernel.delete("/api/v1/tenants/" + other.slug + "/api-keys/" + anyOtherKeyId, key);
             case RENAME_OTHER -> kernel.patch("/api/v1/tenants/" + other.slug, key, Map.of("name", "hijacked"));
             case RENAME_OWN -> kernel.patch("/api/v1/tenants/" + self.slug, key, Map.of("name", "renamed " + self.slug));
+            case CREATE_OWN_USER -> kernel.post("/api/v1/tenants/" + self.slug + "/users", key,
+                                                Map.of("email", UUID.randomUUID() + "@example.com", "password", "a long enough password", "role", "tenant-user"));
+            case LIST_OWN_USERS -> kernel.get("/api/v1/tenants/" + self.slug + "/users", key);
+            case LIST_OTHER_USERS -> kernel.get("/api/v1/tenants/" + other.id + "/users", key);
+            case CREATE_USER_IN_OTHER -> kernel.post("/api/v1/tenants/" + other.slug + "/users", key,
+                                                     Map.of("email", "spy@example.com", "password", "a long enough password", "role", "tenant-admin"));
+            case READ_OWN_AUDIT -> kernel.get("/api/v1/tenants/" + self.slug + "/audit", key);
+            case READ_OTHER_AUDIT -> kernel.get("/api/v1/tenants/" + other.slug + "/audit", key);
+            case EXPORT_OTHER_AUDIT -> kernel.get("/api/v1/tenants/" + other.id + "/audit/export?format=csv", key);
+            case VERIFY_OTHER_AUDIT -> kernel.get("/api/v1/tenants/" + other.slug + "/audit/verify", key);
+            case READ_PLATFORM_AUDIT -> kernel.get("/api/v1/audit", key);
         };
     }
 
@@ -128,6 +147,8 @@ class TenantIsolationProperties {
         // A problem may echo what the caller itself sent (the path it asked for); anything beyond that is a leak.
         String body = result.body();
         String requested = result.json().has("instance") ? result.json().get("instance").asText() : "";
+        // Likewise the audit records of the caller's own refused attempts name the paths it asked for.
+        body = body.replaceAll("\"target\":\"/api/v1/[^\"]*\"", "\"target\":\"<own request path>\"");
         for (String segment : requested.split("/")) {
             if (!segment.isEmpty()) {
                 body = body.replace(segment, "<requested>");
