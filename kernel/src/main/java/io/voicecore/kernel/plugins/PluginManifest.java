@@ -1,0 +1,134 @@
+package io.voicecore.kernel.plugins;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A plugin's {@code plugin.yaml}, parsed and validated ({@code docs/plugin-manifest.md} documents every field).
+ *
+ * @param id            lower-case id, unique on the platform, e.g. {@code crm}
+ * @param name          human name
+ * @param version       semantic version of this build
+ * @param vendor        who publishes it
+ * @param description   one paragraph for the marketplace and the consent screen
+ * @param main          fully qualified class implementing {@code io.voicecore.sdk.Plugin}
+ * @param kernel        semantic-version range of kernels it supports, e.g. {@code >=0.1.0 <1.0.0}
+ * @param permissions   what it needs, each with the reason shown to the tenant admin
+ * @param routes        the HTTP routes it serves
+ * @param publishes     event topics it may publish
+ * @param subscribes    event topics it receives
+ * @param egressHosts   hosts it may call: exact, {@code *.domain}, or {@code ${config.key}}
+ * @param config        schema of the per-tenant configuration
+ * @param exports       service interfaces (fully qualified) it offers to other plugins
+ * @param requires      services of other plugins it needs
+ * @param dataClasses   classes of data it touches, e.g. {@code contact-pii}
+ * @param limits        per-call limits it asks for, capped by the kernel
+ */
+public record PluginManifest(
+        String id,
+        String name,
+        String version,
+        String vendor,
+        String description,
+        String main,
+        String kernel,
+        List<Permission> permissions,
+        List<Route> routes,
+        List<String> publishes,
+        List<String> subscribes,
+        List<String> egressHosts,
+        ConfigSchema config,
+        List<String> exports,
+        List<ServiceRequirement> requires,
+        List<String> dataClasses,
+        Limits limits) {
+
+    /** Permission names a manifest may declare. */
+    public static final Set<String> KNOWN_PERMISSIONS = Set.of(
+            Permission.STORAGE, Permission.HTTP_EGRESS, Permission.EVENTS_PUBLISH, Permission.EVENTS_SUBSCRIBE,
+            Permission.SECRETS, Permission.USAGE, Permission.SCHEDULER, Permission.SERVICES);
+
+    /**
+     * One requested permission.
+     *
+     * @param name   e.g. {@code storage}
+     * @param reason why the plugin needs it, shown when a tenant admin grants it
+     */
+    public record Permission(String name, String reason) {
+        public static final String STORAGE = "storage";
+        public static final String HTTP_EGRESS = "http:egress";
+        public static final String EVENTS_PUBLISH = "events:publish";
+        public static final String EVENTS_SUBSCRIBE = "events:subscribe";
+        public static final String SECRETS = "secrets";
+        public static final String USAGE = "usage";
+        public static final String SCHEDULER = "scheduler";
+        public static final String SERVICES = "services";
+    }
+
+    /**
+     * A declared route.
+     *
+     * @param method HTTP method
+     * @param path   path relative to the plugin's base, e.g. {@code /contacts/{id}}
+     */
+    public record Route(String method, String path) {
+    }
+
+    /**
+     * A service of another plugin this plugin needs.
+     *
+     * @param plugin       the providing plugin's id
+     * @param versionRange semantic-version range, e.g. {@code >=1.0.0 <2.0.0}
+     * @param service      the interface's fully qualified name
+     */
+    public record ServiceRequirement(String plugin, String versionRange, String service) {
+    }
+
+    /**
+     * Per-call limits the plugin asks for (the kernel caps them).
+     *
+     * @param timeoutMillis  deadline of one call
+     * @param concurrency    calls in flight at once per tenant
+     */
+    public record Limits(int timeoutMillis, int concurrency) {
+    }
+
+    /**
+     * The per-tenant configuration schema: a flat object of typed properties.
+     *
+     * @param properties by name
+     */
+    public record ConfigSchema(Map<String, ConfigProperty> properties) {
+        public static ConfigSchema empty() {
+            return new ConfigSchema(Map.of());
+        }
+    }
+
+    /**
+     * One configuration property.
+     *
+     * @param type         {@code string}, {@code integer}, {@code boolean}, {@code url} or {@code enum}
+     * @param required     whether a tenant must set it
+     * @param defaultValue used when not set (as text; parsed by type)
+     * @param values       allowed values of an {@code enum}
+     * @param pattern      regular expression a {@code string} must match
+     * @param minimum      lower bound of an {@code integer}
+     * @param maximum      upper bound of an {@code integer}
+     * @param description  shown to the tenant admin
+     */
+    public record ConfigProperty(String type, boolean required, Optional<String> defaultValue, List<String> values,
+                                 Optional<String> pattern, Optional<Long> minimum, Optional<Long> maximum, String description) {
+    }
+
+    /** Whether the manifest declares the permission. */
+    public boolean declares(String permission) {
+        return permissions.stream().anyMatch(p -> p.name().equals(permission));
+    }
+
+    /** The declared permission names. */
+    public Set<String> permissionNames() {
+        return permissions.stream().map(Permission::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+}

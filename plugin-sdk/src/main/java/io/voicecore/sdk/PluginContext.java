@@ -1,0 +1,56 @@
+package io.voicecore.sdk;
+
+import java.util.Optional;
+
+import io.voicecore.sdk.capability.Events;
+import io.voicecore.sdk.capability.HttpEgress;
+import io.voicecore.sdk.capability.PluginConfig;
+import io.voicecore.sdk.capability.PluginLog;
+import io.voicecore.sdk.capability.Secrets;
+import io.voicecore.sdk.capability.Services;
+import io.voicecore.sdk.capability.Storage;
+import io.voicecore.sdk.capability.Usage;
+
+/**
+ * Everything a plugin may do, scoped to one tenant and this plugin, for the duration of one call
+ * (a request, an event delivery or a job run). Do not keep it beyond the call.
+ *
+ * <p>Each capability checks, on every use, that the manifest declares the permission and the tenant
+ * granted it; otherwise it throws {@link PermissionDeniedException}. The permission names are given on
+ * each method.
+ */
+public interface PluginContext {
+
+    /** @return the id of the tenant this call is for */
+    String tenantId();
+
+    /** @return this plugin's id and version */
+    PluginInfo plugin();
+
+    /** @return who made the request, when this call serves a route */
+    Optional<Caller> caller();
+
+    /** @return the plugin's own database schema, tenant-isolated; permission {@code storage} */
+    Storage storage();
+
+    /** @return HTTP calls to the hosts the manifest lists; permission {@code http:egress} */
+    HttpEgress http();
+
+    /** @return publishing of declared topics; permission {@code events:publish} */
+    Events events();
+
+    /** @return secrets of this tenant and plugin, encrypted at rest; permission {@code secrets} */
+    Secrets secrets();
+
+    /** @return billable usage metering; permission {@code usage} */
+    Usage usage();
+
+    /** @return the tenant's configuration of this plugin, validated against the manifest's schema; no permission needed */
+    PluginConfig config();
+
+    /** @return structured logging, tagged with tenant, plugin and request id; no permission needed */
+    PluginLog log();
+
+    /** @return services exported by other plugins that the manifest requires; permission {@code services} */
+    Services services();
+}

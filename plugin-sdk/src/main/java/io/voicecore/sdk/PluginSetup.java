@@ -1,0 +1,52 @@
+package io.voicecore.sdk;
+
+/**
+ * What a plugin registers in {@link Plugin#setup(PluginSetup)}. Every registration must match the
+ * manifest: a route must be declared under {@code routes}, a topic under {@code events.subscribes},
+ * an exported service type under {@code services.exports}; anything else fails the setup with a message
+ * naming the missing declaration.
+ */
+public interface PluginSetup {
+
+    /** @return the plugin's id and version, as in the manifest */
+    PluginInfo plugin();
+
+    /**
+     * Serves {@code method} on {@code path}, relative to {@code /api/v1/tenants/{tenant}/{pluginId}}.
+     * Path segments in braces are parameters: {@code /contacts/{id}}.
+     *
+     * @param method  the HTTP method
+     * @param path    the path, starting with {@code /}
+     * @param handler called for each request, with a context for the request's tenant
+     */
+    void route(HttpMethod method, String path, RouteHandler handler);
+
+    /**
+     * Receives events of a topic declared in {@code events.subscribes}. Delivery is at least once:
+     * a handler may see the same event (same {@link Event#id()}) more than once and must tolerate it.
+     *
+     * @param topic   the topic, e.g. {@code conversation.ended}
+     * @param handler called once per delivery, with a context for the event's tenant
+     */
+    void onEvent(String topic, EventHandler handler);
+
+    /**
+     * Runs a job for every tenant that enabled the plugin, on a schedule. Requires the {@code scheduler} permission.
+     *
+     * @param name     a name unique within the plugin
+     * @param schedule a five-field cron expression ({@code minute hour day-of-month month day-of-week}, UTC),
+     *                 e.g. {@code "*&#47;15 * * * *"}
+     * @param handler  called per tenant per due time
+     */
+    void job(String name, String schedule, JobHandler handler);
+
+    /**
+     * Offers an implementation of a service interface to plugins that declare they require it.
+     * The interface must be listed in the manifest's {@code services.exports}.
+     *
+     * @param type           the service interface
+     * @param implementation the implementation, shared by all callers
+     * @param <T>            the service type
+     */
+    <T> void exportService(Class<T> type, T implementation);
+}
