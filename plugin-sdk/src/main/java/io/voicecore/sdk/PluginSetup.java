@@ -41,12 +41,14 @@ public interface PluginSetup {
     void job(String name, String schedule, JobHandler handler);
 
     /**
-     * Offers an implementation of a service interface to plugins that declare they require it.
-     * The interface must be listed in the manifest's {@code services.exports}.
+     * Offers a service interface to plugins that declare they require it. The interface must be listed
+     * in the manifest's {@code services.exports}, and its package must contain only the exported
+     * interfaces and the types they use: consumers see that package and nothing else of this plugin.
      *
-     * @param type           the service interface
-     * @param implementation the implementation, shared by all callers
-     * @param <T>            the service type
+     * @param type    the service interface
+     * @param factory makes the implementation for one consumer call, given this plugin's own context for
+     *                the consumer's tenant: the service then acts with this plugin's permissions and data
+     * @param <T>     the service type
      */
-    <T> void exportService(Class<T> type, T implementation);
+    <T> void exportService(Class<T> type, ServiceFactory<T> factory);
 }
