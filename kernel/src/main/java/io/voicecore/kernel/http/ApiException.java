@@ -16,7 +16,15 @@ public abstract sealed class ApiException extends RuntimeException {
     private ApiException(int status, String type, String title, String detail) {
         super(detail, null, false, false);
         this.status = status;
-        this.type = type;
+        this.type = "urn:voicecore:problem:" + type;
+        this.title = title;
+    }
+
+    /** For problems whose type is not one of the kernel's own (e.g. a plugin's): {@code typeUrn} is used as is. */
+    private ApiException(String typeUrn, int status, String title, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.type = typeUrn;
         this.title = title;
     }
 
@@ -26,7 +34,12 @@ public abstract sealed class ApiException extends RuntimeException {
 
     /** Stable, machine-readable problem type, e.g. {@code urn:voicecore:problem:validation}. */
     public String type() {
-        return "urn:voicecore:problem:" + type;
+        return type;
+    }
+
+    /** Further members of the problem body (RFC 9457 extensions), e.g. the violations of a refused plugin. */
+    public java.util.Map<String, Object> extensions() {
+        return java.util.Map.of();
     }
 
     public String title() {
@@ -134,6 +147,24 @@ public abstract sealed class ApiException extends RuntimeException {
 
         public long retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+    }
+
+    /**
+     * A problem with its own type and extension members: a refused plugin upload (with its violations)
+     * or a problem a plugin answered (type {@code urn:voicecore:plugin:<id>:<type>}).
+     */
+    public static final class Custom extends ApiException {
+        private final java.util.Map<String, Object> extensions;
+
+        public Custom(String typeUrn, int status, String title, String detail, java.util.Map<String, Object> extensions) {
+            super(typeUrn, status, title, detail);
+            this.extensions = java.util.Map.copyOf(extensions);
+        }
+
+        @Override
+        public java.util.Map<String, Object> extensions() {
+            return extensions;
         }
     }
 

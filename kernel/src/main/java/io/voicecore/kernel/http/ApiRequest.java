@@ -62,8 +62,44 @@ public final class ApiRequest {
         return Json.parse(body());
     }
 
+    /** The HTTP method, e.g. {@code GET}. */
+    public String method() {
+        return request.prologue().method().text();
+    }
+
+    /** The request path, decoded. */
+    public String path() {
+        return request.path().path();
+    }
+
+    /** Every query parameter with all its values. */
+    public java.util.Map<String, java.util.List<String>> queryParams() {
+        java.util.Map<String, java.util.List<String>> params = new java.util.LinkedHashMap<>();
+        for (String name : request.query().names()) {
+            params.put(name, request.query().all(name));
+        }
+        return params;
+    }
+
+    /** The request headers, names in lower case, first value of each. */
+    public java.util.Map<String, String> headers() {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        request.headers().forEach(header -> headers.putIfAbsent(header.name().toLowerCase(java.util.Locale.ROOT), header.get()));
+        return headers;
+    }
+
+    /** Labels the request with a more precise route pattern for metrics (e.g. a plugin's own route template). */
+    public void refineRoute(String pattern) {
+        context.route(pattern);
+    }
+
     /** Reads the whole body, refusing more than the configured limit without reading it all. */
     public byte[] body() {
+        return body(maxBodyBytes);
+    }
+
+    /** Reads the whole body with an endpoint-specific limit (e.g. plugin jars). */
+    public byte[] body(long maxBodyBytes) {
         request.headers().contentLength().ifPresent(length -> {
             if (length > maxBodyBytes) {
                 throw new ApiException.PayloadTooLarge(maxBodyBytes);

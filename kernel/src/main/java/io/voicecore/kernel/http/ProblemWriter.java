@@ -59,6 +59,7 @@ public final class ProblemWriter {
             if (api instanceof ApiException.Validation validation) {
                 body.put("errors", validation.errors());
             }
+            api.extensions().forEach(body::putIfAbsent);
         } else {
             body.put("type", "urn:voicecore:problem:internal");
             body.put("title", "Internal error");

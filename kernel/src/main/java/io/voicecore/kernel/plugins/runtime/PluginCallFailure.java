@@ -1,0 +1,59 @@
+package io.voicecore.kernel.plugins.runtime;
+
+/**
+ * A call into a plugin that did not produce an answer: the plugin threw, ran out of time or memory, was
+ * too busy, or is quarantined. The HTTP layer turns it into a problem response; the event bus retries.
+ */
+public final class PluginCallFailure extends RuntimeException {
+    /** What went wrong. */
+    public enum Kind {
+        /** The plugin threw an unexpected exception. */
+        FAILED(500, "plugin-failure"),
+        /** The call exceeded its deadline. */
+        TIMEOUT(504, "plugin-timeout"),
+        /** The call exceeded its memory quota. */
+        MEMORY(503, "plugin-resource-limit"),
+        /** Too many calls of this tenant to this plugin are in flight. */
+        BUSY(429, "plugin-busy"),
+        /** Repeated faults took the plugin out of service for this tenant. */
+        QUARANTINED(503, "plugin-quarantined");
+
+        final int status;
+        final String type;
+
+        Kind(int status, String type) {
+            this.status = status;
+            this.type = type;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String type() {
+            return type;
+        }
+    }
+
+    private final Kind kind;
+    private final String pluginId;
+
+    PluginCallFailure(Kind kind, String pluginId, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.pluginId = pluginId;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String pluginId() {
+        return pluginId;
+    }
+
+    /** Whether this counts as the plugin's fault for quarantine (busy and quarantined do not). */
+    boolean isFault() {
+        return kind == Kind.FAILED || kind == Kind.TIMEOUT || kind == Kind.MEMORY;
+    }
+}

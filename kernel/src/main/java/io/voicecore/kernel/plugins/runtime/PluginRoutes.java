@@ -1,0 +1,257 @@
+package io.voicecore.kernel.plugins.runtime;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voicecore.kernel.http.Access;
+import io.voicecore.kernel.http.ApiException;
+import io.voicecore.kernel.http.ApiReply;
+import io.voicecore.kernel.http.ApiRequest;
+import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.http.Json;
+import io.voicecore.kernel.identity.Principal;
+import io.voicecore.kernel.identity.Role;
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.tenancy.Tenant;
+import io.voicecore.kernel.tenancy.TenantResolver;
+import io.voicecore.sdk.Caller;
+import io.voicecore.sdk.HttpMethod;
+import io.voicecore.sdk.PermissionDeniedException;
+import io.voicecore.sdk.PluginProblem;
+import io.voicecore.sdk.Request;
+import io.voicecore.sdk.Response;
+
+/**
+ * HTTP for plugins: the catalogue and installation ({@code /api/v1/plugins}), per-tenant enablement with
+ * consent ({@code /api/v1/tenants/{tenant}/plugins}), and every plugin's own routes under
+ * {@code /api/v1/tenants/{tenant}/{pluginId}/...}.
+ */
+public final class PluginRoutes {
+    private final PluginRuntime runtime;
+    private final TenantResolver resolver;
+    private final long maxJarBytes;
+    private final Clock clock;
+
+    public PluginRoutes(PluginRuntime runtime, TenantResolver resolver, long maxJarBytes, Clock clock) {
+        this.runtime = runtime;
+        this.resolver = resolver;
+        this.maxJarBytes = maxJarBytes;
+        this.clock = clock;
+    }
+
+    /** Registers the catalogue and enablement routes; {@link #registerPluginRoutes} goes after every kernel route. */
+    public void register(ApiRoutes routes) {
+        routes.get("/api/v1/plugins", Access.AUTHENTICATED, this::list)
+                .post("/api/v1/plugins", Access.AUTHENTICATED, this::install)
+                .get("/api/v1/plugins/{pluginId}", Access.AUTHENTICATED, this::read)
+                .delete("/api/v1/plugins/{pluginId}", Access.AUTHENTICATED, this::uninstall)
+                .get("/api/v1/tenants/{tenant}/plugins", Access.AUTHENTICATED, this::tenantList)
+                .get("/api/v1/tenants/{tenant}/plugins/{pluginId}", Access.AUTHENTICATED, this::tenantRead)
+                .put("/api/v1/tenants/{tenant}/plugins/{pluginId}", Access.AUTHENTICATED, this::enable)
+                .delete("/api/v1/tenants/{tenant}/plugins/{pluginId}", Access.AUTHENTICATED, this::disable);
+    }
+
+    /** The catch-all for plugin routes; registered last, so kernel routes under a tenant win. */
+    public void registerPluginRoutes(ApiRoutes routes) {
+        for (String pattern : List.of("/api/v1/tenants/{tenant}/{pluginId}", "/api/v1/tenants/{tenant}/{pluginId}/*")) {
+            routes.get(pattern, Access.AUTHENTICATED, this::serve)
+                    .post(pattern, Access.AUTHENTICATED, this::serve)
+                    .put(pattern, Access.AUTHENTICATED, this::serve)
+                    .patch(pattern, Access.AUTHENTICATED, this::serve)
+                    .delete(pattern, Access.AUTHENTICATED, this::serve);
+        }
+    }
+
+    private ApiReply list(ApiRequest request) {
+        request.principal();
+        return ApiReply.ok(Map.of("items", runtime.installed().stream().map(PluginRoutes::view).toList()));
+    }
+
+    private ApiReply read(ApiRequest request) {
+        request.principal();
+        String pluginId = request.pathParam("pluginId");
+        return ApiReply.ok(view(runtime.installed(pluginId).orElseThrow(() -> new ApiException.NotFound("plugin-not-installed",
+                "No plugin '" + pluginId + "' is installed."))));
+    }
+
+    private ApiReply install(ApiRequest request) {
+        requirePlatformAdmin(request.principal());
+        String type = request.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (!type.startsWith("application/java-archive") && !type.startsWith("application/octet-stream")) {
+            throw new ApiException.UnsupportedMediaType("Upload the plugin jar as the body with 'Content-Type: application/java-archive'.");
+        }
+        byte[] jar = request.body(maxJarBytes);
+        if (jar.length == 0) {
+            throw new ApiException.BadRequest("The request body is empty; send the plugin jar.");
+        }
+        try {
+            PluginRuntime.Installed installed = runtime.install(jar, request.principal());
+            Map<String, Object> body = view(installed.manifest());
+            installed.previousVersion().ifPresent(previous -> body.put("upgradedFrom", previous));
+            body.put("tenantsMoved", installed.tenantsMoved());
+            body.put("tenantsAwaitingConsent", installed.tenantsAwaitingConsent());
+            return ApiReply.created(body).header("Location", "/api/v1/plugins/" + installed.manifest().id());
+        } catch (PluginRejectedException rejected) {
+            String member = rejected.kind().equals("verification") ? "violations" : "errors";
+            throw new ApiException.Custom("urn:voicecore:problem:plugin-rejected", 422, "Plugin refused",
+                                          rejected.getMessage(), Map.of("reason", rejected.kind(), member, rejected.findings()));
+        }
+    }
+
+    private ApiReply uninstall(ApiRequest request) {
+        requirePlatformAdmin(request.principal());
+        runtime.uninstall(request.pathParam("pluginId"), request.principal());
+        return ApiReply.noContent();
+    }
+
+    private ApiReply tenantList(ApiRequest request) {
+        Tenant tenant = resolver.resolve(request);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (PluginManifest manifest : runtime.installed()) {
+            items.add(tenantView(manifest, runtime.tenantPlugin(tenant.id(), manifest.id())));
+        }
+        return ApiReply.ok(Map.of("items", items));
+    }
+
+    private ApiReply tenantRead(ApiRequest request) {
+        Tenant tenant = resolver.resolve(request);
+        String pluginId = request.pathParam("pluginId");
+        PluginManifest manifest = runtime.installed(pluginId).orElseThrow(() -> new ApiException.NotFound("plugin-not-installed",
+                "No plugin '" + pluginId + "' is installed."));
+        return ApiReply.ok(tenantView(manifest, runtime.tenantPlugin(tenant.id(), pluginId)));
+    }
+
+    private ApiReply enable(ApiRequest request) {
+        Tenant tenant = resolver.resolve(request, Role.TENANT_ADMIN);
+        String pluginId = request.pathParam("pluginId");
+        JsonNode body = request.json();
+        if (!body.isObject()) {
+            throw new ApiException.MalformedBody("The request body must be a JSON object such as {\"grantedPermissions\": [\"storage\"]}.");
+        }
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("grantedPermissions")) {
+                errors.add(new ApiException.FieldError(name, "unknown field; expected [grantedPermissions]"));
+            }
+        });
+        JsonNode granted = body.get("grantedPermissions");
+        Set<String> permissions = new TreeSet<>();
+        if (granted == null || !granted.isArray()) {
+            errors.add(new ApiException.FieldError("grantedPermissions", "is required: an array of permission names"));
+        } else {
+            for (JsonNode item : granted) {
+                if (!item.isTextual()) {
+                    errors.add(new ApiException.FieldError("grantedPermissions", "must contain only strings"));
+                } else {
+                    permissions.add(item.textValue());
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException.Validation(errors);
+        }
+        runtime.enable(tenant.id(), pluginId, permissions, request.principal());
+        return ApiReply.ok(tenantView(runtime.installed(pluginId).orElseThrow(), runtime.tenantPlugin(tenant.id(), pluginId)));
+    }
+
+    private ApiReply disable(ApiRequest request) {
+        Tenant tenant = resolver.resolve(request, Role.TENANT_ADMIN);
+        String pluginId = request.pathParam("pluginId");
+        runtime.disable(tenant.id(), pluginId, request.principal());
+        return ApiReply.ok(tenantView(runtime.installed(pluginId).orElseThrow(), runtime.tenantPlugin(tenant.id(), pluginId)));
+    }
+
+    private ApiReply serve(ApiRequest request) {
+        Tenant tenant = resolver.resolve(request);
+        String pluginId = request.pathParam("pluginId");
+        String prefix = "/api/v1/tenants/" + request.pathParam("tenant") + "/" + pluginId;
+        String path = request.path().length() > prefix.length() ? request.path().substring(prefix.length()) : "/";
+        HttpMethod method = HttpMethod.valueOf(request.method());
+        Principal principal = request.principal();
+        runtime.routeTemplate(tenant.id(), pluginId, method, path)
+                .ifPresent(template -> request.refineRoute("/api/v1/tenants/{tenant}/" + pluginId + template));
+        Request pluginRequest = new Request(method, path, Map.of(), request.queryParams(), request.headers(),
+                                            method == HttpMethod.GET || method == HttpMethod.DELETE ? new byte[0] : request.body(),
+                                            new Caller(principal.actorId(), principal.role().wireName()));
+        try {
+            Response response = runtime.serve(tenant.id(), pluginId, pluginRequest, request.requestId());
+            ApiReply reply = ApiReply.bytes(response.status(), response.contentType(), response.body());
+            response.headers().forEach(reply::header);
+            return reply;
+        } catch (PermissionDeniedException denied) {
+            throw new ApiException.Forbidden("plugin-permission-denied", denied.getMessage());
+        } catch (PluginProblem problem) {
+            throw new ApiException.Custom("urn:voicecore:plugin:" + pluginId + ":" + problem.type(), problem.status(),
+                                          "Plugin problem", problem.getMessage(), Map.of("plugin", pluginId));
+        } catch (PluginCallFailure failure) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("plugin", pluginId);
+            throw new ApiException.Custom("urn:voicecore:problem:" + failure.kind().type(), failure.kind().status(),
+                                          "Plugin call failed", failure.getMessage()
+                                          + (failure.kind() == PluginCallFailure.Kind.FAILED
+                                             ? " The error is logged under request id " + request.requestId() + "." : ""), extra);
+        }
+    }
+
+    private static void requirePlatformAdmin(Principal principal) {
+        if (!principal.isPlatformAdmin()) {
+            throw new ApiException.Forbidden("role-required", "Only a platform administrator may install or remove plugins.");
+        }
+    }
+
+    static Map<String, Object> view(PluginManifest m) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", m.id());
+        v.put("name", m.name());
+        v.put("version", m.version());
+        v.put("vendor", m.vendor());
+        v.put("description", m.description());
+        v.put("kernel", m.kernel());
+        v.put("permissions", m.permissions().stream().map(p -> Map.of("name", p.name(), "reason", p.reason())).toList());
+        v.put("routes", m.routes().stream().map(r -> r.method() + " " + r.path()).toList());
+        v.put("publishes", m.publishes());
+        v.put("subscribes", m.subscribes());
+        v.put("egressHosts", m.egressHosts());
+        v.put("exports", m.exports());
+        v.put("requires", m.requires().stream().map(r -> Map.of("plugin", r.plugin(), "version", r.versionRange(),
+                                                                    "service", r.service())).toList());
+        v.put("dataClasses", m.dataClasses());
+        return v;
+    }
+
+    private Map<String, Object> tenantView(PluginManifest latest, Optional<PluginStore.TenantPlugin> state) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", latest.id());
+        v.put("latestVersion", latest.version());
+        v.put("permissions", latest.permissions().stream().map(p -> Map.of("name", p.name(), "reason", p.reason())).toList());
+        if (state.isEmpty() || !state.get().enabled()) {
+            v.put("state", "disabled");
+            v.put("grantedPermissions", state.map(s -> new TreeSet<>(s.granted())).orElse(new TreeSet<>()));
+            return v;
+        }
+        PluginStore.TenantPlugin s = state.get();
+        Set<String> pending = new TreeSet<>(latest.permissionNames());
+        pending.removeAll(s.granted());
+        boolean quarantined = s.quarantined(clock.instant());
+        v.put("state", quarantined ? "quarantined" : !latest.version().equals(s.activeVersion()) ? "upgrade-awaiting-consent" : "enabled");
+        v.put("activeVersion", s.activeVersion());
+        v.put("grantedPermissions", new TreeSet<>(s.granted()));
+        if (!pending.isEmpty()) {
+            v.put("pendingPermissions", pending);
+        }
+        if (quarantined) {
+            v.put("quarantinedUntil", s.quarantinedUntil());
+            v.put("quarantineReason", s.quarantineReason());
+        }
+        return v;
+    }
+
+}

@@ -1,0 +1,581 @@
+package io.voicecore.kernel.plugins.runtime;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.voicecore.kernel.audit.AuditEvent;
+import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.http.ApiException;
+import io.voicecore.kernel.identity.Principal;
+import io.voicecore.kernel.plugins.PluginCall;
+import io.voicecore.kernel.plugins.PluginDispatcher;
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.state.SharedState;
+import io.voicecore.kernel.storage.Database;
+import io.voicecore.sdk.Caller;
+import io.voicecore.sdk.Event;
+import io.voicecore.sdk.EventHandler;
+import io.voicecore.sdk.PermissionDeniedException;
+import io.voicecore.sdk.Request;
+import io.voicecore.sdk.Response;
+import io.voicecore.sdk.ServiceFactory;
+import io.voicecore.sdk.capability.Services;
+import org.pf4j.DefaultVersionManager;
+import org.pf4j.VersionManager;
+
+/**
+ * The plugin runtime: which versions are loaded, which version each tenant uses with which grants, and
+ * every call into plugin code (routes, events, jobs, services) through {@link PluginInvoker}'s
+ * containment. Installs, upgrades and enablement are persisted and audited; other kernel nodes learn of
+ * them through {@link SharedState} notifications.
+ */
+public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PluginRuntime.class.getName());
+    /** The kernel's own version, matched against each manifest's {@code kernel} range. */
+    public static final String KERNEL_VERSION = "0.1.0";
+    private static final String CHANNEL = "plugins";
+    /** Plugin ids that would shadow the kernel's own routes under {@code /api/v1/tenants/{tenant}/}. */
+    private static final Set<String> RESERVED_IDS = Set.of("api-keys", "users", "audit", "plugins", "events", "usage",
+                                                           "kernel", "api", "me", "auth");
+
+    /** Runtime settings. */
+    public record Settings(Duration maxTimeout, int maxConcurrency, long allocationQuotaBytes, int faultThreshold,
+                           Duration faultWindow, Duration quarantine) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(30), 64, 64L * 1024 * 1024, 5, Duration.ofMinutes(1), Duration.ofMinutes(5));
+        }
+    }
+
+    /** What an install did. */
+    public record Installed(PluginManifest manifest, Optional<String> previousVersion, int tenantsMoved,
+                            int tenantsAwaitingConsent) {
+    }
+
+    /** A tenant's view of one plugin. */
+    public record TenantView(PluginManifest latest, Optional<PluginStore.TenantPlugin> state, Instant now) {
+    }
+
+    private final Database database;
+    private final PluginStore store = new PluginStore();
+    private final PluginInspector inspector;
+    private final PluginLoader loader;
+    private final PluginInvoker invoker;
+    private final CapabilityFactory capabilities;
+    private final AuditLog audit;
+    private final SharedState state;
+    private final Clock clock;
+    private final Settings settings;
+    private final VersionManager versions = new DefaultVersionManager();
+    private final Map<String, LoadedVersion> loaded = new ConcurrentHashMap<>();
+    private final Map<String, String> current = new ConcurrentHashMap<>();
+    private final Map<String, Optional<PluginStore.TenantPlugin>> tenantCache = new ConcurrentHashMap<>();
+    private final SharedState.Subscription subscription;
+    private final Object installLock = new Object();
+
+    public PluginRuntime(Database database, PluginInspector inspector, java.nio.file.Path cacheDir, CapabilityFactory capabilities,
+                         AuditLog audit, SharedState state, Clock clock, Settings settings) {
+        this.database = database;
+        this.inspector = inspector;
+        this.invoker = new PluginInvoker(256);
+        this.loader = new PluginLoader(cacheDir, invoker, new PluginInvoker.Limits(Duration.ofSeconds(10), 4,
+                                                                                    settings.allocationQuotaBytes()));
+        this.capabilities = capabilities;
+        this.audit = audit;
+        this.state = state;
+        this.clock = clock;
+        this.settings = settings;
+        this.subscription = state.subscribe(CHANNEL, this::onNotification);
+    }
+
+    /** Loads every version in use (at start-up). A version that fails to load is logged and skipped. */
+    public void loadInstalled() {
+        List<PluginStore.StoredVersion> stored = database.inPlatform(store::versionsInUse);
+        Map<String, String> currents = new HashMap<>();
+        for (PluginStore.StoredVersion version : stored) {
+            database.inPlatform(tx -> store.currentVersion(tx, version.pluginId())).ifPresent(v -> currents.put(version.pluginId(), v));
+        }
+        // Providers first, so consumers can see their exported packages.
+        List<PluginStore.StoredVersion> ordered = new ArrayList<>(stored);
+        ordered.sort(Comparator.comparingInt(v -> v.manifestYaml().contains("requires:") ? 1 : 0));
+        for (PluginStore.StoredVersion version : ordered) {
+            try {
+                loadStored(version);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Plugin " + version.pluginId() + " " + version.version() + " failed to load; it is skipped", e);
+            }
+        }
+        current.putAll(currents);
+        LOG.info(() -> "Plugin runtime ready with " + loaded.size() + " loaded plugin version(s)");
+    }
+
+    private LoadedVersion loadStored(PluginStore.StoredVersion version) {
+        String key = version.pluginId() + "@" + version.version();
+        LoadedVersion existing = loaded.get(key);
+        if (existing != null && !existing.retired()) {
+            return existing;
+        }
+        PluginInspector.Inspected inspected = inspector.inspect(version.jar(), this::exportedPackagesFor);
+        LoadedVersion fresh = loader.load(inspected.manifest(), version.jar(), version.sha256(), exportedLoadersFor(inspected.manifest()));
+        loaded.put(key, fresh);
+        return fresh;
+    }
+
+    // ---------------------------------------------------------------- installation
+
+    /**
+     * Installs a plugin jar, or a newer version of an installed plugin. Tenants whose grants cover the new
+     * version's permissions move to it at once; the others stay on their version until an admin grants more.
+     */
+    public Installed install(byte[] jar, Principal actor) {
+        synchronized (installLock) {
+            PluginInspector.Inspected inspected = inspector.inspect(jar, this::exportedPackagesFor);
+            PluginManifest manifest = inspected.manifest();
+            checkCompatible(manifest);
+            Optional<String> previous = Optional.ofNullable(current.get(manifest.id()));
+            if (previous.isPresent() && versions.compareVersions(manifest.version(), previous.get()) <= 0) {
+                throw new ApiException.Conflict("plugin-version-not-newer", "Plugin '" + manifest.id() + "' is installed at version "
+                        + previous.get() + "; upload a higher version to upgrade (got " + manifest.version() + ").");
+            }
+            String sha = sha256(jar);
+            LoadedVersion version;
+            try {
+                version = loader.load(manifest, jar, sha, exportedLoadersFor(manifest));
+            } catch (PluginLoadException e) {
+                throw new PluginRejectedException("startup", e.getMessage(), List.of(Map.of("reason", e.getMessage())));
+            }
+            int[] moved = {0, 0};
+            try {
+                capabilities.prepare(manifest, version.classLoader);
+                database.inPlatform(tx -> {
+                    store.insertVersion(tx, manifest.id(), manifest.version(), inspected.manifestYaml(), jar, sha, actor.actorId());
+                    store.setCurrent(tx, manifest.id(), manifest.version());
+                    for (PluginStore.TenantPlugin tenant : store.enabledTenants(tx, manifest.id())) {
+                        if (tenant.granted().containsAll(manifest.permissionNames())) {
+                            store.upsertTenant(tx, withVersion(tenant, manifest.version()));
+                            moved[0]++;
+                        } else {
+                            moved[1]++;
+                        }
+                    }
+                    audit.append(tx, AuditEvent.success(null, actor.actorId(), previous.isPresent() ? "plugin.upgrade" : "plugin.install",
+                            "plugin:" + manifest.id(), Map.of("version", manifest.version(), "previousVersion", previous.orElse(""),
+                                                              "sha256", sha, "permissions", String.join(",", new TreeSet<>(manifest.permissionNames())))));
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                version.retire();
+                throw e;
+            }
+            loaded.put(version.key(), version);
+            current.put(manifest.id(), manifest.version());
+            tenantCache.keySet().removeIf(k -> k.endsWith("/" + manifest.id()));
+            previous.ifPresent(old -> retireIfUnused(manifest.id(), old));
+            state.publish(CHANNEL, "installed " + manifest.id() + " " + manifest.version());
+            LOG.info(() -> "Installed plugin " + version.key() + previous.map(p -> " (was " + p + ")").orElse(""));
+            return new Installed(manifest, previous, moved[0], moved[1]);
+        }
+    }
+
+    /** Removes a plugin: disabled for every tenant, all versions stopped once idle. Its data is kept. */
+    public void uninstall(String pluginId, Principal actor) {
+        synchronized (installLock) {
+            if (!current.containsKey(pluginId)) {
+                throw notInstalled(pluginId);
+            }
+            database.inPlatform(tx -> {
+                store.deletePlugin(tx, pluginId);
+                audit.append(tx, AuditEvent.success(null, actor.actorId(), "plugin.uninstall", "plugin:" + pluginId, Map.of()));
+                return null;
+            });
+            current.remove(pluginId);
+            loaded.values().stream().filter(v -> v.manifest.id().equals(pluginId)).forEach(LoadedVersion::retire);
+            loaded.keySet().removeIf(k -> k.startsWith(pluginId + "@"));
+            tenantCache.keySet().removeIf(k -> k.endsWith("/" + pluginId));
+            state.publish(CHANNEL, "uninstalled " + pluginId);
+        }
+    }
+
+    private void checkCompatible(PluginManifest manifest) {
+        if (RESERVED_IDS.contains(manifest.id())) {
+            throw new PluginRejectedException("compatibility", "Plugin id '" + manifest.id() + "' is reserved by the kernel.",
+                                              List.of(Map.of("field", "id", "reason", "reserved: " + new TreeSet<>(RESERVED_IDS))));
+        }
+        if (!versions.checkVersionConstraint(KERNEL_VERSION, manifest.kernel())) {
+            throw new PluginRejectedException("compatibility", "Plugin '" + manifest.id() + "' supports kernel versions "
+                    + manifest.kernel() + ", but this kernel is " + KERNEL_VERSION + ".",
+                    List.of(Map.of("field", "kernel", "reason", "does not include " + KERNEL_VERSION)));
+        }
+        List<Map<String, Object>> missing = new ArrayList<>();
+        for (PluginManifest.ServiceRequirement requirement : manifest.requires()) {
+            Optional<LoadedVersion> provider = currentVersion(requirement.plugin());
+            if (provider.isEmpty()) {
+                missing.add(Map.of("field", "services.requires", "reason", "plugin '" + requirement.plugin() + "' is not installed"));
+            } else if (!versions.checkVersionConstraint(provider.get().manifest.version(), requirement.versionRange())) {
+                missing.add(Map.of("field", "services.requires", "reason", "plugin '" + requirement.plugin() + "' is at "
+                        + provider.get().manifest.version() + ", outside " + requirement.versionRange()));
+            } else if (!provider.get().manifest.exports().contains(requirement.service())) {
+                missing.add(Map.of("field", "services.requires", "reason", "plugin '" + requirement.plugin() + "' does not export "
+                        + requirement.service()));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new PluginRejectedException("compatibility", "Plugin '" + manifest.id() + "' needs services that are not available.", missing);
+        }
+    }
+
+    private Set<String> exportedPackagesFor(PluginManifest manifest) {
+        return exportedLoadersFor(manifest).keySet();
+    }
+
+    private Map<String, ClassLoader> exportedLoadersFor(PluginManifest manifest) {
+        Map<String, ClassLoader> packages = new HashMap<>();
+        for (PluginManifest.ServiceRequirement requirement : manifest.requires()) {
+            currentVersion(requirement.plugin()).ifPresent(provider ->
+                    packages.put(PluginClassPolicy.packageOf(requirement.service()), provider.classLoader));
+        }
+        return packages;
+    }
+
+    private void retireIfUnused(String pluginId, String version) {
+        boolean inUse = database.inPlatform(tx -> store.enabledTenants(tx, pluginId)).stream()
+                .anyMatch(t -> version.equals(t.activeVersion()));
+        if (!inUse && !version.equals(current.get(pluginId))) {
+            LoadedVersion old = loaded.remove(pluginId + "@" + version);
+            if (old != null) {
+                old.retire();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- tenants
+
+    /**
+     * Enables a plugin for a tenant with the given grants, which must cover every permission the latest
+     * version declares. Also how an admin consents to an upgrade's new permissions, and lifts a quarantine.
+     */
+    public PluginStore.TenantPlugin enable(UUID tenantId, String pluginId, Set<String> granted, Principal actor) {
+        PluginManifest manifest = currentVersion(pluginId).orElseThrow(() -> notInstalled(pluginId)).manifest;
+        Set<String> unknown = new TreeSet<>(granted);
+        unknown.removeAll(manifest.permissionNames());
+        Set<String> missing = new TreeSet<>(manifest.permissionNames());
+        missing.removeAll(granted);
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        if (!unknown.isEmpty()) {
+            errors.add(new ApiException.FieldError("grantedPermissions", "plugin '" + pluginId + "' does not declare " + unknown));
+        }
+        if (!missing.isEmpty()) {
+            errors.add(new ApiException.FieldError("grantedPermissions", "must grant every permission plugin '" + pluginId
+                    + "' " + manifest.version() + " declares; missing " + missing));
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException.Validation(errors);
+        }
+        PluginStore.TenantPlugin enabled = new PluginStore.TenantPlugin(tenantId, pluginId, true, Set.copyOf(granted),
+                                                                        manifest.version(), null, null);
+        Optional<PluginStore.TenantPlugin> previous = database.inTenant(tenantId, tx -> {
+            Optional<PluginStore.TenantPlugin> before = store.tenantPlugin(tx, tenantId, pluginId);
+            store.upsertTenant(tx, enabled);
+            audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), before.map(b -> b.enabled()).orElse(false)
+                    ? "plugin.grant" : "plugin.enable", "plugin:" + pluginId,
+                    Map.of("version", manifest.version(), "granted", String.join(",", new TreeSet<>(granted)))));
+            return before;
+        });
+        invalidate(tenantId, pluginId);
+        // Consent may have moved the last tenant off an older version: stop it once idle.
+        previous.map(PluginStore.TenantPlugin::activeVersion).filter(v -> v != null && !v.equals(manifest.version()))
+                .ifPresent(old -> retireIfUnused(pluginId, old));
+        return enabled;
+    }
+
+    /** Disables a plugin for a tenant; its data stays. */
+    public PluginStore.TenantPlugin disable(UUID tenantId, String pluginId, Principal actor) {
+        PluginStore.TenantPlugin before = tenantPlugin(tenantId, pluginId).filter(PluginStore.TenantPlugin::enabled)
+                .orElseThrow(() -> new ApiException.NotFound("plugin-not-enabled", "Plugin '" + pluginId + "' is not enabled for this tenant."));
+        PluginStore.TenantPlugin disabled = new PluginStore.TenantPlugin(tenantId, pluginId, false, before.granted(),
+                                                                         before.activeVersion(), null, null);
+        database.inTenant(tenantId, tx -> {
+            store.upsertTenant(tx, disabled);
+            audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "plugin.disable", "plugin:" + pluginId, Map.of()));
+            return null;
+        });
+        invalidate(tenantId, pluginId);
+        return disabled;
+    }
+
+    public Optional<PluginStore.TenantPlugin> tenantPlugin(UUID tenantId, String pluginId) {
+        return tenantCache.computeIfAbsent(tenantId + "/" + pluginId,
+                k -> database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId)));
+    }
+
+    private void invalidate(UUID tenantId, String pluginId) {
+        tenantCache.remove(tenantId + "/" + pluginId);
+        state.publish(CHANNEL, "tenant " + tenantId + " " + pluginId);
+    }
+
+    private void onNotification(String message) {
+        String[] parts = message.split(" ");
+        switch (parts[0]) {
+            case "tenant" -> tenantCache.remove(parts[1] + "/" + parts[2]);
+            case "installed" -> {
+                if (!(parts[2].equals(current.get(parts[1])))) {
+                    database.inPlatform(tx -> store.version(tx, parts[1], parts[2])).ifPresent(v -> {
+                        try {
+                            loadStored(v);
+                            current.put(parts[1], parts[2]);
+                            tenantCache.keySet().removeIf(k -> k.endsWith("/" + parts[1]));
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.SEVERE, "Could not load plugin " + parts[1] + " " + parts[2] + " installed on another node", e);
+                        }
+                    });
+                }
+            }
+            case "uninstalled" -> {
+                current.remove(parts[1]);
+                tenantCache.keySet().removeIf(k -> k.endsWith("/" + parts[1]));
+            }
+            default -> LOG.fine(() -> "Ignoring plugin notification " + message);
+        }
+    }
+
+    /** The latest version of every installed plugin. */
+    public List<PluginManifest> installed() {
+        return current.entrySet().stream().map(e -> loaded.get(e.getKey() + "@" + e.getValue())).filter(java.util.Objects::nonNull)
+                .map(v -> v.manifest).sorted(Comparator.comparing(PluginManifest::id)).toList();
+    }
+
+    public Optional<PluginManifest> installed(String pluginId) {
+        return currentVersion(pluginId).map(v -> v.manifest);
+    }
+
+    public Optional<PluginManifest> loadedVersion(String pluginId, String version) {
+        return Optional.ofNullable(loaded.get(pluginId + "@" + version)).map(v -> v.manifest);
+    }
+
+    private Optional<LoadedVersion> currentVersion(String pluginId) {
+        String version = current.get(pluginId);
+        return version == null ? Optional.empty() : Optional.ofNullable(loaded.get(pluginId + "@" + version));
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    /** Serves a plugin route for a tenant. */
+    public Response serve(UUID tenantId, String pluginId, Request request, String requestId) {
+        return call(tenantId, pluginId, Optional.of(request.caller()), requestId, "route " + request.method() + " " + request.path(),
+                (version, context) -> {
+                    RouteTable.Match match = version.routes.match(request.method(), request.path()).orElseThrow(() ->
+                            version.routes.pathExists(request.path())
+                                    ? new ApiException.NotFound("route-not-found", "Plugin '" + pluginId + "' does not serve "
+                                                                + request.method() + " on " + request.path() + ".")
+                                    : new ApiException.NotFound("route-not-found", "Plugin '" + pluginId + "' has no route "
+                                                                + request.path() + "."));
+                    Request routed = new Request(request.method(), request.path(), match.params(), request.queryParams(),
+                                                 request.headers(), request.body(), request.caller());
+                    return () -> match.entry().handler().handle(routed, context);
+                });
+    }
+
+    /** The route template a path matches, for metrics labels. */
+    public Optional<String> routeTemplate(UUID tenantId, String pluginId, io.voicecore.sdk.HttpMethod method, String path) {
+        return versionFor(tenantId, pluginId).flatMap(v -> v.routes.match(method, path)).map(m -> m.entry().template());
+    }
+
+    @Override
+    public List<String> subscribers(UUID tenantId, String topic) {
+        List<String> plugins = new ArrayList<>();
+        for (String pluginId : current.keySet()) {
+            versionFor(tenantId, pluginId).ifPresent(version -> {
+                PluginStore.TenantPlugin tenant = tenantPlugin(tenantId, pluginId).orElseThrow();
+                if (version.eventHandlers.containsKey(topic)
+                    && tenant.granted().contains(PluginManifest.Permission.EVENTS_SUBSCRIBE)) {
+                    plugins.add(pluginId);
+                }
+            });
+        }
+        return plugins;
+    }
+
+    @Override
+    public void deliver(UUID tenantId, String pluginId, Event event) {
+        call(tenantId, pluginId, Optional.empty(), "event-" + event.id(), "event " + event.topic(), (version, context) -> {
+            EventHandler handler = version.eventHandlers.get(event.topic());
+            if (handler == null) {
+                throw new PluginCallFailure(PluginCallFailure.Kind.FAILED, pluginId, "version " + version.manifest.version()
+                        + " does not subscribe to " + event.topic(), null);
+            }
+            return () -> {
+                handler.handle(event, context);
+                return null;
+            };
+        });
+    }
+
+    @Override
+    public List<Job> jobs() {
+        List<Job> jobs = new ArrayList<>();
+        currentVersions().forEach(version -> version.jobs.forEach(job -> jobs.add(new Job(version.manifest.id(), job.name(), job.schedule()))));
+        return jobs;
+    }
+
+    @Override
+    public List<UUID> tenantsForJobs(String pluginId) {
+        return database.inPlatform(tx -> store.enabledTenants(tx, pluginId)).stream()
+                .filter(t -> t.granted().contains(PluginManifest.Permission.SCHEDULER)).map(PluginStore.TenantPlugin::tenantId).toList();
+    }
+
+    @Override
+    public void runJob(UUID tenantId, String pluginId, String jobName) {
+        call(tenantId, pluginId, Optional.empty(), "job-" + UUID.randomUUID(), "job " + jobName, (version, context) -> {
+            PluginSetupRecorder.Job job = version.jobs.stream().filter(j -> j.name().equals(jobName)).findFirst()
+                    .orElseThrow(() -> new PluginCallFailure(PluginCallFailure.Kind.FAILED, pluginId, "no job " + jobName, null));
+            return () -> {
+                job.handler().run(context);
+                return null;
+            };
+        });
+    }
+
+    /** Work to run inside containment, prepared outside it with the version and context of the call. */
+    private interface CallPlan<T> {
+        java.util.concurrent.Callable<T> prepare(LoadedVersion version, RuntimePluginContext context);
+    }
+
+    private <T> T call(UUID tenantId, String pluginId, Optional<Caller> caller, String requestId, String what, CallPlan<T> plan) {
+        while (true) {
+            LoadedVersion version = versionFor(tenantId, pluginId).orElseThrow(() -> notEnabled(pluginId));
+            PluginStore.TenantPlugin tenant = tenantPlugin(tenantId, pluginId).orElseThrow(() -> notEnabled(pluginId));
+            if (tenant.quarantined(clock.instant())) {
+                throw new PluginCallFailure(PluginCallFailure.Kind.QUARANTINED, pluginId, "Plugin '" + pluginId
+                        + "' is quarantined for this tenant until " + tenant.quarantinedUntil() + " after repeated faults ("
+                        + tenant.quarantineReason() + "); a tenant admin can re-enable it.", null);
+            }
+            if (!version.enter()) {
+                continue; // retired by an upgrade between look-up and entry: take the new version
+            }
+            try {
+                PluginCall call = new PluginCall(tenantId, version.manifest, tenant.granted(), caller, requestId);
+                RuntimePluginContext context = new RuntimePluginContext(call, capabilities, this::servicesFor);
+                java.util.concurrent.Callable<T> work = plan.prepare(version, context);
+                PluginManifest.Limits asked = version.manifest.limits();
+                PluginInvoker.Limits limits = new PluginInvoker.Limits(
+                        Duration.ofMillis(Math.min(asked.timeoutMillis(), settings.maxTimeout().toMillis())),
+                        Math.min(asked.concurrency(), settings.maxConcurrency()), settings.allocationQuotaBytes());
+                return invoker.invoke(tenantId, version, limits, what, work, failure -> countFault(tenantId, pluginId, failure));
+            } finally {
+                version.leave();
+            }
+        }
+    }
+
+    /** The version a tenant's calls go to: its active version, if the plugin is enabled and that version is loaded. */
+    private Optional<LoadedVersion> versionFor(UUID tenantId, String pluginId) {
+        return tenantPlugin(tenantId, pluginId).filter(PluginStore.TenantPlugin::enabled)
+                .flatMap(t -> Optional.ofNullable(loaded.get(pluginId + "@" + t.activeVersion())))
+                .filter(v -> !v.retired() || v.inFlight() > 0);
+    }
+
+    private List<LoadedVersion> currentVersions() {
+        List<LoadedVersion> versions = new ArrayList<>();
+        current.forEach((id, v) -> Optional.ofNullable(loaded.get(id + "@" + v)).ifPresent(versions::add));
+        return versions;
+    }
+
+    private void countFault(UUID tenantId, String pluginId, PluginCallFailure failure) {
+        long faults = state.increment("plugin-faults:" + tenantId + ":" + pluginId, settings.faultWindow().toSeconds());
+        if (faults >= settings.faultThreshold()) {
+            quarantine(tenantId, pluginId, settings.faultThreshold() + " faults within " + settings.faultWindow().toSeconds()
+                                           + " s, last: " + failure.kind().type());
+        }
+    }
+
+    private void quarantine(UUID tenantId, String pluginId, String reason) {
+        Optional<PluginStore.TenantPlugin> tenant = tenantPlugin(tenantId, pluginId);
+        if (tenant.isEmpty() || tenant.get().quarantined(clock.instant())) {
+            return;
+        }
+        Instant until = clock.instant().plus(settings.quarantine());
+        PluginStore.TenantPlugin quarantined = new PluginStore.TenantPlugin(tenantId, pluginId, true, tenant.get().granted(),
+                                                                            tenant.get().activeVersion(), until, reason);
+        database.inTenant(tenantId, tx -> {
+            store.upsertTenant(tx, quarantined);
+            audit.append(tx, new AuditEvent(tenantId, "kernel", "plugin.quarantine", "plugin:" + pluginId, "success",
+                                            Map.of("until", until.toString(), "reason", reason)));
+            return null;
+        });
+        state.delete("plugin-faults:" + tenantId + ":" + pluginId);
+        invalidate(tenantId, pluginId);
+        LOG.warning(() -> "Plugin " + pluginId + " quarantined for tenant " + tenantId + " until " + until + ": " + reason);
+    }
+
+    /** The services a call may use: those its manifest requires, from providers enabled for the same tenant. */
+    private Services servicesFor(PluginCall consumer) {
+        return new Services() {
+            @Override
+            public <T> T require(Class<T> type) {
+                consumer.require(PluginManifest.Permission.SERVICES);
+                PluginManifest.ServiceRequirement requirement = consumer.manifest().requires().stream()
+                        .filter(r -> r.service().equals(type.getName())).findFirst()
+                        .orElseThrow(() -> new PermissionDeniedException(PluginManifest.Permission.SERVICES, "Plugin '"
+                                + consumer.pluginId() + "' does not declare that it requires " + type.getName() + "."));
+                LoadedVersion provider = versionFor(consumer.tenantId(), requirement.plugin())
+                        .orElseThrow(() -> new PermissionDeniedException(PluginManifest.Permission.SERVICES, "Plugin '"
+                                + requirement.plugin() + "', which provides " + type.getName() + ", is not enabled for this tenant."));
+                ServiceFactory<?> factory = provider.services.get(type.getName());
+                if (factory == null) {
+                    throw new PermissionDeniedException(PluginManifest.Permission.SERVICES, "Plugin '" + requirement.plugin()
+                            + "' " + provider.manifest.version() + " does not export " + type.getName() + ".");
+                }
+                PluginStore.TenantPlugin providerTenant = tenantPlugin(consumer.tenantId(), requirement.plugin()).orElseThrow();
+                PluginCall providerCall = new PluginCall(consumer.tenantId(), provider.manifest, providerTenant.granted(),
+                                                         consumer.caller(), consumer.requestId());
+                Object service = factory.create(new RuntimePluginContext(providerCall, capabilities, PluginRuntime.this::servicesFor));
+                return type.cast(service);
+            }
+        };
+    }
+
+    private static PluginStore.TenantPlugin withVersion(PluginStore.TenantPlugin t, String version) {
+        return new PluginStore.TenantPlugin(t.tenantId(), t.pluginId(), t.enabled(), t.granted(), version, t.quarantinedUntil(),
+                                            t.quarantineReason());
+    }
+
+    private static ApiException.NotFound notInstalled(String pluginId) {
+        return new ApiException.NotFound("plugin-not-installed", "No plugin '" + pluginId + "' is installed.");
+    }
+
+    static ApiException.NotFound notEnabled(String pluginId) {
+        return new ApiException.NotFound("plugin-not-enabled", "Plugin '" + pluginId + "' is not enabled for this tenant.");
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+        loaded.values().forEach(LoadedVersion::retire);
+        invoker.close();
+    }
+}

@@ -1,0 +1,96 @@
+package io.voicecore.kernel.plugins.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.sdk.EventHandler;
+import io.voicecore.sdk.HttpMethod;
+import io.voicecore.sdk.JobHandler;
+import io.voicecore.sdk.PluginInfo;
+import io.voicecore.sdk.PluginSetup;
+import io.voicecore.sdk.RouteHandler;
+import io.voicecore.sdk.ServiceFactory;
+
+/**
+ * Collects what a plugin registers in {@code setup} and holds it to its manifest: every route, topic
+ * and exported service must be declared there. Closed once setup returns, so nothing is added later.
+ */
+final class PluginSetupRecorder implements PluginSetup {
+    /** A scheduled job. */
+    record Job(String name, String schedule, JobHandler handler) {
+    }
+
+    private final PluginManifest manifest;
+    final RouteTable routes = new RouteTable();
+    final Map<String, EventHandler> eventHandlers = new LinkedHashMap<>();
+    final List<Job> jobs = new ArrayList<>();
+    final Map<String, ServiceFactory<?>> services = new LinkedHashMap<>();
+    private volatile boolean closed;
+
+    PluginSetupRecorder(PluginManifest manifest) {
+        this.manifest = manifest;
+    }
+
+    @Override
+    public PluginInfo plugin() {
+        return new PluginInfo(manifest.id(), manifest.version());
+    }
+
+    @Override
+    public void route(HttpMethod method, String path, RouteHandler handler) {
+        open();
+        boolean declared = manifest.routes().stream()
+                .anyMatch(r -> r.method().equalsIgnoreCase(method.name()) && r.path().equals(path));
+        if (!declared) {
+            throw new IllegalStateException("route " + method + " " + path + " is not declared under 'routes' in plugin.yaml");
+        }
+        if (routes.contains(method, path)) {
+            throw new IllegalStateException("route " + method + " " + path + " is registered twice");
+        }
+        routes.add(method, path, java.util.Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public void onEvent(String topic, EventHandler handler) {
+        open();
+        if (!manifest.subscribes().contains(topic)) {
+            throw new IllegalStateException("topic " + topic + " is not declared under 'events.subscribes' in plugin.yaml");
+        }
+        eventHandlers.put(topic, java.util.Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public void job(String name, String schedule, JobHandler handler) {
+        open();
+        if (!manifest.declares(PluginManifest.Permission.SCHEDULER)) {
+            throw new IllegalStateException("job " + name + " needs the 'scheduler' permission in plugin.yaml");
+        }
+        if (jobs.stream().anyMatch(j -> j.name().equals(name))) {
+            throw new IllegalStateException("job " + name + " is registered twice");
+        }
+        jobs.add(new Job(name, schedule, java.util.Objects.requireNonNull(handler, "handler")));
+    }
+
+    @Override
+    public <T> void exportService(Class<T> type, ServiceFactory<T> factory) {
+        open();
+        if (!type.isInterface() || !manifest.exports().contains(type.getName())) {
+            throw new IllegalStateException("service " + type.getName()
+                                            + " must be an interface listed under 'services.exports' in plugin.yaml");
+        }
+        services.put(type.getName(), java.util.Objects.requireNonNull(factory, "factory"));
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("registrations are only accepted during setup()");
+        }
+    }
+}

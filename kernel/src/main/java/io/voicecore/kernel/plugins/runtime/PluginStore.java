@@ -1,0 +1,107 @@
+package io.voicecore.kernel.plugins.runtime;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+import io.voicecore.kernel.storage.Database;
+
+/** SQL for installed plugin versions and per-tenant enablement. Runs in the caller's transaction. */
+final class PluginStore {
+
+    /** A stored version. */
+    record StoredVersion(String pluginId, String version, String manifestYaml, byte[] jar, String sha256) {
+    }
+
+    /** A tenant's relation to one plugin. */
+    record TenantPlugin(UUID tenantId, String pluginId, boolean enabled, Set<String> granted, String activeVersion,
+                        Instant quarantinedUntil, String quarantineReason) {
+
+        boolean quarantined(Instant now) {
+            return quarantinedUntil != null && quarantinedUntil.isAfter(now);
+        }
+    }
+
+    void insertVersion(DbExecute tx, String pluginId, String version, String manifestYaml, byte[] jar, String sha256,
+                       String actor) {
+        tx.dml("INSERT INTO kernel.plugin_versions (plugin_id, version, manifest, jar, jar_sha256, installed_by) "
+               + "VALUES (?, ?, ?, ?, ?, ?)", pluginId, version, manifestYaml, jar, sha256, actor);
+    }
+
+    void setCurrent(DbExecute tx, String pluginId, String version) {
+        tx.dml("INSERT INTO kernel.plugins (plugin_id, current_version) VALUES (?, ?) ON CONFLICT (plugin_id) "
+               + "DO UPDATE SET current_version = excluded.current_version, updated_at = now()", pluginId, version);
+    }
+
+    Optional<String> currentVersion(DbExecute tx, String pluginId) {
+        return tx.get("SELECT current_version FROM kernel.plugins WHERE plugin_id = ?", pluginId)
+                .map(row -> Database.text(row, "current_version"));
+    }
+
+    Optional<StoredVersion> version(DbExecute tx, String pluginId, String version) {
+        return Database.first(tx, PluginStore::mapVersion, "SELECT plugin_id, version, manifest, jar, jar_sha256 "
+                + "FROM kernel.plugin_versions WHERE plugin_id = ? AND version = ?", pluginId, version);
+    }
+
+    /** Every version some node must keep loaded: each plugin's current one and any still active for a tenant. */
+    List<StoredVersion> versionsInUse(DbExecute tx) {
+        return Database.list(tx, PluginStore::mapVersion,
+                "SELECT v.plugin_id, v.version, v.manifest, v.jar, v.jar_sha256 FROM kernel.plugin_versions v "
+                + "WHERE EXISTS (SELECT 1 FROM kernel.plugins p WHERE p.plugin_id = v.plugin_id AND p.current_version = v.version) "
+                + "OR EXISTS (SELECT 1 FROM kernel.tenant_plugins t WHERE t.plugin_id = v.plugin_id AND t.active_version = v.version "
+                + "AND t.enabled) ORDER BY v.plugin_id, v.installed_at");
+    }
+
+    void deletePlugin(DbExecute tx, String pluginId) {
+        tx.dml("DELETE FROM kernel.plugins WHERE plugin_id = ?", pluginId);
+        tx.dml("UPDATE kernel.plugin_versions SET retired_at = now() WHERE plugin_id = ? AND retired_at IS NULL", pluginId);
+    }
+
+    Optional<TenantPlugin> tenantPlugin(DbExecute tx, UUID tenantId, String pluginId) {
+        return Database.first(tx, PluginStore::mapTenant, "SELECT tenant_id, plugin_id, enabled, granted, active_version, "
+                + "quarantined_until, quarantine_reason FROM kernel.tenant_plugins WHERE tenant_id = ? AND plugin_id = ?",
+                tenantId, pluginId);
+    }
+
+    List<TenantPlugin> tenantPlugins(DbExecute tx, UUID tenantId) {
+        return Database.list(tx, PluginStore::mapTenant, "SELECT tenant_id, plugin_id, enabled, granted, active_version, "
+                + "quarantined_until, quarantine_reason FROM kernel.tenant_plugins WHERE tenant_id = ?", tenantId);
+    }
+
+    /** All tenants' rows for one plugin (platform scope): used when a new version is installed. */
+    List<TenantPlugin> enabledTenants(DbExecute tx, String pluginId) {
+        return Database.list(tx, PluginStore::mapTenant, "SELECT tenant_id, plugin_id, enabled, granted, active_version, "
+                + "quarantined_until, quarantine_reason FROM kernel.tenant_plugins WHERE plugin_id = ? AND enabled", pluginId);
+    }
+
+    void upsertTenant(DbExecute tx, TenantPlugin state) {
+        tx.dml("INSERT INTO kernel.tenant_plugins (tenant_id, plugin_id, enabled, granted, active_version, quarantined_until, "
+               + "quarantine_reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, plugin_id) DO UPDATE SET "
+               + "enabled = excluded.enabled, granted = excluded.granted, active_version = excluded.active_version, "
+               + "quarantined_until = excluded.quarantined_until, quarantine_reason = excluded.quarantine_reason, updated_at = now()",
+               state.tenantId(), state.pluginId(), state.enabled(), String.join(",", new TreeSet<>(state.granted())),
+               state.activeVersion(), Database.timestamp(state.quarantinedUntil()), state.quarantineReason());
+    }
+
+    private static StoredVersion mapVersion(DbRow row) {
+        return new StoredVersion(Database.text(row, "plugin_id"), Database.text(row, "version"), Database.text(row, "manifest"),
+                                 row.column("jar").get(byte[].class), Database.text(row, "jar_sha256"));
+    }
+
+    private static TenantPlugin mapTenant(DbRow row) {
+        String granted = Database.text(row, "granted");
+        return new TenantPlugin(Database.uuid(row, "tenant_id"), Database.text(row, "plugin_id"),
+                                row.column("enabled").get(Boolean.class),
+                                granted == null || granted.isEmpty() ? Set.of()
+                                        : Arrays.stream(granted.split(",")).collect(Collectors.toUnmodifiableSet()),
+                                Database.text(row, "active_version"), Database.instant(row, "quarantined_until"),
+                                Database.text(row, "quarantine_reason"));
+    }
+}

@@ -1,0 +1,104 @@
+package io.voicecore.kernel.plugins.runtime;
+
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.voicecore.kernel.plugins.PluginCall;
+import io.voicecore.sdk.Caller;
+import io.voicecore.sdk.PluginContext;
+import io.voicecore.sdk.PluginInfo;
+import io.voicecore.sdk.capability.Events;
+import io.voicecore.sdk.capability.HttpEgress;
+import io.voicecore.sdk.capability.PluginConfig;
+import io.voicecore.sdk.capability.PluginLog;
+import io.voicecore.sdk.capability.Secrets;
+import io.voicecore.sdk.capability.Services;
+import io.voicecore.sdk.capability.Storage;
+import io.voicecore.sdk.capability.Usage;
+
+/** The {@link PluginContext} of one call: capabilities made on first use from the call's tenant, plugin and grants. */
+final class RuntimePluginContext implements PluginContext {
+    private final PluginCall call;
+    private final CapabilityFactory capabilities;
+    private final Function<PluginCall, Services> services;
+
+    RuntimePluginContext(PluginCall call, CapabilityFactory capabilities, Function<PluginCall, Services> services) {
+        this.call = call;
+        this.capabilities = capabilities;
+        this.services = services;
+    }
+
+    @Override
+    public String tenantId() {
+        return call.tenantId().toString();
+    }
+
+    @Override
+    public PluginInfo plugin() {
+        return new PluginInfo(call.manifest().id(), call.manifest().version());
+    }
+
+    @Override
+    public Optional<Caller> caller() {
+        return call.caller();
+    }
+
+    @Override
+    public Storage storage() {
+        return capabilities.storage(call);
+    }
+
+    @Override
+    public HttpEgress http() {
+        return capabilities.http(call);
+    }
+
+    @Override
+    public Events events() {
+        return capabilities.events(call);
+    }
+
+    @Override
+    public Secrets secrets() {
+        return capabilities.secrets(call);
+    }
+
+    @Override
+    public Usage usage() {
+        return capabilities.usage(call);
+    }
+
+    @Override
+    public PluginConfig config() {
+        return capabilities.config(call);
+    }
+
+    @Override
+    public PluginLog log() {
+        Logger logger = Logger.getLogger("io.voicecore.plugin." + call.pluginId());
+        String prefix = "[tenant " + call.tenantId() + "] ";
+        return new PluginLog() {
+            @Override
+            public void info(String message) {
+                logger.info(prefix + message);
+            }
+
+            @Override
+            public void warn(String message) {
+                logger.warning(prefix + message);
+            }
+
+            @Override
+            public void error(String message, Throwable failure) {
+                logger.log(Level.SEVERE, prefix + message, failure);
+            }
+        };
+    }
+
+    @Override
+    public Services services() {
+        return services.apply(call);
+    }
+}
