@@ -1,0 +1,407 @@
+package io.voicecore.kernel.plugins.events;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.dbclient.DbRow;
+import io.voicecore.kernel.plugins.PluginDispatcher;
+import io.voicecore.kernel.state.SharedState;
+import io.voicecore.kernel.storage.Database;
+import io.voicecore.sdk.Event;
+import io.voicecore.sdk.json.Json;
+
+/**
+ * Delivers committed outbox events to subscribing plugins, at least once. One background thread per
+ * kernel node repeats two steps, both in platform scope (the dispatcher serves every tenant):
+ * <ol>
+ *   <li><b>Fan-out:</b> events not yet fanned out get one {@code kernel.event_deliveries} row per plugin that
+ *       {@link PluginDispatcher#subscribers subscribes} to the topic for the event's tenant at that moment.</li>
+ *   <li><b>Delivery:</b> due pending rows are claimed with {@code FOR UPDATE SKIP LOCKED}; the claim counts the
+ *       attempt and moves {@code next_attempt_at} forward by the claim timeout, then commits. The handler runs
+ *       outside any transaction; afterwards the row is marked {@code delivered}, or rescheduled with exponential
+ *       backoff, or after {@link Settings#maxAttempts()} failed attempts marked {@code dead} (dead letter).</li>
+ * </ol>
+ * Several nodes can run dispatchers on one database: SKIP LOCKED and the claim keep them off each other's rows.
+ *
+ * <p><b>Duplicates are possible</b> and subscribers must deduplicate by {@link Event#id()}: a node that dies (or
+ * loses the database) after a handler returned but before the row was marked delivered leaves the claim to lapse,
+ * and the event is delivered again, by any node, with the next attempt number. The same happens if a handler runs
+ * longer than the claim timeout, so that timeout must exceed the runtime's per-call deadline; a delivery is only
+ * started while its claim has at least half its time left.
+ *
+ * <p>Deliveries to one (tenant, plugin) are made one after another in publication order within a batch, so the
+ * dispatcher never exceeds a plugin's concurrency limit on its own; different plugins are served in parallel.
+ * A batch is finished before the next one is claimed. Dispatchers wake on the {@link EventBus#WAKE_CHANNEL}
+ * notification and otherwise poll every {@link Settings#pollInterval()}.
+ */
+public final class EventDispatcher implements AutoCloseable {
+
+    /**
+     * How the dispatcher paces itself.
+     *
+     * @param pollInterval   longest wait between looks for new or due work
+     * @param batchSize      events fanned out, and deliveries claimed, per step
+     * @param maxAttempts    attempts before a delivery is dead-lettered
+     * @param initialBackoff wait after the first failed attempt; doubled after each further one
+     * @param maxBackoff     cap of the wait between attempts
+     * @param claimTimeout   how long a claimed delivery is reserved for the claiming node
+     * @param parallelism    (tenant, plugin) pairs served at once
+     * @param closeGrace     how long {@link #close()} waits for deliveries in progress
+     */
+    public record Settings(Duration pollInterval, int batchSize, int maxAttempts, Duration initialBackoff,
+                           Duration maxBackoff, Duration claimTimeout, int parallelism, Duration closeGrace) {
+
+        public Settings {
+            requirePositive(pollInterval, "pollInterval");
+            requirePositive(initialBackoff, "initialBackoff");
+            requirePositive(maxBackoff, "maxBackoff");
+            requirePositive(claimTimeout, "claimTimeout");
+            Objects.requireNonNull(closeGrace, "closeGrace");
+            if (batchSize < 1 || maxAttempts < 1 || parallelism < 1) {
+                throw new IllegalArgumentException("batchSize, maxAttempts and parallelism must be at least 1");
+            }
+        }
+
+        /** 200 ms polls, batches of 100, 8 attempts backing off 1 s, 2 s, 4 s ... up to 10 min, 5 min claims. */
+        public static Settings defaults() {
+            return new Settings(Duration.ofMillis(200), 100, 8, Duration.ofSeconds(1), Duration.ofMinutes(10),
+                                Duration.ofMinutes(5), 16, Duration.ofSeconds(10));
+        }
+
+        public Settings withMaxAttempts(int attempts) {
+            return new Settings(pollInterval, batchSize, attempts, initialBackoff, maxBackoff, claimTimeout, parallelism, closeGrace);
+        }
+
+        public Settings withBackoff(Duration initial, Duration max) {
+            return new Settings(pollInterval, batchSize, maxAttempts, initial, max, claimTimeout, parallelism, closeGrace);
+        }
+
+        public Settings withClaimTimeout(Duration timeout) {
+            return new Settings(pollInterval, batchSize, maxAttempts, initialBackoff, maxBackoff, timeout, parallelism, closeGrace);
+        }
+
+        public Settings withBatchSize(int size) {
+            return new Settings(pollInterval, size, maxAttempts, initialBackoff, maxBackoff, claimTimeout, parallelism, closeGrace);
+        }
+
+        public Settings withCloseGrace(Duration grace) {
+            return new Settings(pollInterval, batchSize, maxAttempts, initialBackoff, maxBackoff, claimTimeout, parallelism, grace);
+        }
+
+        /** The wait after the given failed attempt (1-based): initial, 2 x initial, 4 x initial ..., at most {@code maxBackoff}. */
+        public Duration backoffAfter(int failedAttempt) {
+            int doublings = Math.min(Math.max(failedAttempt - 1, 0), 40);
+            long millis = initialBackoff.toMillis();
+            for (int i = 0; i < doublings && millis < maxBackoff.toMillis(); i++) {
+                millis *= 2;
+            }
+            return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
+        }
+
+        private static void requirePositive(Duration value, String name) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, not " + value);
+            }
+        }
+    }
+
+    /** A delivery this node claimed: the row's key, the attempt it is, and the event to hand over. */
+    private record Claimed(UUID eventId, String subscriber, UUID tenantId, int attempt, String topic, String publisher,
+                           String payload, Instant occurredAt) {
+    }
+
+    private record Subscription(UUID tenantId, String subscriber) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(EventDispatcher.class.getName());
+    private static final Duration LONGEST_ERROR_PAUSE = Duration.ofSeconds(30);
+
+    private final Database database;
+    private final PluginDispatcher plugins;
+    private final SharedState state;
+    private final Settings settings;
+    private final Semaphore wakeups = new Semaphore(0);
+    private final Semaphore servedAtOnce;
+    private volatile boolean running;
+    private Thread loop;
+    private ExecutorService workers;
+    private SharedState.Subscription wakeSubscription;
+
+    public EventDispatcher(Database database, PluginDispatcher plugins, SharedState state, Settings settings) {
+        this.database = database;
+        this.plugins = plugins;
+        this.state = state;
+        this.settings = settings;
+        this.servedAtOnce = new Semaphore(settings.parallelism());
+    }
+
+    /** Starts the background thread; it runs until {@link #close()}. */
+    public synchronized void start() {
+        if (running) {
+            throw new IllegalStateException("the event dispatcher is already running");
+        }
+        running = true;
+        workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("event-delivery-", 0).factory());
+        try {
+            wakeSubscription = state.subscribe(EventBus.WAKE_CHANNEL, message -> wake());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Event dispatcher could not subscribe to wake-up notifications; it will rely on polling", e);
+        }
+        loop = Thread.ofPlatform().name("event-dispatcher").daemon(true).start(this::runLoop);
+    }
+
+    /** Makes the loop look for work now instead of at its next poll. */
+    public void wake() {
+        wakeups.release();
+    }
+
+    /**
+     * Stops claiming work, lets deliveries in progress finish for up to {@link Settings#closeGrace()}, then
+     * interrupts them. Claimed deliveries not yet started are handed back; any left in progress are
+     * delivered again by whichever dispatcher runs once their claim lapses.
+     */
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        if (wakeSubscription != null) {
+            wakeSubscription.close();
+        }
+        wake();
+        workers.shutdown();
+        try {
+            loop.join(settings.closeGrace().toMillis() + 1);
+            if (!workers.awaitTermination(Math.max(settings.closeGrace().toMillis(), 1), TimeUnit.MILLISECONDS)) {
+                LOG.warning("Event deliveries still running after " + settings.closeGrace() + " are interrupted; "
+                            + "they will be delivered again once their claim lapses");
+            }
+            workers.shutdownNow();
+            loop.interrupt();
+            loop.join(1000);
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runLoop() {
+        int consecutiveFailures = 0;
+        while (running) {
+            boolean moreWaiting;
+            try {
+                moreWaiting = runOnce();
+                consecutiveFailures = 0;
+            } catch (RuntimeException e) {
+                consecutiveFailures++;
+                LOG.log(consecutiveFailures == 1 ? Level.WARNING : Level.FINE,
+                        "Event dispatcher step failed (" + consecutiveFailures + " in a row); retrying", e);
+                moreWaiting = false;
+            }
+            if (!moreWaiting) {
+                try {
+                    long pause = settings.pollInterval().toMillis() << Math.min(consecutiveFailures, 8);
+                    wakeups.tryAcquire(Math.min(pause, LONGEST_ERROR_PAUSE.toMillis()), TimeUnit.MILLISECONDS);
+                    wakeups.drainPermits();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * One fan-out step and one delivery step.
+     *
+     * @return whether a full batch was found, so more work is probably waiting
+     */
+    private boolean runOnce() {
+        boolean moreEvents = fanOut();
+        boolean moreDeliveries = running && deliverDue();
+        return running && (moreEvents || moreDeliveries);
+    }
+
+    /** Creates delivery rows for one batch of events not yet fanned out. */
+    private boolean fanOut() {
+        record Published(UUID id, UUID tenantId, String topic) {
+        }
+        int found = database.inPlatform(tx -> {
+            List<Published> events = Database.list(tx,
+                    row -> new Published(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "topic")),
+                    "SELECT id, tenant_id, topic FROM kernel.event_outbox WHERE fanned_out_at IS NULL "
+                    + "ORDER BY occurred_at, id LIMIT ? FOR UPDATE SKIP LOCKED", settings.batchSize());
+            for (Published event : events) {
+                List<String> subscribers;
+                try {
+                    subscribers = plugins.subscribers(event.tenantId(), event.topic());
+                } catch (RuntimeException e) {
+                    // Left for the next step: the event is not lost, and the others go ahead.
+                    LOG.log(Level.WARNING, "Could not list the subscribers of event " + event.id() + " (topic " + event.topic()
+                                           + ", tenant " + event.tenantId() + "); trying again later", e);
+                    continue;
+                }
+                for (String subscriber : new LinkedHashSet<>(subscribers)) {
+                    tx.dml("INSERT INTO kernel.event_deliveries (event_id, subscriber, tenant_id, status, attempts, next_attempt_at) "
+                           + "VALUES (?, ?, ?, 'pending', 0, now()) ON CONFLICT DO NOTHING",
+                           event.id(), subscriber, event.tenantId());
+                }
+                tx.dml("UPDATE kernel.event_outbox SET fanned_out_at = now() WHERE id = ?", event.id());
+            }
+            return events.size();
+        });
+        return found == settings.batchSize();
+    }
+
+    /** Claims one batch of due deliveries and delivers them; returns whether the batch was full. */
+    private boolean deliverDue() {
+        List<Claimed> claimed = claim();
+        if (claimed.isEmpty()) {
+            return false;
+        }
+        long claimedAt = System.nanoTime();
+        Map<Subscription, List<Claimed>> bySubscription = new LinkedHashMap<>();
+        claimed.stream()
+                .sorted(Comparator.comparing(Claimed::occurredAt).thenComparing(Claimed::eventId))
+                .forEach(d -> bySubscription.computeIfAbsent(new Subscription(d.tenantId(), d.subscriber()), s -> new ArrayList<>()).add(d));
+        List<Future<?>> served = new ArrayList<>();
+        try {
+            for (List<Claimed> deliveries : bySubscription.values()) {
+                served.add(workers.submit(() -> serve(deliveries, claimedAt)));
+            }
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // close() began: what was not submitted is handed back below.
+            bySubscription.values().stream().skip(served.size()).flatMap(List::stream).forEach(this::release);
+        }
+        for (Future<?> future : served) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                LOG.log(Level.SEVERE, "Event delivery worker failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return claimed.size() == settings.batchSize();
+    }
+
+    private List<Claimed> claim() {
+        return database.inPlatform(tx -> Database.list(tx, EventDispatcher::claimed,
+                "WITH due AS (SELECT event_id, subscriber FROM kernel.event_deliveries "
+                + "WHERE status = 'pending' AND next_attempt_at <= now() "
+                + "ORDER BY next_attempt_at, created_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                + "UPDATE kernel.event_deliveries d SET attempts = d.attempts + 1, last_attempt_at = now(), "
+                + "next_attempt_at = now() + ?::bigint * interval '1 millisecond' "
+                + "FROM due, kernel.event_outbox e "
+                + "WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber AND e.id = d.event_id "
+                + "RETURNING d.event_id, d.subscriber, d.tenant_id, d.attempts, e.topic, e.publisher, e.payload, e.occurred_at",
+                settings.batchSize(), settings.claimTimeout().toMillis()));
+    }
+
+    private static Claimed claimed(DbRow row) {
+        return new Claimed(Database.uuid(row, "event_id"), Database.text(row, "subscriber"), Database.uuid(row, "tenant_id"),
+                           row.column("attempts").get(Integer.class), Database.text(row, "topic"), Database.text(row, "publisher"),
+                           Database.text(row, "payload"), Database.instant(row, "occurred_at"));
+    }
+
+    /** Delivers one subscription's share of a batch in order, handing back what can no longer be started safely. */
+    private void serve(List<Claimed> deliveries, long claimedAt) {
+        try {
+            servedAtOnce.acquire();
+        } catch (InterruptedException e) {
+            deliveries.forEach(this::release);
+            return;
+        }
+        try {
+            long safeToStartNanos = settings.claimTimeout().toNanos() / 2;
+            for (Claimed delivery : deliveries) {
+                if (!running || Thread.currentThread().isInterrupted() || System.nanoTime() - claimedAt > safeToStartNanos) {
+                    release(delivery);
+                } else {
+                    deliver(delivery);
+                }
+            }
+        } finally {
+            servedAtOnce.release();
+        }
+    }
+
+    private void deliver(Claimed d) {
+        try {
+            Event event = new Event(d.eventId().toString(), d.topic(), d.tenantId().toString(), d.publisher(),
+                                    Json.parse(d.payload()), d.occurredAt(), d.attempt());
+            plugins.deliver(d.tenantId(), d.subscriber(), event);
+        } catch (Exception e) {
+            recordFailure(d, e);
+            return;
+        } catch (Error e) {
+            recordFailure(d, e);
+            throw e;
+        }
+        recordDelivered(d);
+    }
+
+    private void recordDelivered(Claimed d) {
+        try {
+            // Whoever delivered it, it is delivered: no attempt check, so a late success still ends redelivery.
+            database.inPlatform(tx -> tx.dml("UPDATE kernel.event_deliveries SET status = 'delivered', delivered_at = now() "
+                                             + "WHERE event_id = ? AND subscriber = ? AND status = 'pending'",
+                                             d.eventId(), d.subscriber()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Event " + d.eventId() + " reached '" + d.subscriber() + "' but could not be marked delivered; "
+                                   + "it will be delivered again", e);
+        }
+    }
+
+    private void recordFailure(Claimed d, Throwable failure) {
+        boolean dead = d.attempt() >= settings.maxAttempts();
+        Duration backoff = settings.backoffAfter(d.attempt());
+        try {
+            // The attempt check keeps a late report from overwriting a newer claim by another node.
+            database.inPlatform(tx -> tx.dml("UPDATE kernel.event_deliveries SET status = ?, last_error = ?, "
+                                             + "next_attempt_at = now() + ?::bigint * interval '1 millisecond' "
+                                             + "WHERE event_id = ? AND subscriber = ? AND status = 'pending' AND attempts = ?",
+                                             dead ? "dead" : "pending", FailureSummary.of(failure), dead ? 0 : backoff.toMillis(),
+                                             d.eventId(), d.subscriber(), d.attempt()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not record the failed delivery of event " + d.eventId() + " to '" + d.subscriber()
+                                   + "'; it will be retried when its claim lapses", e);
+            return;
+        }
+        if (dead) {
+            LOG.warning("Event " + d.eventId() + " (topic " + d.topic() + ", tenant " + d.tenantId() + ") could not be delivered to '"
+                        + d.subscriber() + "' in " + d.attempt() + " attempts and is now a dead letter: " + FailureSummary.of(failure));
+        } else {
+            LOG.fine(() -> "Delivery of event " + d.eventId() + " to '" + d.subscriber() + "' failed (attempt " + d.attempt()
+                           + "); retrying in " + backoff);
+        }
+    }
+
+    /** Hands a claimed but unstarted delivery back: the claim did not count as an attempt. */
+    private void release(Claimed d) {
+        try {
+            database.inPlatform(tx -> tx.dml("UPDATE kernel.event_deliveries SET attempts = attempts - 1, next_attempt_at = now() "
+                                             + "WHERE event_id = ? AND subscriber = ? AND status = 'pending' AND attempts = ?",
+                                             d.eventId(), d.subscriber(), d.attempt()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not hand back the claim of event " + d.eventId() + "; it lapses on its own", e);
+        }
+    }
+}

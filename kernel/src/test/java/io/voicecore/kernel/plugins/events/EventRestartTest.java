@@ -1,0 +1,121 @@
+package io.voicecore.kernel.plugins.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+import io.voicecore.kernel.state.InProcessSharedState;
+import io.voicecore.kernel.testing.TestPostgres;
+import io.voicecore.sdk.json.Json;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Committed events survive the node that should deliver them: a node that stops, or dies in the middle of
+ * delivering, leaves nothing undelivered once another dispatcher runs on the same database.
+ */
+class EventRestartTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static List<UUID> publish(EventNode node, UUID tenant, String topic, int count) {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            ids.add(node.database().inTenant(tenant, tx -> node.bus().publish(tx, tenant, "crm", topic, Json.object().put("n", n).build())));
+        }
+        return ids;
+    }
+
+    private static long undelivered(EventNode node) {
+        return node.count("SELECT count(*) AS n FROM kernel.event_deliveries WHERE status <> 'delivered'")
+               + node.count("SELECT count(*) AS n FROM kernel.event_outbox WHERE fanned_out_at IS NULL");
+    }
+
+    @Test
+    void eventsCommittedWhileNoDispatcherRanAreDeliveredByTheNextOne() {
+        String url = TestPostgres.newDatabase();
+        RecordingPlugins plugins = new RecordingPlugins();
+        List<UUID> ids;
+        UUID tenant;
+        try (InProcessSharedState state = new InProcessSharedState(); EventNode first = new EventNode(url, state)) {
+            tenant = first.createTenant("restart");
+            plugins.subscribe(tenant, "crm.contact.created", "search", "mailer");
+            // A dispatcher started and stopped before anything was published, then the events are committed.
+            first.startDispatcher(plugins, EventNode.quickSettings()).close();
+            ids = publish(first, tenant, "crm.contact.created", 25);
+        }
+        assertTrue(plugins.deliveries().isEmpty());
+
+        try (InProcessSharedState state = new InProcessSharedState(); EventNode second = new EventNode(url, state)) {
+            second.startDispatcher(plugins.forNode("node-2"), EventNode.quickSettings());
+            EventNode.await(WAIT, () -> undelivered(second) == 0 && second.count(
+                    "SELECT count(*) AS n FROM kernel.event_deliveries WHERE status = 'delivered'") == 50,
+                            () -> "50 deliveries; " + undelivered(second) + " not yet delivered");
+        }
+        for (String subscriber : List.of("search", "mailer")) {
+            Set<String> received = plugins.deliveriesTo(subscriber).stream().map(d -> d.event().id()).collect(Collectors.toSet());
+            assertEquals(ids.stream().map(UUID::toString).collect(Collectors.toSet()), received, subscriber);
+        }
+        assertEquals(50, plugins.deliveries().size(), "nothing was in progress at the restart, so nothing is repeated");
+    }
+
+    @Test
+    void nodeDyingMidDeliveryLosesNothingAndRepeatsOnlyWhatWasInProgress() throws InterruptedException {
+        String url = TestPostgres.newDatabase();
+        RecordingPlugins plugins = new RecordingPlugins();
+        int events = 40;
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        List<UUID> ids;
+        UUID tenant;
+        InProcessSharedState firstState = new InProcessSharedState();
+        EventNode first = new EventNode(url, firstState);
+        try {
+            tenant = first.createTenant("crash");
+            plugins.subscribe(tenant, "crm.contact.created", "search");
+            // The tenth delivery does its work, then hangs before returning: the node dies with it in progress.
+            plugins.behave("search", (t, p, event) -> {
+                if (event.payload().get("n").asLong() == 9 && event.attempt() == 1) {
+                    stuck.countDown();
+                    never.await();
+                }
+            });
+            ids = publish(first, tenant, "crm.contact.created", events);
+            first.startDispatcher(plugins, EventNode.quickSettings().withClaimTimeout(Duration.ofSeconds(2))
+                    .withCloseGrace(Duration.ofMillis(200)));
+            first.bus().wakeDispatchers();
+            assertTrue(stuck.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the tenth delivery started");
+        } finally {
+            first.crash();
+            firstState.close();
+        }
+        int beforeCrash = plugins.deliveries().size();
+        assertTrue(beforeCrash < events, "the first node delivered only part of the events: " + beforeCrash);
+
+        plugins.behave("search", (t, p, event) -> { });
+        try (InProcessSharedState state = new InProcessSharedState(); EventNode second = new EventNode(url, state)) {
+            second.startDispatcher(plugins.forNode("node-2"), EventNode.quickSettings());
+            EventNode.await(WAIT, () -> second.count("SELECT count(*) AS n FROM kernel.event_deliveries WHERE status = 'delivered'") == events,
+                            () -> events + " deliveries marked delivered; " + undelivered(second) + " are not");
+        }
+        Map<String, Long> timesReceived = plugins.deliveriesTo("search").stream()
+                .collect(Collectors.groupingBy(d -> d.event().id(), Collectors.counting()));
+        assertEquals(ids.stream().map(UUID::toString).collect(Collectors.toSet()), timesReceived.keySet(), "every event arrived");
+        Map<String, Long> repeated = timesReceived.entrySet().stream().filter(e -> e.getValue() > 1)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        String stuckEvent = ids.get(9).toString();
+        assertEquals(Map.of(stuckEvent, 2L), repeated, "only the delivery in progress at the crash is repeated");
+        int secondAttempt = plugins.deliveriesTo("search").stream().filter(d -> d.event().id().equals(stuckEvent))
+                .map(d -> d.event().attempt()).reduce(0, Math::max);
+        assertEquals(2, secondAttempt, "the repeat carries the next attempt number");
+        System.out.println("[events] crash mid-delivery: " + events + " events, " + beforeCrash + " recorded before the crash, "
+                           + repeated.size() + " delivered twice");
+    }
+}
