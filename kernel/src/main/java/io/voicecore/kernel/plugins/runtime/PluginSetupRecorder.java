@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.events.CronExpression;
 import io.voicecore.sdk.EventHandler;
 import io.voicecore.sdk.HttpMethod;
 import io.voicecore.sdk.JobHandler;
@@ -68,6 +69,7 @@ final class PluginSetupRecorder implements PluginSetup {
         if (!manifest.declares(PluginManifest.Permission.SCHEDULER)) {
             throw new IllegalStateException("job " + name + " needs the 'scheduler' permission in plugin.yaml");
         }
+        CronExpression.parse(schedule);
         if (jobs.stream().anyMatch(j -> j.name().equals(name))) {
             throw new IllegalStateException("job " + name + " is registered twice");
         }
