@@ -46,11 +46,13 @@ public final class ConfigLoader {
         d.put("redis.key-prefix", "voicecore:");
         d.put("admin-token", null);
         d.put("master-key", null);
+        d.put("master-key.previous", null);
         d.put("session.ttl", "PT12H");
         d.put("rate-limit.per-minute", "600");
         d.put("http.max-body-bytes", "1048576");
         d.put("shutdown.grace", "PT10S");
         d.put("log.format", "json");
+        d.put("plugins.egress.max-response-bytes", "10485760");
         return d;
     }
 
@@ -102,15 +104,23 @@ public final class ConfigLoader {
                 v.get("redis.key-prefix"),
                 optional(v, "admin-token"),
                 optional(v, "master-key"),
+                list(v, "master-key.previous"),
                 duration(v, "session.ttl"),
                 integer(v, "rate-limit.per-minute", 1, 10_000_000),
                 integer(v, "http.max-body-bytes", 1024, Integer.MAX_VALUE - 8),
                 duration(v, "shutdown.grace"),
-                logFormat);
+                logFormat,
+                integer(v, "plugins.egress.max-response-bytes", 1024, Integer.MAX_VALUE - 8));
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {
         return Optional.ofNullable(v.get(key)).filter(s -> !s.isBlank());
+    }
+
+    /** A comma-separated list; blank entries are dropped. */
+    private static List<String> list(Map<String, String> v, String key) {
+        return optional(v, key).map(text -> java.util.Arrays.stream(text.split(",")).map(String::strip)
+                .filter(entry -> !entry.isEmpty()).toList()).orElse(List.of());
     }
 
     private static int integer(Map<String, String> v, String key, int min, int max) {

@@ -2,11 +2,15 @@ package io.voicecore.kernel.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Everything the kernel reads from its configuration, already validated.
  * See {@link ConfigLoader} for where each value comes from and {@code docs/operator-guide.md} for the keys.
+ *
+ * @param masterKeyPrevious      older master keys (base64) still used to open values sealed under them
+ * @param egressMaxResponseBytes the largest response body a plugin's outbound HTTP call may read
  */
 public record KernelConfig(
         String host,
@@ -20,9 +24,11 @@ public record KernelConfig(
         String redisKeyPrefix,
         Optional<String> adminToken,
         Optional<String> masterKey,
+        List<String> masterKeyPrevious,
         Duration sessionTtl,
         int rateLimitPerMinute,
         long maxBodyBytes,
         Duration shutdownGrace,
-        String logFormat) {
+        String logFormat,
+        long egressMaxResponseBytes) {
 }

@@ -1,0 +1,126 @@
+package io.voicecore.kernel.plugins.usage;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.helidon.dbclient.DbExecute;
+import io.voicecore.kernel.http.RequestContext;
+import io.voicecore.kernel.plugins.PluginCall;
+import io.voicecore.kernel.plugins.PluginManifest.Permission;
+import io.voicecore.kernel.storage.Database;
+import io.voicecore.sdk.capability.Usage;
+
+/**
+ * Billable usage: what plugins record through {@link Usage} (permission {@code usage}) and what the kernel
+ * meters on their behalf (outbound HTTP). Each record is one {@code INSERT} into the append-only
+ * {@code kernel.usage_records}; {@link #totals} sums them per plugin, meter and unit.
+ */
+public final class UsageMeter {
+    /** The largest quantity one record may carry. */
+    public static final long MAX_QUANTITY = 1_000_000_000_000L;
+    /** Meter names: lower case, dotted, e.g. {@code ai.tokens}. */
+    public static final Pattern METER = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z0-9][a-z0-9_-]*)*");
+    /** Unit names: one lower-case word, e.g. {@code token}, {@code second}, {@code byte}. */
+    public static final Pattern UNIT = Pattern.compile("[a-z][a-z0-9_-]*");
+    private static final int MAX_METER_LENGTH = 64;
+    private static final int MAX_UNIT_LENGTH = 32;
+
+    /**
+     * The sum of one plugin's records of one meter and unit.
+     *
+     * @param pluginId the plugin
+     * @param meter    the meter
+     * @param unit     the unit
+     * @param quantity the sum of the quantities
+     * @param records  how many records were summed
+     */
+    public record Total(String pluginId, String meter, String unit, BigInteger quantity, long records) {
+    }
+
+    private final Database database;
+    private final Clock clock;
+
+    public UsageMeter(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /** The plugin-facing capability for one call; every use checks the {@code usage} permission. */
+    public Usage forCall(PluginCall call) {
+        return (meter, quantity, unit) -> {
+            call.require(Permission.USAGE);
+            record(call.tenantId(), call.pluginId(), meter, quantity, unit, call.requestId());
+        };
+    }
+
+    /**
+     * Records usage the kernel meters for a plugin (no permission is checked: this is the kernel's own metering).
+     * The request id is the current request's, or {@code kernel} outside a request.
+     *
+     * @throws IllegalArgumentException when the meter, unit or quantity is invalid
+     */
+    public void record(UUID tenantId, String pluginId, String meter, long quantity, String unit) {
+        record(tenantId, pluginId, meter, quantity, unit, RequestContext.current().map(RequestContext::requestId).orElse("kernel"));
+    }
+
+    /** Like {@link #record(UUID, String, String, long, String)} with an explicit correlation id. */
+    public void record(UUID tenantId, String pluginId, String meter, long quantity, String unit, String requestId) {
+        validate(meter, quantity, unit);
+        database.inTenant(tenantId, tx -> {
+            insert(tx, tenantId, pluginId, meter, quantity, unit, requestId);
+            return null;
+        });
+    }
+
+    /**
+     * Records usage inside the caller's transaction, so it commits together with the caller's other work.
+     *
+     * @throws IllegalArgumentException when the meter, unit or quantity is invalid
+     */
+    public void record(DbExecute tx, UUID tenantId, String pluginId, String meter, long quantity, String unit, String requestId) {
+        validate(meter, quantity, unit);
+        insert(tx, tenantId, pluginId, meter, quantity, unit, requestId);
+    }
+
+    /**
+     * The tenant's usage from {@code from} (inclusive) to {@code to} (exclusive), summed per plugin, meter and
+     * unit, ordered by those.
+     */
+    public List<Total> totals(UUID tenantId, Instant from, Instant to) {
+        return database.inTenant(tenantId, tx -> Database.list(tx, row -> new Total(
+                        Database.text(row, "plugin_id"), Database.text(row, "meter"), Database.text(row, "unit"),
+                        new BigInteger(Database.text(row, "total")), row.column("records").get(Long.class)),
+                "SELECT plugin_id, meter, unit, sum(quantity) AS total, count(*) AS records FROM kernel.usage_records "
+                + "WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ? "
+                + "GROUP BY plugin_id, meter, unit ORDER BY plugin_id, meter, unit",
+                tenantId, Database.timestamp(from), Database.timestamp(to)));
+    }
+
+    private void insert(DbExecute tx, UUID tenantId, String pluginId, String meter, long quantity, String unit, String requestId) {
+        tx.dml("INSERT INTO kernel.usage_records (tenant_id, plugin_id, meter, quantity, unit, occurred_at, request_id) "
+               + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+               tenantId, pluginId, meter, quantity, unit, Database.timestamp(clock.instant().truncatedTo(ChronoUnit.MICROS)),
+               requestId);
+    }
+
+    /** @throws IllegalArgumentException naming what is wrong and what is accepted */
+    static void validate(String meter, long quantity, String unit) {
+        if (meter == null || meter.length() > MAX_METER_LENGTH || !METER.matcher(meter).matches()) {
+            throw new IllegalArgumentException("Usage meter '" + meter + "' is not a valid name: use up to " + MAX_METER_LENGTH
+                                               + " lower-case letters, digits, '-' and '_' in dot-separated parts, e.g. 'ai.tokens'.");
+        }
+        if (unit == null || unit.length() > MAX_UNIT_LENGTH || !UNIT.matcher(unit).matches()) {
+            throw new IllegalArgumentException("Usage unit '" + unit + "' is not a valid name: use one lower-case word of up to "
+                                               + MAX_UNIT_LENGTH + " characters, e.g. 'token' or 'second'.");
+        }
+        if (quantity <= 0 || quantity > MAX_QUANTITY) {
+            throw new IllegalArgumentException("Usage quantity " + quantity + " of meter '" + meter
+                                               + "' is out of range: it must be at least 1 and at most " + MAX_QUANTITY + ".");
+        }
+    }
+}
