@@ -1,9 +1,17 @@
 package io.voicecore.kernel.plugins;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.voicecore.sdk.HttpMethod;
 
 /**
  * A plugin's {@code plugin.yaml}, parsed and validated ({@code docs/plugin-manifest.md} documents every field).
@@ -74,6 +82,87 @@ public record PluginManifest(
      * @param path   path relative to the plugin's base, e.g. {@code /contacts/{id}}
      */
     public record Route(String method, String path) {
+        /** The methods a route may declare: those of the SDK's {@link HttpMethod}. */
+        public static final Set<String> METHODS = Arrays.stream(HttpMethod.values()).map(Enum::name)
+                .collect(Collectors.toUnmodifiableSet());
+
+        private static final Pattern LITERAL_SEGMENT = Pattern.compile("[a-z0-9._-]+");
+        private static final Pattern PARAMETER_SEGMENT = Pattern.compile("\\{([a-zA-Z][a-zA-Z0-9_]{0,39})}");
+
+        /**
+         * Parses a manifest route line such as {@code GET /contacts/{id}}: a method, one or more spaces, a path.
+         *
+         * @param text the route line
+         * @return the route
+         * @throws IllegalArgumentException saying what is wrong and what is allowed
+         */
+        public static Route parse(String text) {
+            String[] parts = text.strip().split("\\s+");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("'" + text + "' is not a route; write the method and the path separated by a"
+                                                   + " space, e.g. 'GET /contacts/{id}'");
+            }
+            methodProblem(parts[0]).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
+            pathProblem(parts[1]).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
+            return new Route(parts[0], parts[1]);
+        }
+
+        /** @param method a method name @return what is wrong with it as a route method, if anything */
+        public static Optional<String> methodProblem(String method) {
+            if (METHODS.contains(method)) {
+                return Optional.empty();
+            }
+            return Optional.of("'" + method + "' is not a route method; use one of " + String.join(", ", new TreeSet<>(METHODS))
+                               + " (upper case)");
+        }
+
+        /**
+         * @param path a route path
+         * @return what is wrong with it, if anything: it must start with '/', and each segment is either lower-case
+         *         letters, digits, '-', '_' and '.' or a parameter in braces such as {@code {id}}, each parameter
+         *         named once
+         */
+        public static Optional<String> pathProblem(String path) {
+            if (!path.startsWith("/")) {
+                return Optional.of("'" + path + "' must start with '/', e.g. '/contacts'");
+            }
+            if (path.equals("/")) {
+                return Optional.empty();
+            }
+            if (path.endsWith("/")) {
+                return Optional.of("'" + path + "' must not end with '/'");
+            }
+            Set<String> parameters = new HashSet<>();
+            for (String segment : path.substring(1).split("/", -1)) {
+                if (segment.isEmpty()) {
+                    return Optional.of("'" + path + "' has an empty segment ('//')");
+                }
+                Matcher parameter = PARAMETER_SEGMENT.matcher(segment);
+                if (parameter.matches()) {
+                    if (!parameters.add(parameter.group(1))) {
+                        return Optional.of("'" + path + "' names the parameter {" + parameter.group(1) + "} twice");
+                    }
+                } else if (!LITERAL_SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
+                    return Optional.of("'" + path + "' has the segment '" + segment + "'; a segment is lower-case letters,"
+                                       + " digits, '-', '_' and '.' (not '.' or '..' alone), or a parameter such as {id}");
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** @return the path with every parameter written as {@code {}}: two routes with the same shape conflict */
+        public String shape() {
+            return method + " " + PARAMETER_SEGMENT.matcher(path).replaceAll("{}");
+        }
+
+        /** @return the route as written in the manifest, e.g. {@code GET /contacts/{id}} */
+        public String text() {
+            return method + " " + path;
+        }
     }
 
     /**
@@ -129,6 +218,6 @@ public record PluginManifest(
 
     /** The declared permission names. */
     public Set<String> permissionNames() {
-        return permissions.stream().map(Permission::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return permissions.stream().map(Permission::name).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -1,0 +1,789 @@
+package io.voicecore.kernel.plugins.manifest;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import com.github.zafarkhaja.semver.Version;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;
+import io.voicecore.kernel.plugins.PluginManifest.ConfigSchema;
+import io.voicecore.kernel.plugins.PluginManifest.Limits;
+import io.voicecore.kernel.plugins.PluginManifest.Permission;
+import io.voicecore.kernel.plugins.PluginManifest.Route;
+import io.voicecore.kernel.plugins.PluginManifest.ServiceRequirement;
+import io.voicecore.kernel.plugins.manifest.ManifestException.FieldError;
+
+/**
+ * Reads a plugin's {@code plugin.yaml} into a {@link PluginManifest}, or refuses it with a
+ * {@link ManifestException} listing every problem. {@code docs/plugin-manifest.md} documents the format;
+ * keep the two in step.
+ *
+ * <p>The YAML is read with snakeyaml's {@link SafeConstructor} (plain maps, lists and scalars only),
+ * without aliases beyond a handful, without duplicate keys, and with a resolver that knows only
+ * YAML 1.2 core scalars: {@code true}/{@code false} are booleans but {@code yes}, {@code on} or
+ * {@code 2024-01-01} stay text, and {@code 0755} or {@code 1:30} are not numbers. Unknown keys are
+ * errors everywhere, so a misspelt key never silently falls back to a default.
+ */
+public final class ManifestParser {
+    /** A plugin id: 2-40 characters, lower-case letters, digits and '-', starting with a letter. */
+    public static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,39}");
+    /** Ids that would collide with the kernel's own URL segments. */
+    public static final Set<String> RESERVED_IDS = Set.of("api", "kernel", "plugins");
+    /** An event topic: dotted, at least two parts, e.g. {@code crm.contact.created}. */
+    public static final Pattern TOPIC = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9_-]*)+");
+    /** A configuration property name: lower camel case, e.g. {@code instanceUrl}. */
+    public static final Pattern CONFIG_NAME = Pattern.compile("[a-z][a-zA-Z0-9]{0,39}");
+    /** A data class, e.g. {@code contact-pii}. */
+    public static final Pattern DATA_CLASS = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+    /** Configuration property types. */
+    public static final List<String> CONFIG_TYPES = List.of("string", "integer", "boolean", "url", "enum");
+
+    public static final int DEFAULT_TIMEOUT_MILLIS = 5000;
+    public static final int MIN_TIMEOUT_MILLIS = 100;
+    public static final int MAX_TIMEOUT_MILLIS = 30_000;
+    public static final int DEFAULT_CONCURRENCY = 8;
+    public static final int MIN_CONCURRENCY = 1;
+    public static final int MAX_CONCURRENCY = 64;
+
+    /** Largest manifest accepted, in characters. */
+    public static final int MAX_CHARACTERS = 64 * 1024;
+
+    private static final int MAX_NAME = 80;
+    private static final int MAX_DESCRIPTION = 2000;
+    private static final int MAX_REASON = 500;
+
+    private static final Pattern JAVA_CLASS_NAME =
+            Pattern.compile("([a-zA-Z_$][a-zA-Z0-9_$]*\\.)+[a-zA-Z_$][a-zA-Z0-9_$]*");
+    /** Packages a plugin's classes may not live in: they belong to the JDK, the SDK or the kernel. */
+    private static final List<String> RESERVED_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
+                                                                  "io.voicecore.sdk.", "io.voicecore.kernel.");
+    private static final String LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+    private static final Pattern HOST = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
+    private static final Pattern WILDCARD_HOST = Pattern.compile("\\*\\.(" + LABEL + "(\\." + LABEL + ")+)");
+    private static final Pattern CONFIG_HOST = Pattern.compile("\\$\\{config\\.([^}]*)}");
+
+    private static final List<String> TOP_LEVEL_KEYS = List.of("id", "name", "version", "vendor", "description", "main",
+            "kernel", "permissions", "routes", "events", "egress", "config", "services", "dataClasses", "limits");
+    private static final List<String> PERMISSION_KEYS = List.of("name", "reason");
+    private static final List<String> EVENTS_KEYS = List.of("publishes", "subscribes");
+    private static final List<String> EGRESS_KEYS = List.of("hosts");
+    private static final List<String> SERVICES_KEYS = List.of("exports", "requires");
+    private static final List<String> REQUIREMENT_KEYS = List.of("plugin", "version", "service");
+    private static final List<String> LIMITS_KEYS = List.of("timeoutMillis", "concurrency");
+    private static final List<String> PROPERTY_KEYS = List.of("type", "required", "description", "default", "values",
+                                                              "pattern", "minimum", "maximum");
+
+    /** Creates a parser; it holds no state between calls. */
+    public ManifestParser() {
+    }
+
+    /**
+     * Parses and validates a manifest.
+     *
+     * @param yaml the text of {@code plugin.yaml}
+     * @return the manifest
+     * @throws ManifestException listing every problem found
+     */
+    public PluginManifest parse(String yaml) {
+        if (yaml.length() > MAX_CHARACTERS) {
+            throw new ManifestException(List.of(new FieldError(ManifestException.DOCUMENT,
+                    "is " + yaml.length() + " characters long; the limit is " + MAX_CHARACTERS)));
+        }
+        Object document;
+        try {
+            document = yaml().load(yaml);
+        } catch (YAMLException e) {
+            throw new ManifestException(List.of(new FieldError(ManifestException.DOCUMENT, "is not valid YAML: " + describe(e))));
+        }
+        if (document == null) {
+            throw new ManifestException(List.of(new FieldError(ManifestException.DOCUMENT,
+                    "is empty; it must be a mapping with at least id, name, version, vendor, description, main and kernel")));
+        }
+        Reading reading = new Reading();
+        Optional<PluginManifest> manifest = reading.mapping(document, ManifestException.DOCUMENT).flatMap(reading::manifest);
+        if (!reading.errors.isEmpty()) {
+            throw new ManifestException(reading.errors);
+        }
+        return manifest.orElseThrow();
+    }
+
+    private static Yaml yaml() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setAllowRecursiveKeys(false);
+        options.setMaxAliasesForCollections(20);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(MAX_CHARACTERS);
+        DumperOptions dumper = new DumperOptions();
+        return new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, new CoreScalars());
+    }
+
+    private static String describe(YAMLException e) {
+        if (e instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+            Mark mark = marked.getProblemMark();
+            return marked.getProblem() + (mark == null ? "" : " (line " + (mark.getLine() + 1) + ", column "
+                                                              + (mark.getColumn() + 1) + ")");
+        }
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** YAML 1.2 core schema scalars only: no yes/no/on/off booleans, timestamps, octal, sexagesimal or merge keys. */
+    private static final class CoreScalars extends Resolver {
+        @Override
+        protected void addImplicitResolvers() {
+            addImplicitResolver(Tag.BOOL, Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF");
+            addImplicitResolver(Tag.INT, Pattern.compile("^[-+]?(?:0|[1-9][0-9]*)$"), "-+0123456789");
+            addImplicitResolver(Tag.FLOAT, Pattern.compile("^[-+]?(?:[0-9]+\\.[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+                                "-+.0123456789");
+            addImplicitResolver(Tag.NULL, Resolver.NULL, "~nN\0");
+            addImplicitResolver(Tag.NULL, Resolver.EMPTY, null);
+        }
+    }
+
+    /** One parse: the problems found so far, and readers that record a problem instead of throwing. */
+    private static final class Reading {
+        private final List<FieldError> errors = new ArrayList<>();
+
+        private void error(String field, String problem) {
+            errors.add(new FieldError(field, problem));
+        }
+
+        private Optional<PluginManifest> manifest(Map<String, Object> root) {
+            int before = errors.size();
+            onlyKeys(root, "", TOP_LEVEL_KEYS);
+            Optional<String> id = text(root.get("id"), "id", true, 40).filter(value -> validId(value, "id"));
+            Optional<String> name = text(root.get("name"), "name", true, MAX_NAME);
+            Optional<String> version = text(root.get("version"), "version", true, 100).filter(this::validVersion);
+            Optional<String> vendor = text(root.get("vendor"), "vendor", true, MAX_NAME);
+            Optional<String> description = text(root.get("description"), "description", true, MAX_DESCRIPTION);
+            Optional<String> main = text(root.get("main"), "main", true, 300).filter(value -> validClassName(value, "main"));
+            Optional<String> kernel = text(root.get("kernel"), "kernel", true, 200).filter(value -> validRange(value, "kernel"));
+            List<Permission> permissions = permissions(root.get("permissions"));
+            List<Route> routes = routes(root.get("routes"));
+
+            Map<String, Object> events = optionalMapping(root.get("events"), "events");
+            onlyKeys(events, "events", EVENTS_KEYS);
+            List<String> publishes = topics(events.get("publishes"), "events.publishes");
+            List<String> subscribes = topics(events.get("subscribes"), "events.subscribes");
+
+            Map<String, ConfigProperty> config = config(root.get("config"));
+
+            Map<String, Object> egress = optionalMapping(root.get("egress"), "egress");
+            onlyKeys(egress, "egress", EGRESS_KEYS);
+            List<String> hosts = textList(egress.get("hosts"), "egress.hosts", 253, (host, field) -> validHost(host, field, config));
+
+            Map<String, Object> services = optionalMapping(root.get("services"), "services");
+            onlyKeys(services, "services", SERVICES_KEYS);
+            List<String> exports = textList(services.get("exports"), "services.exports", 300, this::validClassName);
+            List<ServiceRequirement> requires = requirements(services.get("requires"), id);
+
+            List<String> dataClasses = textList(root.get("dataClasses"), "dataClasses", 40, (value, field) ->
+                    matches(DATA_CLASS, value, field, "must be 1-40 lower-case letters, digits or '-', starting with a letter,"
+                                                      + " e.g. 'contact-pii'"));
+            Limits limits = limits(root.get("limits"));
+
+            Set<String> declared = new TreeSet<>();
+            permissions.forEach(p -> declared.add(p.name()));
+            requirePermission(!publishes.isEmpty(), declared, Permission.EVENTS_PUBLISH, "events.publishes", "publishing events");
+            requirePermission(!subscribes.isEmpty(), declared, Permission.EVENTS_SUBSCRIBE, "events.subscribes",
+                              "subscribing to events");
+            requirePermission(!hosts.isEmpty(), declared, Permission.HTTP_EGRESS, "egress.hosts", "calling external hosts");
+            requirePermission(!requires.isEmpty(), declared, Permission.SERVICES, "services.requires",
+                              "using other plugins' services");
+            if (declared.contains(Permission.HTTP_EGRESS) && hosts.isEmpty() && noErrorsUnder("egress", before)) {
+                error("egress.hosts", "lists no hosts, but the permission 'http:egress' is declared; list the hosts the plugin"
+                                      + " calls (e.g. egress: {hosts: [api.example.com]}) or remove the permission");
+            }
+
+            if (errors.size() > before) {
+                return Optional.empty();
+            }
+            return Optional.of(new PluginManifest(id.orElseThrow(), name.orElseThrow(), version.orElseThrow(),
+                    vendor.orElseThrow(), description.orElseThrow(), main.orElseThrow(), kernel.orElseThrow(), permissions,
+                    routes, publishes, subscribes, hosts, new ConfigSchema(config), exports, requires, dataClasses, limits));
+        }
+
+        /** Whether no error since {@code from} concerns the field, so an empty list is really empty, not emptied by errors. */
+        private boolean noErrorsUnder(String field, int from) {
+            return errors.subList(from, errors.size()).stream().noneMatch(e -> e.field().equals(field)
+                    || e.field().startsWith(field + "[") || e.field().startsWith(field + "."));
+        }
+
+        private void requirePermission(boolean needed, Set<String> declared, String permission, String field, String what) {
+            if (needed && !declared.contains(permission)) {
+                error(field, what + " requires the permission '" + permission + "'; add it under permissions, e.g."
+                             + " {name: " + permission + ", reason: ...}");
+            }
+        }
+
+        // ----- sections -----
+
+        private List<Permission> permissions(Object value) {
+            List<Permission> permissions = new ArrayList<>();
+            Map<String, String> firstAt = new HashMap<>();
+            List<Object> items = list(value, "permissions");
+            for (int i = 0; i < items.size(); i++) {
+                String field = "permissions[" + i + "]";
+                Object item = items.get(i);
+                if (item instanceof String text) {
+                    error(field, "is just '" + text + "'; write a mapping with a name and the reason shown to the tenant"
+                                 + " admin, e.g. {name: " + text + ", reason: Keeps contacts in its own tables.}");
+                    continue;
+                }
+                Optional<Map<String, Object>> permission = mapping(item, field);
+                if (permission.isEmpty()) {
+                    continue;
+                }
+                onlyKeys(permission.get(), field, PERMISSION_KEYS);
+                Optional<String> name = text(permission.get().get("name"), field + ".name", true, 40).filter(n -> {
+                    if (!PluginManifest.KNOWN_PERMISSIONS.contains(n)) {
+                        error(field + ".name", "'" + n + "' is not a permission; use one of "
+                                               + String.join(", ", new TreeSet<>(PluginManifest.KNOWN_PERMISSIONS)));
+                        return false;
+                    }
+                    String first = firstAt.putIfAbsent(n, field);
+                    if (first != null) {
+                        error(field + ".name", "'" + n + "' is already declared at " + first + "; declare each permission once");
+                        return false;
+                    }
+                    return true;
+                });
+                Optional<String> reason = text(permission.get().get("reason"), field + ".reason", true, MAX_REASON);
+                if (name.isPresent() && reason.isPresent()) {
+                    permissions.add(new Permission(name.get(), reason.get()));
+                }
+            }
+            return List.copyOf(permissions);
+        }
+
+        private List<Route> routes(Object value) {
+            List<Route> routes = new ArrayList<>();
+            Map<String, String> firstAt = new HashMap<>();
+            List<Object> items = list(value, "routes");
+            for (int i = 0; i < items.size(); i++) {
+                String field = "routes[" + i + "]";
+                Optional<String> line = text(items.get(i), field, true, 300);
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] parts = line.get().strip().split("\\s+");
+                if (parts.length != 2) {
+                    error(field, "'" + line.get() + "' is not a route; write the method and the path separated by a space,"
+                                 + " e.g. 'GET /contacts/{id}'");
+                    continue;
+                }
+                Optional<String> methodProblem = Route.methodProblem(parts[0]);
+                Optional<String> pathProblem = Route.pathProblem(parts[1]);
+                methodProblem.ifPresent(problem -> error(field + ".method", problem));
+                pathProblem.ifPresent(problem -> error(field + ".path", problem));
+                if (methodProblem.isPresent() || pathProblem.isPresent()) {
+                    continue;
+                }
+                Route route = Route.parse(line.get());
+                String first = firstAt.putIfAbsent(route.shape(), field);
+                if (first != null) {
+                    error(field, "'" + route.text() + "' has the same method and path shape as " + first
+                                 + "; each route must be distinct (parameter names do not make paths different)");
+                    continue;
+                }
+                routes.add(route);
+            }
+            return List.copyOf(routes);
+        }
+
+        private List<String> topics(Object value, String field) {
+            return textList(value, field, 200, (topic, at) -> matches(TOPIC, topic, at,
+                    "must be dotted lower-case words, at least two, e.g. 'crm.contact.created'"));
+        }
+
+        private Map<String, ConfigProperty> config(Object value) {
+            Map<String, ConfigProperty> properties = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> entry : optionalMapping(value, "config").entrySet()) {
+                String field = "config." + entry.getKey();
+                if (!CONFIG_NAME.matcher(entry.getKey()).matches()) {
+                    error(field, "'" + entry.getKey() + "' is not a property name; use lower camel case letters and digits,"
+                                 + " at most 40, e.g. 'instanceUrl'");
+                    continue;
+                }
+                mapping(entry.getValue(), field).flatMap(property -> property(property, field))
+                        .ifPresent(property -> properties.put(entry.getKey(), property));
+            }
+            return Collections.unmodifiableMap(properties);
+        }
+
+        private Optional<ConfigProperty> property(Map<String, Object> property, String field) {
+            int before = errors.size();
+            onlyKeys(property, field, PROPERTY_KEYS);
+            Optional<String> type = text(property.get("type"), field + ".type", true, 20).filter(t -> {
+                if (!CONFIG_TYPES.contains(t)) {
+                    error(field + ".type", "'" + t + "' is not a property type; use one of " + String.join(", ", CONFIG_TYPES));
+                    return false;
+                }
+                return true;
+            });
+            boolean required = bool(property.get("required"), field + ".required").orElse(false);
+            String description = text(property.get("description"), field + ".description", false, MAX_REASON).orElse("");
+            if (type.isEmpty()) {
+                return Optional.empty();
+            }
+            String t = type.get();
+            appliesOnlyTo(property, field, "values", "enum", t);
+            appliesOnlyTo(property, field, "pattern", "string", t);
+            appliesOnlyTo(property, field, "minimum", "integer", t);
+            appliesOnlyTo(property, field, "maximum", "integer", t);
+
+            List<String> values = List.of();
+            if (t.equals("enum")) {
+                if (property.get("values") == null) {
+                    error(field + ".values", "is required for type enum; list the allowed values, e.g. [small, large]");
+                } else {
+                    values = textList(property.get("values"), field + ".values", 100, (v, at) -> true);
+                    if (values.isEmpty() && noErrorsUnder(field + ".values", before)) {
+                        error(field + ".values", "is empty; an enum needs at least one value");
+                    }
+                }
+            }
+            Optional<Pattern> compiled = Optional.empty();
+            Optional<String> pattern = Optional.empty();
+            if (t.equals("string")) {
+                pattern = text(property.get("pattern"), field + ".pattern", false, 500);
+                try {
+                    compiled = pattern.map(Pattern::compile);
+                } catch (PatternSyntaxException e) {
+                    error(field + ".pattern", "is not a Java regular expression: " + e.getDescription() + " near index "
+                                              + e.getIndex());
+                }
+            }
+            Optional<Long> minimum = Optional.empty();
+            Optional<Long> maximum = Optional.empty();
+            if (t.equals("integer")) {
+                minimum = integer(property.get("minimum"), field + ".minimum");
+                maximum = integer(property.get("maximum"), field + ".maximum");
+                if (minimum.isPresent() && maximum.isPresent() && minimum.get() > maximum.get()) {
+                    error(field + ".maximum", "is " + maximum.get() + ", below the minimum " + minimum.get());
+                }
+            }
+            Optional<String> defaultValue = Optional.empty();
+            Object rawDefault = property.get("default");
+            if (rawDefault != null) {
+                if (required) {
+                    error(field + ".default", "a required property has no default: the tenant must set it; remove 'default'"
+                                              + " or set 'required: false'");
+                }
+                defaultValue = defaultValue(rawDefault, field + ".default", t, values, compiled, minimum, maximum);
+            }
+            if (errors.size() > before) {
+                return Optional.empty();
+            }
+            return Optional.of(new ConfigProperty(t, required, defaultValue, values, pattern, minimum, maximum, description));
+        }
+
+        private void appliesOnlyTo(Map<String, Object> property, String field, String key, String type, String actual) {
+            if (property.containsKey(key) && !type.equals(actual)) {
+                error(field + "." + key, "applies only to type " + type + ", not " + actual + "; remove it");
+            }
+        }
+
+        private Optional<String> defaultValue(Object value, String field, String type, List<String> values,
+                                              Optional<Pattern> pattern, Optional<Long> minimum, Optional<Long> maximum) {
+            switch (type) {
+                case "boolean" -> {
+                    return bool(value, field).map(String::valueOf);
+                }
+                case "integer" -> {
+                    Optional<Long> number = integer(value, field);
+                    if (number.isPresent() && minimum.isPresent() && number.get() < minimum.get()) {
+                        error(field, "is " + number.get() + ", below the minimum " + minimum.get());
+                        return Optional.empty();
+                    }
+                    if (number.isPresent() && maximum.isPresent() && number.get() > maximum.get()) {
+                        error(field, "is " + number.get() + ", above the maximum " + maximum.get());
+                        return Optional.empty();
+                    }
+                    return number.map(String::valueOf);
+                }
+                case "url" -> {
+                    return text(value, field, true, 2000).filter(url -> validUrl(url, field));
+                }
+                case "enum" -> {
+                    return text(value, field, true, 100).filter(v -> {
+                        if (!values.isEmpty() && !values.contains(v)) {
+                            error(field, "'" + v + "' is not one of the values " + String.join(", ", values));
+                            return false;
+                        }
+                        return true;
+                    });
+                }
+                default -> {
+                    return text(value, field, false, 2000).filter(v -> {
+                        if (pattern.isPresent() && !pattern.get().matcher(v).matches()) {
+                            error(field, "'" + v + "' does not match the pattern " + pattern.get().pattern());
+                            return false;
+                        }
+                        return true;
+                    });
+                }
+            }
+        }
+
+        private List<ServiceRequirement> requirements(Object value, Optional<String> ownId) {
+            List<ServiceRequirement> requirements = new ArrayList<>();
+            Map<String, String> firstAt = new HashMap<>();
+            List<Object> items = list(value, "services.requires");
+            for (int i = 0; i < items.size(); i++) {
+                String field = "services.requires[" + i + "]";
+                Optional<Map<String, Object>> requirement = mapping(items.get(i), field);
+                if (requirement.isEmpty()) {
+                    continue;
+                }
+                onlyKeys(requirement.get(), field, REQUIREMENT_KEYS);
+                Optional<String> plugin = text(requirement.get().get("plugin"), field + ".plugin", true, 40)
+                        .filter(p -> validId(p, field + ".plugin"))
+                        .filter(p -> {
+                            if (ownId.filter(p::equals).isPresent()) {
+                                error(field + ".plugin", "is this plugin itself; require only other plugins' services");
+                                return false;
+                            }
+                            return true;
+                        });
+                Optional<String> version = text(requirement.get().get("version"), field + ".version", true, 200)
+                        .filter(v -> validRange(v, field + ".version"));
+                Optional<String> service = text(requirement.get().get("service"), field + ".service", true, 300)
+                        .filter(s -> validClassName(s, field + ".service"))
+                        .filter(s -> {
+                            String first = firstAt.putIfAbsent(s, field);
+                            if (first != null) {
+                                error(field + ".service", "'" + s + "' is already required at " + first
+                                                          + "; require each service once");
+                                return false;
+                            }
+                            return true;
+                        });
+                if (plugin.isPresent() && version.isPresent() && service.isPresent()) {
+                    requirements.add(new ServiceRequirement(plugin.get(), version.get(), service.get()));
+                }
+            }
+            return List.copyOf(requirements);
+        }
+
+        private Limits limits(Object value) {
+            Map<String, Object> limits = optionalMapping(value, "limits");
+            onlyKeys(limits, "limits", LIMITS_KEYS);
+            int timeout = bounded(limits.get("timeoutMillis"), "limits.timeoutMillis", DEFAULT_TIMEOUT_MILLIS,
+                                  MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
+            int concurrency = bounded(limits.get("concurrency"), "limits.concurrency", DEFAULT_CONCURRENCY,
+                                      MIN_CONCURRENCY, MAX_CONCURRENCY);
+            return new Limits(timeout, concurrency);
+        }
+
+        private int bounded(Object value, String field, int fallback, int min, int max) {
+            if (value == null) {
+                return fallback;
+            }
+            Optional<Long> number = integer(value, field);
+            if (number.isPresent() && (number.get() < min || number.get() > max)) {
+                error(field, "is " + number.get() + "; it must be between " + min + " and " + max + " (default " + fallback + ")");
+                return fallback;
+            }
+            return number.map(Long::intValue).orElse(fallback);
+        }
+
+        // ----- single values -----
+
+        private boolean validId(String id, String field) {
+            if (!ID.matcher(id).matches()) {
+                error(field, "'" + id + "' is not a plugin id; use 2-40 lower-case letters, digits or '-', starting with a"
+                             + " letter, e.g. 'crm'");
+                return false;
+            }
+            if (RESERVED_IDS.contains(id)) {
+                error(field, "'" + id + "' is reserved (" + String.join(", ", new TreeSet<>(RESERVED_IDS))
+                             + "); choose another id");
+                return false;
+            }
+            return true;
+        }
+
+        private boolean validVersion(String version) {
+            if (!Version.isValid(version, true)) {
+                error("version", "'" + version + "' is not a semantic version; write MAJOR.MINOR.PATCH with an optional"
+                                 + " -prerelease and +build, e.g. '1.2.0' or '2.0.0-rc.1'");
+                return false;
+            }
+            return true;
+        }
+
+        private boolean validRange(String range, String field) {
+            try {
+                VersionRange.parse(range);
+                return true;
+            } catch (IllegalArgumentException e) {
+                error(field, e.getMessage());
+                return false;
+            }
+        }
+
+        private boolean validClassName(String name, String field) {
+            if (!JAVA_CLASS_NAME.matcher(name).matches()) {
+                error(field, "'" + name + "' is not a fully qualified Java class name such as 'io.voicecore.crm.CrmPlugin'"
+                             + " (a package is required)");
+                return false;
+            }
+            for (String reserved : RESERVED_PACKAGES) {
+                if (name.startsWith(reserved)) {
+                    error(field, "'" + name + "' is in the package " + reserved.substring(0, reserved.length() - 1)
+                                 + ", which belongs to the platform; use the plugin's own package");
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean validHost(String host, String field, Map<String, ConfigProperty> config) {
+            Matcher fromConfig = CONFIG_HOST.matcher(host);
+            if (fromConfig.matches()) {
+                String property = fromConfig.group(1);
+                ConfigProperty declared = config.get(property);
+                if (declared == null) {
+                    error(field, "'" + host + "' names the configuration property '" + property + "', which config does"
+                                 + " not declare; declare it with type url");
+                    return false;
+                }
+                if (!declared.type().equals("url")) {
+                    error(field, "'" + host + "' names the configuration property '" + property + "' of type "
+                                 + declared.type() + "; only a property of type url can supply a host");
+                    return false;
+                }
+                return true;
+            }
+            if (host.contains("/") || host.contains(":")) {
+                error(field, "'" + host + "' must be a host name only, without scheme, port or path, e.g. 'api.openai.com'");
+                return false;
+            }
+            if (!host.equals(host.toLowerCase(Locale.ROOT))) {
+                error(field, "'" + host + "' must be written in lower case");
+                return false;
+            }
+            if (host.startsWith("*")) {
+                return matches(WILDCARD_HOST, host, field, "is not a wildcard host; write '*.' followed by a domain of at least"
+                                                          + " two labels, e.g. '*.salesforce.com'");
+            }
+            return matches(HOST, host, field, "is not a host name; use an exact name such as 'api.openai.com', a wildcard"
+                                              + " such as '*.salesforce.com' or '${config.<url property>}'");
+        }
+
+        private boolean validUrl(String url, String field) {
+            try {
+                URI uri = new URI(url);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null) {
+                    return true;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            error(field, "'" + url + "' is not an absolute http or https URL such as 'https://example.my.salesforce.com'");
+            return false;
+        }
+
+        private boolean matches(Pattern pattern, String value, String field, String rule) {
+            if (pattern.matcher(value).matches()) {
+                return true;
+            }
+            error(field, "'" + value + "' " + rule);
+            return false;
+        }
+
+        // ----- YAML shapes -----
+
+        @SuppressWarnings("unchecked")
+        private Optional<Map<String, Object>> mapping(Object value, String field) {
+            if (!(value instanceof Map<?, ?> map)) {
+                error(field, "must be a mapping of keys to values, found " + kind(value));
+                return Optional.empty();
+            }
+            for (Object key : map.keySet()) {
+                if (!(key instanceof String)) {
+                    error(field, "has the key " + key + " (" + kind(key) + "); keys must be text");
+                    return Optional.empty();
+                }
+            }
+            return Optional.of((Map<String, Object>) map);
+        }
+
+        /** An optional section: absent or null is an empty mapping. */
+        private Map<String, Object> optionalMapping(Object value, String field) {
+            return value == null ? Map.of() : mapping(value, field).orElse(Map.of());
+        }
+
+        private void onlyKeys(Map<String, Object> map, String field, List<String> allowed) {
+            for (String key : map.keySet()) {
+                if (!allowed.contains(key)) {
+                    String where = field.isEmpty() ? key : field + "." + key;
+                    String hint = closest(key, allowed).map(k -> "did you mean '" + k + "'? ").orElse("");
+                    error(where, "is not a known key; " + hint + "allowed " + (field.isEmpty() ? "top-level keys" : "keys here")
+                                 + ": " + String.join(", ", allowed));
+                }
+            }
+        }
+
+        /** A list: absent or null is empty. */
+        private List<Object> list(Object value, String field) {
+            if (value == null) {
+                return List.of();
+            }
+            if (value instanceof List<?> list) {
+                return new ArrayList<>(list);
+            }
+            error(field, "must be a list, found " + kind(value));
+            return List.of();
+        }
+
+        /** A list of text items, each checked by {@code valid}, without duplicates. */
+        private List<String> textList(Object value, String field, int maxLength, ItemCheck valid) {
+            List<String> result = new ArrayList<>();
+            Map<String, String> firstAt = new HashMap<>();
+            List<Object> items = list(value, field);
+            for (int i = 0; i < items.size(); i++) {
+                String at = field + "[" + i + "]";
+                Optional<String> item = text(items.get(i), at, true, maxLength).filter(v -> valid.check(v, at));
+                if (item.isEmpty()) {
+                    continue;
+                }
+                String first = firstAt.putIfAbsent(item.get(), at);
+                if (first != null) {
+                    error(at, "'" + item.get() + "' is already listed at " + first + "; list each value once");
+                    continue;
+                }
+                result.add(item.get());
+            }
+            return List.copyOf(result);
+        }
+
+        private Optional<String> text(Object value, String field, boolean required, int maxLength) {
+            if (value == null) {
+                if (required) {
+                    error(field, "is required");
+                }
+                return Optional.empty();
+            }
+            if (!(value instanceof String text)) {
+                error(field, "must be text, found " + kind(value) + (value instanceof Number || value instanceof Boolean
+                        ? " (" + value + "); put it in quotes" : ""));
+                return Optional.empty();
+            }
+            if (text.isBlank()) {
+                error(field, "must not be blank");
+                return Optional.empty();
+            }
+            if (text.length() > maxLength) {
+                error(field, "is " + text.length() + " characters long; the limit is " + maxLength);
+                return Optional.empty();
+            }
+            return Optional.of(text);
+        }
+
+        private Optional<Boolean> bool(Object value, String field) {
+            if (value == null) {
+                return Optional.empty();
+            }
+            if (value instanceof Boolean b) {
+                return Optional.of(b);
+            }
+            error(field, "must be true or false, found " + kind(value));
+            return Optional.empty();
+        }
+
+        private Optional<Long> integer(Object value, String field) {
+            if (value == null) {
+                return Optional.empty();
+            }
+            if (value instanceof Integer || value instanceof Long) {
+                return Optional.of(((Number) value).longValue());
+            }
+            if (value instanceof BigInteger) {
+                error(field, "is " + value + ", which is too large; the limit is " + Long.MAX_VALUE);
+                return Optional.empty();
+            }
+            error(field, "must be a whole number, found " + kind(value));
+            return Optional.empty();
+        }
+
+        private static String kind(Object value) {
+            return switch (value) {
+                case null -> "nothing";
+                case Map<?, ?> m -> "a mapping";
+                case List<?> l -> "a list";
+                case String s -> "text '" + s + "'";
+                case Boolean b -> "true/false";
+                case Integer i -> "a number";
+                case Long l -> "a number";
+                case BigInteger b -> "a number";
+                case Double d -> "a decimal number";
+                default -> "a value of type " + value.getClass().getSimpleName();
+            };
+        }
+
+        /** The allowed key a misspelt one most likely meant: at most two edits away, fewer for short keys. */
+        private static Optional<String> closest(String key, List<String> allowed) {
+            Function<String, Integer> distance = candidate -> editDistance(key.toLowerCase(Locale.ROOT),
+                                                                           candidate.toLowerCase(Locale.ROOT));
+            int tolerance = Math.min(2, Math.max(1, key.length() / 3));
+            return allowed.stream().filter(candidate -> distance.apply(candidate) <= tolerance)
+                    .min((a, b) -> Integer.compare(distance.apply(a), distance.apply(b)));
+        }
+
+        private static int editDistance(String a, String b) {
+            int[] previous = new int[b.length() + 1];
+            int[] current = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                previous[j] = j;
+            }
+            for (int i = 1; i <= a.length(); i++) {
+                current[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                    current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+                }
+                int[] swap = previous;
+                previous = current;
+                current = swap;
+            }
+            return previous[b.length()];
+        }
+    }
+
+    /** Checks one list item, recording a problem when it is invalid. */
+    @FunctionalInterface
+    private interface ItemCheck {
+        boolean check(String value, String field);
+    }
+}
