@@ -7,12 +7,14 @@ import java.util.UUID;
 import java.util.logging.Logger;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * One plugin's connections, logged in as the plugin's runtime role, and the discipline every use follows:
  * bind the connection to the call's tenant (through the kernel's own connection), run the plugin's SQL,
- * commit, reset the session ({@code DISCARD ALL}: no cursor, prepared plan, setting or lock of this call
- * survives it) and remove the binding. A connection serves one call at a time, and a binding is written
+ * commit, reset the session ({@code DISCARD ALL}: no cursor, setting, lock, listener, prepared statement or
+ * sequence state of this call survives it) and remove the binding. A connection serves one call at a time, and a binding is written
  * before the first statement of every call, so a call never runs under another call's tenant. A
  * connection whose reset or unbinding failed is closed rather than returned to the pool.
  */
@@ -98,18 +100,25 @@ final class PluginPool implements AutoCloseable {
         }
     }
 
-    /** Back to auto-commit, and nothing of the call's session state left: settings, cursors, temporary objects, locks, plans. */
+    /**
+     * Back to auto-commit, and nothing of the call's session state left ({@code DISCARD ALL}). A cursor
+     * declared WITH HOLD would otherwise keep one tenant's rows for the next call; settings, advisory locks
+     * and listeners would carry over. The driver notices that its server-side prepared statements are gone.
+     */
     private boolean reset(Connection connection) {
         try {
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
+            }
+            if (connection.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
+                // The plugin sent BEGIN and left its transaction open: close the connection, which rolls it back.
+                return false;
             }
             try (Statement discard = connection.createStatement()) {
                 discard.execute("DISCARD ALL");
             }
             return true;
         } catch (SQLException e) {
-            // E.g. the plugin sent BEGIN and left a transaction open: the connection is closed instead.
             return false;
         }
     }

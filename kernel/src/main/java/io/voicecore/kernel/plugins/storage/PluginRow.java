@@ -46,9 +46,20 @@ final class PluginRow implements Row {
             if (values.containsKey(name)) {
                 throw new IllegalArgumentException("the result has two columns named '" + name + "'; give them distinct names with AS");
             }
-            values.put(name, value(rs, i, meta.getColumnTypeName(i)));
+            values.put(name, value(rs, i, typeOf(meta, i)));
         }
         return new PluginRow(Collections.unmodifiableMap(values));
+    }
+
+    /**
+     * The column's PostgreSQL type name, with integer types by their JDBC type (the driver names a column
+     * with an identity or serial default {@code serial}/{@code bigserial}, not {@code int4}/{@code int8}).
+     */
+    private static String typeOf(ResultSetMetaData meta, int i) throws SQLException {
+        return switch (meta.getColumnType(i)) {
+            case java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT -> "int8";
+            default -> meta.getColumnTypeName(i);
+        };
     }
 
     private static Object value(ResultSet rs, int i, String type) throws SQLException {

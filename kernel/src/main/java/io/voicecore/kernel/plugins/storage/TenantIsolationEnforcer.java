@@ -223,10 +223,10 @@ final class TenantIsolationEnforcer implements Callback {
                   SELECT 'schema ' || n.nspname AS object, g.grantee
                     FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) g WHERE n.oid = (SELECT oid FROM s)
                   UNION ALL
-                  SELECT 'relation ' || c.relname, g.grantee
+                  SELECT 'relation ' || c.oid::pg_catalog.regclass::text, g.grantee
                     FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g WHERE c.relnamespace = (SELECT oid FROM s)
                   UNION ALL
-                  SELECT 'column ' || c.relname || '.' || a.attname, g.grantee
+                  SELECT 'column ' || c.oid::pg_catalog.regclass::text || '.' || a.attname, g.grantee
                     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid,
                          pg_catalog.aclexplode(a.attacl) g WHERE c.relnamespace = (SELECT oid FROM s)
                   UNION ALL

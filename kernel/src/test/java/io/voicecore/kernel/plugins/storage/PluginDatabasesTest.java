@@ -242,6 +242,19 @@ class PluginDatabasesTest {
             assertEquals("5s", second.queryOne("SHOW statement_timeout").orElseThrow().string("statement_timeout").orElseThrow());
             assertEquals(List.of(), second.query("SELECT name FROM contacts"), "search_path is the plugin's schema again");
             assertTrue(second.queryOne("SELECT pg_try_advisory_lock(42) AS got").orElseThrow().bool("got").orElseThrow());
+            int pid = second.queryOne("SELECT pg_backend_pid() AS pid").orElseThrow().number("pid").orElseThrow().intValue();
+            assertEquals(pid, first.queryOne("SELECT pg_backend_pid() AS pid").orElseThrow().number("pid").orElseThrow().intValue(),
+                         "one connection serves both tenants");
+            second.update("BEGIN");
+            assertTrue(pid != first.queryOne("SELECT pg_backend_pid() AS pid").orElseThrow().number("pid").orElseThrow().intValue(),
+                       "a connection left inside a transaction is closed, not handed to the next call");
+            assertEquals(0L, second.queryOne("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ?", pid)
+                    .orElseThrow().number("n").orElseThrow());
+            // Statements prepared on the server are reused across calls of different tenants, each under its own tenant.
+            for (int i = 0; i < 12; i++) {
+                assertEquals(i % 2 == 0 ? 1 : 0, single.databases.forCall(storageCall(plugin, i % 2 == 0 ? a : b))
+                        .query("SELECT id FROM contacts WHERE name = ?", "from-a").size());
+            }
         }
     }
 
