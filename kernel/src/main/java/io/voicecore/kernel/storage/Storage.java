@@ -29,11 +29,13 @@ public final class Storage implements AutoCloseable {
     private final EmbeddedPostgres embedded;
     private final Database database;
     private final String description;
+    private final DatabaseLogin adminLogin;
 
-    private Storage(EmbeddedPostgres embedded, Database database, String description) {
+    private Storage(EmbeddedPostgres embedded, Database database, String description, DatabaseLogin adminLogin) {
         this.embedded = embedded;
         this.database = database;
         this.description = description;
+        this.adminLogin = adminLogin;
     }
 
     public static Storage open(KernelConfig config) {
@@ -42,7 +44,8 @@ public final class Storage implements AutoCloseable {
             String user = config.dbUser().orElse("");
             String password = config.dbPassword().orElse("");
             migrate(ownerDataSource(url, user, password));
-            return new Storage(null, pool(config, url, user, password), "PostgreSQL at " + redact(url));
+            return new Storage(null, pool(config, url, user, password), "PostgreSQL at " + redact(url),
+                               new DatabaseLogin(url, user, password));
         }
         EmbeddedPostgres embedded = startEmbedded(config.dataDir().resolve("postgres"));
         try {
@@ -50,7 +53,8 @@ public final class Storage implements AutoCloseable {
             String url = embedded.getJdbcUrl("postgres", EMBEDDED_DATABASE);
             migrate(ownerDataSource(url, "postgres", ""));
             return new Storage(embedded, pool(config, url, "postgres", ""),
-                               "embedded PostgreSQL in " + config.dataDir().resolve("postgres") + " on port " + embedded.getPort());
+                               "embedded PostgreSQL in " + config.dataDir().resolve("postgres") + " on port " + embedded.getPort(),
+                               new DatabaseLogin(url, "postgres", ""));
         } catch (RuntimeException e) {
             closeQuietly(embedded);
             throw e;
@@ -63,6 +67,11 @@ public final class Storage implements AutoCloseable {
 
     public String description() {
         return description;
+    }
+
+    /** The administrative login the kernel migrated with; plugin databases use it to create roles and schemas. */
+    public DatabaseLogin adminLogin() {
+        return adminLogin;
     }
 
     @Override
