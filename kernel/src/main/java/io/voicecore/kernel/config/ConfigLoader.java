@@ -53,6 +53,7 @@ public final class ConfigLoader {
         d.put("shutdown.grace", "PT10S");
         d.put("log.format", "json");
         d.put("plugins.egress.max-response-bytes", "10485760");
+        d.put("plugins.max-jar-bytes", "67108864");
         return d;
     }
 
@@ -110,7 +111,8 @@ public final class ConfigLoader {
                 integer(v, "http.max-body-bytes", 1024, Integer.MAX_VALUE - 8),
                 duration(v, "shutdown.grace"),
                 logFormat,
-                integer(v, "plugins.egress.max-response-bytes", 1024, Integer.MAX_VALUE - 8));
+                integer(v, "plugins.egress.max-response-bytes", 1024, Integer.MAX_VALUE - 8),
+                integer(v, "plugins.max-jar-bytes", 1024, 1024 * 1024 * 1024));
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {

@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param masterKeyPrevious      older master keys (base64) still used to open values sealed under them
  * @param egressMaxResponseBytes the largest response body a plugin's outbound HTTP call may read
+ * @param pluginMaxJarBytes      the largest plugin jar an upload may carry
  */
 public record KernelConfig(
         String host,
@@ -30,5 +31,6 @@ public record KernelConfig(
         long maxBodyBytes,
         Duration shutdownGrace,
         String logFormat,
-        long egressMaxResponseBytes) {
+        long egressMaxResponseBytes,
+        long pluginMaxJarBytes) {
 }

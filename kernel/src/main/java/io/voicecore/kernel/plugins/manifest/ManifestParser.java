@@ -53,8 +53,9 @@ import io.voicecore.kernel.plugins.manifest.ManifestException.FieldError;
 public final class ManifestParser {
     /** A plugin id: 2-40 characters, lower-case letters, digits and '-', starting with a letter. */
     public static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,39}");
-    /** Ids that would collide with the kernel's own URL segments. */
-    public static final Set<String> RESERVED_IDS = Set.of("api", "kernel", "plugins");
+    /** Ids that would collide with the kernel's own URL segments (a tenant's kernel routes and plugin routes share a level). */
+    public static final Set<String> RESERVED_IDS = Set.of("api", "kernel", "plugins", "api-keys", "users", "audit", "events",
+                                                          "usage", "me", "auth");
     /** An event topic: dotted, at least two parts, e.g. {@code crm.contact.created}. */
     public static final Pattern TOPIC = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9_-]*)+");
     /** A configuration property name: lower camel case, e.g. {@code instanceUrl}. */

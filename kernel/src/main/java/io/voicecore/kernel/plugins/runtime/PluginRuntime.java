@@ -38,6 +38,7 @@ import io.voicecore.sdk.Request;
 import io.voicecore.sdk.Response;
 import io.voicecore.sdk.ServiceFactory;
 import io.voicecore.sdk.capability.Services;
+import io.voicecore.kernel.plugins.manifest.VersionRange;
 import org.pf4j.DefaultVersionManager;
 import org.pf4j.VersionManager;
 
@@ -52,9 +53,6 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     /** The kernel's own version, matched against each manifest's {@code kernel} range. */
     public static final String KERNEL_VERSION = "0.1.0";
     private static final String CHANNEL = "plugins";
-    /** Plugin ids that would shadow the kernel's own routes under {@code /api/v1/tenants/{tenant}/}. */
-    private static final Set<String> RESERVED_IDS = Set.of("api-keys", "users", "audit", "plugins", "events", "usage",
-                                                           "kernel", "api", "me", "auth");
 
     /** Runtime settings. */
     public record Settings(Duration maxTimeout, int maxConcurrency, long allocationQuotaBytes, int faultThreshold,
@@ -214,11 +212,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     }
 
     private void checkCompatible(PluginManifest manifest) {
-        if (RESERVED_IDS.contains(manifest.id())) {
-            throw new PluginRejectedException("compatibility", "Plugin id '" + manifest.id() + "' is reserved by the kernel.",
-                                              List.of(Map.of("field", "id", "reason", "reserved: " + new TreeSet<>(RESERVED_IDS))));
-        }
-        if (!versions.checkVersionConstraint(KERNEL_VERSION, manifest.kernel())) {
+        if (!VersionRange.parse(manifest.kernel()).includes(KERNEL_VERSION)) {
             throw new PluginRejectedException("compatibility", "Plugin '" + manifest.id() + "' supports kernel versions "
                     + manifest.kernel() + ", but this kernel is " + KERNEL_VERSION + ".",
                     List.of(Map.of("field", "kernel", "reason", "does not include " + KERNEL_VERSION)));
@@ -228,7 +222,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             Optional<LoadedVersion> provider = currentVersion(requirement.plugin());
             if (provider.isEmpty()) {
                 missing.add(Map.of("field", "services.requires", "reason", "plugin '" + requirement.plugin() + "' is not installed"));
-            } else if (!versions.checkVersionConstraint(provider.get().manifest.version(), requirement.versionRange())) {
+            } else if (!VersionRange.parse(requirement.versionRange()).includes(provider.get().manifest.version())) {
                 missing.add(Map.of("field", "services.requires", "reason", "plugin '" + requirement.plugin() + "' is at "
                         + provider.get().manifest.version() + ", outside " + requirement.versionRange()));
             } else if (!provider.get().manifest.exports().contains(requirement.service())) {

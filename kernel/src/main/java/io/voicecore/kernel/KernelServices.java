@@ -1,0 +1,290 @@
+package io.voicecore.kernel;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+
+import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.audit.AuditRoutes;
+import io.voicecore.kernel.audit.DeniedRequestAuditor;
+import io.voicecore.kernel.config.KernelConfig;
+import io.voicecore.kernel.crypto.SecretBox;
+import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.http.Authenticator;
+import io.voicecore.kernel.http.RateLimiter;
+import io.voicecore.kernel.http.RefusalAuditor;
+import io.voicecore.kernel.identity.AdminToken;
+import io.voicecore.kernel.identity.ApiKeyRoutes;
+import io.voicecore.kernel.identity.ApiKeyService;
+import io.voicecore.kernel.identity.AttemptLimiter;
+import io.voicecore.kernel.identity.AuthRoutes;
+import io.voicecore.kernel.identity.KernelAuthenticator;
+import io.voicecore.kernel.identity.LoginService;
+import io.voicecore.kernel.identity.MfaRoutes;
+import io.voicecore.kernel.identity.MfaService;
+import io.voicecore.kernel.identity.PasswordHasher;
+import io.voicecore.kernel.identity.SessionService;
+import io.voicecore.kernel.identity.Totp;
+import io.voicecore.kernel.identity.UserRepository;
+import io.voicecore.kernel.identity.UserRoutes;
+import io.voicecore.kernel.identity.UserService;
+import io.voicecore.kernel.observe.RequestMetrics;
+import io.voicecore.kernel.plugins.PluginCall;
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.config.PluginConfigs;
+import io.voicecore.kernel.plugins.egress.EgressGateway;
+import io.voicecore.kernel.plugins.events.EventBus;
+import io.voicecore.kernel.plugins.events.EventDispatcher;
+import io.voicecore.kernel.plugins.events.EventRoutes;
+import io.voicecore.kernel.plugins.events.JobScheduler;
+import io.voicecore.kernel.plugins.manifest.ManifestParser;
+import io.voicecore.kernel.plugins.runtime.CapabilityFactory;
+import io.voicecore.kernel.plugins.runtime.JarPluginInspector;
+import io.voicecore.kernel.plugins.runtime.PluginRoutes;
+import io.voicecore.kernel.plugins.runtime.PluginRuntime;
+import io.voicecore.kernel.plugins.secrets.PluginSecrets;
+import io.voicecore.kernel.plugins.storage.PluginDatabases;
+import io.voicecore.kernel.plugins.usage.UsageMeter;
+import io.voicecore.kernel.plugins.usage.UsageRoutes;
+import io.voicecore.kernel.plugins.verify.PluginVerifier;
+import io.voicecore.kernel.state.InProcessSharedState;
+import io.voicecore.kernel.state.RedisSharedState;
+import io.voicecore.kernel.state.SharedState;
+import io.voicecore.kernel.storage.Database;
+import io.voicecore.kernel.storage.Storage;
+import io.voicecore.kernel.tenancy.TenantRepository;
+import io.voicecore.kernel.tenancy.TenantResolver;
+import io.voicecore.kernel.tenancy.TenantRoutes;
+import io.voicecore.sdk.capability.Events;
+import io.voicecore.sdk.capability.HttpEgress;
+import io.voicecore.sdk.capability.PluginConfig;
+import io.voicecore.sdk.capability.Secrets;
+import io.voicecore.sdk.capability.Usage;
+
+/**
+ * Everything the kernel runs except its HTTP server, wired by hand in one place so a reader can follow
+ * every dependency: storage, shared state, identity, audit, and the plugin runtime with its capabilities,
+ * event bus and scheduler. The server ({@link Kernel}) and the plugin test kit both build on it.
+ */
+public final class KernelServices implements AutoCloseable {
+    private final KernelConfig config;
+    private final Clock clock;
+    private final Storage storage;
+    private final SharedState state;
+    private final AuditLog audit;
+    private final TenantRepository tenants;
+    private final TenantResolver resolver;
+    private final ApiKeyService apiKeys;
+    private final SessionService sessions;
+    private final UserService userAccounts;
+    private final MfaService mfa;
+    private final LoginService logins;
+    private final AdminToken adminToken;
+    private final RequestMetrics metrics;
+    private final UsageMeter usage;
+    private final PluginConfigs pluginConfigs;
+    private final PluginSecrets pluginSecrets;
+    private final EgressGateway egress;
+    private final PluginDatabases pluginDatabases;
+    private final EventBus events;
+    private final PluginRuntime plugins;
+    private final EventDispatcher dispatcher;
+    private final JobScheduler scheduler;
+
+    private KernelServices(KernelConfig config, PrintStream console, Clock clock, Storage storage, SharedState state) {
+        this.config = config;
+        this.clock = clock;
+        this.storage = storage;
+        this.state = state;
+        // First, so that an unusable master key fails the start before anything else is used.
+        SecretBox secrets = SecretBox.establish(config.masterKey(), config.masterKeyPrevious(), config.dataDir());
+        Database database = storage.database();
+        this.adminToken = AdminToken.establish(database, config.adminToken(), token -> Kernel.announce(console, token));
+        this.audit = new AuditLog(clock);
+        this.tenants = new TenantRepository();
+        this.resolver = new TenantResolver(database, tenants);
+        this.apiKeys = new ApiKeyService(database, audit, state, clock);
+        this.sessions = new SessionService(database, SessionService.establishSigningKey(database, secrets), state, clock,
+                                           config.sessionTtl());
+        UserRepository users = new UserRepository();
+        PasswordHasher passwords = new PasswordHasher();
+        this.userAccounts = new UserService(database, users, passwords, sessions, audit, clock);
+        this.mfa = new MfaService(database, users, tenants, sessions, secrets, audit, guessLimiter("mfa"), Totp.DEFAULT, clock);
+        this.logins = new LoginService(database, tenants, users, passwords, mfa, sessions, guessLimiter("login"), audit);
+        this.metrics = new RequestMetrics();
+
+        this.usage = new UsageMeter(database, clock);
+        this.pluginConfigs = new PluginConfigs(database, audit, clock);
+        this.pluginSecrets = new PluginSecrets(database, secrets, audit, clock);
+        this.egress = new EgressGateway(database, audit, usage, pluginConfigs, metrics, config.egressMaxResponseBytes());
+        this.pluginDatabases = new PluginDatabases(storage.adminLogin(), secrets);
+        this.events = new EventBus(database, state, clock);
+        ManifestParser manifests = new ManifestParser();
+        this.plugins = new PluginRuntime(database, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
+                                         config.dataDir().resolve("plugin-cache"), capabilities(), audit, state, clock,
+                                         PluginRuntime.Settings.defaults());
+        this.dispatcher = new EventDispatcher(database, plugins, state, EventDispatcher.Settings.defaults());
+        this.scheduler = new JobScheduler(database, plugins, clock, JobScheduler.Settings.defaults());
+    }
+
+    /** Opens storage and shared state, builds every service and loads the installed plugins. */
+    public static KernelServices start(KernelConfig config, PrintStream console) {
+        Clock clock = Clock.systemUTC();
+        Storage storage = Storage.open(config);
+        SharedState state = null;
+        try {
+            state = config.redisUrl().<SharedState>map(url -> new RedisSharedState(url, config.redisKeyPrefix()))
+                    .orElseGet(InProcessSharedState::new);
+            KernelServices services = new KernelServices(config, console, clock, storage, state);
+            services.plugins.loadInstalled();
+            services.dispatcher.start();
+            services.scheduler.start();
+            return services;
+        } catch (RuntimeException | Error e) {
+            if (state != null) {
+                state.close();
+            }
+            storage.close();
+            throw e;
+        }
+    }
+
+    /** The capabilities of plugin calls, each from its own component. */
+    private CapabilityFactory capabilities() {
+        return new CapabilityFactory() {
+            @Override
+            public io.voicecore.sdk.capability.Storage storage(PluginCall call) {
+                return pluginDatabases.forCall(call);
+            }
+
+            @Override
+            public HttpEgress http(PluginCall call) {
+                return egress.forCall(call);
+            }
+
+            @Override
+            public Events events(PluginCall call) {
+                return events.forCall(call);
+            }
+
+            @Override
+            public Secrets secrets(PluginCall call) {
+                return pluginSecrets.forCall(call);
+            }
+
+            @Override
+            public Usage usage(PluginCall call) {
+                return usage.forCall(call);
+            }
+
+            @Override
+            public PluginConfig config(PluginCall call) {
+                return pluginConfigs.forCall(call);
+            }
+
+            @Override
+            public void prepare(PluginManifest manifest, ClassLoader pluginResources) {
+                if (manifest.declares(PluginManifest.Permission.STORAGE)) {
+                    pluginDatabases.install(manifest, pluginResources);
+                }
+            }
+        };
+    }
+
+    private AttemptLimiter guessLimiter(String namespace) {
+        return new AttemptLimiter(state, namespace, 10, Duration.ofMinutes(15), clock);
+    }
+
+    /** Registers every API route; plugin routes go last so the kernel's own routes under a tenant win. */
+    public void registerRoutes(ApiRoutes api) {
+        Database database = storage.database();
+        new TenantRoutes(database, tenants, resolver, audit, clock).register(api);
+        new ApiKeyRoutes(apiKeys, resolver).register(api);
+        new AuditRoutes(database, tenants, resolver).register(api);
+        new UserRoutes(userAccounts, resolver).register(api);
+        new AuthRoutes(logins).register(api);
+        new MfaRoutes(mfa).register(api);
+        new UsageRoutes(usage, resolver, clock).register(api);
+        new EventRoutes(database, audit, events, resolver).register(api);
+        PluginRoutes pluginRoutes = new PluginRoutes(plugins, resolver, config.pluginMaxJarBytes(), clock);
+        pluginRoutes.register(api);
+        pluginRoutes.registerPluginRoutes(api);
+    }
+
+    public Authenticator authenticator() {
+        return new KernelAuthenticator(adminToken, apiKeys, sessions);
+    }
+
+    public RateLimiter rateLimiter() {
+        return new RateLimiter(state, config.rateLimitPerMinute(), 60, clock);
+    }
+
+    public RefusalAuditor refusalAuditor() {
+        return new DeniedRequestAuditor(storage.database(), audit);
+    }
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return storage.database();
+    }
+
+    public String storageDescription() {
+        return storage.description();
+    }
+
+    public SharedState state() {
+        return state;
+    }
+
+    public RequestMetrics metrics() {
+        return metrics;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public TenantRepository tenants() {
+        return tenants;
+    }
+
+    public PluginRuntime plugins() {
+        return plugins;
+    }
+
+    public PluginConfigs pluginConfigs() {
+        return pluginConfigs;
+    }
+
+    public EventBus events() {
+        return events;
+    }
+
+    /** Stops background work, then plugins and their databases, shared state and storage, in that order. */
+    @Override
+    public void close() {
+        closeAll(scheduler::close, dispatcher::close, plugins::close, egress::close, pluginDatabases::close, state::close,
+                 storage::close);
+    }
+
+    private static void closeAll(Runnable... steps) {
+        RuntimeException first = null;
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
