@@ -208,8 +208,9 @@ class ManifestParserTest {
                         "2-40 lower-case letters, digits or '-'");
         assertOnlyError(REQUIRED.replace("id: crm", "id: c"), "id", "'c' is not a plugin id");
         assertOnlyError(REQUIRED.replace("id: crm", "id: 9crm"), "id", "starting with a letter");
-        assertOnlyError(REQUIRED.replace("id: crm", "id: kernel"), "id", "'kernel' is reserved (api, kernel, plugins)");
+        assertOnlyError(REQUIRED.replace("id: crm", "id: kernel"), "id", "'kernel' is reserved (api, api-keys, audit");
         assertOnlyError(REQUIRED.replace("id: crm", "id: plugins"), "id", "is reserved");
+        assertOnlyError(REQUIRED.replace("id: crm", "id: api-keys"), "id", "is reserved");
         assertOnlyError(REQUIRED.replace("id: crm", "id: " + "a".repeat(41)), "id", "the limit is 40");
     }
 
