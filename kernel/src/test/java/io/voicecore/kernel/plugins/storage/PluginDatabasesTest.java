@@ -272,6 +272,8 @@ class PluginDatabasesTest {
             PluginStorageException e = assertThrows(PluginStorageException.class, () -> refusedOrNot(a, sql), sql);
             assertEquals("42501", e.sqlState(), sql + ": " + e.getMessage());
         }
+        PluginStorageException rowSecurityOff = refused(a, "SET row_security = off", "SELECT * FROM contacts");
+        assertTrue(rowSecurityOff.getMessage().contains("would be affected by row-level security"), rowSecurityOff.getMessage());
         // Without the grant option PostgreSQL only warns; nothing is granted.
         storage(a).update("GRANT SELECT ON contacts TO PUBLIC");
         assertEquals(0L, fixture.adminCount("SELECT count(*) FROM pg_class c, aclexplode(c.relacl) g "
