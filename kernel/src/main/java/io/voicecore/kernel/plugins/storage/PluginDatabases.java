@@ -311,6 +311,7 @@ public final class PluginDatabases implements AutoCloseable {
             setPassword(c, names.runtimeRole(), credentials.runtimePassword());
             // Lets a kernel login that is not a superuser create the schema for the owner and drop the roles' objects later.
             execute(c, "GRANT " + names.ownerRole() + ", " + names.runtimeRole() + " TO CURRENT_USER");
+            revokeStrayMemberships(c, names);
             // Settings a plugin role gave itself (ALTER ROLE ... SET) do not survive an install.
             execute(c, "ALTER ROLE " + names.ownerRole() + " RESET ALL");
             execute(c, "ALTER ROLE " + names.runtimeRole() + " RESET ALL");
@@ -372,6 +373,35 @@ public final class PluginDatabases implements AutoCloseable {
             }
         }
         execute(c, "ALTER ROLE " + role + " LOGIN NOINHERIT");
+    }
+
+    /**
+     * Takes the plugin's roles back from any role but the kernel's. Before PostgreSQL 16 a role logged in as
+     * itself may grant itself to others ({@code GRANT vcp_x TO vcp_y}), which would let plugin y use plugin x's
+     * tables (still only for the tenant of y's call: the binding follows the session user). Migrations that
+     * do it are refused; a grant made by runtime SQL is taken back whenever the kernel installs the plugin or
+     * opens its pool on a node.
+     */
+    private static void revokeStrayMemberships(Connection c, PluginDatabaseNames names) throws SQLException {
+        List<String> revokes = new ArrayList<>();
+        try (PreparedStatement query = c.prepareStatement("""
+                SELECT r.rolname, m.rolname FROM pg_catalog.pg_auth_members am
+                  JOIN pg_catalog.pg_roles r ON r.oid = am.roleid
+                  JOIN pg_catalog.pg_roles m ON m.oid = am.member
+                 WHERE r.rolname IN (?, ?) AND m.rolname <> current_user""")) {
+            query.setString(1, names.ownerRole());
+            query.setString(2, names.runtimeRole());
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    revokes.add("REVOKE " + TenantIsolationEnforcer.quote(rs.getString(1)) + " FROM "
+                                + TenantIsolationEnforcer.quote(rs.getString(2)));
+                }
+            }
+        }
+        for (String revoke : revokes) {
+            LOG.warning("Plugin '" + names.pluginId() + "': a plugin role had been granted to another role; " + revoke);
+            execute(c, revoke);
+        }
     }
 
     /** Sets the password as a SCRAM verifier computed here, so the password itself never reaches the server's logs. */
@@ -476,6 +506,7 @@ public final class PluginDatabases implements AutoCloseable {
             }
             // The role may have changed its own password; the stored one is the one the kernel logs in with.
             setPassword(c, names.runtimeRole(), password);
+            revokeStrayMemberships(c, names);
         } catch (SQLException e) {
             throw new PluginStorageException(503, "storage-unavailable", "", "Storage of plugin '" + pluginId
                                              + "' is unavailable: " + PluginStorageException.databaseMessage(e));

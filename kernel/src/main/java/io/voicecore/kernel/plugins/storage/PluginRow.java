@@ -5,12 +5,15 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -57,7 +60,7 @@ final class PluginRow implements Row {
      */
     private static String typeOf(ResultSetMetaData meta, int i) throws SQLException {
         return switch (meta.getColumnType(i)) {
-            case java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT -> "int8";
+            case Types.SMALLINT, Types.INTEGER, Types.BIGINT -> "int8";
             default -> meta.getColumnTypeName(i);
         };
     }
@@ -104,8 +107,8 @@ final class PluginRow implements Row {
             list.add(switch (item) {
                 case Integer n -> n.longValue();
                 case Short n -> n.longValue();
-                case java.sql.Timestamp ts -> ts.toInstant();
-                case Object[] nested -> java.util.Arrays.asList(nested);
+                case Timestamp ts -> ts.toInstant();
+                case Object[] nested -> Arrays.asList(nested);
                 case null, default -> item;
             });
         }

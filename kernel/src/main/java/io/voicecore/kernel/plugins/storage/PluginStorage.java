@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -109,7 +110,7 @@ final class PluginStorage implements Storage {
             if (value == Storage.TENANT) {
                 values[i] = call.tenantId();
             } else if (!(value == null || value instanceof String || value instanceof Integer || value instanceof Long
-                         || value instanceof Boolean || value instanceof BigDecimal || value instanceof java.util.UUID
+                         || value instanceof Boolean || value instanceof BigDecimal || value instanceof UUID
                          || value instanceof Instant || value instanceof LocalDate || value instanceof byte[] || value instanceof Json)) {
                 throw new IllegalArgumentException("parameter " + (i + 1) + " is a " + value.getClass().getName()
                                                    + ", which storage cannot bind; use String, Integer, Long, Boolean, BigDecimal, "
@@ -187,7 +188,7 @@ final class PluginStorage implements Storage {
             case Long n -> statement.setLong(index, n);
             case Boolean b -> statement.setBoolean(index, b);
             case BigDecimal d -> statement.setBigDecimal(index, d);
-            case java.util.UUID u -> statement.setObject(index, u);
+            case UUID u -> statement.setObject(index, u);
             case Instant t -> statement.setObject(index, t.atOffset(ZoneOffset.UTC));
             case LocalDate d -> statement.setObject(index, d);
             case byte[] b -> statement.setBytes(index, b);

@@ -3,6 +3,7 @@ package io.voicecore.kernel.plugins.storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.UUID;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -80,7 +81,7 @@ final class TenantBinder implements AutoCloseable {
             upsert.setInt(1, pid);
             upsert.setString(2, role);
             if (tenantId == null) {
-                upsert.setNull(3, java.sql.Types.OTHER);
+                upsert.setNull(3, Types.OTHER);
             } else {
                 upsert.setObject(3, tenantId);
             }

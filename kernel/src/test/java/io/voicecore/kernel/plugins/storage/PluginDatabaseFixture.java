@@ -137,7 +137,7 @@ final class PluginDatabaseFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         databases.close();
         kernel.close();
         for (URLClassLoader loader : loaders) {

@@ -203,6 +203,63 @@ class PluginDatabasesTest {
     }
 
     @Test
+    void aPluginConnectionWithoutItsOwnBindingSeesNoRows() throws Exception {
+        UUID a = UUID.randomUUID();
+        insert(a, "bound-only");
+        // A plain login as the runtime role, as if the kernel had forgotten to bind (test server: trust authentication).
+        try (var raw = java.sql.DriverManager.getConnection(PluginDatabases.pluginUrl(fixture.admin.jdbcUrl()) , "vcp_crm", "");
+             var statement = raw.createStatement()) {
+            try (var rs = statement.executeQuery("SELECT vc_guard.current_tenant(), (SELECT count(*) FROM plugin_crm.contacts)")) {
+                rs.next();
+                assertEquals(null, rs.getObject(1));
+                assertEquals(0L, rs.getLong(2));
+            }
+            int pid = TenantBinder.backendPid(raw);
+            try (var binder = new TenantBinder(fixture.admin, 1)) {
+                // A binding recorded for another role (a reused process id) does not apply.
+                binder.bind(pid, "vcp_team_notes", a);
+                try (var rs = statement.executeQuery("SELECT count(*) FROM plugin_crm.contacts")) {
+                    rs.next();
+                    assertEquals(0L, rs.getLong(1));
+                }
+                binder.bind(pid, "vcp_crm", a);
+                try (var rs = statement.executeQuery("SELECT count(*) FROM plugin_crm.contacts")) {
+                    rs.next();
+                    assertEquals(1L, rs.getLong(1));
+                }
+                binder.unbind(pid);
+            }
+            java.sql.SQLException refused = assertThrows(java.sql.SQLException.class, () -> statement.executeUpdate(
+                    "INSERT INTO plugin_crm.contacts (tenant_id, name) VALUES ('" + a + "', 'unbound')"));
+            assertTrue(refused.getMessage().contains("row-level security"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aPluginThatGrantsItsRoleAwayStillCannotCrossTenants() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        insert(a, "crm-a");
+        insert(b, "crm-b");
+        // Before PostgreSQL 16 a role logged in as itself may grant itself to another role.
+        storage(a).update("GRANT vcp_crm TO vcp_team_notes");
+        try {
+            Set<String> borrowed = fixture.databases.forCall(storageCall(notes, a)).transaction(s -> {
+                s.update("SET ROLE vcp_crm");
+                return names(s.query("SELECT name FROM plugin_crm.contacts"));
+            });
+            assertEquals(Set.of("crm-a"), borrowed, "only the tenant of the call, never another's");
+        } finally {
+            fixture.databases.release("crm");
+        }
+        // Opening the pool again (as on any node, or an install) takes the grant back.
+        assertEquals(Set.of("crm-a"), visible(a));
+        PluginStorageException taken = assertThrows(PluginStorageException.class, () -> fixture.databases
+                .forCall(storageCall(notes, a)).transaction(s -> s.update("SET ROLE vcp_crm")));
+        assertTrue(taken.getMessage().contains("permission denied to set role"), taken.getMessage());
+    }
+
+    @Test
     void theRuntimeRoleCannotChangeTheSchemaOrBypassRowLevelSecurity() {
         UUID a = UUID.randomUUID();
         insert(a, "kept");
@@ -215,6 +272,8 @@ class PluginDatabasesTest {
             PluginStorageException e = assertThrows(PluginStorageException.class, () -> refusedOrNot(a, sql), sql);
             assertEquals("42501", e.sqlState(), sql + ": " + e.getMessage());
         }
+        PluginStorageException rowSecurityOff = refused(a, "SET row_security = off", "SELECT * FROM contacts");
+        assertTrue(rowSecurityOff.getMessage().contains("would be affected by row-level security"), rowSecurityOff.getMessage());
         // Without the grant option PostgreSQL only warns; nothing is granted.
         storage(a).update("GRANT SELECT ON contacts TO PUBLIC");
         assertEquals(0L, fixture.adminCount("SELECT count(*) FROM pg_class c, aclexplode(c.relacl) g "
@@ -426,6 +485,12 @@ class PluginDatabasesTest {
                                                                + "UPDATE contacts SET email = lower(name) || '@example.com'")));
         assertEquals(List.of(), again.applied());
         assertEquals(2L, fixture.adminCount("SELECT count(*) FROM plugin_address_book.contacts"));
+
+        // A later version may drop migration files that were applied long ago.
+        InstallResult squashed = fixture.databases.upgrade(storagePlugin("address-book", "3.0.0"), fixture.jar("address-book", "3.0.0",
+                migrations("V3__phone.sql", "ALTER TABLE contacts ADD COLUMN phone text")));
+        assertEquals(List.of("V3__phone.sql"), squashed.applied());
+        assertEquals(Optional.of("3"), squashed.schemaVersion());
     }
 
     @Test
