@@ -3,6 +3,7 @@ package io.voicecore.kernel;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.audit.AuditRoutes;
@@ -40,6 +41,7 @@ import io.voicecore.kernel.plugins.events.JobScheduler;
 import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import io.voicecore.kernel.plugins.runtime.CapabilityFactory;
 import io.voicecore.kernel.plugins.runtime.JarPluginInspector;
+import io.voicecore.kernel.plugins.runtime.PluginDirectories;
 import io.voicecore.kernel.plugins.runtime.PluginRoutes;
 import io.voicecore.kernel.plugins.runtime.PluginRuntime;
 import io.voicecore.kernel.plugins.secrets.PluginSecrets;
@@ -90,6 +92,7 @@ public final class KernelServices implements AutoCloseable {
     private final PluginRuntime plugins;
     private final EventDispatcher dispatcher;
     private final JobScheduler scheduler;
+    private final PluginDirectories pluginDirectories;
 
     private KernelServices(KernelConfig config, PrintStream console, Clock clock, Storage storage, SharedState state) {
         this.config = config;
@@ -125,6 +128,7 @@ public final class KernelServices implements AutoCloseable {
                                          PluginRuntime.Settings.defaults());
         this.dispatcher = new EventDispatcher(database, plugins, state, EventDispatcher.Settings.defaults());
         this.scheduler = new JobScheduler(database, plugins, clock, JobScheduler.Settings.defaults());
+        this.pluginDirectories = new PluginDirectories(plugins);
     }
 
     /** Opens storage and shared state, builds every service and loads the installed plugins. */
@@ -137,6 +141,7 @@ public final class KernelServices implements AutoCloseable {
                     .orElseGet(InProcessSharedState::new);
             KernelServices services = new KernelServices(config, console, clock, storage, state);
             services.plugins.loadInstalled();
+            services.pluginDirectories.installFrom(List.of(config.pluginsDir(), config.dataDir().resolve("plugins")));
             services.dispatcher.start();
             services.scheduler.start();
             return services;
@@ -183,6 +188,11 @@ public final class KernelServices implements AutoCloseable {
             }
 
             @Override
+            public void release(String pluginId) {
+                pluginDatabases.release(pluginId);
+            }
+
+            @Override
             public void prepare(PluginManifest manifest, ClassLoader pluginResources) {
                 if (manifest.declares(PluginManifest.Permission.STORAGE)) {
                     pluginDatabases.install(manifest, pluginResources);
@@ -206,7 +216,7 @@ public final class KernelServices implements AutoCloseable {
         new MfaRoutes(mfa).register(api);
         new UsageRoutes(usage, resolver, clock).register(api);
         new EventRoutes(database, audit, events, resolver).register(api);
-        PluginRoutes pluginRoutes = new PluginRoutes(plugins, resolver, config.pluginMaxJarBytes(), clock);
+        PluginRoutes pluginRoutes = new PluginRoutes(plugins, pluginDirectories, resolver, config.pluginMaxJarBytes(), clock);
         pluginRoutes.register(api);
         pluginRoutes.registerPluginRoutes(api);
     }

@@ -54,6 +54,7 @@ public final class ConfigLoader {
         d.put("log.format", "json");
         d.put("plugins.egress.max-response-bytes", "10485760");
         d.put("plugins.max-jar-bytes", "67108864");
+        d.put("plugins.dir", "./plugins");
         return d;
     }
 
@@ -112,7 +113,8 @@ public final class ConfigLoader {
                 duration(v, "shutdown.grace"),
                 logFormat,
                 integer(v, "plugins.egress.max-response-bytes", 1024, Integer.MAX_VALUE - 8),
-                integer(v, "plugins.max-jar-bytes", 1024, 1024 * 1024 * 1024));
+                integer(v, "plugins.max-jar-bytes", 1024, 1024 * 1024 * 1024),
+                Path.of(v.get("plugins.dir")).toAbsolutePath().normalize());
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {

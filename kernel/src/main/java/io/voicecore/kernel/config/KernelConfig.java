@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param masterKeyPrevious      older master keys (base64) still used to open values sealed under them
  * @param egressMaxResponseBytes the largest response body a plugin's outbound HTTP call may read
  * @param pluginMaxJarBytes      the largest plugin jar an upload may carry
+ * @param pluginsDir             plugin jars shipped with the distribution, installed at start-up
  */
 public record KernelConfig(
         String host,
@@ -32,5 +33,6 @@ public record KernelConfig(
         Duration shutdownGrace,
         String logFormat,
         long egressMaxResponseBytes,
-        long pluginMaxJarBytes) {
+        long pluginMaxJarBytes,
+        Path pluginsDir) {
 }

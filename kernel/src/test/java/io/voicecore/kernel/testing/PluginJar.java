@@ -45,6 +45,7 @@ public final class PluginJar {
     private final String name;
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, byte[]> resources = new LinkedHashMap<>();
+    private final List<String> compileOnly = new ArrayList<>();
 
     private PluginJar(String name) {
         this.name = name;
@@ -62,6 +63,16 @@ public final class PluginJar {
     /** A Java source file for the class with this fully qualified name. */
     public PluginJar source(String className, String code) {
         sources.put(className, code);
+        return this;
+    }
+
+    /**
+     * A source compiled with the plugin but left out of the jar: a service interface that another plugin
+     * exports, which this plugin uses at run time from that plugin.
+     */
+    public PluginJar compileOnly(String className, String code) {
+        sources.put(className, code);
+        compileOnly.add(className);
         return this;
     }
 
@@ -93,6 +104,10 @@ public final class PluginJar {
                 jar.closeEntry();
             }
             for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
+                String outer = entry.getKey().contains("$") ? entry.getKey().substring(0, entry.getKey().indexOf('$')) : entry.getKey();
+                if (compileOnly.contains(outer)) {
+                    continue;
+                }
                 jar.putNextEntry(new JarEntry(entry.getKey().replace('.', '/') + ".class"));
                 jar.write(entry.getValue());
                 jar.closeEntry();

@@ -31,4 +31,7 @@ public interface CapabilityFactory {
      * from the migrations in its jar. Throws to refuse the installation.
      */
     void prepare(io.voicecore.kernel.plugins.PluginManifest manifest, ClassLoader pluginResources);
+
+    /** Releases what a plugin held on this node (e.g. its database connections) once it is uninstalled. */
+    void release(String pluginId);
 }

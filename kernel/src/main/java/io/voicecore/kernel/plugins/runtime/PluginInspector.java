@@ -11,7 +11,8 @@ import io.voicecore.kernel.plugins.PluginManifest;
 public interface PluginInspector {
     /**
      * @param jar              the jar bytes
-     * @param allowedPackages  exported service packages of the plugins it may use
+     * @param allowedPackages  given the parsed manifest, the exported service packages of the plugins it may use;
+     *                         may throw {@link PluginRejectedException} to refuse the jar before verification
      * @return the manifest and its YAML text
      */
     Inspected inspect(byte[] jar, java.util.function.Function<PluginManifest, Set<String>> allowedPackages);

@@ -36,12 +36,15 @@ import io.voicecore.sdk.Response;
  */
 public final class PluginRoutes {
     private final PluginRuntime runtime;
+    private final PluginDirectories directories;
     private final TenantResolver resolver;
     private final long maxJarBytes;
     private final Clock clock;
 
-    public PluginRoutes(PluginRuntime runtime, TenantResolver resolver, long maxJarBytes, Clock clock) {
+    public PluginRoutes(PluginRuntime runtime, PluginDirectories directories, TenantResolver resolver, long maxJarBytes,
+                        Clock clock) {
         this.runtime = runtime;
+        this.directories = directories;
         this.resolver = resolver;
         this.maxJarBytes = maxJarBytes;
         this.clock = clock;
@@ -72,7 +75,9 @@ public final class PluginRoutes {
 
     private ApiReply list(ApiRequest request) {
         request.principal();
-        return ApiReply.ok(Map.of("items", runtime.installed().stream().map(PluginRoutes::view).toList()));
+        // Jars from the plugin directories that could not be installed are shown, not hidden in the log.
+        return ApiReply.ok(Map.of("items", runtime.installed().stream().map(PluginRoutes::view).toList(),
+                                  "failed", directories.failures()));
     }
 
     private ApiReply read(ApiRequest request) {

@@ -110,17 +110,27 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         for (PluginStore.StoredVersion version : stored) {
             database.inPlatform(tx -> store.currentVersion(tx, version.pluginId())).ifPresent(v -> currents.put(version.pluginId(), v));
         }
-        // Providers first, so consumers can see their exported packages.
-        List<PluginStore.StoredVersion> ordered = new ArrayList<>(stored);
-        ordered.sort(Comparator.comparingInt(v -> v.manifestYaml().contains("requires:") ? 1 : 0));
-        for (PluginStore.StoredVersion version : ordered) {
-            try {
-                loadStored(version);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "Plugin " + version.pluginId() + " " + version.version() + " failed to load; it is skipped", e);
-            }
-        }
         current.putAll(currents);
+        // A consumer needs its providers loaded first (their exported packages): retry while anything loads.
+        List<PluginStore.StoredVersion> pending = new ArrayList<>(stored);
+        Map<String, RuntimeException> failures = new LinkedHashMap<>();
+        boolean progress = true;
+        while (!pending.isEmpty() && progress) {
+            progress = false;
+            failures.clear();
+            List<PluginStore.StoredVersion> retry = new ArrayList<>();
+            for (PluginStore.StoredVersion version : pending) {
+                try {
+                    loadStored(version);
+                    progress = true;
+                } catch (RuntimeException e) {
+                    failures.put(version.pluginId() + " " + version.version(), e);
+                    retry.add(version);
+                }
+            }
+            pending = retry;
+        }
+        failures.forEach((version, e) -> LOG.log(Level.SEVERE, "Plugin " + version + " failed to load; it is skipped", e));
         LOG.info(() -> "Plugin runtime ready with " + loaded.size() + " loaded plugin version(s)");
     }
 
@@ -144,9 +154,13 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
      */
     public Installed install(byte[] jar, Principal actor) {
         synchronized (installLock) {
-            PluginInspector.Inspected inspected = inspector.inspect(jar, this::exportedPackagesFor);
+            // Compatibility (kernel range, required providers) is checked between parsing and verification:
+            // the verifier needs the providers' exported packages.
+            PluginInspector.Inspected inspected = inspector.inspect(jar, parsed -> {
+                checkCompatible(parsed);
+                return exportedPackagesFor(parsed);
+            });
             PluginManifest manifest = inspected.manifest();
-            checkCompatible(manifest);
             Optional<String> previous = Optional.ofNullable(current.get(manifest.id()));
             if (previous.isPresent() && versions.compareVersions(manifest.version(), previous.get()) <= 0) {
                 throw new ApiException.Conflict("plugin-version-not-newer", "Plugin '" + manifest.id() + "' is installed at version "
@@ -207,6 +221,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             loaded.values().stream().filter(v -> v.manifest.id().equals(pluginId)).forEach(LoadedVersion::retire);
             loaded.keySet().removeIf(k -> k.startsWith(pluginId + "@"));
             tenantCache.keySet().removeIf(k -> k.endsWith("/" + pluginId));
+            capabilities.release(pluginId);
             state.publish(CHANNEL, "uninstalled " + pluginId);
         }
     }
@@ -343,6 +358,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             }
             case "uninstalled" -> {
                 current.remove(parts[1]);
+                capabilities.release(parts[1]);
                 tenantCache.keySet().removeIf(k -> k.endsWith("/" + parts[1]));
             }
             default -> LOG.fine(() -> "Ignoring plugin notification " + message);
