@@ -196,6 +196,7 @@ public final class KernelServices implements AutoCloseable {
             public void prepare(PluginManifest manifest, ClassLoader pluginResources) {
                 if (manifest.declares(PluginManifest.Permission.STORAGE)) {
                     pluginDatabases.install(manifest, pluginResources);
+                    events.registerPublications(manifest);
                 }
             }
         };

@@ -1,10 +1,14 @@
 package io.voicecore.kernel.plugins.events;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,6 +17,8 @@ import java.util.regex.Pattern;
 import io.helidon.dbclient.DbExecute;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginTransactions;
+import io.voicecore.kernel.plugins.storage.PluginDatabaseNames;
 import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.sdk.PermissionDeniedException;
@@ -27,12 +33,9 @@ import io.voicecore.sdk.json.Json;
  * <p>{@link #forCall(PluginCall)} is the plugin-facing capability: it checks the {@code events:publish}
  * grant and the manifest's {@code publishes} list, then publishes in a kernel transaction of its own.
  *
- * <p><b>Limitation:</b> a plugin's {@code Storage.transaction} runs on a different connection, as the
- * plugin's own database role, so an event published through {@link #forCall} inside such a transaction
- * is committed independently of it (before it). To make them atomic, the storage side can call
- * {@link #publishInTransaction(DbExecute, PluginCall, String, Json)} with its transaction, provided that
- * connection may insert into {@code kernel.event_outbox} under RLS (today only {@code voicecore_app} may;
- * a plugin role would need a narrow {@code SECURITY DEFINER} function). That wiring is not built.
+ * <p>Inside a plugin's {@code Storage.transaction} the plugin's own connection is used instead, through
+ * {@code vc_guard.publish_event}, so the event commits or rolls back with the plugin's writes; the
+ * topics that function accepts are those {@link #registerPublications} recorded from the manifest.
  */
 public final class EventBus {
     /** The publisher name of events the kernel itself publishes. */
@@ -77,15 +80,6 @@ public final class EventBus {
     }
 
     /**
-     * What a plugin's storage transaction can call to publish atomically with its own writes: the same
-     * checks as {@link #forCall}, then {@link #publish} in the given transaction (see the class comment).
-     */
-    public UUID publishInTransaction(DbExecute tx, PluginCall call, String topic, Json payload) {
-        requireMayPublish(call, topic);
-        return publish(tx, call.tenantId(), call.pluginId(), topic, payload);
-    }
-
-    /**
      * The {@code Events} capability of one plugin call. Every {@code publish} checks that the plugin declared
      * and was granted {@code events:publish} and lists the topic under {@code publishes}, or throws
      * {@link PermissionDeniedException}; the event is then committed in a kernel transaction of its own.
@@ -94,10 +88,44 @@ public final class EventBus {
         Objects.requireNonNull(call, "call");
         return (topic, payload) -> {
             requireMayPublish(call, topic);
-            UUID id = database.inTenant(call.tenantId(), tx -> publish(tx, call.tenantId(), call.pluginId(), topic, payload));
+            Optional<Connection> transaction = PluginTransactions.current(call);
+            UUID id = transaction.isPresent() ? publishInPluginTransaction(transaction.get(), topic, payload)
+                    : database.inTenant(call.tenantId(), tx -> publish(tx, call.tenantId(), call.pluginId(), topic, payload));
+            // Inside a plugin transaction this wakes the dispatchers before the commit; they then find the event at their next poll.
             wakeDispatchers();
             return id.toString();
         };
+    }
+
+    /** Writes the event on the plugin's own connection, in its open transaction, through vc_guard.publish_event. */
+    private UUID publishInPluginTransaction(Connection connection, String topic, Json payload) {
+        requireValidTopic(topic);
+        String text = payloadText(topic, payload);
+        UUID id = UUID.randomUUID();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT vc_guard.publish_event(?, ?, ?)")) {
+            statement.setObject(1, id);
+            statement.setString(2, topic);
+            statement.setString(3, text);
+            statement.execute();
+            return id;
+        } catch (SQLException e) {
+            throw new IllegalStateException("The event could not be published in the plugin's transaction: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records which topics a plugin's database role may publish from inside its own transactions; called at
+     * every install and upgrade of a plugin that has a database.
+     */
+    public void registerPublications(PluginManifest manifest) {
+        String role = PluginDatabaseNames.of(manifest.id()).runtimeRole();
+        database.inPlatform(tx -> {
+            tx.dml("DELETE FROM vc_guard.publications WHERE plugin_id = ?", manifest.id());
+            for (String topic : manifest.publishes()) {
+                tx.dml("INSERT INTO vc_guard.publications (role, plugin_id, topic) VALUES (?, ?, ?)", role, manifest.id(), topic);
+            }
+            return null;
+        });
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginTransactions;
 import io.voicecore.sdk.capability.Row;
 import io.voicecore.sdk.capability.Storage;
 import io.voicecore.sdk.json.Json;
@@ -93,7 +94,8 @@ final class PluginStorage implements Storage {
         return pool.get().session(call.tenantId(), true, connection -> {
             PluginStorage inner = new PluginStorage(call, pool, settings, Optional.of(connection));
             try {
-                return work.apply(inner);
+                // Events published inside the work join this transaction (see PluginTransactions).
+                return PluginTransactions.within(call, connection, () -> work.apply(inner));
             } finally {
                 inner.open = false;
             }

@@ -101,18 +101,4 @@ class EventsCapabilityTest {
         assertEquals(0, outboxRows("crm.contact.merged"));
     }
 
-    @Test
-    void publishInTransactionChecksTheSameAndFollowsTheTransaction() {
-        PluginCall call = new PluginCall(tenant, manifest(List.of(Permission.EVENTS_PUBLISH), List.of("crm.contact.archived")),
-                                         Set.of(Permission.EVENTS_PUBLISH), Optional.empty(), "request-2");
-        assertThrows(IllegalStateException.class, () -> node.database().inTenant(tenant, tx -> {
-            node.bus().publishInTransaction(tx, call, "crm.contact.archived", Json.of("rolled back"));
-            throw new IllegalStateException("storage write failed");
-        }));
-        assertEquals(0, outboxRows("crm.contact.archived"));
-        node.database().inTenant(tenant, tx -> node.bus().publishInTransaction(tx, call, "crm.contact.archived", Json.of("kept")));
-        assertEquals(1, outboxRows("crm.contact.archived"));
-        assertThrows(PermissionDeniedException.class, () -> node.database().inTenant(tenant,
-                tx -> node.bus().publishInTransaction(tx, call, "crm.contact.deleted", Json.NULL)));
-    }
 }
