@@ -42,6 +42,8 @@ public final class ProblemWriter {
         response.header(RequestContext.REQUEST_ID_HEADER, requestId);
         if (failure instanceof ApiException.TooManyRequests limited) {
             response.header(HeaderNames.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+        } else if (body.get("retryAfterSeconds") instanceof Number seconds) {
+            response.header(HeaderNames.RETRY_AFTER, Long.toString(seconds.longValue()));
         }
         if (failure instanceof ApiException.Unauthenticated) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");

@@ -178,6 +178,8 @@ class HostilePluginsTest {
         HttpResult quarantined = kernel.get("/api/v1/tenants/hostile-a/flaky/fail", kernel.adminToken());
         assertEquals(503, quarantined.status(), quarantined.body());
         assertEquals("urn:voicecore:problem:plugin-quarantined", quarantined.json().get("type").asText());
+        long retryAfter = Long.parseLong(quarantined.header("Retry-After"));
+        assertTrue(retryAfter > 200 && retryAfter <= 300, "Retry-After tells when the quarantine ends: " + retryAfter);
         JsonNode state = kernel.get("/api/v1/tenants/hostile-a/plugins/flaky", kernel.adminToken()).json();
         assertEquals("quarantined", state.get("state").asText(), state.toString());
         assertEquals(500, kernel.get("/api/v1/tenants/hostile-b/flaky/fail", kernel.adminToken()).status(),

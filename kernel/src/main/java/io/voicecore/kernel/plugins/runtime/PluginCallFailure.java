@@ -37,11 +37,22 @@ public final class PluginCallFailure extends RuntimeException {
 
     private final Kind kind;
     private final String pluginId;
+    private final long retryAfterSeconds;
 
     PluginCallFailure(Kind kind, String pluginId, String message, Throwable cause) {
+        this(kind, pluginId, message, cause, kind == Kind.BUSY ? 1 : 0);
+    }
+
+    PluginCallFailure(Kind kind, String pluginId, String message, Throwable cause, long retryAfterSeconds) {
         super(message, cause);
         this.kind = kind;
         this.pluginId = pluginId;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** When a retry makes sense (busy, quarantined), in seconds; 0 otherwise. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Kind kind() {

@@ -199,6 +199,9 @@ public final class PluginRoutes {
         } catch (PluginCallFailure failure) {
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("plugin", pluginId);
+            if (failure.retryAfterSeconds() > 0) {
+                extra.put("retryAfterSeconds", failure.retryAfterSeconds());
+            }
             throw new ApiException.Custom("urn:voicecore:problem:" + failure.kind().type(), failure.kind().status(),
                                           "Plugin call failed", failure.getMessage()
                                           + (failure.kind() == PluginCallFailure.Kind.FAILED

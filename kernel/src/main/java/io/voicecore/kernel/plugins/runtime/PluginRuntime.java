@@ -474,7 +474,8 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             if (tenant.quarantined(clock.instant())) {
                 throw new PluginCallFailure(PluginCallFailure.Kind.QUARANTINED, pluginId, "Plugin '" + pluginId
                         + "' is quarantined for this tenant until " + tenant.quarantinedUntil() + " after repeated faults ("
-                        + tenant.quarantineReason() + "); a tenant admin can re-enable it.", null);
+                        + tenant.quarantineReason() + "); a tenant admin can re-enable it.", null,
+                        Math.max(1, Duration.between(clock.instant(), tenant.quarantinedUntil()).toSeconds()));
             }
             if (!version.enter()) {
                 continue; // retired by an upgrade between look-up and entry: take the new version
