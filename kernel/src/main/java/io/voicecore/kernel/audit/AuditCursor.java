@@ -1,12 +1,10 @@
 package io.voicecore.kernel.audit;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 
-import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiRequest;
+import io.voicecore.kernel.http.Cursor;
 
 /**
  * An opaque position in the audit log's listing order {@code (occurred_at, chain, seq)}: the last
@@ -21,19 +19,11 @@ record AuditCursor(Instant occurredAt, String chain, long seq) {
 
     String encode() {
         // The chain goes last: it is the only part that could ever contain the separator.
-        String text = occurredAt + "|" + seq + "|" + chain;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        return Cursor.encodeParts(occurredAt.toString(), Long.toString(seq), chain);
     }
 
     static AuditCursor decode(String token) {
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            String[] parts = text.split("\\|", 3);
-            return new AuditCursor(Instant.parse(parts[0]), parts[2], Long.parseLong(parts[1]));
-        } catch (RuntimeException e) {
-            throw new ApiException.BadRequest("Query parameter 'cursor' is not a cursor this API issued; "
-                                              + "pass the 'next' value of the previous page unchanged.");
-        }
+        return Cursor.decodeParts(token, 3, parts -> new AuditCursor(Instant.parse(parts[0]), parts[2], Long.parseLong(parts[1])));
     }
 
     /** Reads {@code cursor} from the request. */

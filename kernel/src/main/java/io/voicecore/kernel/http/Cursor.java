@@ -18,15 +18,30 @@ public record Cursor(Instant createdAt, UUID id) {
     public static final int MAX_LIMIT = 500;
 
     public String encode() {
-        String text = createdAt.toString() + "|" + id;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        return encodeParts(createdAt.toString(), id.toString());
     }
 
     public static Cursor decode(String token) {
+        return decodeParts(token, 2, parts -> new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1])));
+    }
+
+    /**
+     * Encodes the sort-key values of a listing position as an opaque token. Only the last part may
+     * contain the separator, so put a free-text part last.
+     */
+    public static String encodeParts(String... parts) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(String.join("|", parts).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decodes a token made by {@link #encodeParts}; anything else is a 400 telling the caller what to send. */
+    public static <T> T decodeParts(String token, int count, Function<String[], T> position) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            int bar = text.indexOf('|');
-            return new Cursor(Instant.parse(text.substring(0, bar)), UUID.fromString(text.substring(bar + 1)));
+            String[] parts = text.split("\\|", count);
+            if (parts.length != count) {
+                throw new IllegalArgumentException("expected " + count + " parts");
+            }
+            return position.apply(parts);
         } catch (RuntimeException e) {
             throw new ApiException.BadRequest("Query parameter 'cursor' is not a cursor this API issued; "
                                               + "pass the 'next' value of the previous page unchanged.");

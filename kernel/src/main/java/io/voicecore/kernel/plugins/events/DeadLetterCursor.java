@@ -1,13 +1,11 @@
 package io.voicecore.kernel.plugins.events;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiRequest;
+import io.voicecore.kernel.http.Cursor;
 
 /**
  * An opaque position in the dead-letter listing order {@code (last_attempt_at, event_id, subscriber)}: the
@@ -22,19 +20,11 @@ record DeadLetterCursor(Instant lastAttemptAt, UUID eventId, String subscriber) 
 
     String encode() {
         // The subscriber goes last: it is the only part that could ever contain the separator.
-        String text = lastAttemptAt + "|" + eventId + "|" + subscriber;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        return Cursor.encodeParts(lastAttemptAt.toString(), eventId.toString(), subscriber);
     }
 
     static DeadLetterCursor decode(String token) {
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            String[] parts = text.split("\\|", 3);
-            return new DeadLetterCursor(Instant.parse(parts[0]), UUID.fromString(parts[1]), parts[2]);
-        } catch (RuntimeException e) {
-            throw new ApiException.BadRequest("Query parameter 'cursor' is not a cursor this API issued; "
-                                              + "pass the 'next' value of the previous page unchanged.");
-        }
+        return Cursor.decodeParts(token, 3, parts -> new DeadLetterCursor(Instant.parse(parts[0]), UUID.fromString(parts[1]), parts[2]));
     }
 
     /** Reads {@code cursor} from the request. */
