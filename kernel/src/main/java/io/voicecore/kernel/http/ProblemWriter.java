@@ -51,7 +51,11 @@ public final class ProblemWriter {
         response.send(Json.write(body));
     }
 
-    static Map<String, Object> body(Throwable failure, String requestId, String instance) {
+    /**
+     * The members of the problem+json body for a failure, as {@link #write} sends them: a kernel
+     * {@link ApiException} with its type, title, status, detail and extensions, anything else as an internal error.
+     */
+    public static Map<String, Object> body(Throwable failure, String requestId, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         if (failure instanceof ApiException api) {
             body.put("type", api.type());

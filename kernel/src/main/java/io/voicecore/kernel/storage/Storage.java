@@ -2,10 +2,13 @@ package io.voicecore.kernel.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -127,14 +130,55 @@ public final class Storage implements AutoCloseable {
         return ds;
     }
 
-    /** Applies the kernel's migrations; they also create the application role and grant it its rights. */
+    /**
+     * Applies the kernel's migrations; they also create the application role and grant it its rights. Only the
+     * kernel's own scripts are read, so that other {@code db/migration} folders on the class path (a plugin's
+     * classes under test with the plugin test kit, a library of an embedding application) are never mistaken
+     * for the kernel's.
+     */
     static void migrate(DataSource owner) {
-        Flyway.configure()
+        Flyway.configure(new KernelMigrationsOnly(Storage.class.getClassLoader()))
                 .dataSource(owner)
                 .schemas("kernel")
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+    }
+
+    /** Resolves {@code db/migration} only inside the kernel's own jar (or classes directory); everything else as usual. */
+    private static final class KernelMigrationsOnly extends ClassLoader {
+        private static final String MIGRATIONS = "db/migration";
+        private final String kernelLocation;
+
+        KernelMigrationsOnly(ClassLoader kernel) {
+            super(kernel);
+            this.kernelLocation = Storage.class.getProtectionDomain().getCodeSource().getLocation().toString();
+        }
+
+        @Override
+        public URL getResource(String name) {
+            if (!name.startsWith(MIGRATIONS)) {
+                return super.getResource(name);
+            }
+            try {
+                Enumeration<URL> found = getResources(name);
+                return found.hasMoreElements() ? found.nextElement() : null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Enumeration<URL> getResources(String name) throws IOException {
+            Enumeration<URL> all = super.getResources(name);
+            if (!name.startsWith(MIGRATIONS)) {
+                return all;
+            }
+            // A directory URL starts with the location, a jar URL is "jar:<location>!/...".
+            return Collections.enumeration(Collections.list(all).stream()
+                    .filter(url -> url.toString().startsWith(kernelLocation) || url.toString().startsWith("jar:" + kernelLocation + "!"))
+                    .toList());
+        }
     }
 
     private static Database pool(KernelConfig config, String url, String user, String password) {

@@ -24,7 +24,6 @@ import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.sdk.Caller;
 import io.voicecore.sdk.HttpMethod;
-import io.voicecore.sdk.PermissionDeniedException;
 import io.voicecore.sdk.PluginProblem;
 import io.voicecore.sdk.Request;
 import io.voicecore.sdk.Response;
@@ -191,21 +190,8 @@ public final class PluginRoutes {
             ApiReply reply = ApiReply.bytes(response.status(), response.contentType(), response.body());
             response.headers().forEach(reply::header);
             return reply;
-        } catch (PermissionDeniedException denied) {
-            throw new ApiException.Forbidden("plugin-permission-denied", denied.getMessage());
-        } catch (PluginProblem problem) {
-            throw new ApiException.Custom("urn:voicecore:plugin:" + pluginId + ":" + problem.type(), problem.status(),
-                                          "Plugin problem", problem.getMessage(), Map.of("plugin", pluginId));
-        } catch (PluginCallFailure failure) {
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("plugin", pluginId);
-            if (failure.retryAfterSeconds() > 0) {
-                extra.put("retryAfterSeconds", failure.retryAfterSeconds());
-            }
-            throw new ApiException.Custom("urn:voicecore:problem:" + failure.kind().type(), failure.kind().status(),
-                                          "Plugin call failed", failure.getMessage()
-                                          + (failure.kind() == PluginCallFailure.Kind.FAILED
-                                             ? " The error is logged under request id " + request.requestId() + "." : ""), extra);
+        } catch (PluginProblem | PluginCallFailure failure) {
+            throw PluginProblems.toApiException(failure, pluginId, request.requestId());
         }
     }
 

@@ -334,6 +334,14 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 k -> database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId)));
     }
 
+    /**
+     * Forgets what this node and every other node cached about a tenant's enablement of a plugin, so the
+     * next call reads it again from the database: for a change made to that row outside the runtime.
+     */
+    public void refreshTenant(UUID tenantId, String pluginId) {
+        invalidate(tenantId, pluginId);
+    }
+
     private void invalidate(UUID tenantId, String pluginId) {
         tenantCache.remove(tenantId + "/" + pluginId);
         state.publish(CHANNEL, "tenant " + tenantId + " " + pluginId);

@@ -1,0 +1,263 @@
+package io.voicecore.testkit;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import io.voicecore.kernel.KernelServices;
+import io.voicecore.kernel.http.ApiException;
+import io.voicecore.kernel.http.ProblemWriter;
+import io.voicecore.kernel.http.RequestContext;
+import io.voicecore.kernel.identity.Principal;
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.events.EventBus;
+import io.voicecore.kernel.plugins.runtime.PluginCallFailure;
+import io.voicecore.kernel.plugins.runtime.PluginProblems;
+import io.voicecore.kernel.storage.Database;
+import io.voicecore.sdk.Caller;
+import io.voicecore.sdk.Event;
+import io.voicecore.sdk.HttpMethod;
+import io.voicecore.sdk.PluginProblem;
+import io.voicecore.sdk.Request;
+import io.voicecore.sdk.Response;
+import io.voicecore.sdk.json.Json;
+
+/**
+ * One tenant that has the plugin enabled: call its routes, deliver events to it, run its jobs, set its
+ * configuration and read what it published. Everything goes through the kernel's plugin runtime exactly as
+ * for a real tenant (containment, permission checks, the plugin's own database role and row-level security),
+ * without HTTP: the caller is the platform administrator, already authenticated.
+ */
+public final class TestTenant {
+    private final KernelServices kernel;
+    private final String pluginId;
+    private final UUID id;
+    private final String slug;
+    private final Principal admin;
+    private final Set<String> granted;
+
+    TestTenant(KernelServices kernel, String pluginId, UUID id, String slug, Principal admin, Set<String> granted) {
+        this.kernel = kernel;
+        this.pluginId = pluginId;
+        this.id = id;
+        this.slug = slug;
+        this.admin = admin;
+        this.granted = Collections.unmodifiableSet(new TreeSet<>(granted));
+    }
+
+    /** @return the tenant's id, as the plugin sees it in {@code PluginContext.tenantId()} */
+    public UUID id() {
+        return id;
+    }
+
+    /** @return the tenant's slug, as it appears in the plugin's URLs {@code /api/v1/tenants/{slug}/{pluginId}/...} */
+    public String slug() {
+        return slug;
+    }
+
+    /** @return the permissions this tenant granted the plugin */
+    public Set<String> granted() {
+        return granted;
+    }
+
+    /** @param path the route path with an optional query, e.g. {@code /guests?limit=5} @return the answer */
+    public TestResponse get(String path) {
+        return request(HttpMethod.GET, path, Map.of(), new byte[0]);
+    }
+
+    /** @param path the route path @param body sent as {@code application/json} @return the answer */
+    public TestResponse post(String path, Json body) {
+        return withJson(HttpMethod.POST, path, body);
+    }
+
+    /** @param path the route path @param body sent as {@code application/json} @return the answer */
+    public TestResponse put(String path, Json body) {
+        return withJson(HttpMethod.PUT, path, body);
+    }
+
+    /** @param path the route path @param body sent as {@code application/json} @return the answer */
+    public TestResponse patch(String path, Json body) {
+        return withJson(HttpMethod.PATCH, path, body);
+    }
+
+    /** @param path the route path @return the answer */
+    public TestResponse delete(String path) {
+        return request(HttpMethod.DELETE, path, Map.of(), new byte[0]);
+    }
+
+    private TestResponse withJson(HttpMethod method, String path, Json body) {
+        return request(method, path, Map.of("Content-Type", "application/json"),
+                       Objects.requireNonNull(body, "body").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Calls a plugin route. As in the HTTP API, the body of a GET or DELETE is not passed on, a body over the
+     * kernel's limit ({@code http.max-body-bytes}) is answered 413, and header names reach the plugin in lower case.
+     *
+     * @param path    the path below the plugin's base, starting with {@code /}, with an optional query
+     * @param headers request headers, e.g. {@code Content-Type}
+     * @param body    the body bytes
+     * @return the plugin's response, or the problem the kernel answers instead
+     */
+    public TestResponse request(HttpMethod method, String path, Map<String, String> headers, byte[] body) {
+        Objects.requireNonNull(method, "method");
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("A route path starts with '/', e.g. '/greeting'; got '" + path + "'.");
+        }
+        int query = path.indexOf('?');
+        String routePath = query < 0 ? path : path.substring(0, query);
+        Map<String, String> lowerCase = new LinkedHashMap<>();
+        headers.forEach((name, value) -> lowerCase.put(name.toLowerCase(Locale.ROOT), value));
+        byte[] sent = method == HttpMethod.GET || method == HttpMethod.DELETE ? new byte[0] : body;
+        String requestId = UUID.randomUUID().toString();
+        String instance = "/api/v1/tenants/" + slug + "/" + pluginId + path;
+        long maxBody = kernel.config().maxBodyBytes();
+        if (sent.length > maxBody) {
+            return problem(new ApiException.PayloadTooLarge(maxBody), requestId, instance);
+        }
+        Request request = new Request(method, routePath, Map.of(), query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
+                                      lowerCase, sent, new Caller(admin.actorId(), admin.role().wireName()));
+        try {
+            Response response = kernel.plugins().serve(id, pluginId, request, requestId);
+            Map<String, String> answered = new LinkedHashMap<>();
+            if (response.contentType() != null) {
+                answered.put("Content-Type", response.contentType());
+            }
+            answered.putAll(response.headers());
+            answered.put(requestIdHeader(), requestId);
+            return new TestResponse(response.status(), answered, response.body());
+        } catch (PluginProblem | PluginCallFailure | ApiException failure) {
+            return problem(PluginProblems.toApiException(failure, pluginId, requestId), requestId, instance);
+        }
+    }
+
+    /**
+     * Delivers an event of {@code topic} to the plugin's handler, as the event bus would deliver one that
+     * another plugin published for this tenant.
+     *
+     * @return the event delivered (pass it to {@link #deliver(Event)} to test a redelivery)
+     * @throws IllegalStateException if the event bus would not deliver the topic to the plugin: it must list
+     *                               it under {@code events.subscribes}, handle it in {@code setup} and be
+     *                               granted {@code events:subscribe}
+     * @throws PluginCallException   if the handler did not complete
+     */
+    public Event deliver(String topic, Json payload) {
+        Event event = new Event(UUID.randomUUID().toString(), topic, id.toString(), EventBus.KERNEL_PUBLISHER,
+                                Objects.requireNonNull(payload, "payload"), Instant.now().truncatedTo(ChronoUnit.MICROS), 1);
+        deliver(event);
+        return event;
+    }
+
+    /**
+     * Delivers this exact event, e.g. a second time with the same id and a higher {@code attempt}, to test that
+     * the handler tolerates the event bus's at-least-once delivery.
+     *
+     * @throws IllegalStateException as {@link #deliver(String, Json)}
+     * @throws PluginCallException   if the handler did not complete
+     */
+    public void deliver(Event event) {
+        if (!kernel.plugins().subscribers(id, event.topic()).contains(pluginId)) {
+            throw new IllegalStateException("The event bus would not deliver '" + event.topic() + "' to plugin '" + pluginId
+                    + "': it must list the topic under events.subscribes in plugin.yaml, register a handler with "
+                    + "setup.onEvent(\"" + event.topic() + "\", ...), and be granted events:subscribe (granted: " + granted + ").");
+        }
+        String requestId = "event-" + event.id();
+        try {
+            kernel.plugins().deliver(id, pluginId, event);
+        } catch (PluginProblem | PluginCallFailure | ApiException failure) {
+            throw new PluginCallException("Delivering " + event.topic(), problem(PluginProblems.toApiException(failure, pluginId,
+                    requestId), requestId, "event " + event.topic()), failure.getCause() != null ? failure.getCause() : failure);
+        }
+    }
+
+    /**
+     * Runs one of the plugin's scheduled jobs now, for this tenant, as the scheduler would at its due time.
+     *
+     * @throws IllegalArgumentException if the plugin registered no job of that name
+     * @throws IllegalStateException    if the tenant did not grant {@code scheduler}, so the scheduler would never run it
+     * @throws PluginCallException      if the job did not complete
+     */
+    public void runJob(String name) {
+        List<String> jobs = kernel.plugins().jobs().stream().filter(job -> job.pluginId().equals(pluginId))
+                .map(job -> job.name()).toList();
+        if (!jobs.contains(name)) {
+            throw new IllegalArgumentException("Plugin '" + pluginId + "' registered no job '" + name + "' (its jobs: " + jobs + ").");
+        }
+        if (!kernel.plugins().tenantsForJobs(pluginId).contains(id)) {
+            throw new IllegalStateException("The scheduler would not run jobs of plugin '" + pluginId + "' for this tenant: it "
+                    + "must be granted scheduler (granted: " + granted + ").");
+        }
+        String requestId = "job-" + name;
+        try {
+            kernel.plugins().runJob(id, pluginId, name);
+        } catch (PluginProblem | PluginCallFailure | ApiException failure) {
+            throw new PluginCallException("Job " + name, problem(PluginProblems.toApiException(failure, pluginId, requestId),
+                    requestId, "job " + name), failure.getCause() != null ? failure.getCause() : failure);
+        }
+    }
+
+    /**
+     * Replaces the tenant's configuration of the plugin, validated against the manifest's {@code config}
+     * section exactly as the kernel validates it.
+     *
+     * @param values a JSON object of configuration keys
+     * @return the configuration as the plugin now reads it, defaults applied
+     * @throws IllegalArgumentException listing every invalid key
+     */
+    public Json setConfig(Json values) {
+        PluginManifest manifest = kernel.plugins().installed(pluginId).orElseThrow();
+        try {
+            return kernel.pluginConfigs().put(id, manifest, Objects.requireNonNull(values, "values"), admin);
+        } catch (ApiException.Validation invalid) {
+            throw new IllegalArgumentException("Invalid configuration for plugin '" + pluginId + "': " + invalid.getMessage(), invalid);
+        }
+    }
+
+    /**
+     * The events the plugin published on {@code topic} for this tenant, oldest first, as subscribers receive
+     * them (read from the kernel's outbox, whether or not they were delivered yet).
+     */
+    public List<Event> published(String topic) {
+        return kernel.database().inPlatform(tx -> Database.list(tx, row -> new Event(
+                Database.uuid(row, "id").toString(), Database.text(row, "topic"), Database.uuid(row, "tenant_id").toString(),
+                Database.text(row, "publisher"), Json.parse(Database.text(row, "payload")), Database.instant(row, "occurred_at"), 1),
+                "SELECT id, topic, tenant_id, publisher, payload, occurred_at FROM kernel.event_outbox "
+                + "WHERE tenant_id = ? AND publisher = ? AND topic = ? ORDER BY occurred_at, id", id, pluginId, topic));
+    }
+
+    private static TestResponse problem(ApiException problem, String requestId, String instance) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", ProblemWriter.MEDIA_TYPE);
+        headers.put(requestIdHeader(), requestId);
+        return new TestResponse(problem.status(), headers, io.voicecore.kernel.http.Json.write(ProblemWriter.body(problem, requestId, instance)));
+    }
+
+    private static String requestIdHeader() {
+        return RequestContext.REQUEST_ID_HEADER.defaultCase();
+    }
+
+    private static Map<String, List<String>> queryParams(String query) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return params;
+    }
+}
