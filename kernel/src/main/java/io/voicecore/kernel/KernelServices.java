@@ -43,6 +43,7 @@ import io.voicecore.kernel.plugins.runtime.CapabilityFactory;
 import io.voicecore.kernel.plugins.runtime.JarPluginInspector;
 import io.voicecore.kernel.plugins.runtime.PluginDirectories;
 import io.voicecore.kernel.plugins.runtime.PluginRoutes;
+import io.voicecore.kernel.plugins.runtime.PluginSettingsRoutes;
 import io.voicecore.kernel.plugins.runtime.PluginRuntime;
 import io.voicecore.kernel.plugins.secrets.PluginSecrets;
 import io.voicecore.kernel.plugins.storage.PluginDatabases;
@@ -217,6 +218,7 @@ public final class KernelServices implements AutoCloseable {
         new MfaRoutes(mfa).register(api);
         new UsageRoutes(usage, resolver, clock).register(api);
         new EventRoutes(database, audit, events, resolver).register(api);
+        new PluginSettingsRoutes(plugins, pluginConfigs, pluginSecrets, resolver).register(api);
         PluginRoutes pluginRoutes = new PluginRoutes(plugins, pluginDirectories, resolver, config.pluginMaxJarBytes(), clock);
         pluginRoutes.register(api);
         pluginRoutes.registerPluginRoutes(api);

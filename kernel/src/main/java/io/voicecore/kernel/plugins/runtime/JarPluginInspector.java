@@ -36,13 +36,13 @@ public final class JarPluginInspector implements PluginInspector {
         try {
             manifest = manifests.parse(yaml);
         } catch (ManifestException e) {
-            throw new PluginRejectedException("manifest", "plugin.yaml is invalid: " + e.getMessage(),
+            throw new PluginRejectedException("manifest", e.getMessage(),
                     e.errors().stream().map(error -> Map.<String, Object>of("field", error.field(), "reason", error.problem())).toList());
         }
         VerificationReport report = verifier.verify(jar, allowedPackages.apply(manifest));
         if (!report.passed()) {
             throw new PluginRejectedException("verification", "Plugin '" + manifest.id() + "' uses APIs that bypass the kernel's "
-                    + "capabilities: " + report.violations().size() + " violation(s). " + report.summary(),
+                    + "capabilities: " + report.summary(),
                     report.violations().stream().map(v -> {
                         Map<String, Object> finding = new LinkedHashMap<>();
                         finding.put("class", v.className());

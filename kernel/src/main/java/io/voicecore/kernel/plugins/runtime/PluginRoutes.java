@@ -16,7 +16,6 @@ import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiReply;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
-import io.voicecore.kernel.http.Json;
 import io.voicecore.kernel.identity.Principal;
 import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.plugins.PluginManifest;
