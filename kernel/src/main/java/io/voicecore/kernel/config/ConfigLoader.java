@@ -54,6 +54,8 @@ public final class ConfigLoader {
         d.put("log.format", "json");
         d.put("plugins.egress.max-response-bytes", "10485760");
         d.put("plugins.max-jar-bytes", "67108864");
+        d.put("plugins.events.max-attempts", "8");
+        d.put("plugins.events.retry-backoff", "1s");
         return d;
     }
 
@@ -112,7 +114,9 @@ public final class ConfigLoader {
                 duration(v, "shutdown.grace"),
                 logFormat,
                 integer(v, "plugins.egress.max-response-bytes", 1024, Integer.MAX_VALUE - 8),
-                integer(v, "plugins.max-jar-bytes", 1024, 1024 * 1024 * 1024));
+                integer(v, "plugins.max-jar-bytes", 1024, 1024 * 1024 * 1024),
+                integer(v, "plugins.events.max-attempts", 1, 100),
+                duration(v, "plugins.events.retry-backoff"));
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {

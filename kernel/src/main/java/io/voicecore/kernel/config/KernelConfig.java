@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param masterKeyPrevious      older master keys (base64) still used to open values sealed under them
  * @param egressMaxResponseBytes the largest response body a plugin's outbound HTTP call may read
  * @param pluginMaxJarBytes      the largest plugin jar an upload may carry
+ * @param eventMaxAttempts       delivery attempts of a plugin event before it becomes a dead letter
+ * @param eventRetryBackoff      wait after an event delivery's first failed attempt, doubled after each further one
  */
 public record KernelConfig(
         String host,
@@ -32,5 +34,7 @@ public record KernelConfig(
         Duration shutdownGrace,
         String logFormat,
         long egressMaxResponseBytes,
-        long pluginMaxJarBytes) {
+        long pluginMaxJarBytes,
+        int eventMaxAttempts,
+        Duration eventRetryBackoff) {
 }
