@@ -36,7 +36,7 @@ public final class JarPluginInspector implements PluginInspector {
         try {
             manifest = manifests.parse(yaml);
         } catch (ManifestException e) {
-            throw new PluginRejectedException("manifest", "plugin.yaml is invalid: " + e.getMessage(),
+            throw new PluginRejectedException("manifest", e.getMessage(),
                     e.errors().stream().map(error -> Map.<String, Object>of("field", error.field(), "reason", error.problem())).toList());
         }
         VerificationReport report = verifier.verify(jar, allowedPackages.apply(manifest));
