@@ -363,6 +363,11 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         return Optional.ofNullable(loaded.get(pluginId + "@" + version)).map(v -> v.manifest);
     }
 
+    /** The class loader of a loaded version: the classes its code sees, including services of the plugins it requires. */
+    Optional<ClassLoader> classLoader(String pluginId, String version) {
+        return Optional.ofNullable(loaded.get(pluginId + "@" + version)).map(v -> v.classLoader);
+    }
+
     private Optional<LoadedVersion> currentVersion(String pluginId) {
         String version = current.get(pluginId);
         return version == null ? Optional.empty() : Optional.ofNullable(loaded.get(pluginId + "@" + version));
@@ -465,7 +470,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             }
             try {
                 PluginCall call = new PluginCall(tenantId, version.manifest, tenant.granted(), caller, requestId);
-                RuntimePluginContext context = new RuntimePluginContext(call, capabilities, this::servicesFor);
+                RuntimePluginContext context = contextFor(call);
                 java.util.concurrent.Callable<T> work = plan.prepare(version, context);
                 PluginManifest.Limits asked = version.manifest.limits();
                 PluginInvoker.Limits limits = new PluginInvoker.Limits(
@@ -476,6 +481,11 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 version.leave();
             }
         }
+    }
+
+    /** The context plugin code gets for a call: the kernel's capabilities, each checking this call's permissions. */
+    RuntimePluginContext contextFor(PluginCall call) {
+        return new RuntimePluginContext(call, capabilities, this::servicesFor);
     }
 
     /** The version a tenant's calls go to: its active version, if the plugin is enabled and that version is loaded. */
@@ -539,7 +549,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 PluginStore.TenantPlugin providerTenant = tenantPlugin(consumer.tenantId(), requirement.plugin()).orElseThrow();
                 PluginCall providerCall = new PluginCall(consumer.tenantId(), provider.manifest, providerTenant.granted(),
                                                          consumer.caller(), consumer.requestId());
-                Object service = factory.create(new RuntimePluginContext(providerCall, capabilities, PluginRuntime.this::servicesFor));
+                Object service = factory.create(contextFor(providerCall));
                 return type.cast(service);
             }
         };
