@@ -5,8 +5,9 @@ import java.lang.management.ManagementFactory;
 /**
  * Checks injected into plugin bytecode at every method entry and loop back-edge, and before array
  * allocations, so a plugin call that outlives its deadline or allocates past its quota is stopped inside
- * plugin code, even when it ignores interruption. Public only because instrumented plugin classes call
- * it; the verifier refuses any reference to it written in a plugin's source.
+ * plugin code, even when it ignores interruption; and the resource look-ups that replace
+ * {@code Class#getResource*} in plugin code. Public only because instrumented plugin classes call it;
+ * the verifier refuses any reference to it written in a plugin's source.
  */
 public final class CallGuard {
     /** Reading the thread's allocation counter costs ~100 ns, so it is read on every 256th check. */
@@ -46,6 +47,27 @@ public final class CallGuard {
             budget.abort(PluginCallAborted.Reason.MEMORY);
         }
         check();
+    }
+
+    /**
+     * Replaces {@code type.getResource(name)} in plugin code: only the plugin's own classes find resources
+     * (in its own jar). On an SDK, kernel, JDK or other plugin's class the look-up would search that class's
+     * loader, e.g. the kernel's class path, so it finds nothing.
+     *
+     * @param caller the plugin class making the call, named by the instrumentation
+     */
+    public static java.net.URL getResource(Class<?> type, String name, Class<?> caller) {
+        return sameLoader(type, caller) ? type.getResource(name) : null;
+    }
+
+    /** Replaces {@code type.getResourceAsStream(name)} in plugin code; see {@link #getResource(Class, String, Class)}. */
+    public static java.io.InputStream getResourceAsStream(Class<?> type, String name, Class<?> caller) {
+        return sameLoader(type, caller) ? type.getResourceAsStream(name) : null;
+    }
+
+    private static boolean sameLoader(Class<?> type, Class<?> caller) {
+        ClassLoader loader = type.getClassLoader();
+        return loader instanceof IsolatedPluginClassLoader && loader == caller.getClassLoader();
     }
 
     private static void checkAllocation(CallBudget budget) {
