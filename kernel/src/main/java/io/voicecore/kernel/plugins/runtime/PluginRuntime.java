@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -84,7 +85,8 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     private final VersionManager versions = new DefaultVersionManager();
     private final Map<String, LoadedVersion> loaded = new ConcurrentHashMap<>();
     private final Map<String, String> current = new ConcurrentHashMap<>();
-    private final Map<String, Optional<PluginStore.TenantPlugin>> tenantCache = new ConcurrentHashMap<>();
+    private final Map<String, CachedTenantPlugin> tenantCache = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> tenantCacheGenerations = new ConcurrentHashMap<>();
     private final SharedState.Subscription subscription;
     private final Object installLock = new Object();
 
@@ -184,7 +186,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             }
             loaded.put(version.key(), version);
             current.put(manifest.id(), manifest.version());
-            tenantCache.keySet().removeIf(k -> k.endsWith("/" + manifest.id()));
+            forgetTenants(manifest.id());
             previous.ifPresent(old -> retireIfUnused(manifest.id(), old));
             state.publish(CHANNEL, "installed " + manifest.id() + " " + manifest.version());
             LOG.info(() -> "Installed plugin " + version.key() + previous.map(p -> " (was " + p + ")").orElse(""));
@@ -206,7 +208,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             current.remove(pluginId);
             loaded.values().stream().filter(v -> v.manifest.id().equals(pluginId)).forEach(LoadedVersion::retire);
             loaded.keySet().removeIf(k -> k.startsWith(pluginId + "@"));
-            tenantCache.keySet().removeIf(k -> k.endsWith("/" + pluginId));
+            forgetTenants(pluginId);
             state.publish(CHANNEL, "uninstalled " + pluginId);
         }
     }
@@ -314,27 +316,52 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         return disabled;
     }
 
+    /** A tenant's row as cached, with the plugin's cache generation at the time it was read. */
+    private record CachedTenantPlugin(long generation, Optional<PluginStore.TenantPlugin> state) {
+    }
+
     public Optional<PluginStore.TenantPlugin> tenantPlugin(UUID tenantId, String pluginId) {
-        return tenantCache.computeIfAbsent(tenantId + "/" + pluginId,
-                k -> database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId)));
+        String key = tenantId + "/" + pluginId;
+        // Read before the row: a change committed while the row is being read moves the generation on, so a row
+        // read before that commit is never served from the cache afterwards.
+        long generation = generation(pluginId).get();
+        CachedTenantPlugin cached = tenantCache.get(key);
+        if (cached != null && cached.generation() == generation) {
+            return cached.state();
+        }
+        Optional<PluginStore.TenantPlugin> state = database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId));
+        tenantCache.put(key, new CachedTenantPlugin(generation, state));
+        return state;
+    }
+
+    /**
+     * Makes every cached tenant row of the plugin stale, after a change to them committed. (Removing keys instead
+     * raced with a read in progress, which could store the row as it was before the change for good.)
+     */
+    private void forgetTenants(String pluginId) {
+        generation(pluginId).incrementAndGet();
+    }
+
+    private AtomicLong generation(String pluginId) {
+        return tenantCacheGenerations.computeIfAbsent(pluginId, id -> new AtomicLong());
     }
 
     private void invalidate(UUID tenantId, String pluginId) {
-        tenantCache.remove(tenantId + "/" + pluginId);
+        forgetTenants(pluginId);
         state.publish(CHANNEL, "tenant " + tenantId + " " + pluginId);
     }
 
     private void onNotification(String message) {
         String[] parts = message.split(" ");
         switch (parts[0]) {
-            case "tenant" -> tenantCache.remove(parts[1] + "/" + parts[2]);
+            case "tenant" -> forgetTenants(parts[2]);
             case "installed" -> {
                 if (!(parts[2].equals(current.get(parts[1])))) {
                     database.inPlatform(tx -> store.version(tx, parts[1], parts[2])).ifPresent(v -> {
                         try {
                             loadStored(v);
                             current.put(parts[1], parts[2]);
-                            tenantCache.keySet().removeIf(k -> k.endsWith("/" + parts[1]));
+                            forgetTenants(parts[1]);
                         } catch (RuntimeException e) {
                             LOG.log(Level.SEVERE, "Could not load plugin " + parts[1] + " " + parts[2] + " installed on another node", e);
                         }
@@ -343,7 +370,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             }
             case "uninstalled" -> {
                 current.remove(parts[1]);
-                tenantCache.keySet().removeIf(k -> k.endsWith("/" + parts[1]));
+                forgetTenants(parts[1]);
             }
             default -> LOG.fine(() -> "Ignoring plugin notification " + message);
         }
