@@ -10,8 +10,15 @@ import java.lang.management.ManagementFactory;
  * the verifier refuses any reference to it written in a plugin's source.
  */
 public final class CallGuard {
-    /** Reading the thread's allocation counter costs ~100 ns, so it is read on every 256th check. */
+    /**
+     * Reading the thread's allocation counter costs ~100 ns, so it is read on every 256th check only, or
+     * sooner when a millisecond has passed since the last reading (code that allocates much per check,
+     * e.g. concatenating ever longer strings in JDK code) or when the arrays allocated since then may add
+     * up to a mebibyte. So a call is stopped close to its quota, not hundreds of mebibytes past it.
+     */
     private static final int ALLOCATION_CHECK_INTERVAL = 256;
+    private static final long ALLOCATION_CHECK_NANOS = 1_000_000;
+    private static final long ARRAY_BYTES_BETWEEN_CHECKS = 1 << 20;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final ThreadLocal<CallBudget> CURRENT = new ThreadLocal<>();
@@ -28,10 +35,14 @@ public final class CallGuard {
         if (budget.aborted != null) {
             throw new PluginCallAborted(budget.aborted);
         }
-        if (System.nanoTime() > budget.deadlineNanos) {
+        long now = System.nanoTime();
+        if (now > budget.deadlineNanos) {
             budget.abort(PluginCallAborted.Reason.DEADLINE);
         }
-        if (++budget.checks % ALLOCATION_CHECK_INTERVAL == 0) {
+        if (++budget.checks % ALLOCATION_CHECK_INTERVAL == 0 || now - budget.lastAllocationCheckNanos > ALLOCATION_CHECK_NANOS
+            || budget.arrayBytesSinceCheck > ARRAY_BYTES_BETWEEN_CHECKS) {
+            budget.lastAllocationCheckNanos = now;
+            budget.arrayBytesSinceCheck = 0;
             checkAllocation(budget);
         }
     }
@@ -43,9 +54,11 @@ public final class CallGuard {
             return;
         }
         // Eight bytes per element is the largest element size: an upper bound, cheap to compute.
-        if ((long) length * 8 > budget.allocationQuotaBytes) {
+        long bytes = (long) Math.max(length, 0) * 8;
+        if (bytes > budget.allocationQuotaBytes) {
             budget.abort(PluginCallAborted.Reason.MEMORY);
         }
+        budget.arrayBytesSinceCheck += bytes;
         check();
     }
 
@@ -96,11 +109,14 @@ public final class CallGuard {
         final long allocatedAtStart;
         volatile PluginCallAborted.Reason aborted;
         long checks;
+        long lastAllocationCheckNanos;
+        long arrayBytesSinceCheck;
 
         CallBudget(long deadlineNanos, long allocationQuotaBytes, long allocatedAtStart) {
             this.deadlineNanos = deadlineNanos;
             this.allocationQuotaBytes = allocationQuotaBytes;
             this.allocatedAtStart = allocatedAtStart;
+            this.lastAllocationCheckNanos = System.nanoTime();
         }
 
         void abort(PluginCallAborted.Reason reason) {
