@@ -305,6 +305,40 @@ class LayerIndependenceTest {
         }
     }
 
+    static final String COUNTER_MANIFEST = TestPlugins.manifest("counted", "1.0.0", List.of(), List.of("GET /hoard", "GET /double"), "");
+
+    /** Hoarders that leave, in static fields, how far they got before they were stopped. */
+    static PluginJar counted() {
+        return TestPlugins.plugin("counted", "1.0.0", List.of(), List.of("GET /hoard", "GET /double"), "", """
+                setup.route(HttpMethod.GET, "/hoard", (request, context) -> {
+                    List<byte[]> hoard = new ArrayList<>();
+                    while (true) { hoard.add(new byte[1 << 20]); hoardedMiB = hoard.size(); }
+                });
+                setup.route(HttpMethod.GET, "/double", (request, context) -> {
+                    String text = "0123456789abcdef";
+                    while (true) { text = text + text; doubledTo = text.length(); }
+                });
+                """, "public static volatile long hoardedMiB; public static volatile long doubledTo;");
+    }
+
+    @Test
+    void theQuotaIsEnforcedCloseToItsSizeNotLongAfter() throws Exception {
+        LoadedVersion version = loadUnverified(counted(), COUNTER_MANIFEST);
+        long quota = 32L << 20;
+        PluginInvoker.Limits limits = new PluginInvoker.Limits(Duration.ofSeconds(20), 4, quota);
+        Class<?> main = version.classLoader.loadClass("testplugin.counted.Main");
+        for (String route : List.of("/hoard", "/double")) {
+            PluginCallFailure failure = assertThrows(PluginCallFailure.class, () -> call(version, route, limits));
+            assertEquals(PluginCallFailure.Kind.MEMORY, failure.kind(), route + ": " + failure.getMessage());
+        }
+        // Retained when stopped: the overshoot past the quota is what other calls and the kernel must absorb.
+        long hoarded = main.getField("hoardedMiB").getLong(null) << 20;
+        long doubled = main.getField("doubledTo").getLong(null);
+        assertTrue(hoarded <= quota + quota / 2, "hoarded " + (hoarded >> 20) + " MiB against a quota of " + (quota >> 20) + " MiB");
+        assertTrue(doubled <= quota + quota / 2, "a string grew to " + (doubled >> 20) + " Mi characters against a quota of "
+                                         + (quota >> 20) + " MiB");
+    }
+
     @Test
     void theGuardAloneStopsUnboundedAllocation() throws InterruptedException {
         LoadedVersion version = loadUnverified(spinner(), spinnerManifest());
