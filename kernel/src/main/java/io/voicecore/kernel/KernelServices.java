@@ -127,7 +127,9 @@ public final class KernelServices implements AutoCloseable {
         this.plugins = new PluginRuntime(database, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
                                          config.dataDir().resolve("plugin-cache"), capabilities(), audit, state, clock,
                                          PluginRuntime.Settings.defaults());
-        this.dispatcher = new EventDispatcher(database, plugins, state, EventDispatcher.Settings.defaults());
+        EventDispatcher.Settings delivery = EventDispatcher.Settings.defaults().withMaxAttempts(config.eventMaxAttempts());
+        this.dispatcher = new EventDispatcher(database, plugins, state,
+                                              delivery.withBackoff(config.eventRetryBackoff(), delivery.maxBackoff()));
         this.scheduler = new JobScheduler(database, plugins, clock, JobScheduler.Settings.defaults());
         this.pluginDirectories = new PluginDirectories(plugins);
     }

@@ -55,6 +55,8 @@ public final class ConfigLoader {
         d.put("plugins.egress.max-response-bytes", "10485760");
         d.put("plugins.max-jar-bytes", "67108864");
         d.put("plugins.dir", "./plugins");
+        d.put("plugins.events.max-attempts", "8");
+        d.put("plugins.events.retry-backoff", "1s");
         return d;
     }
 
@@ -114,7 +116,9 @@ public final class ConfigLoader {
                 logFormat,
                 integer(v, "plugins.egress.max-response-bytes", 1024, Integer.MAX_VALUE - 8),
                 integer(v, "plugins.max-jar-bytes", 1024, 1024 * 1024 * 1024),
-                Path.of(v.get("plugins.dir")).toAbsolutePath().normalize());
+                Path.of(v.get("plugins.dir")).toAbsolutePath().normalize(),
+                integer(v, "plugins.events.max-attempts", 1, 100),
+                duration(v, "plugins.events.retry-backoff"));
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param egressMaxResponseBytes the largest response body a plugin's outbound HTTP call may read
  * @param pluginMaxJarBytes      the largest plugin jar an upload may carry
  * @param pluginsDir             plugin jars shipped with the distribution, installed at start-up
+ * @param eventMaxAttempts       delivery attempts of a plugin event before it becomes a dead letter
+ * @param eventRetryBackoff      wait after an event delivery's first failed attempt, doubled after each further one
  */
 public record KernelConfig(
         String host,
@@ -34,5 +36,7 @@ public record KernelConfig(
         String logFormat,
         long egressMaxResponseBytes,
         long pluginMaxJarBytes,
-        Path pluginsDir) {
+        Path pluginsDir,
+        int eventMaxAttempts,
+        Duration eventRetryBackoff) {
 }

@@ -258,6 +258,30 @@ class HostilePluginsTest {
     }
 
     @Test
+    void sdkClassesDoNotOpenTheKernelClassPath() {
+        // Class#getResource* passes the verifier (plugins read their own resources with it), so the runtime must
+        // keep it from searching the class path of the SDK's, the kernel's or the JDK's class loader.
+        installAndEnable("peeker", plugin("peeker", "1.0.0", List.of(), List.of("GET /peek"), "", """
+                setup.route(HttpMethod.GET, "/peek", (request, context) -> {
+                    java.net.URL spec = Plugin.class.getResource("/openapi.yaml");
+                    java.io.InputStream schema = Response.class.getResourceAsStream("/db/migration/V1__kernel_foundation.sql");
+                    java.util.function.Function<String, java.net.URL> lookup = Request.class::getResource;
+                    java.io.InputStream own = Main.class.getResourceAsStream("/peek.txt");
+                    return Response.ok(Json.object().put("spec", String.valueOf(spec)).put("schema", schema != null)
+                            .put("byReference", String.valueOf(lookup.apply("/openapi.yaml")))
+                            .put("own", new String(own.readAllBytes()).strip()).build());
+                });
+                """, "").resource("peek.txt", "mine"), List.of());
+        assertTrue(HostilePluginsTest.class.getResource("/openapi.yaml") != null, "the resource is on the kernel's class path");
+        HttpResult peek = kernel.get("/api/v1/tenants/hostile-a/peeker/peek", kernel.adminToken());
+        assertEquals(200, peek.status(), peek.body());
+        assertEquals("null", peek.json().get("spec").asText(), peek.body());
+        assertFalse(peek.json().get("schema").asBoolean(), peek.body());
+        assertEquals("null", peek.json().get("byReference").asText(), peek.body());
+        assertEquals("mine", peek.json().get("own").asText(), "its own resources stay readable");
+    }
+
+    @Test
     void secretsOfOneTenantAreInvisibleToAnother() {
         installAndEnable("keeper", plugin("keeper", "1.0.0", List.of("secrets"), List.of("POST /secret", "GET /secret"), "", """
                 setup.route(HttpMethod.POST, "/secret", (request, context) -> {

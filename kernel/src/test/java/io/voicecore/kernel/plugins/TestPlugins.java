@@ -10,12 +10,12 @@ import io.voicecore.kernel.testing.PluginJar;
 import io.voicecore.kernel.testing.TestKernel;
 
 /** Plugins the runtime tests install: a well-behaved one and helpers to write hostile ones in a few lines. */
-final class TestPlugins {
+public final class TestPlugins {
     private TestPlugins() {
     }
 
     /** A manifest with the given id, permissions and routes (each {@code "GET /path"}), main class {@code <pkg>.Main}. */
-    static String manifest(String id, String version, List<String> permissions, List<String> routes, String extra) {
+    public static String manifest(String id, String version, List<String> permissions, List<String> routes, String extra) {
         StringBuilder yaml = new StringBuilder();
         yaml.append("id: ").append(id).append('\n')
                 .append("name: ").append(id).append('\n')
@@ -36,7 +36,7 @@ final class TestPlugins {
         return yaml.toString();
     }
 
-    static String packageOf(String id) {
+    public static String packageOf(String id) {
         return "testplugin." + id.replace('-', '_');
     }
 
@@ -44,7 +44,7 @@ final class TestPlugins {
      * A plugin whose main class has the given body inside {@code setup(PluginSetup setup)}; the usual SDK
      * imports are in scope.
      */
-    static PluginJar plugin(String id, String version, List<String> permissions, List<String> routes, String extraManifest,
+    public static PluginJar plugin(String id, String version, List<String> permissions, List<String> routes, String extraManifest,
                             String setupBody, String moreMembers) {
         String pkg = packageOf(id);
         return PluginJar.named(id + "-" + version)
@@ -66,7 +66,7 @@ final class TestPlugins {
     }
 
     /** The well-behaved plugin: a greeting, a counter in its own table, and an echo of the tenant it serves. */
-    static PluginJar wellBehaved(String version) {
+    public static PluginJar wellBehaved(String version) {
         return plugin("greeter", version, List.of("storage"), List.of("GET /hello", "POST /visits", "GET /visits"), "",
                 """
                 setup.route(HttpMethod.GET, "/hello", (request, context) -> Response.ok(Json.object()
@@ -89,7 +89,7 @@ final class TestPlugins {
     }
 
     /** Installs a jar as the platform admin. */
-    static HttpResult install(TestKernel kernel, Path jar) {
+    public static HttpResult install(TestKernel kernel, Path jar) {
         try {
             return kernel.send(kernel.request("/api/v1/plugins", kernel.adminToken())
                     .header("Content-Type", "application/java-archive")
@@ -100,7 +100,7 @@ final class TestPlugins {
     }
 
     /** Enables a plugin for a tenant with the given grants, as the platform admin. */
-    static HttpResult enable(TestKernel kernel, String tenant, String pluginId, List<String> grants) {
+    public static HttpResult enable(TestKernel kernel, String tenant, String pluginId, List<String> grants) {
         return kernel.put("/api/v1/tenants/" + tenant + "/plugins/" + pluginId, kernel.adminToken(),
                           Map.of("grantedPermissions", grants));
     }

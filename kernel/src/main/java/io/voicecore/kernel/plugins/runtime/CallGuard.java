@@ -5,12 +5,20 @@ import java.lang.management.ManagementFactory;
 /**
  * Checks injected into plugin bytecode at every method entry and loop back-edge, and before array
  * allocations, so a plugin call that outlives its deadline or allocates past its quota is stopped inside
- * plugin code, even when it ignores interruption. Public only because instrumented plugin classes call
- * it; the verifier refuses any reference to it written in a plugin's source.
+ * plugin code, even when it ignores interruption; and the resource look-ups that replace
+ * {@code Class#getResource*} in plugin code. Public only because instrumented plugin classes call it;
+ * the verifier refuses any reference to it written in a plugin's source.
  */
 public final class CallGuard {
-    /** Reading the thread's allocation counter costs ~100 ns, so it is read on every 256th check. */
+    /**
+     * Reading the thread's allocation counter costs ~100 ns, so it is read on every 256th check only, or
+     * sooner when a millisecond has passed since the last reading (code that allocates much per check,
+     * e.g. concatenating ever longer strings in JDK code) or when the arrays allocated since then may add
+     * up to a mebibyte. So a call is stopped close to its quota, not hundreds of mebibytes past it.
+     */
     private static final int ALLOCATION_CHECK_INTERVAL = 256;
+    private static final long ALLOCATION_CHECK_NANOS = 1_000_000;
+    private static final long ARRAY_BYTES_BETWEEN_CHECKS = 1 << 20;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final ThreadLocal<CallBudget> CURRENT = new ThreadLocal<>();
@@ -27,10 +35,14 @@ public final class CallGuard {
         if (budget.aborted != null) {
             throw new PluginCallAborted(budget.aborted);
         }
-        if (System.nanoTime() > budget.deadlineNanos) {
+        long now = System.nanoTime();
+        if (now > budget.deadlineNanos) {
             budget.abort(PluginCallAborted.Reason.DEADLINE);
         }
-        if (++budget.checks % ALLOCATION_CHECK_INTERVAL == 0) {
+        if (++budget.checks % ALLOCATION_CHECK_INTERVAL == 0 || now - budget.lastAllocationCheckNanos > ALLOCATION_CHECK_NANOS
+            || budget.arrayBytesSinceCheck > ARRAY_BYTES_BETWEEN_CHECKS) {
+            budget.lastAllocationCheckNanos = now;
+            budget.arrayBytesSinceCheck = 0;
             checkAllocation(budget);
         }
     }
@@ -42,10 +54,33 @@ public final class CallGuard {
             return;
         }
         // Eight bytes per element is the largest element size: an upper bound, cheap to compute.
-        if ((long) length * 8 > budget.allocationQuotaBytes) {
+        long bytes = (long) Math.max(length, 0) * 8;
+        if (bytes > budget.allocationQuotaBytes) {
             budget.abort(PluginCallAborted.Reason.MEMORY);
         }
+        budget.arrayBytesSinceCheck += bytes;
         check();
+    }
+
+    /**
+     * Replaces {@code type.getResource(name)} in plugin code: only the plugin's own classes find resources
+     * (in its own jar). On an SDK, kernel, JDK or other plugin's class the look-up would search that class's
+     * loader, e.g. the kernel's class path, so it finds nothing.
+     *
+     * @param caller the plugin class making the call, named by the instrumentation
+     */
+    public static java.net.URL getResource(Class<?> type, String name, Class<?> caller) {
+        return sameLoader(type, caller) ? type.getResource(name) : null;
+    }
+
+    /** Replaces {@code type.getResourceAsStream(name)} in plugin code; see {@link #getResource(Class, String, Class)}. */
+    public static java.io.InputStream getResourceAsStream(Class<?> type, String name, Class<?> caller) {
+        return sameLoader(type, caller) ? type.getResourceAsStream(name) : null;
+    }
+
+    private static boolean sameLoader(Class<?> type, Class<?> caller) {
+        ClassLoader loader = type.getClassLoader();
+        return loader instanceof IsolatedPluginClassLoader && loader == caller.getClassLoader();
     }
 
     private static void checkAllocation(CallBudget budget) {
@@ -74,11 +109,14 @@ public final class CallGuard {
         final long allocatedAtStart;
         volatile PluginCallAborted.Reason aborted;
         long checks;
+        long lastAllocationCheckNanos;
+        long arrayBytesSinceCheck;
 
         CallBudget(long deadlineNanos, long allocationQuotaBytes, long allocatedAtStart) {
             this.deadlineNanos = deadlineNanos;
             this.allocationQuotaBytes = allocationQuotaBytes;
             this.allocatedAtStart = allocatedAtStart;
+            this.lastAllocationCheckNanos = System.nanoTime();
         }
 
         void abort(PluginCallAborted.Reason reason) {

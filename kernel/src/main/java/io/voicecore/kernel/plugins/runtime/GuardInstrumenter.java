@@ -1,20 +1,28 @@
 package io.voicecore.kernel.plugins.runtime;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Rewrites a plugin class as it is loaded: a {@link CallGuard#check()} at every method entry and before
  * every backward jump (the only way code can run for long without calling a method), and a
  * {@link CallGuard#array(int)} before every one-dimensional array allocation. The inserted calls leave
  * the operand stack and locals as they were, so stack map frames stay valid.
+ *
+ * <p>It also routes {@code Class#getResource} and {@code Class#getResourceAsStream} through
+ * {@link CallGuard#getResource(Class, String, Class)}, naming the calling class: on an SDK, kernel or JDK
+ * class they would read the kernel's class path. Calls are rewritten in place; method references
+ * ({@code Plugin.class::getResource}) go through a private static bridge added to the class.
  */
 final class GuardInstrumenter {
     static final String GUARD = CallGuard.class.getName().replace('.', '/');
@@ -22,27 +30,117 @@ final class GuardInstrumenter {
     private GuardInstrumenter() {
     }
 
+    private static final String CLASS = "java/lang/Class";
+    /** The resource look-ups of {@link Class} that are routed through the guard, by name, with their descriptors. */
+    private static final Map<String, String> RESOURCE_METHODS = Map.of(
+            "getResource", "(Ljava/lang/String;)Ljava/net/URL;",
+            "getResourceAsStream", "(Ljava/lang/String;)Ljava/io/InputStream;");
+    private static final String BRIDGE_PREFIX = "voicecore$guarded$";
+
     static byte[] instrument(byte[] classBytes) {
         ClassReader reader = new ClassReader(classBytes);
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
-                    return next;
-                }
-                return new GuardedMethod(next);
-            }
-        }, 0);
+        reader.accept(new GuardedClass(writer), 0);
         return writer.toByteArray();
+    }
+
+    /** Whether an instruction or handle calls one of the {@link #RESOURCE_METHODS} on a {@link Class}. */
+    private static boolean isResourceLookup(String owner, String name, String descriptor) {
+        return owner.equals(CLASS) && descriptor.equals(RESOURCE_METHODS.get(name));
+    }
+
+    /** The guard's descriptor for a resource method: the class and name, plus the calling class. */
+    private static String guardDescriptor(String descriptor) {
+        return "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)" + descriptor.substring(descriptor.indexOf(')') + 1);
+    }
+
+    private static final class GuardedClass extends ClassVisitor {
+        private final Set<String> bridges = new java.util.TreeSet<>();
+        private String className;
+        private boolean isInterface;
+
+        GuardedClass(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+            className = name;
+            isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+            super.visit(version, access, name, signature, superName, interfaces);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+                return next;
+            }
+            return new GuardedMethod(next, this);
+        }
+
+        /** A handle to a resource look-up becomes a handle to this class's bridge, which names this class as the caller. */
+        Object redirect(Object constant) {
+            if (constant instanceof Handle handle && handle.getTag() == Opcodes.H_INVOKEVIRTUAL
+                && isResourceLookup(handle.getOwner(), handle.getName(), handle.getDesc())) {
+                bridges.add(handle.getName());
+                return new Handle(Opcodes.H_INVOKESTATIC, className, BRIDGE_PREFIX + handle.getName(),
+                                  "(Ljava/lang/Class;Ljava/lang/String;)" + Type.getReturnType(handle.getDesc()).getDescriptor(),
+                                  isInterface);
+            }
+            return constant;
+        }
+
+        @Override
+        public void visitEnd() {
+            for (String name : bridges) {
+                String returns = Type.getReturnType(RESOURCE_METHODS.get(name)).getDescriptor();
+                MethodVisitor bridge = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                        BRIDGE_PREFIX + name, "(Ljava/lang/Class;Ljava/lang/String;)" + returns, null, null);
+                bridge.visitCode();
+                bridge.visitVarInsn(Opcodes.ALOAD, 0);
+                bridge.visitVarInsn(Opcodes.ALOAD, 1);
+                bridge.visitLdcInsn(Type.getObjectType(className));
+                bridge.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, name, guardDescriptor(RESOURCE_METHODS.get(name)), false);
+                bridge.visitInsn(Opcodes.ARETURN);
+                bridge.visitMaxs(3, 2);
+                bridge.visitEnd();
+            }
+            super.visitEnd();
+        }
     }
 
     private static final class GuardedMethod extends MethodVisitor {
         private final Set<Label> seen = new HashSet<>();
+        private final GuardedClass owner;
 
-        GuardedMethod(MethodVisitor next) {
+        GuardedMethod(MethodVisitor next, GuardedClass owner) {
             super(Opcodes.ASM9, next);
+            this.owner = owner;
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            if (opcode == Opcodes.INVOKEVIRTUAL && isResourceLookup(owner, name, descriptor)) {
+                super.visitLdcInsn(Type.getObjectType(this.owner.className));
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, name, guardDescriptor(descriptor), false);
+                return;
+            }
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        @Override
+        public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+            Object[] redirected = arguments.clone();
+            for (int i = 0; i < redirected.length; i++) {
+                redirected[i] = owner.redirect(redirected[i]);
+            }
+            super.visitInvokeDynamicInsn(name, descriptor, bootstrap, redirected);
+        }
+
+        @Override
+        public void visitLdcInsn(Object value) {
+            super.visitLdcInsn(owner.redirect(value));
         }
 
         @Override

@@ -11,19 +11,21 @@ import java.util.Set;
  * install time; this is the second, independent wall.
  */
 final class PluginClassPolicy {
+    /** At least every package of the verifier's JDK allowlist ({@code VerifierRules.JDK_ALLOWED}); a test keeps them in step. */
     private static final List<String> ALLOWED_JDK_PACKAGES = List.of(
             "java.lang", "java.lang.invoke", "java.lang.runtime", "java.lang.annotation", "java.lang.constant",
-            "java.lang.ref", "java.lang.reflect", "java.lang.constant",
-            "java.util", "java.util.function", "java.util.stream", "java.util.regex", "java.util.concurrent",
-            "java.util.concurrent.atomic", "java.util.concurrent.locks",
+            "java.lang.ref", "java.lang.reflect",
+            "java.util", "java.util.function", "java.util.stream", "java.util.regex", "java.util.random", "java.util.concurrent",
+            "java.util.concurrent.atomic", "java.util.concurrent.locks", "java.util.zip", "java.util.jar",
             "java.time", "java.time.format", "java.time.temporal", "java.time.chrono", "java.time.zone",
             "java.math", "java.text", "java.io", "java.nio", "java.nio.charset", "java.net",
-            "java.security", "java.security.spec", "javax.crypto", "javax.crypto.spec");
+            "java.security", "java.security.spec", "java.security.interfaces",
+            "javax.crypto", "javax.crypto.spec", "javax.crypto.interfaces");
 
     /** Classes inside allowed packages that reach files, sockets, processes, class definition or thread pools. */
     private static final Set<String> DENIED_CLASSES = Set.of(
             "java.io.File", "java.io.FileInputStream", "java.io.FileOutputStream", "java.io.FileReader", "java.io.FileWriter",
-            "java.io.RandomAccessFile", "java.io.FileDescriptor", "java.io.Console",
+            "java.io.RandomAccessFile", "java.io.FileDescriptor", "java.io.Console", "java.util.zip.ZipFile", "java.util.jar.JarFile",
             "java.lang.ProcessBuilder", "java.lang.Process", "java.lang.ProcessHandle", "java.lang.Runtime",
             "java.lang.ClassLoader", "java.lang.Module", "java.lang.ModuleLayer", "java.lang.StackWalker",
             "java.net.Socket", "java.net.ServerSocket", "java.net.DatagramSocket", "java.net.MulticastSocket",

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -83,7 +84,8 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     private final VersionManager versions = new DefaultVersionManager();
     private final Map<String, LoadedVersion> loaded = new ConcurrentHashMap<>();
     private final Map<String, String> current = new ConcurrentHashMap<>();
-    private final Map<String, Optional<PluginStore.TenantPlugin>> tenantCache = new ConcurrentHashMap<>();
+    private final Map<String, CachedTenantPlugin> tenantCache = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> tenantCacheGenerations = new ConcurrentHashMap<>();
     private final SharedState.Subscription subscription;
     private final Object installLock = new Object();
 
@@ -197,7 +199,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             }
             loaded.put(version.key(), version);
             current.put(manifest.id(), manifest.version());
-            tenantCache.keySet().removeIf(k -> k.endsWith("/" + manifest.id()));
+            forgetTenants(manifest.id());
             previous.ifPresent(old -> retireIfUnused(manifest.id(), old));
             state.publish(CHANNEL, "installed " + manifest.id() + " " + manifest.version());
             LOG.info(() -> "Installed plugin " + version.key() + previous.map(p -> " (was " + p + ")").orElse(""));
@@ -219,7 +221,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             current.remove(pluginId);
             loaded.values().stream().filter(v -> v.manifest.id().equals(pluginId)).forEach(LoadedVersion::retire);
             loaded.keySet().removeIf(k -> k.startsWith(pluginId + "@"));
-            tenantCache.keySet().removeIf(k -> k.endsWith("/" + pluginId));
+            forgetTenants(pluginId);
             capabilities.release(pluginId);
             state.publish(CHANNEL, "uninstalled " + pluginId);
         }
@@ -328,9 +330,34 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         return disabled;
     }
 
+    /** A tenant's row as cached, with the plugin's cache generation at the time it was read. */
+    private record CachedTenantPlugin(long generation, Optional<PluginStore.TenantPlugin> state) {
+    }
+
     public Optional<PluginStore.TenantPlugin> tenantPlugin(UUID tenantId, String pluginId) {
-        return tenantCache.computeIfAbsent(tenantId + "/" + pluginId,
-                k -> database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId)));
+        String key = tenantId + "/" + pluginId;
+        // Read before the row: a change committed while the row is being read moves the generation on, so a row
+        // read before that commit is never served from the cache afterwards.
+        long generation = generation(pluginId).get();
+        CachedTenantPlugin cached = tenantCache.get(key);
+        if (cached != null && cached.generation() == generation) {
+            return cached.state();
+        }
+        Optional<PluginStore.TenantPlugin> state = database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId));
+        tenantCache.put(key, new CachedTenantPlugin(generation, state));
+        return state;
+    }
+
+    /**
+     * Makes every cached tenant row of the plugin stale, after a change to them committed. (Removing keys instead
+     * raced with a read in progress, which could store the row as it was before the change for good.)
+     */
+    private void forgetTenants(String pluginId) {
+        generation(pluginId).incrementAndGet();
+    }
+
+    private AtomicLong generation(String pluginId) {
+        return tenantCacheGenerations.computeIfAbsent(pluginId, id -> new AtomicLong());
     }
 
     /**
@@ -342,21 +369,21 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     }
 
     private void invalidate(UUID tenantId, String pluginId) {
-        tenantCache.remove(tenantId + "/" + pluginId);
+        forgetTenants(pluginId);
         state.publish(CHANNEL, "tenant " + tenantId + " " + pluginId);
     }
 
     private void onNotification(String message) {
         String[] parts = message.split(" ");
         switch (parts[0]) {
-            case "tenant" -> tenantCache.remove(parts[1] + "/" + parts[2]);
+            case "tenant" -> forgetTenants(parts[2]);
             case "installed" -> {
                 if (!(parts[2].equals(current.get(parts[1])))) {
                     database.inPlatform(tx -> store.version(tx, parts[1], parts[2])).ifPresent(v -> {
                         try {
                             loadStored(v);
                             current.put(parts[1], parts[2]);
-                            tenantCache.keySet().removeIf(k -> k.endsWith("/" + parts[1]));
+                            forgetTenants(parts[1]);
                         } catch (RuntimeException e) {
                             LOG.log(Level.SEVERE, "Could not load plugin " + parts[1] + " " + parts[2] + " installed on another node", e);
                         }
@@ -366,7 +393,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             case "uninstalled" -> {
                 current.remove(parts[1]);
                 capabilities.release(parts[1]);
-                tenantCache.keySet().removeIf(k -> k.endsWith("/" + parts[1]));
+                forgetTenants(parts[1]);
             }
             default -> LOG.fine(() -> "Ignoring plugin notification " + message);
         }
@@ -384,6 +411,11 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
 
     public Optional<PluginManifest> loadedVersion(String pluginId, String version) {
         return Optional.ofNullable(loaded.get(pluginId + "@" + version)).map(v -> v.manifest);
+    }
+
+    /** The class loader of a loaded version: the classes its code sees, including services of the plugins it requires. */
+    Optional<ClassLoader> classLoader(String pluginId, String version) {
+        return Optional.ofNullable(loaded.get(pluginId + "@" + version)).map(v -> v.classLoader);
     }
 
     private Optional<LoadedVersion> currentVersion(String pluginId) {
@@ -489,7 +521,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             }
             try {
                 PluginCall call = new PluginCall(tenantId, version.manifest, tenant.granted(), caller, requestId);
-                RuntimePluginContext context = new RuntimePluginContext(call, capabilities, this::servicesFor);
+                RuntimePluginContext context = contextFor(call);
                 java.util.concurrent.Callable<T> work = plan.prepare(version, context);
                 PluginManifest.Limits asked = version.manifest.limits();
                 PluginInvoker.Limits limits = new PluginInvoker.Limits(
@@ -500,6 +532,11 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 version.leave();
             }
         }
+    }
+
+    /** The context plugin code gets for a call: the kernel's capabilities, each checking this call's permissions. */
+    RuntimePluginContext contextFor(PluginCall call) {
+        return new RuntimePluginContext(call, capabilities, this::servicesFor);
     }
 
     /** The version a tenant's calls go to: its active version, if the plugin is enabled and that version is loaded. */
@@ -563,7 +600,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 PluginStore.TenantPlugin providerTenant = tenantPlugin(consumer.tenantId(), requirement.plugin()).orElseThrow();
                 PluginCall providerCall = new PluginCall(consumer.tenantId(), provider.manifest, providerTenant.granted(),
                                                          consumer.caller(), consumer.requestId());
-                Object service = factory.create(new RuntimePluginContext(providerCall, capabilities, PluginRuntime.this::servicesFor));
+                Object service = factory.create(contextFor(providerCall));
                 return type.cast(service);
             }
         };

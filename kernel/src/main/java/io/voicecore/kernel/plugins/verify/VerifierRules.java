@@ -121,6 +121,8 @@ public final class VerifierRules {
             rule(REFLECTION, "java/lang/Class#forName*", "loads classes by name, bypassing these checks"),
             rule(REFLECTION, "java/lang/Class#newInstance*", "reflective construction bypasses these checks; use new"),
             rule(REFLECTION, "java/lang/ClassLoader", "class loaders load classes by name, bypassing these checks"),
+            rule(REFLECTION, "java/lang/Module#getResourceAsStream*", "reads resources through another class loader, e.g. the"
+                                                                   + " kernel's class path; use getResourceAsStream on the plugin's own classes"),
             rule(REFLECTION, "java/lang/invoke/MethodHandles#privateLookupIn*", "breaks the encapsulation of other code"),
             rule(REFLECTION, "java/lang/invoke/MethodHandles$Lookup",
                  "finds methods and fields by name, bypassing these checks; call them directly"),
