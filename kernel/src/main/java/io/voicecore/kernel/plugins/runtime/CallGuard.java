@@ -47,6 +47,14 @@ public final class CallGuard {
         }
     }
 
+    /**
+     * Called by instrumented plugin code just before a call plugins may never make ({@code System.exit},
+     * {@code new Thread}, {@code setAccessible}, ...). Always throws.
+     */
+    public static void refuse(String api) {
+        throw new PluginRefusedOperation(api);
+    }
+
     /** Called by instrumented plugin code before allocating an array of {@code length} elements. */
     public static void array(int length) {
         CallBudget budget = CURRENT.get();

@@ -36,6 +36,35 @@ final class GuardInstrumenter {
             "getResource", "(Ljava/lang/String;)Ljava/net/URL;",
             "getResourceAsStream", "(Ljava/lang/String;)Ljava/io/InputStream;");
     private static final String BRIDGE_PREFIX = "voicecore$guarded$";
+    /**
+     * Methods of classes the class loader must keep loadable ({@code System}, {@code Thread}, {@code URL},
+     * reflection) but plugins may never call. The verifier refuses them at install; should a jar reach the
+     * loader unverified, each such call site throws instead, so this layer holds on its own.
+     */
+    private static final Map<String, Set<String>> REFUSED_METHODS = Map.of(
+            "java/lang/System", Set.of("exit", "getenv", "getProperties", "setProperty", "setProperties", "clearProperty",
+                                       "load", "loadLibrary", "setIn", "setOut", "setErr", "setSecurityManager", "inheritedChannel"),
+            "java/lang/Thread", Set.of("<init>", "start", "startVirtualThread", "ofPlatform", "ofVirtual", "setDaemon",
+                                       "setContextClassLoader", "setDefaultUncaughtExceptionHandler"),
+            "java/net/URL", Set.of("openConnection", "openStream", "getContent"),
+            "java/lang/reflect/Field", Set.of("setAccessible", "trySetAccessible"),
+            "java/lang/reflect/Method", Set.of("setAccessible", "trySetAccessible", "invoke"),
+            "java/lang/reflect/Constructor", Set.of("setAccessible", "trySetAccessible", "newInstance"),
+            "java/lang/invoke/MethodHandles", Set.of("privateLookupIn"),
+            "java/lang/invoke/MethodHandles$Lookup", Set.of("defineClass", "defineHiddenClass", "findStatic", "findVirtual",
+                                                            "findConstructor", "findSpecial", "findGetter", "findSetter",
+                                                            "findStaticGetter", "findStaticSetter", "findVarHandle", "unreflect"),
+            "java/lang/Class", Set.of("forName", "newInstance"));
+
+    /** The refused methods by owner, for the test that keeps them a subset of what the verifier refuses. */
+    static Map<String, Set<String>> refusedMethods() {
+        return REFUSED_METHODS;
+    }
+
+    /** Whether plugin code may never call this method, whatever the verifier said. */
+    static boolean refused(String owner, String name) {
+        return REFUSED_METHODS.getOrDefault(owner, Set.of()).contains(name);
+    }
 
     static byte[] instrument(byte[] classBytes) {
         ClassReader reader = new ClassReader(classBytes);
@@ -121,6 +150,9 @@ final class GuardInstrumenter {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            if (refused(owner, name)) {
+                refuse(owner + "." + name);
+            }
             if (opcode == Opcodes.INVOKEVIRTUAL && isResourceLookup(owner, name, descriptor)) {
                 super.visitLdcInsn(Type.getObjectType(this.owner.className));
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, name, guardDescriptor(descriptor), false);
@@ -131,6 +163,12 @@ final class GuardInstrumenter {
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+            for (Object argument : arguments) {
+                // A method reference such as System::exit: refuse where the reference is made.
+                if (argument instanceof Handle handle && refused(handle.getOwner(), handle.getName())) {
+                    refuse(handle.getOwner() + "." + handle.getName());
+                }
+            }
             Object[] redirected = arguments.clone();
             for (int i = 0; i < redirected.length; i++) {
                 redirected[i] = owner.redirect(redirected[i]);
@@ -209,6 +247,12 @@ final class GuardInstrumenter {
 
         private void guard() {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "check", "()V", false);
+        }
+
+        /** Throws before the refused call; the call itself stays in place, unreachable, so the stack shape is unchanged. */
+        private void refuse(String api) {
+            super.visitLdcInsn(api);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "refuse", "(Ljava/lang/String;)V", false);
         }
 
         private void arrayGuard() {

@@ -38,6 +38,7 @@ final class PluginClassPolicy {
     private static final String SDK_PREFIX = "io.voicecore.sdk.";
     private static final String GUARD = CallGuard.class.getName();
     private static final String ABORTED = PluginCallAborted.class.getName();
+    private static final String REFUSED = PluginRefusedOperation.class.getName();
 
     private PluginClassPolicy() {
     }
@@ -46,7 +47,7 @@ final class PluginClassPolicy {
     enum Source { JDK, KERNEL, OWN_OR_EXPORTED, DENIED }
 
     static Source sourceOf(String className) {
-        if (className.equals(GUARD) || className.equals(ABORTED)) {
+        if (className.equals(GUARD) || className.equals(ABORTED) || className.equals(REFUSED)) {
             return Source.KERNEL;
         }
         if (className.startsWith(SDK_PREFIX)) {

@@ -85,7 +85,10 @@ class LayerIndependenceTest {
                         return failure.getClass().getName() + ": " + failure.getMessage();
                     }
                 }
-                static Object kernelClass() throws Exception { return Class.forName("io.voicecore.kernel.Kernel"); }
+                // By lookup, not Class.forName: the call guard refuses Class.forName itself, and this tests the loader alone.
+                static Object kernelClass() throws Exception {
+                    return java.lang.invoke.MethodHandles.lookup().findClass("io.voicecore.kernel.Kernel");
+                }
                 static Object kernelClassByContext() throws Exception {
                     return Thread.currentThread().getContextClassLoader().loadClass("io.voicecore.kernel.Kernel");
                 }
@@ -95,10 +98,26 @@ class LayerIndependenceTest {
                 static Object process() throws Exception { return new ProcessBuilder("id").start(); }
                 static Object helidon() { return io.helidon.webserver.WebServer.builder(); }
                 static Object postgres() { return new org.postgresql.Driver(); }
-                static Object postgresByName() throws Exception { return Class.forName("org.postgresql.Driver"); }
+                static Object postgresByName() throws Exception {
+                    return java.lang.invoke.MethodHandles.lookup().findClass("org.postgresql.Driver");
+                }
                 static Object driverManager() throws Exception { return java.sql.DriverManager.getDrivers(); }
-                static Object ownClass() throws Exception { return Class.forName("testplugin.walls.Probes").getSimpleName(); }
-                static Object sdkClass() throws Exception { return Class.forName("io.voicecore.sdk.Response").getSimpleName(); }
+                static Object ownClass() throws Exception {
+                    return java.lang.invoke.MethodHandles.lookup().findClass("testplugin.walls.Probes").getSimpleName();
+                }
+                static Object sdkClass() throws Exception {
+                    return java.lang.invoke.MethodHandles.lookup().findClass("io.voicecore.sdk.Response").getSimpleName();
+                }
+                static Object exit() { System.exit(3); return "still running"; }
+                static Object exitByReference() { java.util.function.IntConsumer bye = System::exit; bye.accept(3); return "still running"; }
+                static Object environment() { return System.getenv("PATH"); }
+                static Object thread() { Thread t = new Thread(() -> { }); t.start(); return t.getName(); }
+                static Object classForName() throws Exception { return Class.forName("testplugin.walls.Probes"); }
+                static Object accessible() throws Exception {
+                    java.lang.reflect.Field f = String.class.getDeclaredField("value");
+                    f.setAccessible(true);
+                    return f.get("x");
+                }
                 static Object kernelResource() { return io.voicecore.sdk.Plugin.class.getResource("/openapi.yaml"); }
                 static Object kernelResourceStream() throws Exception {
                     try (java.io.InputStream in = io.voicecore.sdk.Response.class.getResourceAsStream("/db/migration/V1__kernel_foundation.sql")) {
@@ -129,7 +148,7 @@ class LayerIndependenceTest {
     static final List<String> PROBE_NAMES = List.of("kernelClass", "kernelClassByContext", "file", "files", "socket", "process",
             "helidon", "postgres", "postgresByName", "driverManager", "ownClass", "sdkClass", "kernelResource",
             "kernelResourceStream", "kernelResourceByReference", "kernelResourceUnbound", "jdkResource", "ownResource",
-            "ownResourceByReference");
+            "ownResourceByReference", "exit", "exitByReference", "environment", "thread", "classForName", "accessible");
 
     static String wallsManifest() {
         return TestPlugins.manifest("walls", "1.0.0", List.of(), PROBE_NAMES.stream().map(p -> "GET /" + p.toLowerCase()).toList(), "");
@@ -169,7 +188,7 @@ class LayerIndependenceTest {
         VerificationReport report = new PluginVerifier(MANIFESTS).verify(walls().bytes(), Set.of());
         assertFalse(report.passed());
         String apis = report.violations().toString();
-        for (String api : List.of("java/lang/Class.forName", "java/io/File", "java/nio/file/Files", "java/net/Socket",
+        for (String api : List.of("java/lang/invoke/MethodHandles$Lookup", "java/io/File", "java/nio/file/Files", "java/net/Socket",
                                   "java/lang/ProcessBuilder", "io/helidon", "org/postgresql", "java/sql/DriverManager")) {
             assertTrue(apis.contains(api), api + " in " + apis);
         }
@@ -190,6 +209,68 @@ class LayerIndependenceTest {
     void theClassLoaderAloneKeepsOutWhatTheVerifierWouldRefuse(String probe, String expected) {
         String outcome = probe(probe);
         assertTrue(outcome.startsWith(expected), probe + " -> " + outcome);
+    }
+
+    /** Calls of classes the loader must keep loadable (System, Thread, Class, reflection) are refused by the guard alone. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "exit, java.lang.System.exit",
+            "exitByReference, java.lang.System.exit",
+            "environment, java.lang.System.getenv",
+            "thread, java.lang.Thread.<init>",
+            "classForName, java.lang.Class.forName",
+            "accessible, java.lang.reflect.Field.setAccessible"})
+    void theGuardAloneRefusesCallsTheLoaderCannotHide(String probe, String api) {
+        String outcome = probe(probe);
+        assertEquals(PluginRefusedOperation.class.getName() + ": plugins may not call " + api, outcome, probe);
+    }
+
+    /** The guard refuses only what the verifier refuses too, so a verified plugin never meets it. */
+    @Test
+    void everyCallTheGuardRefusesIsAlsoRefusedByTheVerifier() {
+        String probes = """
+                package testplugin.refused;
+                import java.lang.invoke.MethodHandles;
+                public final class Calls {
+                    static void system() throws Exception {
+                        System.exit(0); System.getenv("x"); System.getProperties(); System.setProperty("a", "b");
+                        System.setProperties(null); System.clearProperty("a"); System.load("x"); System.loadLibrary("x");
+                        System.setIn(null); System.setOut(null); System.setErr(null); System.setSecurityManager(null);
+                        System.inheritedChannel();
+                    }
+                    static void threads(Thread t) {
+                        new Thread(); t.start(); Thread.startVirtualThread(() -> { }); Thread.ofPlatform(); Thread.ofVirtual();
+                        t.setDaemon(true); t.setContextClassLoader(null); Thread.setDefaultUncaughtExceptionHandler(null);
+                    }
+                    static void urls(java.net.URL u) throws Exception { u.openConnection(); u.openStream(); u.getContent(); }
+                    static void reflection(java.lang.reflect.Field f, java.lang.reflect.Method m, java.lang.reflect.Constructor<?> c)
+                            throws Exception {
+                        f.setAccessible(true); f.trySetAccessible(); m.setAccessible(true); m.trySetAccessible(); m.invoke(null);
+                        c.setAccessible(true); c.trySetAccessible(); c.newInstance();
+                        Class.forName("x"); String.class.newInstance();
+                    }
+                    static void handles(MethodHandles.Lookup l, java.lang.reflect.Method m) throws Throwable {
+                        MethodHandles.privateLookupIn(String.class, l); l.defineClass(new byte[0]); l.defineHiddenClass(new byte[0], true);
+                        l.findStatic(String.class, "valueOf", null); l.findVirtual(String.class, "trim", null);
+                        l.findConstructor(String.class, null); l.findSpecial(String.class, "trim", null, String.class);
+                        l.findGetter(String.class, "x", int.class); l.findSetter(String.class, "x", int.class);
+                        l.findStaticGetter(String.class, "x", int.class); l.findStaticSetter(String.class, "x", int.class);
+                        l.findVarHandle(String.class, "x", int.class); l.unreflect(m);
+                    }
+                }
+                """;
+        PluginJar jar = PluginJar.named("refused").manifest(TestPlugins.manifest("refused", "1.0.0", List.of(), List.of(), ""))
+                .source("testplugin.refused.Calls", probes)
+                .source("testplugin.refused.Main", """
+                        package testplugin.refused;
+                        public class Main implements io.voicecore.sdk.Plugin {
+                            @Override
+                            public void setup(io.voicecore.sdk.PluginSetup setup) { }
+                        }
+                        """);
+        String violations = new PluginVerifier(MANIFESTS).verify(jar.bytes(), Set.of()).violations().toString();
+        GuardInstrumenter.refusedMethods().forEach((owner, names) -> names.forEach(name -> assertTrue(
+                violations.contains(owner + "." + name + "("), owner + "." + name + " is refused by the guard but not by the verifier")));
     }
 
     @Test
