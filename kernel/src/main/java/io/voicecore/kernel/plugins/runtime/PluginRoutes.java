@@ -200,6 +200,16 @@ public final class PluginRoutes {
         }
     }
 
+    /** Each permission as {name, reason}, in that order. */
+    private static List<Map<String, Object>> permissionsView(PluginManifest m) {
+        return m.permissions().stream().map(p -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("name", p.name());
+            v.put("reason", p.reason());
+            return v;
+        }).toList();
+    }
+
     static Map<String, Object> view(PluginManifest m) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", m.id());
@@ -208,7 +218,7 @@ public final class PluginRoutes {
         v.put("vendor", m.vendor());
         v.put("description", m.description());
         v.put("kernel", m.kernel());
-        v.put("permissions", m.permissions().stream().map(p -> Map.of("name", p.name(), "reason", p.reason())).toList());
+        v.put("permissions", permissionsView(m));
         v.put("routes", m.routes().stream().map(r -> r.method() + " " + r.path()).toList());
         v.put("publishes", m.publishes());
         v.put("subscribes", m.subscribes());
@@ -224,7 +234,7 @@ public final class PluginRoutes {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", latest.id());
         v.put("latestVersion", latest.version());
-        v.put("permissions", latest.permissions().stream().map(p -> Map.of("name", p.name(), "reason", p.reason())).toList());
+        v.put("permissions", permissionsView(latest));
         if (state.isEmpty() || !state.get().enabled()) {
             v.put("state", "disabled");
             v.put("grantedPermissions", state.map(s -> new TreeSet<>(s.granted())).orElse(new TreeSet<>()));
