@@ -4,22 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 import io.voicecore.kernel.testing.HttpResult;
+import io.voicecore.kernel.testing.LogCapture;
 import io.voicecore.kernel.testing.TestKernel;
 import org.junit.jupiter.api.Test;
 
@@ -31,71 +23,16 @@ class SecretsStayOutOfLogsTest {
     private static final String PASSWORD = "a password nobody may log";
 
     /** Keeps every record, rendered the way a console handler would, including stack traces. */
-    private static final class Capture extends Handler {
-        private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-        private final SimpleFormatter formatter = new SimpleFormatter();
-
-        @Override
-        public void publish(LogRecord record) {
-            StringBuilder text = new StringBuilder(formatter.formatMessage(record));
-            text.append(' ').append(record.getMessage());
-            if (record.getParameters() != null) {
-                for (Object parameter : record.getParameters()) {
-                    text.append(' ').append(parameter);
-                }
-            }
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                text.append(' ').append(trace);
-            }
-            lines.add(text.toString());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void noSecretAppearsInAnyLogLine() {
-        Logger root = Logger.getLogger("");
-        Logger kernelLoggers = Logger.getLogger("io.voicecore");
-        Logger access = Logger.getLogger("io.voicecore.access");
-        Level rootLevel = root.getLevel();
-        Level kernelLevel = kernelLoggers.getLevel();
-        Level accessLevel = access.getLevel();
-        Handler[] consoleHandlers = root.getHandlers();
-        Capture capture = new Capture();
-        capture.setLevel(Level.ALL);
-        // Every level of every logger, libraries included; the console is detached meanwhile so the build output stays readable.
-        for (Handler handler : consoleHandlers) {
-            root.removeHandler(handler);
-        }
-        root.addHandler(capture);
-        root.setLevel(Level.ALL);
-        kernelLoggers.setLevel(Level.ALL);
-        access.setLevel(Level.ALL);
         Map<String, String> secrets = new LinkedHashMap<>();
-        try (TestKernel kernel = TestKernel.start()) {
+        List<String> lines;
+        try (LogCapture capture = LogCapture.everything(); TestKernel kernel = TestKernel.start()) {
             secrets.put("admin token", kernel.adminToken());
             secrets.put("master key", TestKernel.MASTER_KEY);
             secrets.putAll(exerciseSecretHandlingFlows(kernel));
-        } finally {
-            root.removeHandler(capture);
-            for (Handler handler : consoleHandlers) {
-                root.addHandler(handler);
-            }
-            root.setLevel(rootLevel);
-            kernelLoggers.setLevel(kernelLevel);
-            access.setLevel(accessLevel);
+            lines = capture.lines();
         }
-
-        List<String> lines = new ArrayList<>(capture.lines);
         assertTrue(lines.stream().anyMatch(line -> line.contains("/api/v1/auth/login")),
                    "the capture must see the access log, or this test proves nothing");
         assertTrue(lines.size() > 100, "every level is captured, so there are many lines: " + lines.size());

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -19,12 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.config.ConfigException;
@@ -34,6 +26,7 @@ import io.voicecore.kernel.plugins.CapabilityFixture.Audited;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginManifest.Permission;
 import io.voicecore.kernel.storage.Database;
+import io.voicecore.kernel.testing.LogCapture;
 import io.voicecore.sdk.PermissionDeniedException;
 import io.voicecore.sdk.capability.Secrets;
 import org.junit.jupiter.api.AfterAll;
@@ -269,15 +262,7 @@ class PluginSecretsTest {
 
     @Test
     void noSecretValueReachesAnyLogLine() {
-        Logger root = Logger.getLogger("");
-        Level rootLevel = root.getLevel();
-        Handler[] consoleHandlers = root.getHandlers();
-        Capture capture = new Capture();
-        for (Handler handler : consoleHandlers) {
-            root.removeHandler(handler);
-        }
-        root.addHandler(capture);
-        root.setLevel(Level.ALL);
+        LogCapture capture = LogCapture.everything();
         List<String> values = List.of("log-probe-value-1", "log-probe-value-2", "log-probe-rotated-3");
         try {
             UUID tenant = fixture.tenant("secrets-logs");
@@ -299,13 +284,9 @@ class PluginSecretsTest {
             rotated.forCall(call(tenant, CRM)).get("two");
             secrets.delete("one");
         } finally {
-            root.removeHandler(capture);
-            for (Handler handler : consoleHandlers) {
-                root.addHandler(handler);
-            }
-            root.setLevel(rootLevel);
+            capture.close();
         }
-        List<String> lines = new ArrayList<>(capture.lines);
+        List<String> lines = capture.lines();
         assertTrue(lines.stream().anyMatch(line -> line.contains("Re-sealed")), "the capture sees the kernel's log, or it proves nothing");
         for (String value : values) {
             for (String line : lines) {
@@ -315,38 +296,6 @@ class PluginSecretsTest {
     }
 
     /** Keeps every record, rendered as a console handler would, with stack traces. */
-    private static final class Capture extends Handler {
-        private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-        private final SimpleFormatter formatter = new SimpleFormatter();
-
-        Capture() {
-            setLevel(Level.ALL);
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            StringBuilder text = new StringBuilder(formatter.formatMessage(record)).append(' ').append(record.getMessage());
-            if (record.getParameters() != null) {
-                for (Object parameter : record.getParameters()) {
-                    text.append(' ').append(parameter);
-                }
-            }
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                text.append(' ').append(trace);
-            }
-            lines.add(text.toString());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     private static List<Integer> storedKeyIds(CapabilityFixture database) throws SQLException {
         List<Integer> ids = new ArrayList<>();
