@@ -217,7 +217,8 @@ class PluginSecretsTest {
             store.forCall(call(tenant, CRM)).put("good", "fine");
             store.forCall(call(tenant, CRM)).put("broken", "to be damaged");
             try (Connection owner = own.ownerConnection(); var statement = owner.createStatement()) {
-                statement.executeUpdate("UPDATE kernel.plugin_secrets SET sealed = overlay(sealed placing '\\xff'::bytea from 20 for 1) "
+                // Flip every bit of one byte, so the value is certainly damaged (overwriting could leave it as it was).
+                statement.executeUpdate("UPDATE kernel.plugin_secrets SET sealed = set_byte(sealed, 19, get_byte(sealed, 19) # 255) "
                                         + "WHERE tenant_id = '" + tenant + "' AND name = 'broken'");
             }
             PluginSecrets.Reencryption result = secrets(own, SecretBox.ofKeys(key2, List.of(key1))).reencryptAll();
