@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,10 +66,6 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                             int tenantsAwaitingConsent) {
     }
 
-    /** A tenant's view of one plugin. */
-    public record TenantView(PluginManifest latest, Optional<PluginStore.TenantPlugin> state, Instant now) {
-    }
-
     private final Database database;
     private final PluginStore store = new PluginStore();
     private final PluginInspector inspector;
@@ -84,8 +79,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     private final VersionManager versions = new DefaultVersionManager();
     private final Map<String, LoadedVersion> loaded = new ConcurrentHashMap<>();
     private final Map<String, String> current = new ConcurrentHashMap<>();
-    private final Map<String, CachedTenantPlugin> tenantCache = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> tenantCacheGenerations = new ConcurrentHashMap<>();
+    private final TenantPluginCache tenantCache = new TenantPluginCache();
     private final SharedState.Subscription subscription;
     private final Object installLock = new Object();
 
@@ -199,7 +193,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             }
             loaded.put(version.key(), version);
             current.put(manifest.id(), manifest.version());
-            forgetTenants(manifest.id());
+            tenantCache.invalidateAll(manifest.id());
             previous.ifPresent(old -> retireIfUnused(manifest.id(), old));
             state.publish(CHANNEL, "installed " + manifest.id() + " " + manifest.version());
             LOG.info(() -> "Installed plugin " + version.key() + previous.map(p -> " (was " + p + ")").orElse(""));
@@ -221,7 +215,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             current.remove(pluginId);
             loaded.values().stream().filter(v -> v.manifest.id().equals(pluginId)).forEach(LoadedVersion::retire);
             loaded.keySet().removeIf(k -> k.startsWith(pluginId + "@"));
-            forgetTenants(pluginId);
+            tenantCache.invalidateAll(pluginId);
             capabilities.release(pluginId);
             state.publish(CHANNEL, "uninstalled " + pluginId);
         }
@@ -330,34 +324,8 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         return disabled;
     }
 
-    /** A tenant's row as cached, with the plugin's cache generation at the time it was read. */
-    private record CachedTenantPlugin(long generation, Optional<PluginStore.TenantPlugin> state) {
-    }
-
     public Optional<PluginStore.TenantPlugin> tenantPlugin(UUID tenantId, String pluginId) {
-        String key = tenantId + "/" + pluginId;
-        // Read before the row: a change committed while the row is being read moves the generation on, so a row
-        // read before that commit is never served from the cache afterwards.
-        long generation = generation(pluginId).get();
-        CachedTenantPlugin cached = tenantCache.get(key);
-        if (cached != null && cached.generation() == generation) {
-            return cached.state();
-        }
-        Optional<PluginStore.TenantPlugin> state = database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId));
-        tenantCache.put(key, new CachedTenantPlugin(generation, state));
-        return state;
-    }
-
-    /**
-     * Makes every cached tenant row of the plugin stale, after a change to them committed. (Removing keys instead
-     * raced with a read in progress, which could store the row as it was before the change for good.)
-     */
-    private void forgetTenants(String pluginId) {
-        generation(pluginId).incrementAndGet();
-    }
-
-    private AtomicLong generation(String pluginId) {
-        return tenantCacheGenerations.computeIfAbsent(pluginId, id -> new AtomicLong());
+        return tenantCache.get(tenantId, pluginId, () -> database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId)));
     }
 
     /**
@@ -369,21 +337,21 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     }
 
     private void invalidate(UUID tenantId, String pluginId) {
-        forgetTenants(pluginId);
+        tenantCache.invalidate(tenantId, pluginId);
         state.publish(CHANNEL, "tenant " + tenantId + " " + pluginId);
     }
 
     private void onNotification(String message) {
         String[] parts = message.split(" ");
         switch (parts[0]) {
-            case "tenant" -> forgetTenants(parts[2]);
+            case "tenant" -> tenantCache.invalidate(UUID.fromString(parts[1]), parts[2]);
             case "installed" -> {
                 if (!(parts[2].equals(current.get(parts[1])))) {
                     database.inPlatform(tx -> store.version(tx, parts[1], parts[2])).ifPresent(v -> {
                         try {
                             loadStored(v);
                             current.put(parts[1], parts[2]);
-                            forgetTenants(parts[1]);
+                            tenantCache.invalidateAll(parts[1]);
                         } catch (RuntimeException e) {
                             LOG.log(Level.SEVERE, "Could not load plugin " + parts[1] + " " + parts[2] + " installed on another node", e);
                         }
@@ -393,7 +361,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             case "uninstalled" -> {
                 current.remove(parts[1]);
                 capabilities.release(parts[1]);
-                forgetTenants(parts[1]);
+                tenantCache.invalidateAll(parts[1]);
             }
             default -> LOG.fine(() -> "Ignoring plugin notification " + message);
         }
