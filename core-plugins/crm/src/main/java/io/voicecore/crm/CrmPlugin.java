@@ -35,6 +35,11 @@ public final class CrmPlugin implements Plugin {
         setup.route(HttpMethod.DELETE, "/contacts/{id}", this::deleteContact);
         setup.route(HttpMethod.POST, "/custom-fields", this::defineCustomField);
         setup.route(HttpMethod.GET, "/custom-fields", this::listCustomFields);
+        setup.route(HttpMethod.POST, "/contacts/{id}/interactions", this::recordInteraction);
+        setup.route(HttpMethod.GET, "/contacts/{id}/interactions", this::timeline);
+        setup.route(HttpMethod.GET, "/contacts/{id}/duplicates", this::duplicates);
+        setup.route(HttpMethod.POST, "/contacts/{id}/merge", this::merge);
+        setup.onEvent(ConversationEnded.TOPIC, ConversationEnded::handle);
     }
 
     /** The tenant's phone normaliser, from its {@code defaultCountryCode} configuration. */
@@ -118,6 +123,75 @@ public final class CrmPlugin implements Plugin {
         Map<String, CustomFields.Definition> definitions = CustomFields.all(context.storage());
         List<Json> items = definitions.values().stream().map(CustomFields.Definition::toJson).toList();
         return Response.ok(Json.object().put("items", items).build());
+    }
+
+    private Response recordInteraction(Request request, PluginContext context) {
+        String id = request.pathParam("id").orElseThrow();
+        UUID contactId = Contacts.parseId(id);
+        Json body = request.json();
+        Interactions.Interaction interaction = context.storage().transaction(storage -> {
+            Contacts.require(Contacts.find(storage, contactId), id);
+            FieldErrors errors = new FieldErrors();
+            Interactions.Interaction parsed = Interactions.parse(contactId, body, now(), errors);
+            errors.throwIfAny();
+            Interactions.insert(storage, parsed, Optional.empty());
+            return parsed;
+        });
+        return Response.created(interaction.toJson());
+    }
+
+    private Response timeline(Request request, PluginContext context) {
+        String id = request.pathParam("id").orElseThrow();
+        UUID contactId = Contacts.parseId(id);
+        int limit = request.query("limit").map(CrmPlugin::pageSize).orElse(Contacts.DEFAULT_PAGE);
+        Optional<Contacts.Position> after = nonBlank(request.query("cursor")).map(Contacts.Position::decode);
+        Interactions.Page page = context.storage().transaction(storage -> {
+            Contacts.require(Contacts.find(storage, contactId), id);
+            return Interactions.timeline(storage, contactId, limit, after);
+        });
+        return Response.ok(Json.object()
+                                   .put("items", page.items().stream().map(Interactions.Interaction::toJson).toList())
+                                   .put("next", page.next().orElse(null))
+                                   .build());
+    }
+
+    private Response duplicates(Request request, PluginContext context) {
+        String id = request.pathParam("id").orElseThrow();
+        UUID contactId = Contacts.parseId(id);
+        List<Contact> duplicates = context.storage().transaction(storage -> {
+            Contact contact = Contacts.require(Contacts.find(storage, contactId), id);
+            return Contacts.byPhoneOrEmail(storage, contact.phones(), contact.emails()).stream()
+                    .filter(other -> !other.id().equals(contactId)).toList();
+        });
+        return Response.ok(Json.object().put("items", duplicates.stream().map(Contact::toJson).toList()).build());
+    }
+
+    private Response merge(Request request, PluginContext context) {
+        String id = request.pathParam("id").orElseThrow();
+        UUID intoId = Contacts.parseId(id);
+        Json body = request.json();
+        if (!(body.get("from") instanceof Json.Str fromText)) {
+            throw new PluginProblem(422, "invalid-fields", "Correct these fields: from: is required, the id of the contact to merge into this one.");
+        }
+        UUID fromId = Contacts.parseId(fromText.value());
+        if (fromId.equals(intoId)) {
+            throw new PluginProblem(422, "invalid-fields", "Correct these fields: from: must be another contact than the one merged into.");
+        }
+        Contact merged = context.storage().transaction(storage -> {
+            // Lock both rows in id order, so two opposite merges cannot deadlock.
+            boolean intoFirst = intoId.compareTo(fromId) < 0;
+            Optional<Contact> firstLocked = Contacts.lock(storage, intoFirst ? intoId : fromId);
+            Optional<Contact> secondLocked = Contacts.lock(storage, intoFirst ? fromId : intoId);
+            Contact into = Contacts.require(intoFirst ? firstLocked : secondLocked, id);
+            Contact from = Contacts.require(intoFirst ? secondLocked : firstLocked, fromText.value());
+            Contact combined = Merge.combine(into, from, now());
+            Interactions.move(storage, fromId, intoId);
+            Contacts.delete(storage, fromId);
+            Contacts.update(storage, combined);
+            context.events().publish(CONTACT_UPDATED, combined.toJson());
+            return combined;
+        });
+        return Response.ok(merged.toJson());
     }
 
     private static Optional<String> nonBlank(Optional<String> value) {
