@@ -39,6 +39,10 @@ public final class CrmPlugin implements Plugin {
         setup.route(HttpMethod.GET, "/contacts/{id}/interactions", this::timeline);
         setup.route(HttpMethod.GET, "/contacts/{id}/duplicates", this::duplicates);
         setup.route(HttpMethod.POST, "/contacts/{id}/merge", this::merge);
+        setup.route(HttpMethod.POST, "/leads", this::createLead);
+        setup.route(HttpMethod.GET, "/leads", this::listLeads);
+        setup.route(HttpMethod.GET, "/leads/{id}", this::readLead);
+        setup.route(HttpMethod.PATCH, "/leads/{id}", this::closeLead);
         setup.onEvent(ConversationEnded.TOPIC, ConversationEnded::handle);
     }
 
@@ -192,6 +196,62 @@ public final class CrmPlugin implements Plugin {
             return combined;
         });
         return Response.ok(merged.toJson());
+    }
+
+    private Response createLead(Request request, PluginContext context) {
+        Json body = request.json();
+        if (!(body.get("contactId") instanceof Json.Str contactText)) {
+            throw new PluginProblem(422, "invalid-fields", "Correct these fields: contactId: is required, the id of the contact to follow as a lead.");
+        }
+        Leads.Scoring scoring = Leads.Scoring.of(context);
+        Json lead = context.storage().transaction(storage -> {
+            UUID contactId = Contacts.parseId(contactText.value());
+            Contacts.require(Contacts.find(storage, contactId), contactText.value());
+            Instant now = now();
+            Leads.Lead created = new Leads.Lead(UUID.randomUUID(), contactId, Optional.empty(), now, now);
+            if (!Leads.insert(storage, created)) {
+                throw new PluginProblem(409, "lead-exists", "Contact '" + contactId + "' is a lead already; find it with GET /leads.");
+            }
+            return Leads.describe(storage, created, scoring);
+        });
+        return Response.created(lead);
+    }
+
+    private Response listLeads(Request request, PluginContext context) {
+        int limit = request.query("limit").map(CrmPlugin::pageSize).orElse(Contacts.DEFAULT_PAGE);
+        Optional<Contacts.Position> after = nonBlank(request.query("cursor")).map(Contacts.Position::decode);
+        Leads.Scoring scoring = Leads.Scoring.of(context);
+        Json page = context.storage().transaction(storage -> {
+            Leads.Page leads = Leads.page(storage, limit, after);
+            return Json.object().put("items", leads.items().stream().map(lead -> Leads.describe(storage, lead, scoring)).toList())
+                    .put("next", leads.next().orElse(null)).build();
+        });
+        return Response.ok(page);
+    }
+
+    private Response readLead(Request request, PluginContext context) {
+        String id = request.pathParam("id").orElseThrow();
+        Leads.Scoring scoring = Leads.Scoring.of(context);
+        return Response.ok(context.storage().transaction(storage -> Leads.describe(
+                storage, Leads.find(storage, Leads.parseId(id)).orElseThrow(() -> Leads.notFound(id)), scoring)));
+    }
+
+    private Response closeLead(Request request, PluginContext context) {
+        String id = request.pathParam("id").orElseThrow();
+        Json body = request.json();
+        Json outcome = body.get("outcome");
+        if (!(body instanceof Json.Obj) || !body.has("outcome") || !(outcome.isNull() || outcome instanceof Json.Str s && (s.value().equals("won") || s.value().equals("lost")))
+            || body.asMap().size() != 1) {
+            throw new PluginProblem(422, "invalid-fields", "Correct these fields: outcome: must be won, lost, or null to reopen the lead "
+                                                           + "(the only field that can be changed).");
+        }
+        Leads.Scoring scoring = Leads.Scoring.of(context);
+        return Response.ok(context.storage().transaction(storage -> {
+            UUID leadId = Leads.parseId(id);
+            Leads.find(storage, leadId).orElseThrow(() -> Leads.notFound(id));
+            Leads.setOutcome(storage, leadId, outcome.asOptionalString(), now());
+            return Leads.describe(storage, Leads.find(storage, leadId).orElseThrow(), scoring);
+        }));
     }
 
     private static Optional<String> nonBlank(Optional<String> value) {

@@ -118,6 +118,16 @@ final class Interactions {
         return new Page(List.copyOf(rows.subList(0, limit)), Optional.of(new Contacts.Position(last.occurredAt(), last.id()).encode()));
     }
 
+    /** Every interaction of a contact (at most the storage's row limit), for scoring. */
+    static List<Interaction> all(Storage storage, UUID contactId) {
+        List<Interaction> all = new ArrayList<>();
+        for (Row row : storage.query("SELECT id, contact_id, type, occurred_at, summary, details FROM interactions WHERE contact_id = ? "
+                                     + "ORDER BY occurred_at, id", contactId)) {
+            all.add(Interaction.fromRow(row));
+        }
+        return all;
+    }
+
     /** Moves every interaction of one contact to another. @return how many moved */
     static int move(Storage storage, UUID from, UUID to) {
         return storage.update("UPDATE interactions SET contact_id = ? WHERE contact_id = ?", to, from);

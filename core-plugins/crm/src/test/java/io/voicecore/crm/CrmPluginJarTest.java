@@ -24,6 +24,7 @@ class CrmPluginJarTest {
             assertNotNull(zip.getEntry("plugin.yaml"), "plugin.yaml at the root of " + JAR);
             assertNotNull(zip.getEntry("db/migration/V1__contacts.sql"));
             assertNotNull(zip.getEntry("db/migration/V2__interactions.sql"));
+            assertNotNull(zip.getEntry("db/migration/V3__leads.sql"));
             assertNotNull(zip.getEntry("io/voicecore/crm/CrmPlugin.class"));
             List<String> sdk = zip.stream().map(ZipEntry::getName).filter(n -> n.startsWith("io/voicecore/sdk/")).toList();
             assertEquals(List.of(), sdk, "the SDK is provided by the kernel, not packed");
