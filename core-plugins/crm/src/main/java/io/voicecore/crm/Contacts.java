@@ -1,0 +1,172 @@
+package io.voicecore.crm;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.voicecore.sdk.PluginProblem;
+import io.voicecore.sdk.capability.Row;
+import io.voicecore.sdk.capability.Storage;
+import io.voicecore.sdk.json.Json;
+
+/** The {@code contacts} table. Row-level security limits every statement to the current tenant. */
+final class Contacts {
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 200;
+
+    private Contacts() {
+    }
+
+    static void insert(Storage storage, Contact c) {
+        storage.update("INSERT INTO contacts (id, tenant_id, name, company, owner, phones, emails, tags, consent_marketing, "
+                       + "consent_recording, custom_fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       c.id(), Storage.TENANT, c.name(), c.company().orElse(null), c.owner().orElse(null), Json.of(c.phones()),
+                       Json.of(c.emails()), Json.of(c.tags()), c.consentMarketing(), c.consentRecording(), c.customFields(),
+                       c.createdAt(), c.updatedAt());
+    }
+
+    static void update(Storage storage, Contact c) {
+        storage.update("UPDATE contacts SET name = ?, company = ?, owner = ?, phones = ?, emails = ?, tags = ?, consent_marketing = ?, "
+                       + "consent_recording = ?, custom_fields = ?, updated_at = ? WHERE id = ?",
+                       c.name(), c.company().orElse(null), c.owner().orElse(null), Json.of(c.phones()), Json.of(c.emails()),
+                       Json.of(c.tags()), c.consentMarketing(), c.consentRecording(), c.customFields(), c.updatedAt(), c.id());
+    }
+
+    static Optional<Contact> find(Storage storage, UUID id) {
+        return storage.queryOne("SELECT " + Contact.COLUMNS + " FROM contacts WHERE id = ?", id).map(Contact::fromRow);
+    }
+
+    /** Reads the contact and locks its row until the transaction ends, so concurrent changes apply one after the other. */
+    static Optional<Contact> lock(Storage storage, UUID id) {
+        return storage.queryOne("SELECT " + Contact.COLUMNS + " FROM contacts WHERE id = ? FOR UPDATE", id).map(Contact::fromRow);
+    }
+
+    /** @throws PluginProblem 404 when there is no such contact */
+    static Contact require(Optional<Contact> contact, String id) {
+        return contact.orElseThrow(() -> notFound(id));
+    }
+
+    static PluginProblem notFound(String id) {
+        return new PluginProblem(404, "contact-not-found", "There is no contact with id '" + id + "' in this tenant.");
+    }
+
+    /** @return the contact id of a path parameter @throws PluginProblem 404 when it is not a UUID (so no such contact) */
+    static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+    }
+
+    static boolean delete(Storage storage, UUID id) {
+        return storage.update("DELETE FROM contacts WHERE id = ?", id) == 1;
+    }
+
+    /** Contacts having the phone (E.164) or e-mail (normalised), oldest first. */
+    static List<Contact> byPhoneOrEmail(Storage storage, List<String> phones, List<String> emails) {
+        List<Contact> found = new ArrayList<>();
+        for (Row row : storage.query("SELECT " + Contact.COLUMNS + " FROM contacts c WHERE "
+                                     + "EXISTS (SELECT 1 FROM jsonb_array_elements(?::jsonb) p WHERE c.phones @> jsonb_build_array(p)) "
+                                     + "OR EXISTS (SELECT 1 FROM jsonb_array_elements(?::jsonb) e WHERE c.emails @> jsonb_build_array(e)) "
+                                     + "ORDER BY created_at, id", Json.of(phones), Json.of(emails))) {
+            found.add(Contact.fromRow(row));
+        }
+        return found;
+    }
+
+    /**
+     * The filters of {@code GET /contacts}.
+     *
+     * @param q       words that must all occur as prefixes of words of the name, company, e-mails, phones or tags
+     * @param qAsPhone {@code q} normalised as a phone number, when it is one: contacts with that number match too
+     * @param after   the cursor: the page starts after this position
+     */
+    record Query(Optional<String> q, Optional<String> qAsPhone, Optional<String> tag, Optional<String> company, Optional<String> owner, int limit,
+                 Optional<Position> after) {
+    }
+
+    /** A position in the list order (creation time, then id), encoded as an opaque cursor. */
+    record Position(Instant createdAt, UUID id) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Position decode(String cursor) {
+            try {
+                String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int bar = text.indexOf('|');
+                return new Position(Instant.parse(text.substring(0, bar)), UUID.fromString(text.substring(bar + 1)));
+            } catch (IllegalArgumentException | DateTimeParseException | IndexOutOfBoundsException e) {
+                throw new PluginProblem(400, "invalid-cursor", "The cursor is not one this API returned; pass the 'next' value of the previous page.");
+            }
+        }
+    }
+
+    /** One page, oldest first, and the cursor of the next page when there is one. */
+    record Page(List<Contact> items, Optional<String> next) {
+    }
+
+    static Page page(Storage storage, Query query) {
+        StringBuilder sql = new StringBuilder("SELECT " + Contact.COLUMNS + " FROM contacts WHERE true");
+        List<Object> params = new ArrayList<>();
+        query.q().flatMap(Contacts::prefixQuery).ifPresent(tsQuery -> {
+            sql.append(" AND (search @@ to_tsquery('simple', ?)");
+            params.add(tsQuery);
+            query.qAsPhone().ifPresent(phone -> {
+                sql.append(" OR phones @> jsonb_build_array(?::text)");
+                params.add(phone);
+            });
+            sql.append(')');
+        });
+        query.tag().ifPresent(tag -> {
+            sql.append(" AND tags @> jsonb_build_array(?::text)");
+            params.add(tag);
+        });
+        query.company().ifPresent(company -> {
+            sql.append(" AND lower(company) = lower(?)");
+            params.add(company);
+        });
+        query.owner().ifPresent(owner -> {
+            sql.append(" AND owner = ?");
+            params.add(owner);
+        });
+        query.after().ifPresent(after -> {
+            sql.append(" AND (created_at, id) > (?, ?)");
+            params.add(after.createdAt());
+            params.add(after.id());
+        });
+        sql.append(" ORDER BY created_at, id LIMIT ?");
+        params.add(query.limit() + 1);
+        List<Contact> rows = new ArrayList<>();
+        for (Row row : storage.query(sql.toString(), params.toArray())) {
+            rows.add(Contact.fromRow(row));
+        }
+        if (rows.size() <= query.limit()) {
+            return new Page(rows, Optional.empty());
+        }
+        List<Contact> items = rows.subList(0, query.limit());
+        Contact last = items.get(items.size() - 1);
+        return new Page(List.copyOf(items), Optional.of(new Position(last.createdAt(), last.id()).encode()));
+    }
+
+    /**
+     * The words of {@code q} as a prefix tsquery ({@code ada:* & acme:*}). Only letters and digits are kept, so
+     * nothing the caller types can be tsquery syntax; empty when {@code q} has no word.
+     */
+    static Optional<String> prefixQuery(String q) {
+        List<String> terms = new ArrayList<>();
+        for (String word : q.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!word.isEmpty()) {
+                terms.add(word + ":*");
+            }
+        }
+        return terms.isEmpty() ? Optional.empty() : Optional.of(String.join(" & ", terms));
+    }
+}
