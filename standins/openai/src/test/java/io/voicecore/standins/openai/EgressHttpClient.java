@@ -1,0 +1,135 @@
+package io.voicecore.standins.openai;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import com.openai.core.RequestOptions;
+import com.openai.core.Sleeper;
+import com.openai.core.Timeout;
+import com.openai.core.http.Headers;
+import com.openai.core.http.HttpClient;
+import com.openai.core.http.HttpRequest;
+import com.openai.core.http.HttpRequestBody;
+import com.openai.core.http.HttpResponse;
+import com.openai.errors.OpenAIIoException;
+
+import io.voicecore.sdk.capability.EgressException;
+import io.voicecore.sdk.capability.EgressRequest;
+import io.voicecore.sdk.capability.EgressResponse;
+import io.voicecore.sdk.capability.HttpEgress;
+
+/**
+ * The transport a plugin would give openai-java-core instead of OkHttp: every request goes through the
+ * SDK's {@link HttpEgress} (in a plugin, {@code context.http()}), so the kernel checks, limits and meters
+ * each one. Synchronous on the caller's thread; the asynchronous form completes on the same thread, so the
+ * library never needs a thread of its own.
+ *
+ * <p>A prototype for the ai-gateway plugin (see docs/design-notes/platform-libraries.md), kept with the
+ * stand-in's tests, which prove the official client works over it.
+ */
+final class EgressHttpClient implements HttpClient {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private final HttpEgress egress;
+
+    EgressHttpClient(HttpEgress egress) {
+        this.egress = egress;
+    }
+
+    @Override
+    public HttpResponse execute(HttpRequest request, RequestOptions options) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : request.headers().names()) {
+            headers.put(name, String.join(", ", request.headers().values(name)));
+        }
+        byte[] body = new byte[0];
+        HttpRequestBody content = request.body();
+        if (content != null) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            content.writeTo(bytes);
+            body = bytes.toByteArray();
+            headers.put("Content-Type", content.contentType());
+        }
+        Timeout timeout = options.getTimeout();
+        Duration limit = timeout == null ? DEFAULT_TIMEOUT : timeout.request();
+        EgressResponse response;
+        try {
+            response = egress.send(new EgressRequest(request.method().name(), URI.create(request.url()), headers, body,
+                                                     limit));
+        } catch (EgressException e) {
+            // The client retries I/O failures and reports them as OpenAIIoException, as it would for OkHttp's.
+            throw new OpenAIIoException("request through the plugin's egress failed: " + e.getMessage(), e);
+        }
+        return new EgressHttpResponse(response);
+    }
+
+    @Override
+    public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, RequestOptions options) {
+        try {
+            return CompletableFuture.completedFuture(execute(request, options));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release: the egress capability belongs to the kernel.
+    }
+
+    /** An egress response as the library reads it. */
+    private record EgressHttpResponse(EgressResponse response) implements HttpResponse {
+        @Override
+        public int statusCode() {
+            return response.status();
+        }
+
+        @Override
+        public Headers headers() {
+            Headers.Builder headers = Headers.builder();
+            response.headers().forEach((name, values) -> headers.put(name, (Iterable<String>) List.copyOf(values)));
+            return headers.build();
+        }
+
+        @Override
+        public InputStream body() {
+            return new ByteArrayInputStream(response.body());
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * Waits for retries on the caller's thread ({@code Thread.sleep} within the plugin call's deadline) instead
+     * of the library's default, which starts a {@code java.util.Timer} thread.
+     */
+    static final class CallerThreadSleeper implements Sleeper {
+        @Override
+        public void sleep(Duration duration) {
+            try {
+                Thread.sleep(duration);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OpenAIIoException("interrupted while waiting to retry", e);
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> sleepAsync(Duration duration) {
+            sleep(duration);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
