@@ -98,6 +98,7 @@ public final class Dialogue {
                     unanswered.add(text.strip());
                 }
             }
+            // The details known after this turn, to decide what to ask next.
             ConversationState collected = new ConversationState(language, stage, newName.or(state::name), newPhone.or(state::phone),
                     newEmail.or(state::email), reason, newDate.or(state::date), frustration, escalation, answered, unanswered,
                     state.turns() + 1, state.sentimentTotal() + sentiment.score());

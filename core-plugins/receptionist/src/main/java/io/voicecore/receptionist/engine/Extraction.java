@@ -42,6 +42,8 @@ public final class Extraction {
             + "|combien|est-ce que|was|wann|wo|wie|cosa|quando|dove|come|quanto|o que|onde|quanto)(?!\\p{L})");
 
     private static final Map<String, String> DAY_WORDS = dayWords();
+    /** Phrases where "mañana" or "morgen" mean "morning", not "tomorrow". */
+    private static final List<String> NOT_A_DAY = List.of("guten morgen", "por la mañana", "de la mañana", "esta mañana", "en la mañana");
 
     private Extraction() {
     }
@@ -124,6 +126,9 @@ public final class Extraction {
      */
     public static Optional<RelativeDate> relativeDate(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
+        for (String notADay : NOT_A_DAY) {
+            lower = lower.replace(notADay, " ");
+        }
         for (Map.Entry<String, String> entry : DAY_WORDS.entrySet()) {
             if (containsWord(lower, entry.getKey())) {
                 return Optional.of(new RelativeDate(entry.getValue(), entry.getKey()));

@@ -23,12 +23,14 @@ public final class Languages {
     private static final Pattern WORD = Pattern.compile("[\\p{L}']+");
 
     private static final Map<String, Set<String>> STOP_WORDS = Map.of(
-            "en", wordSet("the", "and", "is", "my", "name", "i", "i'm", "you", "to", "was", "will", "be", "there", "get", "for", "appointment", "want", "would", "like",
+            "en", wordSet("the", "and", "is", "my", "name", "i", "i'm", "you", "to", "was", "will", "be", "there", "get",
+                         "for", "appointment", "want", "would", "like",
                          "please", "tomorrow", "with", "hello", "hi", "can", "book", "phone", "number", "email", "what", "your", "this",
                          "of", "are", "it", "not", "need", "speak", "do", "have", "thanks", "thank", "yes", "an", "on", "at", "in"),
             "es", wordSet("el", "la", "los", "las", "de", "que", "y", "es", "mi", "me", "llamo", "soy", "quiero", "una", "cita", "para",
                          "mañana", "teléfono", "telefono", "hola", "por", "favor", "con", "correo", "gracias", "en", "un", "reservar",
-                         "está", "tengo", "necesito", "hablar", "cuál", "qué", "sí", "muy", "estoy", "usted", "su", "del", "nombre", "pero", "a", "al", "lo", "se", "le", "voy", "tienen", "tiene", "hay", "puedo", "puede",
+                         "está", "tengo", "necesito", "hablar", "cuál", "qué", "sí", "muy", "estoy", "usted", "su", "del", "nombre", "pero",
+                         "a", "al", "lo", "se", "le", "voy", "tienen", "tiene", "hay", "puedo", "puede",
                          "porque", "como", "mis", "ya", "también", "llamar", "hora", "día"),
             "fr", wordSet("le", "la", "les", "de", "et", "est", "je", "mon", "ma", "mes", "m'appelle", "appelle", "suis", "voudrais", "veux",
                          "un", "une", "rendez", "vous", "pour", "demain", "bonjour", "merci", "avec", "numéro", "téléphone", "s'il",

@@ -31,8 +31,9 @@ public record Sentiment(double score, Emotion emotion) {
             "inacceptable", "ridicule", "inadmissible", "wütend", "sauer", "unverschämt", "inakzeptabel", "lächerlich", "arrabbiato",
             "arrabbiata", "inaccettabile", "ridicolo", "vergognoso", "bravo", "zangado", "zangada", "furioso", "inaceitável", "ridículo",
             "absurdo", "absurd", "scandaleux");
-    private static final Set<String> FRUSTRATED = Languages.wordSet("frustrated", "frustrating", "annoyed", "annoying", "useless", "frustrado", "frustrada", "harto", "harta", "molesto", "molesta", "inútil", "frustré",
-            "frustrée", "agacé", "agacée", "inutile", "marre", "genervt", "frustriert", "nutzlos", "frustrato", "frustrata", "stufo", "stufa", "irritato", "frustrado", "frustrada", "farto", "farta", "inútil", "irritado");
+    private static final Set<String> FRUSTRATED = Languages.wordSet("frustrated", "frustrating", "annoyed", "annoying", "useless",
+            "frustrado", "frustrada", "harto", "harta", "molesto", "molesta", "inútil", "frustré", "frustrée", "agacé", "agacée", "inutile",
+            "marre", "genervt", "frustriert", "nutzlos", "frustrato", "frustrata", "stufo", "stufa", "irritato", "farto", "farta", "irritado");
     private static final Set<String> SAD = Languages.wordSet("sad", "unhappy", "sorry", "disappointed", "upset", "worried", "triste", "decepcionado",
             "decepcionada", "preocupado", "preocupada", "déçu", "déçue", "inquiet", "inquiète", "traurig", "enttäuscht", "besorgt",
             "deluso", "delusa", "preoccupato", "preoccupata", "decepcionado", "chateado", "chateada");

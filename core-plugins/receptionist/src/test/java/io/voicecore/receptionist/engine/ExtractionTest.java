@@ -82,6 +82,13 @@ class ExtractionTest {
     }
 
     @Test
+    void morningIsNotTomorrow() {
+        assertEquals(Optional.empty(), Extraction.relativeDate("Guten Morgen, ich heiße Jürgen"));
+        assertEquals(Optional.empty(), Extraction.relativeDate("llamé esta mañana"));
+        assertEquals(Optional.of("tomorrow"), Extraction.relativeDate("mañana por la mañana").map(RelativeDate::keyword));
+    }
+
+    @Test
     void relativeDatesResolveFromToday() {
         java.time.LocalDate thursday = java.time.LocalDate.of(2026, 11, 26);
         assertEquals(thursday.plusDays(1), new RelativeDate("tomorrow", "mañana").resolve(thursday));
