@@ -100,8 +100,7 @@ public final class Dialogue {
             }
             // The details known after this turn, to decide what to ask next.
             ConversationState collected = new ConversationState(language, stage, newName.or(state::name), newPhone.or(state::phone),
-                    newEmail.or(state::email), reason, newDate.or(state::date), frustration, escalation, answered, unanswered,
-                    state.turns() + 1, state.sentimentTotal() + sentiment.score());
+                    newEmail.or(state::email), reason, newDate.or(state::date), frustration, escalation, List.of(), List.of(), 0, 0);
             if (stage == ConversationState.Stage.CONFIRMING && !newDetails && mentionsAny(text, YES)) {
                 stage = ConversationState.Stage.CONFIRMED;
                 reply.add(Phrases.say(language, "confirmed"));
