@@ -1,0 +1,35 @@
+package io.voicecore.receptionist.engine;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the receptionist presents itself for one tenant.
+ *
+ * @param assistantName      the name it introduces itself with
+ * @param businessName       the business it answers for
+ * @param greeting           a greeting replacing the built-in one (used as written, whatever the language)
+ * @param tone               {@code friendly} or {@code formal}
+ * @param languages          ISO 639-1 codes offered, the first one used until the caller's language is known
+ * @param businessHours      opening hours as the business writes them, e.g. {@code Mon-Fri 09:00-18:00}
+ * @param zone               the business's time zone, for "tomorrow" and weekdays
+ * @param escalationKeywords words after which a person takes over
+ */
+public record Personality(String assistantName, String businessName, Optional<String> greeting, String tone, List<String> languages,
+                          Optional<String> businessHours, ZoneId zone, List<String> escalationKeywords) {
+
+    /** Copies the lists and requires at least one language. */
+    public Personality {
+        languages = List.copyOf(languages);
+        escalationKeywords = List.copyOf(escalationKeywords);
+        if (languages.isEmpty()) {
+            throw new IllegalArgumentException("at least one language must be offered");
+        }
+    }
+
+    /** @return the language used before the caller's is known */
+    public String defaultLanguage() {
+        return languages.get(0);
+    }
+}

@@ -1,0 +1,84 @@
+package io.voicecore.receptionist;
+
+import static io.voicecore.kernel.plugins.TestPlugins.enable;
+import static io.voicecore.kernel.plugins.TestPlugins.install;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voicecore.kernel.testing.HttpResult;
+import io.voicecore.kernel.testing.TestKernel;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both packaged core plugins in one real kernel: a conversation that ends in the receptionist is recorded by the
+ * CRM (through the kernel's event bus) on the caller's contact, with the phone in E.164 and the summary on a chat
+ * interaction. Runs after {@code package} (failsafe); the CRM jar is built first by the reactor.
+ */
+class ReceptionistWithCrmJarTest {
+    static final Path RECEPTIONIST = Path.of(System.getProperty("plugin.jar", "target/receptionist-plugin-0.1.0-SNAPSHOT.jar"));
+    static final Path CRM = Path.of(System.getProperty("crm.plugin.jar", "../crm/target/crm-plugin-0.1.0-SNAPSHOT.jar"));
+    static final String TENANT = "clinica-sol";
+
+    @Test
+    void aFinishedConversationIsRecordedOnTheCallersContactInTheCrm() throws InterruptedException {
+        assertTrue(Files.isRegularFile(CRM), "the CRM jar is built by core-plugins/crm before this module: " + CRM);
+        try (TestKernel kernel = TestKernel.start()) {
+            String admin = kernel.adminToken();
+            HttpResult crm = install(kernel, CRM);
+            assertEquals(201, crm.status(), crm.body());
+            HttpResult receptionist = install(kernel, RECEPTIONIST);
+            assertEquals(201, receptionist.status(), receptionist.body());
+            kernel.createTenant(TENANT);
+            assertEquals(200, enable(kernel, TENANT, "crm", List.of("storage", "events:publish", "events:subscribe")).status());
+            assertEquals(200, enable(kernel, TENANT, "receptionist", List.of("storage", "events:publish", "scheduler")).status());
+            HttpResult configured = kernel.put("/api/v1/tenants/" + TENANT + "/plugins/crm/config", admin, Map.of("defaultCountryCode", "34"));
+            assertEquals(200, configured.status(), configured.body());
+
+            String base = "/api/v1/tenants/" + TENANT + "/receptionist/conversations";
+            HttpResult started = kernel.post(base, admin, Map.of("channel", "chat"));
+            assertEquals(201, started.status(), started.body());
+            String id = started.json().get("id").asText();
+            for (String text : List.of("Me llamo Lucía García", "mi teléfono es 612 345 678", "lucia@example.es",
+                                       "quiero reservar una cita para mañana")) {
+                HttpResult reply = kernel.post(base + "/" + id + "/messages", admin, Map.of("text", text));
+                assertEquals(200, reply.status(), reply.body());
+                assertEquals("es", reply.json().get("language").asText());
+            }
+            HttpResult ended = kernel.post(base + "/" + id + "/end", admin, Map.of());
+            assertEquals(200, ended.status(), ended.body());
+            String summary = ended.json().get("summary").get("text").asText();
+
+            JsonNode contact = awaitContact(kernel, "lucia@example.es", Duration.ofSeconds(30));
+            assertEquals("Lucía García", contact.get("name").asText());
+            assertEquals("+34612345678", contact.get("phones").get(0).asText(), contact.toString());
+            HttpResult timeline = kernel.get("/api/v1/tenants/" + TENANT + "/crm/contacts/" + contact.get("id").asText() + "/interactions", admin);
+            assertEquals(200, timeline.status(), timeline.body());
+            JsonNode interaction = timeline.json().get("items").get(0);
+            assertEquals("chat", interaction.get("type").asText());
+            assertEquals(summary, interaction.get("summary").asText());
+            assertEquals(id, interaction.get("details").get("conversationId").asText());
+        }
+    }
+
+    private static JsonNode awaitContact(TestKernel kernel, String email, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            HttpResult found = kernel.get("/api/v1/tenants/" + TENANT + "/crm/contacts?q=" + email, kernel.adminToken());
+            assertEquals(200, found.status(), found.body());
+            if (found.json().get("items").size() > 0) {
+                return found.json().get("items").get(0);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no CRM contact for " + email + " within " + limit + ": " + found.body());
+            }
+            Thread.sleep(200);
+        }
+    }
+}
