@@ -38,14 +38,15 @@ final class PluginLoader {
         IsolatedPluginClassLoader loader = new IsolatedPluginClassLoader(manifest.id(), manifest.version(), file, exportedPackages);
         try {
             PluginSetupRecorder setup = new PluginSetupRecorder(manifest);
-            Plugin plugin = invoker.invoke(SETUP_TENANT, placeholder(manifest, loader), setupLimits, "construction", () -> {
+            LoadedVersion starting = placeholder(manifest, loader);
+            Plugin plugin = invoker.invoke(SETUP_TENANT, starting, setupLimits, "construction", () -> {
                 Class<?> main = Class.forName(manifest.main(), true, loader);
                 if (!Plugin.class.isAssignableFrom(main)) {
                     throw new PluginLoadException("main class " + manifest.main() + " does not implement io.voicecore.sdk.Plugin");
                 }
                 return (Plugin) main.getDeclaredConstructor().newInstance();
             }, failure -> { });
-            invoker.invoke(SETUP_TENANT, placeholder(manifest, loader), setupLimits, "setup()", () -> {
+            invoker.invoke(SETUP_TENANT, starting, setupLimits, "setup()", () -> {
                 plugin.setup(setup);
                 return null;
             }, failure -> { });

@@ -179,13 +179,12 @@ public final class PluginRoutes {
         String path = request.path().length() > prefix.length() ? request.path().substring(prefix.length()) : "/";
         HttpMethod method = HttpMethod.valueOf(request.method());
         Principal principal = request.principal();
-        runtime.routeTemplate(tenant.id(), pluginId, method, path)
-                .ifPresent(template -> request.refineRoute("/api/v1/tenants/{tenant}/" + pluginId + template));
         Request pluginRequest = new Request(method, path, Map.of(), request.queryParams(), request.headers(),
                                             method == HttpMethod.GET || method == HttpMethod.DELETE ? new byte[0] : request.body(),
                                             new Caller(principal.actorId(), principal.role().wireName()));
         try {
-            Response response = runtime.serve(tenant.id(), pluginId, pluginRequest, request.requestId());
+            Response response = runtime.serve(tenant.id(), pluginId, pluginRequest, request.requestId(),
+                    template -> request.refineRoute("/api/v1/tenants/{tenant}/" + pluginId + template));
             ApiReply reply = ApiReply.bytes(response.status(), response.contentType(), response.body());
             response.headers().forEach(reply::header);
             return reply;

@@ -395,6 +395,15 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
 
     /** Serves a plugin route for a tenant. */
     public Response serve(UUID tenantId, String pluginId, Request request, String requestId) {
+        return serve(tenantId, pluginId, request, requestId, template -> { });
+    }
+
+    /**
+     * Serves a plugin route for a tenant, telling {@code matchedTemplate} which of the plugin's route templates
+     * matched (e.g. for metrics labels) before the handler runs.
+     */
+    public Response serve(UUID tenantId, String pluginId, Request request, String requestId,
+                          java.util.function.Consumer<String> matchedTemplate) {
         return call(tenantId, pluginId, Optional.of(request.caller()), requestId, "route " + request.method() + " " + request.path(),
                 (version, context) -> {
                     RouteTable.Match match = version.routes.match(request.method(), request.path()).orElseThrow(() ->
@@ -403,15 +412,11 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                                                                 + request.method() + " on " + request.path() + ".")
                                     : new ApiException.NotFound("route-not-found", "Plugin '" + pluginId + "' has no route "
                                                                 + request.path() + "."));
+                    matchedTemplate.accept(match.entry().template());
                     Request routed = new Request(request.method(), request.path(), match.params(), request.queryParams(),
                                                  request.headers(), request.body(), request.caller());
                     return () -> match.entry().handler().handle(routed, context);
                 });
-    }
-
-    /** The route template a path matches, for metrics labels. */
-    public Optional<String> routeTemplate(UUID tenantId, String pluginId, io.voicecore.sdk.HttpMethod method, String path) {
-        return versionFor(tenantId, pluginId).flatMap(v -> v.routes.match(method, path)).map(m -> m.entry().template());
     }
 
     @Override
