@@ -377,10 +377,6 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         return currentVersion(pluginId).map(v -> v.manifest);
     }
 
-    public Optional<PluginManifest> loadedVersion(String pluginId, String version) {
-        return Optional.ofNullable(loaded.get(pluginId + "@" + version)).map(v -> v.manifest);
-    }
-
     /** The class loader of a loaded version: the classes its code sees, including services of the plugins it requires. */
     Optional<ClassLoader> classLoader(String pluginId, String version) {
         return Optional.ofNullable(loaded.get(pluginId + "@" + version)).map(v -> v.classLoader);
