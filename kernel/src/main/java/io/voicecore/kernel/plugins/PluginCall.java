@@ -16,11 +16,34 @@ import io.voicecore.sdk.PermissionDeniedException;
  * @param granted   permissions the tenant granted to this plugin (a subset of the declared ones)
  * @param caller    the caller, when serving a route
  * @param requestId correlation id of the request or event delivery
+ * @param onBehalfOf the consumer's call, when this is a provider's service serving another plugin
  */
-public record PluginCall(UUID tenantId, PluginManifest manifest, Set<String> granted, Optional<Caller> caller, String requestId) {
+public record PluginCall(UUID tenantId, PluginManifest manifest, Set<String> granted, Optional<Caller> caller, String requestId,
+                         Optional<PluginCall> onBehalfOf) {
 
     public PluginCall {
         granted = Set.copyOf(granted);
+    }
+
+    /** A call made directly by the kernel (a route, an event, a job), on nobody else's behalf. */
+    public PluginCall(UUID tenantId, PluginManifest manifest, Set<String> granted, Optional<Caller> caller, String requestId) {
+        this(tenantId, manifest, granted, caller, requestId, Optional.empty());
+    }
+
+    /**
+     * Throws unless both this plugin and, when it serves another plugin's call, that plugin hold the
+     * permission: a service cannot lend its consumer a permission the tenant did not grant the consumer.
+     */
+    public void requireAlongChain(String permission) {
+        require(permission);
+        onBehalfOf.ifPresent(consumer -> {
+            try {
+                consumer.requireAlongChain(permission);
+            } catch (PermissionDeniedException refused) {
+                throw new PermissionDeniedException(permission, refused.getMessage() + " Plugin '" + pluginId()
+                        + "' was acting on its behalf, so it is refused too.");
+            }
+        });
     }
 
     public String pluginId() {

@@ -33,6 +33,7 @@ import io.voicecore.sdk.HttpMethod;
  * @param requires      services of other plugins it needs
  * @param dataClasses   classes of data it touches, e.g. {@code contact-pii}
  * @param limits        per-call limits it asks for, capped by the kernel
+ * @param libraries     platform libraries it uses (shipped and vetted by the kernel, e.g. {@code openai-java})
  */
 public record PluginManifest(
         String id,
@@ -51,7 +52,8 @@ public record PluginManifest(
         List<String> exports,
         List<ServiceRequirement> requires,
         List<String> dataClasses,
-        Limits limits) {
+        Limits limits,
+        List<String> libraries) {
 
     /** Permission names a manifest may declare. */
     public static final Set<String> KNOWN_PERMISSIONS = Set.of(

@@ -131,7 +131,8 @@ public final class EgressGateway implements AutoCloseable {
         String method = request.method().toUpperCase(Locale.ROOT);
         String host = uri.getHost() == null ? "" : EgressHosts.normalize(uri.getHost());
         try {
-            call.require(Permission.HTTP_EGRESS);
+            // A service calling out for another plugin needs that plugin's grant too (no confused deputy).
+            call.requireAlongChain(Permission.HTTP_EGRESS);
             checkDestination(call, uri, host);
         } catch (PermissionDeniedException refused) {
             recordRefusal(call, method, uri, host, refused);

@@ -62,6 +62,8 @@ public final class ManifestParser {
     public static final Pattern CONFIG_NAME = Pattern.compile("[a-z][a-zA-Z0-9]{0,39}");
     /** A data class, e.g. {@code contact-pii}. */
     public static final Pattern DATA_CLASS = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+    /** A platform library name, e.g. {@code openai-java}. */
+    public static final Pattern LIBRARY_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     /** Configuration property types. */
     public static final List<String> CONFIG_TYPES = List.of("string", "integer", "boolean", "url", "enum");
 
@@ -90,7 +92,8 @@ public final class ManifestParser {
     private static final Pattern CONFIG_HOST = Pattern.compile("\\$\\{config\\.([^}]*)}");
 
     private static final List<String> TOP_LEVEL_KEYS = List.of("id", "name", "version", "vendor", "description", "main",
-            "kernel", "permissions", "routes", "events", "egress", "config", "services", "dataClasses", "limits");
+            "kernel", "permissions", "routes", "events", "egress", "config", "services", "dataClasses", "limits",
+            "libraries");
     private static final List<String> PERMISSION_KEYS = List.of("name", "reason");
     private static final List<String> EVENTS_KEYS = List.of("publishes", "subscribes");
     private static final List<String> EGRESS_KEYS = List.of("hosts");
@@ -210,6 +213,9 @@ public final class ManifestParser {
                     matches(DATA_CLASS, value, field, "must be 1-40 lower-case letters, digits or '-', starting with a letter,"
                                                       + " e.g. 'contact-pii'"));
             Limits limits = limits(root.get("limits"));
+            List<String> libraries = textList(root.get("libraries"), "libraries", 40, (value, field) ->
+                    matches(LIBRARY_NAME, value, field, "must be the name of a platform library, 1-40 lower-case letters,"
+                                                        + " digits or '-', e.g. 'openai-java'"));
 
             Set<String> declared = new TreeSet<>();
             permissions.forEach(p -> declared.add(p.name()));
@@ -219,9 +225,12 @@ public final class ManifestParser {
             requirePermission(!hosts.isEmpty(), declared, Permission.HTTP_EGRESS, "egress.hosts", "calling external hosts");
             requirePermission(!requires.isEmpty(), declared, Permission.SERVICES, "services.requires",
                               "using other plugins' services");
-            if (declared.contains(Permission.HTTP_EGRESS) && hosts.isEmpty() && noErrorsUnder("egress", before)) {
+            // Without hosts, http:egress only lets services of required plugins call out on the plugin's behalf.
+            if (declared.contains(Permission.HTTP_EGRESS) && hosts.isEmpty() && requires.isEmpty()
+                && noErrorsUnder("egress", before) && noErrorsUnder("services", before)) {
                 error("egress.hosts", "lists no hosts, but the permission 'http:egress' is declared; list the hosts the plugin"
-                                      + " calls (e.g. egress: {hosts: [api.example.com]}) or remove the permission");
+                                      + " calls (e.g. egress: {hosts: [api.example.com]}), require a service that calls out on"
+                                      + " its behalf, or remove the permission");
             }
 
             if (errors.size() > before) {
@@ -229,7 +238,8 @@ public final class ManifestParser {
             }
             return Optional.of(new PluginManifest(id.orElseThrow(), name.orElseThrow(), version.orElseThrow(),
                     vendor.orElseThrow(), description.orElseThrow(), main.orElseThrow(), kernel.orElseThrow(), permissions,
-                    routes, publishes, subscribes, hosts, new ConfigSchema(config), exports, requires, dataClasses, limits));
+                    routes, publishes, subscribes, hosts, new ConfigSchema(config), exports, requires, dataClasses, limits,
+                    libraries));
         }
 
         /** Whether no error since {@code from} concerns the field, so an empty list is really empty, not emptied by errors. */

@@ -22,6 +22,8 @@ public final class CallGuard {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final ThreadLocal<CallBudget> CURRENT = new ThreadLocal<>();
+    /** At most this much of a call's time may be spent defining library classes without counting against its deadline. */
+    static final long MAX_UNCHARGED_NANOS = 30_000_000_000L;
 
     private CallGuard() {
     }
@@ -53,6 +55,11 @@ public final class CallGuard {
      */
     public static void refuse(String api) {
         throw new PluginRefusedOperation(api);
+    }
+
+    /** Called by instrumented platform-library code before a call it may never make for a plugin. Always throws. */
+    public static void refuseInLibrary(String api) {
+        throw PluginRefusedOperation.inLibrary(api);
     }
 
     /** Called by instrumented plugin code before allocating an array of {@code length} elements. */
@@ -98,32 +105,67 @@ public final class CallGuard {
         }
     }
 
+    /**
+     * The budget of a call about to be submitted: its deadline runs from now, so the waiting side and the
+     * guard inside the call agree on it (and on its extensions, see {@link #uncharged}).
+     */
+    static CallBudget budget(long timeoutNanos, long allocationQuotaBytes) {
+        return new CallBudget(System.nanoTime() + timeoutNanos, allocationQuotaBytes);
+    }
+
     /** Binds a budget to the current (platform) thread for the duration of one plugin call. */
-    static CallBudget enter(long timeoutNanos, long allocationQuotaBytes) {
-        CallBudget budget = new CallBudget(System.nanoTime() + timeoutNanos, allocationQuotaBytes,
-                                           THREADS.getCurrentThreadAllocatedBytes());
+    static void enter(CallBudget budget) {
+        budget.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
         CURRENT.set(budget);
-        return budget;
     }
 
     static void exit() {
         CURRENT.remove();
     }
 
+    /**
+     * Runs kernel work that happens on a plugin call's thread but is not the plugin's doing (defining the
+     * classes of a platform library on first use): its allocations are not charged to the call's quota and
+     * its time extends the call's deadline, up to {@link #MAX_UNCHARGED_NANOS} per call. Nested uses
+     * (defining a class loads its superclass) are credited once, by the outermost.
+     */
+    static <T> java.util.Optional<T> uncharged(java.util.function.Supplier<T> work) {
+        CallBudget budget = CURRENT.get();
+        if (budget == null || budget.unchargedDepth > 0) {
+            return java.util.Optional.ofNullable(work.get());
+        }
+        long allocated = THREADS.getCurrentThreadAllocatedBytes();
+        long started = System.nanoTime();
+        budget.unchargedDepth++;
+        try {
+            return java.util.Optional.ofNullable(work.get());
+        } finally {
+            budget.unchargedDepth--;
+            budget.allocatedAtStart += THREADS.getCurrentThreadAllocatedBytes() - allocated;
+            long credit = Math.min(System.nanoTime() - started, MAX_UNCHARGED_NANOS - budget.unchargedNanos);
+            if (credit > 0) {
+                budget.unchargedNanos += credit;
+                budget.deadlineNanos += credit;
+            }
+        }
+    }
+
     /** The limits of one call; {@code aborted} is sticky so a plugin that catches the error is stopped again. */
     static final class CallBudget {
-        final long deadlineNanos;
+        /** Extended by {@link #uncharged}; read by the thread waiting for the call. */
+        volatile long deadlineNanos;
         final long allocationQuotaBytes;
-        final long allocatedAtStart;
+        long allocatedAtStart;
         volatile PluginCallAborted.Reason aborted;
         long checks;
         long lastAllocationCheckNanos;
         long arrayBytesSinceCheck;
+        int unchargedDepth;
+        long unchargedNanos;
 
-        CallBudget(long deadlineNanos, long allocationQuotaBytes, long allocatedAtStart) {
+        CallBudget(long deadlineNanos, long allocationQuotaBytes) {
             this.deadlineNanos = deadlineNanos;
             this.allocationQuotaBytes = allocationQuotaBytes;
-            this.allocatedAtStart = allocatedAtStart;
             this.lastAllocationCheckNanos = System.nanoTime();
         }
 

@@ -67,10 +67,62 @@ final class GuardInstrumenter {
     }
 
     static byte[] instrument(byte[] classBytes) {
+        return instrument(classBytes, false);
+    }
+
+    /**
+     * Instruments a class of a platform library: the same deadline and quota checks as plugin code, but
+     * its calls are judged differently. Reflection stays (Jackson and Kotlin need it) through
+     * {@link LibraryGuard}, which keeps it off the kernel's classes; the environment reads as empty and
+     * only harmless system properties are visible; every other JDK call the verifier would refuse in a
+     * plugin (files, sockets, threads, processes, exiting, native code, class definition, process-wide
+     * settings) throws at the call site, so a library cannot do for a plugin what the plugin may not do.
+     */
+    static byte[] instrumentLibrary(byte[] classBytes) {
+        return instrument(classBytes, true);
+    }
+
+    private static byte[] instrument(byte[] classBytes, boolean library) {
         ClassReader reader = new ClassReader(classBytes);
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        reader.accept(new GuardedClass(writer), 0);
+        reader.accept(new GuardedClass(writer, library), 0);
         return writer.toByteArray();
+    }
+
+    private static final String LIBRARY_GUARD = LibraryGuard.class.getName().replace('.', '/');
+    private static final Map<String, Boolean> LIBRARY_DECISIONS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Set<String> REFLECTIVE_OBJECTS = Set.of("java/lang/reflect/AccessibleObject", "java/lang/reflect/Field",
+            "java/lang/reflect/Method", "java/lang/reflect/Constructor", "java/lang/reflect/Executable");
+    private static final String LOOKUP = "java/lang/invoke/MethodHandles$Lookup";
+    private static final Set<String> LOOKUP_METHODS = Set.of("findVirtual", "findStatic", "findConstructor", "findSpecial",
+            "findGetter", "findSetter", "findStaticGetter", "findStaticSetter", "findVarHandle", "findStaticVarHandle", "unreflect",
+            "unreflectSpecial", "unreflectConstructor", "unreflectGetter", "unreflectSetter", "unreflectVarHandle");
+
+    /**
+     * Whether library code may never call this JDK member: the verifier refuses it in plugins for a reason
+     * other than reflection (which {@link LibraryGuard} polices instead) and it is not one of the logging
+     * calls libraries make routinely.
+     *
+     * @param owner     internal name, e.g. {@code java/lang/Thread}
+     * @param signature name plus descriptor, e.g. {@code start()V}
+     */
+    static boolean refusedInLibraries(String owner, String signature) {
+        return LIBRARY_DECISIONS.computeIfAbsent(owner + '#' + signature, key -> {
+            if (owner.startsWith("java/util/logging/") && !owner.equals("java/util/logging/LogManager")
+                && !signature.matches("(set|add|remove).*")) {
+                return false;
+            }
+            return io.voicecore.kernel.plugins.verify.VerifierRules.refusingMember(owner, signature)
+                    .map(rule -> switch (rule.category()) {
+                        case REFLECTION, JDK_OUTSIDE_ALLOWLIST, KERNEL_INTERNALS, OTHER_PLUGINS, PACKAGING -> false;
+                        default -> true;
+                    }).orElse(false);
+        });
+    }
+
+    private static boolean isJdkType(String owner) {
+        return owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/") || owner.startsWith("sun/")
+               || owner.startsWith("com/sun/");
     }
 
     /** Whether an instruction or handle calls one of the {@link #RESOURCE_METHODS} on a {@link Class}. */
@@ -85,11 +137,13 @@ final class GuardInstrumenter {
 
     private static final class GuardedClass extends ClassVisitor {
         private final Set<String> bridges = new java.util.TreeSet<>();
+        private final boolean library;
         private String className;
         private boolean isInterface;
 
-        GuardedClass(ClassVisitor next) {
+        GuardedClass(ClassVisitor next, boolean library) {
             super(Opcodes.ASM9, next);
+            this.library = library;
         }
 
         @Override
@@ -150,6 +204,10 @@ final class GuardInstrumenter {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            if (this.owner.library) {
+                libraryCall(opcode, owner, name, descriptor, isInterface);
+                return;
+            }
             if (refused(owner, name)) {
                 refuse(owner + "." + name);
             }
@@ -161,8 +219,81 @@ final class GuardInstrumenter {
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
         }
 
+        /** A call in platform-library code: rewritten, refused or left as it is (see {@link #instrumentLibrary}). */
+        private void libraryCall(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            String signature = name + descriptor;
+            if (owner.equals("java/lang/System") && signature.equals("getenv(Ljava/lang/String;)Ljava/lang/String;")) {
+                super.visitInsn(Opcodes.POP);
+                super.visitInsn(Opcodes.ACONST_NULL);
+                return;
+            }
+            if (owner.equals("java/lang/System") && signature.equals("getenv()Ljava/util/Map;")) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/util/Map", "of", "()Ljava/util/Map;", true);
+                return;
+            }
+            if (owner.equals("java/lang/System") && name.equals("getProperty")) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, LIBRARY_GUARD, "property", descriptor, false);
+                return;
+            }
+            if (owner.equals("java/lang/Thread") && signature.equals("getContextClassLoader()Ljava/lang/ClassLoader;")) {
+                super.visitLdcInsn(Type.getObjectType(this.owner.className));
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, LIBRARY_GUARD, "contextClassLoader",
+                                      "(Ljava/lang/Thread;Ljava/lang/Class;)Ljava/lang/ClassLoader;", false);
+                return;
+            }
+            if (owner.equals("java/lang/ClassLoader") && signature.equals("getSystemClassLoader()Ljava/lang/ClassLoader;")) {
+                super.visitLdcInsn(Type.getObjectType(this.owner.className));
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, LIBRARY_GUARD, "systemClassLoader",
+                                      "(Ljava/lang/Class;)Ljava/lang/ClassLoader;", false);
+                return;
+            }
+            boolean instanceCall = opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE;
+            if (instanceCall && owner.equals("java/lang/reflect/Method") && name.equals("invoke")) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, LIBRARY_GUARD, "invoke",
+                        "(Ljava/lang/reflect/Method;Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
+                return;
+            }
+            if (instanceCall && owner.equals("java/lang/reflect/Constructor") && name.equals("newInstance")) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, LIBRARY_GUARD, "newInstance",
+                        "(Ljava/lang/reflect/Constructor;[Ljava/lang/Object;)Ljava/lang/Object;", false);
+                return;
+            }
+            if (REFLECTIVE_OBJECTS.contains(owner) && (name.equals("setAccessible") || name.equals("trySetAccessible"))) {
+                String guardDescriptor = opcode == Opcodes.INVOKESTATIC ? descriptor
+                        : "(Ljava/lang/reflect/AccessibleObject;" + descriptor.substring(1);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, LIBRARY_GUARD, name, guardDescriptor, false);
+                return;
+            }
+            if (owner.equals("java/lang/invoke/MethodHandles") && name.equals("privateLookupIn")) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, LIBRARY_GUARD, name, descriptor, false);
+                return;
+            }
+            if (instanceCall && owner.equals(LOOKUP) && LOOKUP_METHODS.contains(name)) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, LIBRARY_GUARD, name, "(L" + LOOKUP + ";" + descriptor.substring(1), false);
+                return;
+            }
+            if (owner.equals("java/lang/Class") && signature.equals("newInstance()Ljava/lang/Object;")) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, LIBRARY_GUARD, "newInstance", "(Ljava/lang/Class;)Ljava/lang/Object;", false);
+                return;
+            }
+            if (isJdkType(owner) && refusedInLibraries(owner, signature)) {
+                refuse(owner + "." + name);
+            }
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+            if (owner.library) {
+                for (Object argument : arguments) {
+                    if (argument instanceof Handle handle && isJdkType(handle.getOwner())
+                        && refusedInLibraries(handle.getOwner(), handle.getName() + handle.getDesc())) {
+                        refuse(handle.getOwner() + "." + handle.getName());
+                    }
+                }
+                super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+                return;
+            }
             for (Object argument : arguments) {
                 // A method reference such as System::exit: refuse where the reference is made.
                 if (argument instanceof Handle handle && refused(handle.getOwner(), handle.getName())) {
@@ -178,7 +309,7 @@ final class GuardInstrumenter {
 
         @Override
         public void visitLdcInsn(Object value) {
-            super.visitLdcInsn(owner.redirect(value));
+            super.visitLdcInsn(owner.library ? value : owner.redirect(value));
         }
 
         @Override
@@ -252,7 +383,8 @@ final class GuardInstrumenter {
         /** Throws before the refused call; the call itself stays in place, unreachable, so the stack shape is unchanged. */
         private void refuse(String api) {
             super.visitLdcInsn(api);
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "refuse", "(Ljava/lang/String;)V", false);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, owner.library ? "refuseInLibrary" : "refuse", "(Ljava/lang/String;)V",
+                                  false);
         }
 
         private void arrayGuard() {

@@ -36,9 +36,10 @@ final class PluginClassPolicy {
             "java.util.ServiceLoader", "java.security.SecureClassLoader", "java.lang.reflect.AccessibleObject");
 
     private static final String SDK_PREFIX = "io.voicecore.sdk.";
-    private static final String GUARD = CallGuard.class.getName();
-    private static final String ABORTED = PluginCallAborted.class.getName();
-    private static final String REFUSED = PluginRefusedOperation.class.getName();
+    /** Kernel classes instrumented code calls or sees thrown: the only kernel classes plugins and libraries resolve. */
+    private static final Set<String> GUARD_CLASSES = Set.of(CallGuard.class.getName(), LibraryGuard.class.getName(),
+                                                            PluginCallAborted.class.getName(),
+                                                            PluginRefusedOperation.class.getName());
 
     private PluginClassPolicy() {
     }
@@ -47,7 +48,7 @@ final class PluginClassPolicy {
     enum Source { JDK, KERNEL, OWN_OR_EXPORTED, DENIED }
 
     static Source sourceOf(String className) {
-        if (className.equals(GUARD) || className.equals(ABORTED) || className.equals(REFUSED)) {
+        if (isGuardClass(className)) {
             return Source.KERNEL;
         }
         if (className.startsWith(SDK_PREFIX)) {
@@ -65,6 +66,10 @@ final class PluginClassPolicy {
             return Source.DENIED;
         }
         return Source.OWN_OR_EXPORTED;
+    }
+
+    static boolean isGuardClass(String className) {
+        return GUARD_CLASSES.contains(className);
     }
 
     static String packageOf(String className) {

@@ -29,6 +29,7 @@ import io.voicecore.sdk.PluginProblem;
  */
 final class PluginInvoker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginInvoker.class.getName());
+    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     /** A call's limits. */
     record Limits(Duration timeout, int concurrency, long allocationQuotaBytes) {
@@ -78,12 +79,13 @@ final class PluginInvoker implements AutoCloseable {
     private <T> T run(LoadedVersion version, Limits limits, String what, Callable<T> work) {
         String pluginId = version.manifest.id();
         Future<T> future;
+        CallGuard.CallBudget budget = CallGuard.budget(limits.timeout().toNanos(), limits.allocationQuotaBytes());
         try {
             future = executor.submit(() -> {
                 Thread thread = Thread.currentThread();
                 ClassLoader previous = thread.getContextClassLoader();
                 thread.setContextClassLoader(version.classLoader);
-                CallGuard.enter(limits.timeout().toNanos(), limits.allocationQuotaBytes());
+                CallGuard.enter(budget);
                 try {
                     return work.call();
                 } finally {
@@ -96,8 +98,7 @@ final class PluginInvoker implements AutoCloseable {
                                         "The plugin runtime is at its thread limit; retry shortly.", null);
         }
         try {
-            // A little grace beyond the deadline: the guard inside plugin code usually stops the call first.
-            return future.get(limits.timeout().toMillis() + 250, TimeUnit.MILLISECONDS);
+            return awaitWithinDeadline(future, budget);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw timeout(pluginId, limits, what);
@@ -125,6 +126,24 @@ final class PluginInvoker implements AutoCloseable {
             }
             throw new PluginCallFailure(PluginCallFailure.Kind.FAILED, pluginId, "Plugin '" + pluginId + "' failed in "
                     + what + " (" + cause.getClass().getSimpleName() + ").", cause);
+        }
+    }
+
+    /**
+     * Waits until the call's deadline plus a little grace (the guard inside plugin code usually stops the
+     * call first); the deadline is read again after each wait, since defining library classes extends it.
+     */
+    private static <T> T awaitWithinDeadline(Future<T> future, CallGuard.CallBudget budget)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            long remaining = budget.deadlineNanos + GRACE_NANOS - System.nanoTime();
+            try {
+                return future.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (budget.deadlineNanos + GRACE_NANOS - System.nanoTime() <= 0) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -35,7 +35,13 @@ final class PluginLoader {
      */
     LoadedVersion load(PluginManifest manifest, byte[] jar, String sha256, Map<String, ClassLoader> exportedPackages) {
         Path file = write(manifest, jar, sha256);
-        IsolatedPluginClassLoader loader = new IsolatedPluginClassLoader(manifest.id(), manifest.version(), file, exportedPackages);
+        Map<String, ClassLoader> visiblePackages = new java.util.HashMap<>(exportedPackages);
+        if (!manifest.libraries().isEmpty()) {
+            LibraryClassLoader libraries = new LibraryClassLoader(manifest.id(), manifest.version(),
+                    manifest.libraries().stream().map(PlatformLibrary::named).toList());
+            libraries.packages().forEach(p -> visiblePackages.putIfAbsent(p, libraries));
+        }
+        IsolatedPluginClassLoader loader = new IsolatedPluginClassLoader(manifest.id(), manifest.version(), file, visiblePackages);
         try {
             PluginSetupRecorder setup = new PluginSetupRecorder(manifest);
             LoadedVersion starting = placeholder(manifest, loader);

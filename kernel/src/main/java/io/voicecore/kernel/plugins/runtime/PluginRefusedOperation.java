@@ -7,6 +7,15 @@ package io.voicecore.kernel.plugins.runtime;
  */
 public final class PluginRefusedOperation extends Error {
     PluginRefusedOperation(String api) {
-        super("plugins may not call " + api.replace('/', '.'), null, false, false);
+        this("plugins may not call ", api);
+    }
+
+    private PluginRefusedOperation(String prefix, String api) {
+        super(prefix + api.replace('/', '.'), null, false, false);
+    }
+
+    /** A platform library's code, running for a plugin, reached a call the sandbox never allows. */
+    static PluginRefusedOperation inLibrary(String api) {
+        return new PluginRefusedOperation("platform libraries may not call ", api);
     }
 }

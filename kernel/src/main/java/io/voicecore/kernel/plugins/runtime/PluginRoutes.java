@@ -57,7 +57,8 @@ public final class PluginRoutes {
                 .get("/api/v1/tenants/{tenant}/plugins", Access.AUTHENTICATED, this::tenantList)
                 .get("/api/v1/tenants/{tenant}/plugins/{pluginId}", Access.AUTHENTICATED, this::tenantRead)
                 .put("/api/v1/tenants/{tenant}/plugins/{pluginId}", Access.AUTHENTICATED, this::enable)
-                .delete("/api/v1/tenants/{tenant}/plugins/{pluginId}", Access.AUTHENTICATED, this::disable);
+                .delete("/api/v1/tenants/{tenant}/plugins/{pluginId}", Access.AUTHENTICATED, this::disable)
+                .delete("/api/v1/tenants/{tenant}/plugins/{pluginId}/grants/{permission}", Access.AUTHENTICATED, this::revoke);
     }
 
     /** The catch-all for plugin routes; registered last, so kernel routes under a tenant win. */
@@ -172,6 +173,13 @@ public final class PluginRoutes {
         return ApiReply.ok(tenantView(runtime.installed(pluginId).orElseThrow(), runtime.tenantPlugin(tenant.id(), pluginId)));
     }
 
+    private ApiReply revoke(ApiRequest request) {
+        Tenant tenant = resolver.resolve(request, Role.TENANT_ADMIN);
+        String pluginId = request.pathParam("pluginId");
+        runtime.revoke(tenant.id(), pluginId, request.pathParam("permission"), request.principal());
+        return ApiReply.ok(tenantView(runtime.installed(pluginId).orElseThrow(), runtime.tenantPlugin(tenant.id(), pluginId)));
+    }
+
     private ApiReply serve(ApiRequest request) {
         Tenant tenant = resolver.resolve(request);
         String pluginId = request.pathParam("pluginId");
@@ -247,6 +255,7 @@ public final class PluginRoutes {
         v.put("activeVersion", s.activeVersion());
         v.put("grantedPermissions", new TreeSet<>(s.granted()));
         if (!pending.isEmpty()) {
+            // Awaiting consent for an upgrade, or withdrawn by an admin from the version in use.
             v.put("pendingPermissions", pending);
         }
         if (quarantined) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,13 +241,23 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                         + requirement.service()));
             }
         }
+        for (String library : manifest.libraries()) {
+            if (!PlatformLibrary.knownNames().contains(library)) {
+                missing.add(Map.of("field", "libraries", "reason", "'" + library + "' is not a platform library of this kernel; known: "
+                                                                   + String.join(", ", PlatformLibrary.knownNames())));
+            }
+        }
         if (!missing.isEmpty()) {
-            throw new PluginRejectedException("compatibility", "Plugin '" + manifest.id() + "' needs services that are not available.", missing);
+            throw new PluginRejectedException("compatibility", "Plugin '" + manifest.id() + "' needs services or libraries that are"
+                                                               + " not available.", missing);
         }
     }
 
+    /** What the verifier lets the plugin reference beyond its jar, the SDK and the JDK: services it requires, libraries it names. */
     private Set<String> exportedPackagesFor(PluginManifest manifest) {
-        return exportedLoadersFor(manifest).keySet();
+        Set<String> packages = new HashSet<>(exportedLoadersFor(manifest).keySet());
+        manifest.libraries().forEach(library -> packages.addAll(PlatformLibrary.named(library).packages()));
+        return packages;
     }
 
     private Map<String, ClassLoader> exportedLoadersFor(PluginManifest manifest) {
@@ -307,6 +318,33 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         previous.map(PluginStore.TenantPlugin::activeVersion).filter(v -> v != null && !v.equals(manifest.version()))
                 .ifPresent(old -> retireIfUnused(pluginId, old));
         return enabled;
+    }
+
+    /**
+     * Withdraws one permission from a plugin the tenant has enabled. The plugin stays enabled; whatever needs
+     * the permission fails with a permission error from then on (and services acting for the plugin are
+     * refused it too). Granting it back is a {@link #enable} with every permission.
+     */
+    public PluginStore.TenantPlugin revoke(UUID tenantId, String pluginId, String permission, Principal actor) {
+        PluginStore.TenantPlugin before = tenantPlugin(tenantId, pluginId).filter(PluginStore.TenantPlugin::enabled)
+                .orElseThrow(() -> notEnabled(pluginId));
+        PluginManifest active = versionFor(tenantId, pluginId).orElseThrow(() -> notEnabled(pluginId)).manifest;
+        if (!active.declares(permission)) {
+            throw new ApiException.NotFound("permission-not-declared", "Plugin '" + pluginId + "' " + active.version()
+                    + " does not declare the permission '" + permission + "'; it declares " + new TreeSet<>(active.permissionNames()) + ".");
+        }
+        Set<String> remaining = new TreeSet<>(before.granted());
+        remaining.remove(permission);
+        PluginStore.TenantPlugin revoked = new PluginStore.TenantPlugin(tenantId, pluginId, true, remaining, before.activeVersion(),
+                                                                        before.quarantinedUntil(), before.quarantineReason());
+        database.inTenant(tenantId, tx -> {
+            store.upsertTenant(tx, revoked);
+            audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "plugin.revoke", "plugin:" + pluginId,
+                    Map.of("permission", permission, "granted", String.join(",", remaining))));
+            return null;
+        });
+        invalidate(tenantId, pluginId);
+        return revoked;
     }
 
     /** Disables a plugin for a tenant; its data stays. */
@@ -568,7 +606,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 }
                 PluginStore.TenantPlugin providerTenant = tenantPlugin(consumer.tenantId(), requirement.plugin()).orElseThrow();
                 PluginCall providerCall = new PluginCall(consumer.tenantId(), provider.manifest, providerTenant.granted(),
-                                                         consumer.caller(), consumer.requestId());
+                                                         consumer.caller(), consumer.requestId(), Optional.of(consumer));
                 Object service = factory.create(contextFor(providerCall));
                 return type.cast(service);
             }

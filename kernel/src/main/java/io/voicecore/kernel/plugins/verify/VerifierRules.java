@@ -13,6 +13,7 @@ import static io.voicecore.kernel.plugins.verify.Category.REFLECTION;
 import static io.voicecore.kernel.plugins.verify.Category.THREADS;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -180,6 +181,27 @@ public final class VerifierRules {
             rule(THREADS, "declares finalize()V", "finalizers run on the JVM's own thread, outside the plugin's deadline;"
                                                   + " release resources in Plugin.stop() or with try-with-resources"),
             // kernel internals and server libraries
+            // Entry points of platform libraries that would do for a plugin what it may not do itself. The
+            // libraries' own code is also refused these things at run time; these give the reason at install.
+            rule(FILE_SYSTEM, "kotlin/io/**", "platform library: Kotlin's file helpers reach the host's files"),
+            rule(THREADS, "kotlin/concurrent/**", "platform library: Kotlin's thread and timer helpers start threads"),
+            rule(ENVIRONMENT, "com/openai/**#fromEnv*", "platform library: reads the kernel's environment; pass the API key"
+                                                         + " from Secrets"),
+            rule(REFLECTION, "com/fasterxml/jackson/databind/ObjectMapper#activateDefaultTyping*",
+                 "platform library: default typing instantiates classes named by the input"),
+            rule(REFLECTION, "com/fasterxml/jackson/databind/ObjectMapper#enableDefaultTyping*",
+                 "platform library: default typing instantiates classes named by the input"),
+            rule(REFLECTION, "com/fasterxml/jackson/databind/**#setDefaultTyping*",
+                 "platform library: default typing instantiates classes named by the input"),
+            rule(REFLECTION, "com/fasterxml/jackson/databind/ObjectMapper#findAndRegisterModules*",
+                 "platform library: loads modules by name from the class path"),
+            rule(REFLECTION, "com/fasterxml/jackson/databind/ObjectMapper#findModules*",
+                 "platform library: loads modules by name from the class path"),
+            rule(FILE_SYSTEM, "com/fasterxml/jackson/**#*(Ljava/io/File;*", "platform library: reads or writes the host's files"),
+            rule(FILE_SYSTEM, "com/fasterxml/jackson/**#*(Ljava/nio/file/Path;*", "platform library: reads or writes the host's"
+                                                                                 + " files"),
+            rule(NETWORK, "com/fasterxml/jackson/**#*(Ljava/net/URL;*", "platform library: opens a connection outside egress"
+                                                                        + " control"),
             rule(KERNEL_INTERNALS, "io/voicecore/kernel/**", "use the kernel through the SDK (io.voicecore.sdk) only"),
             rule(KERNEL_INTERNALS, "org/pf4j/**", "the plugin loader is the kernel's"),
             rule(KERNEL_INTERNALS, "io/helidon/**", "the web server is the kernel's; serve routes through PluginSetup"),
@@ -213,6 +235,17 @@ public final class VerifierRules {
             .map(glob -> VerifierRule.Target.of(glob).owner().orElseThrow()).toList();
 
     private VerifierRules() {
+    }
+
+    /**
+     * The first rule refusing a reference to a member.
+     *
+     * @param owner     internal name of the owning type, e.g. {@code java/lang/System}
+     * @param signature name followed by the descriptor, e.g. {@code exit(I)V}
+     * @return the rule, if any refuses it
+     */
+    public static Optional<VerifierRule> refusingMember(String owner, String signature) {
+        return RULES.stream().filter(rule -> rule.target().refusesMember(owner, signature)).findFirst();
     }
 
     private static VerifierRule rule(Category category, String target, String note) {

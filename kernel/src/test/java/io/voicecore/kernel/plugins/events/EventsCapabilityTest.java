@@ -44,7 +44,7 @@ class EventsCapabilityTest {
         return new PluginManifest("crm", "CRM", "1.0.0", "Acme", "Contacts", "com.acme.Crm", ">=0.1.0 <1.0.0",
                                   permissions.stream().map(p -> new Permission(p, "needed")).toList(), List.of(), publishes,
                                   List.of(), List.of(), PluginManifest.ConfigSchema.empty(), List.of(), List.of(), List.of(),
-                                  new PluginManifest.Limits(1000, 4));
+                                  new PluginManifest.Limits(1000, 4), List.of());
     }
 
     static Events events(PluginManifest manifest, Set<String> granted) {

@@ -77,6 +77,7 @@ class ManifestParserTest {
                 - {plugin: ai-gateway, version: ">=1.0.0 <2.0.0", service: io.voicecore.ai.api.LanguageModel}
             dataClasses: [contact-pii]
             limits: {timeoutMillis: 2000, concurrency: 4}
+            libraries: [openai-java]
             """;
 
     @Test
@@ -104,7 +105,7 @@ class ManifestParserTest {
                 List.of("api.openai.com", "*.salesforce.com", "${config.instanceUrl}"),
                 new ConfigSchema(config), List.of("io.voicecore.crm.api.ContactDirectory"),
                 List.of(new ServiceRequirement("ai-gateway", ">=1.0.0 <2.0.0", "io.voicecore.ai.api.LanguageModel")),
-                List.of("contact-pii"), new Limits(2000, 4));
+                List.of("contact-pii"), new Limits(2000, 4), List.of("openai-java"));
 
         PluginManifest manifest = parser.parse(FULL);
 

@@ -82,7 +82,7 @@ class ManifestRoundTripProperties {
                             declared.contains(Permission.EVENTS_PUBLISH) ? b.publishes() : List.of(),
                             declared.contains(Permission.EVENTS_SUBSCRIBE) ? b.subscribes() : List.of(),
                             hostList, new ConfigSchema(b.config()), List.copyOf(exports),
-                            declared.contains(Permission.SERVICES) ? requires : List.of(), dataClasses, lim);
+                            declared.contains(Permission.SERVICES) ? requires : List.of(), dataClasses, lim, List.of());
                     return new Rendered(manifest, render(manifest, s));
                 }));
     }
