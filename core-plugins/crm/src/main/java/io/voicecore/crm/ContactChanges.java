@@ -148,7 +148,7 @@ final class ContactChanges {
         return items;
     }
 
-    private static Optional<String> requiredText(Json value, String field, FieldErrors errors) {
+    static Optional<String> requiredText(Json value, String field, FieldErrors errors) {
         if (value instanceof Json.Str s && !s.value().isBlank() && s.value().strip().length() <= MAX_TEXT) {
             return Optional.of(s.value().strip());
         }
@@ -156,7 +156,7 @@ final class ContactChanges {
         return Optional.empty();
     }
 
-    private static Optional<String> optionalText(Json value, String field, FieldErrors errors) {
+    static Optional<String> optionalText(Json value, String field, FieldErrors errors) {
         if (value.isNull() || value instanceof Json.Str s && s.value().isBlank()) {
             return Optional.empty();
         }

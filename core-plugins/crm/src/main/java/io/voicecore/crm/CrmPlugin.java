@@ -19,7 +19,7 @@ import io.voicecore.sdk.json.Json;
 
 /**
  * The CRM core plugin: contacts with search and custom fields, their interaction timeline, duplicate
- * detection and merge. Routes are served under {@code /api/v1/tenants/{tenant}/crm}; see {@code plugin.yaml}.
+ * detection and merge, sales pipelines and deals ({@link PipelineRoutes}, {@link DealRoutes}). Routes are served under {@code /api/v1/tenants/{tenant}/crm}; see {@code plugin.yaml}.
  * Every write that other plugins should hear about publishes its event inside the same storage transaction.
  */
 public final class CrmPlugin implements Plugin {
@@ -43,6 +43,16 @@ public final class CrmPlugin implements Plugin {
         setup.route(HttpMethod.GET, "/leads", this::listLeads);
         setup.route(HttpMethod.GET, "/leads/{id}", this::readLead);
         setup.route(HttpMethod.PATCH, "/leads/{id}", this::closeLead);
+        setup.route(HttpMethod.POST, "/pipelines", PipelineRoutes::create);
+        setup.route(HttpMethod.GET, "/pipelines", PipelineRoutes::list);
+        setup.route(HttpMethod.GET, "/pipelines/{id}", PipelineRoutes::read);
+        setup.route(HttpMethod.PATCH, "/pipelines/{id}", PipelineRoutes::update);
+        setup.route(HttpMethod.GET, "/pipelines/{id}/summary", PipelineRoutes::summary);
+        setup.route(HttpMethod.POST, "/deals", DealRoutes::create);
+        setup.route(HttpMethod.GET, "/deals", DealRoutes::list);
+        setup.route(HttpMethod.GET, "/deals/{id}", DealRoutes::read);
+        setup.route(HttpMethod.PATCH, "/deals/{id}", DealRoutes::update);
+        setup.route(HttpMethod.DELETE, "/deals/{id}", DealRoutes::delete);
         setup.onEvent(ConversationEnded.TOPIC, ConversationEnded::handle);
     }
 
@@ -94,7 +104,8 @@ public final class CrmPlugin implements Plugin {
 
     private Response deleteContact(Request request, PluginContext context) {
         String id = request.pathParam("id").orElseThrow();
-        if (!Contacts.delete(context.storage(), Contacts.parseId(id))) {
+        UUID contactId = Contacts.parseId(id);
+        if (!context.storage().transaction(storage -> Deals.deleteContact(storage, contactId))) {
             throw Contacts.notFound(id);
         }
         return Response.noContent();
@@ -190,6 +201,7 @@ public final class CrmPlugin implements Plugin {
             Contact from = Contacts.require(intoFirst ? secondLocked : firstLocked, fromText.value());
             Contact combined = Merge.combine(into, from, now());
             Interactions.move(storage, fromId, intoId);
+            Deals.moveToContact(storage, fromId, intoId);
             Contacts.delete(storage, fromId);
             Contacts.update(storage, combined);
             context.events().publish(CONTACT_UPDATED, combined.toJson());
@@ -254,11 +266,11 @@ public final class CrmPlugin implements Plugin {
         }));
     }
 
-    private static Optional<String> nonBlank(Optional<String> value) {
+    static Optional<String> nonBlank(Optional<String> value) {
         return value.map(String::strip).filter(text -> !text.isEmpty());
     }
 
-    private static int pageSize(String text) {
+    static int pageSize(String text) {
         try {
             int limit = Integer.parseInt(text);
             if (limit >= 1 && limit <= Contacts.MAX_PAGE) {

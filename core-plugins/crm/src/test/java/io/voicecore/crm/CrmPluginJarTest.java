@@ -25,6 +25,7 @@ class CrmPluginJarTest {
             assertNotNull(zip.getEntry("db/migration/V1__contacts.sql"));
             assertNotNull(zip.getEntry("db/migration/V2__interactions.sql"));
             assertNotNull(zip.getEntry("db/migration/V3__leads.sql"));
+            assertNotNull(zip.getEntry("db/migration/V4__deals.sql"));
             assertNotNull(zip.getEntry("io/voicecore/crm/CrmPlugin.class"));
             List<String> sdk = zip.stream().map(ZipEntry::getName).filter(n -> n.startsWith("io/voicecore/sdk/")).toList();
             assertEquals(List.of(), sdk, "the SDK is provided by the kernel, not packed");
@@ -43,6 +44,12 @@ class CrmPluginJarTest {
             assertEquals(200, found.status(), found.toString());
             assertEquals(1, found.json().get("items").asList().size());
             assertEquals(1, kit.published(CrmPlugin.CONTACT_CREATED).size());
+            TestResponse deal = kit.post("/deals", Json.object().put("contactId", created.json().get("id")).put("title", "First order")
+                    .put("amount", 4_990).put("currency", "USD").build());
+            assertEquals(201, deal.status(), deal.toString());
+            TestResponse won = kit.patch("/deals/" + deal.json().get("id").asString(), Json.object().put("stage", "won").build());
+            assertEquals("won", won.json().get("status").asString(), won.toString());
+            assertEquals(1, kit.published(DealRoutes.STAGE_CHANGED).size());
         }
     }
 }
