@@ -274,6 +274,14 @@ public final class KernelServices implements AutoCloseable {
         return pluginConfigs;
     }
 
+    public PluginSecrets pluginSecrets() {
+        return pluginSecrets;
+    }
+
+    public UsageMeter usage() {
+        return usage;
+    }
+
     public EventBus events() {
         return events;
     }

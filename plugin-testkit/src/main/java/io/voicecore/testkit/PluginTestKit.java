@@ -53,7 +53,8 @@ import io.voicecore.sdk.json.Json;
  *
  * <p>{@link #start(Path)} installs the plugin as the platform administrator, creates a tenant and enables the
  * plugin for it with every permission the manifest declares; {@link #builder(Path)} changes the grants, sets
- * the tenant's configuration or adds a second tenant. The route, event, job and configuration methods act on
+ * the tenant's configuration, adds a second tenant, or installs other plugins first: the providers of the
+ * services the plugin requires ({@link Builder#withPlugin(Path)}). The route, event, job and configuration methods act on
  * {@link #tenant()}. Starting takes a few seconds (a fresh PostgreSQL), so share one kit across the tests of a
  * class where they do not interfere. Scheduled jobs also run on their own schedule while the kit is open.
  * Always {@link #close()} the kit: it stops the database and deletes its files.
@@ -96,6 +97,7 @@ public final class PluginTestKit implements AutoCloseable {
     /** Options of a {@link PluginTestKit}. */
     public static final class Builder {
         private final Path source;
+        private final List<OtherPlugin> others = new ArrayList<>();
         private Optional<Set<String>> grants = Optional.empty();
         private Optional<Json> config = Optional.empty();
         private boolean secondTenant;
@@ -138,6 +140,38 @@ public final class PluginTestKit implements AutoCloseable {
         }
 
         /**
+         * Installs another plugin before the one under test and enables it for every tenant of the kit with every
+         * permission it declares, as a tenant admin would: typically the provider of a service the plugin under
+         * test requires ({@code services.requires} in its {@code plugin.yaml}), which must be installed first and
+         * enabled for the tenant before {@code context.services().require(...)} finds it. Its configuration and
+         * secrets are set with {@link TestTenant#setConfig(String, Json)} and
+         * {@link TestTenant#putSecret(String, String, String)}. Plugins are installed in the order added.
+         *
+         * <pre>{@code
+         * PluginTestKit kit = PluginTestKit.builder(Path.of("target/classes"))
+         *         .withPlugin(Path.of("../ai-gateway/target/classes")).start();
+         * }</pre>
+         *
+         * @param classesDirOrJar as for {@link PluginTestKit#start(Path)}
+         */
+        public Builder withPlugin(Path classesDirOrJar) {
+            others.add(new OtherPlugin(Objects.requireNonNull(classesDirOrJar, "classesDirOrJar"), true));
+            return this;
+        }
+
+        /**
+         * Installs another plugin before the one under test without enabling it for any tenant, to test what the
+         * plugin under test does when a service it requires is installed but not enabled for the tenant
+         * ({@code context.services().require(...)} then throws {@code PermissionDeniedException}).
+         *
+         * @param classesDirOrJar as for {@link PluginTestKit#start(Path)}
+         */
+        public Builder withInstalledPlugin(Path classesDirOrJar) {
+            others.add(new OtherPlugin(Objects.requireNonNull(classesDirOrJar, "classesDirOrJar"), false));
+            return this;
+        }
+
+        /**
          * Starts the kernel services, installs the plugin and enables it.
          *
          * @throws PluginRefusedException   if the kernel refuses to install the plugin; the message lists why
@@ -146,6 +180,7 @@ public final class PluginTestKit implements AutoCloseable {
          */
         public PluginTestKit start() {
             byte[] jar = readPlugin(source);
+            List<byte[]> otherJars = others.stream().map(other -> readPlugin(other.source())).toList();
             Path dataDir = createTempDir();
             KernelServices kernel = null;
             try {
@@ -155,6 +190,13 @@ public final class PluginTestKit implements AutoCloseable {
                         "admin-token", "vca_" + randomKey(),
                         "db.pool-size", "4")), new PrintStream(OutputStream.nullOutputStream()));
                 Principal admin = AdminToken.principal();
+                List<PluginManifest> enabledOthers = new ArrayList<>();
+                for (int i = 0; i < others.size(); i++) {
+                    PluginManifest other = install(kernel, otherJars.get(i), admin);
+                    if (others.get(i).enabled()) {
+                        enabledOthers.add(other);
+                    }
+                }
                 PluginManifest manifest = install(kernel, jar, admin);
                 Set<String> granted = grants.orElse(manifest.permissionNames());
                 Set<String> undeclared = new TreeSet<>(granted);
@@ -163,10 +205,10 @@ public final class PluginTestKit implements AutoCloseable {
                     throw new IllegalArgumentException("Plugin '" + manifest.id() + "' does not declare " + undeclared
                             + "; it declares " + new TreeSet<>(manifest.permissionNames()) + ".");
                 }
-                TestTenant first = enabledTenant(kernel, manifest, "test-tenant", granted, admin);
+                TestTenant first = enabledTenant(kernel, manifest, enabledOthers, "test-tenant", granted, admin);
                 config.ifPresent(first::setConfig);
                 Optional<TestTenant> second = secondTenant
-                        ? Optional.of(enabledTenant(kernel, manifest, "second-tenant", granted, admin)) : Optional.empty();
+                        ? Optional.of(enabledTenant(kernel, manifest, enabledOthers, "second-tenant", granted, admin)) : Optional.empty();
                 KernelServices started = kernel;
                 Thread stopAtExit = new Thread(() -> stop(started, dataDir), "plugin-test-kit-stop");
                 Runtime.getRuntime().addShutdownHook(stopAtExit);
@@ -176,6 +218,10 @@ public final class PluginTestKit implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** A plugin installed before the one under test, and whether the kit's tenants enable it. */
+    private record OtherPlugin(Path source, boolean enabled) {
     }
 
     /** @return the plugin's id, from its manifest */
@@ -262,6 +308,21 @@ public final class PluginTestKit implements AutoCloseable {
         return tenant.setConfig(values);
     }
 
+    /** @see TestTenant#putSecret(String, String) */
+    public void putSecret(String name, String value) {
+        tenant.putSecret(name, value);
+    }
+
+    /** @see TestTenant#deleteSecret(String) */
+    public boolean deleteSecret(String name) {
+        return tenant.deleteSecret(name);
+    }
+
+    /** @see TestTenant#usage(String) */
+    public long usage(String meter) {
+        return tenant.usage(meter);
+    }
+
     /** Stops the kernel services and the embedded PostgreSQL and deletes the kit's temporary files. */
     @Override
     public synchronized void close() {
@@ -285,9 +346,9 @@ public final class PluginTestKit implements AutoCloseable {
         }
     }
 
-    /** Creates a tenant as {@code POST /api/v1/tenants} does and enables the plugin for it. */
-    private static TestTenant enabledTenant(KernelServices kernel, PluginManifest manifest, String slug, Set<String> granted,
-                                            Principal admin) {
+    /** Creates a tenant as {@code POST /api/v1/tenants} does and enables the other plugins, then the plugin, for it. */
+    private static TestTenant enabledTenant(KernelServices kernel, PluginManifest manifest, List<PluginManifest> others, String slug,
+                                            Set<String> granted, Principal admin) {
         Tenant tenant = new Tenant(UUID.randomUUID(), slug, "Test tenant " + slug, "standard", "active", false,
                                    Instant.now().truncatedTo(ChronoUnit.MICROS));
         kernel.database().inPlatform(tx -> {
@@ -296,6 +357,9 @@ public final class PluginTestKit implements AutoCloseable {
                                                          Map.of("name", tenant.name(), "planTier", tenant.planTier())));
             return null;
         });
+        for (PluginManifest other : others) {
+            kernel.plugins().enable(tenant.id(), other.id(), other.permissionNames(), admin);
+        }
         kernel.plugins().enable(tenant.id(), manifest.id(), manifest.permissionNames(), admin);
         if (!granted.equals(manifest.permissionNames())) {
             String narrowed = String.join(",", new TreeSet<>(granted));

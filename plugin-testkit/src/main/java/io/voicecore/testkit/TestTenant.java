@@ -35,7 +35,8 @@ import io.voicecore.sdk.json.Json;
 
 /**
  * One tenant that has the plugin enabled: call its routes, deliver events to it, run its jobs, set its
- * configuration and read what it published. Everything goes through the kernel's plugin runtime exactly as
+ * configuration and secrets (and those of the other plugins of the kit), read what it published and the usage it
+ * recorded. Everything goes through the kernel's plugin runtime exactly as
  * for a real tenant (containment, permission checks, the plugin's own database role and row-level security),
  * without HTTP: the caller is the platform administrator, already authenticated.
  */
@@ -216,12 +217,79 @@ public final class TestTenant {
      * @throws IllegalArgumentException listing every invalid key
      */
     public Json setConfig(Json values) {
-        PluginManifest manifest = kernel.plugins().installed(pluginId).orElseThrow();
+        return setConfig(pluginId, values);
+    }
+
+    /**
+     * Replaces the tenant's configuration of another plugin of the kit, e.g. the provider of a service added with
+     * {@link PluginTestKit.Builder#withPlugin(java.nio.file.Path)}, as {@code PUT .../plugins/{pluginId}/config} does.
+     *
+     * @param pluginId the other plugin's id
+     * @param values   a JSON object of configuration keys
+     * @return the configuration as that plugin now reads it, defaults applied
+     * @throws IllegalArgumentException listing every invalid key, or when no such plugin is installed
+     */
+    public Json setConfig(String pluginId, Json values) {
+        PluginManifest manifest = installed(pluginId);
         try {
             return kernel.pluginConfigs().put(id, manifest, Objects.requireNonNull(values, "values"), admin);
         } catch (ApiException.Validation invalid) {
             throw new IllegalArgumentException("Invalid configuration for plugin '" + pluginId + "': " + invalid.getMessage(), invalid);
         }
+    }
+
+    /**
+     * Sets a secret of the plugin for this tenant, as {@code PUT .../plugins/{pluginId}/secrets/{name}} does; the
+     * plugin reads it with {@code context.secrets().get(name)}.
+     *
+     * @param name  the secret's name: lower-case letters, digits, '.', '_' and '-', e.g. {@code openai.api-key}
+     * @param value the value, not empty
+     * @throws IllegalArgumentException when the name or value is not acceptable
+     */
+    public void putSecret(String name, String value) {
+        putSecret(pluginId, name, value);
+    }
+
+    /**
+     * Sets a secret of another plugin of the kit for this tenant (see {@link #putSecret(String, String)}).
+     *
+     * @param pluginId the other plugin's id
+     * @throws IllegalArgumentException when the name or value is not acceptable, or when no such plugin is installed
+     */
+    public void putSecret(String pluginId, String name, String value) {
+        installed(pluginId);
+        kernel.pluginSecrets().put(id, pluginId, name, value, admin.actorId());
+    }
+
+    /**
+     * Deletes a secret of the plugin for this tenant, as {@code DELETE .../plugins/{pluginId}/secrets/{name}} does.
+     *
+     * @return whether there was one
+     */
+    public boolean deleteSecret(String name) {
+        return kernel.pluginSecrets().delete(id, pluginId, name, admin.actorId());
+    }
+
+    /**
+     * The quantity the plugin recorded for this tenant on a usage meter, summed over every unit, as the tenant's
+     * usage totals ({@code GET /api/v1/tenants/{tenant}/usage}) show it; 0 when nothing was recorded.
+     *
+     * @param meter the meter, e.g. {@code ai.tokens.prompt}
+     */
+    public long usage(String meter) {
+        return usage(pluginId, meter);
+    }
+
+    /** Like {@link #usage(String)}, for what another plugin of the kit recorded. */
+    public long usage(String pluginId, String meter) {
+        return kernel.usage().totals(id, Instant.EPOCH, Instant.now().plusSeconds(60)).stream()
+                .filter(total -> total.pluginId().equals(pluginId) && total.meter().equals(meter))
+                .mapToLong(total -> total.quantity().longValueExact()).sum();
+    }
+
+    private PluginManifest installed(String otherPluginId) {
+        return kernel.plugins().installed(otherPluginId).orElseThrow(() -> new IllegalArgumentException(
+                "No plugin '" + otherPluginId + "' is installed in this kit; add it with PluginTestKit.builder(...).withPlugin(path)."));
     }
 
     /**

@@ -4,16 +4,27 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
+import io.voicecore.aigateway.api.Analysis;
+import io.voicecore.aigateway.api.Completion;
+import io.voicecore.aigateway.api.CompletionRequest;
+import io.voicecore.aigateway.api.GatewayStatus;
+import io.voicecore.aigateway.api.KnowledgeEntry;
+import io.voicecore.aigateway.api.LanguageModel;
+import io.voicecore.aigateway.api.Message;
+import io.voicecore.receptionist.engine.ConversationRules;
 import io.voicecore.receptionist.engine.ConversationState;
-import io.voicecore.receptionist.engine.Dialogue;
-import io.voicecore.receptionist.engine.KnowledgeEntry;
+import io.voicecore.receptionist.engine.KnowledgeBase;
 import io.voicecore.receptionist.engine.Personality;
+import io.voicecore.receptionist.engine.Sentences;
 import io.voicecore.receptionist.engine.Summary;
-import io.voicecore.receptionist.engine.Turn;
 import io.voicecore.sdk.HttpMethod;
+import io.voicecore.sdk.PermissionDeniedException;
 import io.voicecore.sdk.Plugin;
 import io.voicecore.sdk.PluginContext;
 import io.voicecore.sdk.PluginProblem;
@@ -26,15 +37,23 @@ import io.voicecore.sdk.json.Json;
 
 /**
  * The receptionist core plugin. Routes are served under {@code /api/v1/tenants/{tenant}/receptionist}; see
- * {@code plugin.yaml}. Replies come from the offline deterministic engine ({@link Dialogue}); every response says
- * so with {@code "mode": "offline"}. Ending a conversation publishes {@code conversation.ended} in the transaction
- * that closes it, so the event exists exactly when the conversation is ended.
+ * {@code plugin.yaml}. What the receptionist says comes from the AI gateway's {@link LanguageModel} (offline rules, or
+ * OpenAI when the tenant set a key), which also analyses each caller turn; the conversation itself (its state, the
+ * escalation rules, the transcript, the summary and retention) is the receptionist's. Each reply says where it came
+ * from in {@code mode}. Ending a conversation publishes {@code conversation.ended} in the transaction that closes it, so
+ * the event exists exactly when the conversation is ended.
+ *
+ * <p>{@link #handleMessage} and {@link #handleEnd} are the message and end paths of a conversation, for every way
+ * a conversation reaches the plugin (the routes here, and a stream of turns).
  */
 public final class ReceptionistPlugin implements Plugin {
     static final String CONVERSATION_ENDED = "conversation.ended";
-    static final String MODE = "offline";
     static final String RETENTION_JOB = "purge-transcripts";
-    private static final int MAX_TEXT = 4000;
+    /** The mode of the receptionist's own sentences (the handover, the goodbye, a configured greeting): no model said them. */
+    static final String OWN_SENTENCE_MODE = "offline";
+    static final int MAX_TEXT = 4000;
+    /** Tries of a turn when another turn of the same conversation was saved while this one was being answered. */
+    private static final int ATTEMPTS = 3;
 
     @Override
     public void setup(PluginSetup setup) {
@@ -54,13 +73,37 @@ public final class ReceptionistPlugin implements Plugin {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
+    /**
+     * The tenant's language model, from the AI gateway.
+     *
+     * @throws PluginProblem 409 {@code language-model-unavailable} when the tenant has not enabled the gateway
+     */
+    static LanguageModel languageModel(PluginContext context) {
+        try {
+            return context.services().require(LanguageModel.class);
+        } catch (PermissionDeniedException unavailable) {
+            throw new PluginProblem(409, "language-model-unavailable", "The receptionist answers through the AI gateway's language model, "
+                    + "which this tenant cannot use: " + unavailable.getMessage() + " Enable plugin 'ai-gateway' for the tenant "
+                    + "(PUT /api/v1/tenants/{tenant}/plugins/ai-gateway, granting the permissions it declares), then try again.");
+        }
+    }
+
     private Response status(Request request, PluginContext context) {
         Personality personality = Settings.personality(context);
-        return Response.ok(Json.object().put("mode", MODE)
-                                   .put("engine", "deterministic rules; no language model is configured")
+        GatewayStatus gateway = languageModel(context).status();
+        boolean online = gateway.mode() == GatewayStatus.Mode.ONLINE;
+        String engine = online ? "ai-gateway: OpenAI " + gateway.model() + " at " + gateway.providerHost() + " (circuit breaker "
+                                 + gateway.breaker().state().wireName() + "), falling back to the offline engine"
+                : "ai-gateway: offline engine (deterministic rules); no OpenAI key is set";
+        return Response.ok(Json.object().put("mode", gateway.mode().wireName()).put("engine", engine)
+                                   .put("model", online ? gateway.model() : Completion.OFFLINE_MODEL)
                                    .put("assistantName", personality.assistantName()).put("businessName", personality.businessName())
+                                   .put("greeting", personality.greeting().orElse(null))
                                    .put("tone", personality.tone()).put("languages", personality.languages())
+                                   .put("businessHours", personality.businessHours().orElse(null))
                                    .put("timeZone", personality.zone().getId())
+                                   .put("escalationKeywords", personality.escalationKeywords())
+                                   .put("frustrationLimit", personality.frustrationLimit())
                                    .put("retentionDays", Settings.retentionDays(context)).build());
     }
 
@@ -76,21 +119,24 @@ public final class ReceptionistPlugin implements Plugin {
                 channel = s.value();
             }
         }
-        Dialogue dialogue = new Dialogue(Settings.personality(context), List.of());
-        ConversationState state = dialogue.start();
-        String greeting = dialogue.greeting();
+        Personality personality = Settings.personality(context);
+        LanguageModel model = languageModel(context);
+        Said greeting = personality.greeting().map(own -> new Said(own, OWN_SENTENCE_MODE, Optional.empty()))
+                .orElseGet(() -> Said.by(model.complete(new CompletionRequest(personality.persona(), List.of(), List.of(),
+                        Optional.of(personality.defaultLanguage()), Optional.empty(), Optional.of(minute(now()))))));
+        ConversationState state = ConversationState.start(personality.defaultLanguage());
         UUID id = UUID.randomUUID();
         Instant now = now();
         String chosenChannel = channel;
         context.storage().transaction(storage -> {
             storage.update("INSERT INTO conversations (id, tenant_id, channel, status, language, state, started_at, last_activity_at) "
                            + "VALUES (?, ?, ?, 'open', ?, ?, ?, ?)", id, Storage.TENANT, chosenChannel, state.language(),
-                           StateCodec.toJson(state), now, now);
-            appendMessage(storage, id, 1, "receptionist", greeting, state.language(), null, null, now);
+                           StateCodec.toJson(state, greeting.mode()), now, now);
+            appendMessage(storage, id, 1, "receptionist", greeting.text(), state.language(), null, null, now);
             return null;
         });
-        return Response.created(Json.object().put("id", id).put("channel", channel).put("status", "open").put("greeting", greeting)
-                                        .put("language", state.language()).put("mode", MODE).build())
+        return Response.created(Json.object().put("id", id).put("channel", channel).put("status", "open").put("greeting", greeting.text())
+                                        .put("language", state.language()).put("mode", greeting.mode()).build())
                 .withHeader("Location", "conversations/" + id);
     }
 
@@ -114,50 +160,95 @@ public final class ReceptionistPlugin implements Plugin {
             throw new PluginProblem(422, "invalid-fields", "Correct these fields: text: is required, what the caller said (1-" + MAX_TEXT
                                                            + " characters).");
         }
-        Personality personality = Settings.personality(context);
-        Json reply = context.storage().transaction(storage -> {
-            Row conversation = find(storage, id, true);
-            requireOpen(conversation, id);
-            Dialogue dialogue = new Dialogue(personality, knowledge(storage));
-            Turn turn = dialogue.respond(StateCodec.fromJson(conversation.json("state").orElseThrow()), text.value());
-            ConversationState state = turn.state();
-            Instant now = now();
-            int seq = (int) storage.queryOne("SELECT coalesce(max(seq), 0) AS last FROM messages WHERE conversation_id = ?", id)
-                    .flatMap(row -> row.number("last")).orElse(0L).longValue();
-            appendMessage(storage, id, seq + 1, "caller", text.value(), state.language(), BigDecimal.valueOf(turn.sentiment().score()),
-                          turn.sentiment().emotion().wireName(), now);
-            appendMessage(storage, id, seq + 2, "receptionist", turn.reply(), state.language(), null, null, now);
-            storage.update("UPDATE conversations SET state = ?, language = ?, last_activity_at = ? WHERE id = ?",
-                           StateCodec.toJson(state), state.language(), now, id);
-            return Json.object().put("reply", turn.reply()).put("language", state.language())
-                    .put("sentiment", Json.object().put("label", turn.sentiment().label()).put("score", turn.sentiment().score())
-                            .put("emotion", turn.sentiment().emotion().wireName()).build())
-                    .put("emotion", turn.sentiment().emotion().wireName())
-                    .put("escalated", state.escalated()).put("escalation", state.escalation().orElse(null))
-                    .put("stage", state.stage().name().toLowerCase(java.util.Locale.ROOT))
-                    .put("collected", Json.object().put("name", state.name().orElse(null)).put("phone", state.phone().orElse(null))
-                            .put("email", state.email().orElse(null)).put("reason", state.reason().map(r -> r.wireName()).orElse(null))
-                            .put("date", state.date().map(d -> d.keyword()).orElse(null)).build())
-                    .put("mode", MODE).build();
-        });
-        return Response.ok(reply);
+        return Response.ok(handleMessage(context, id, text.value()));
     }
 
     private Response end(Request request, PluginContext context) {
-        UUID id = conversationId(request);
+        return Response.ok(handleEnd(context, conversationId(request)));
+    }
+
+    /**
+     * Answers one caller turn of an open conversation: the language model analyses it, the receptionist's rules update
+     * the conversation (collected details, stage, escalation), and the model's reply (or the receptionist's handover)
+     * is saved with the turn. Nothing is held locked while the model answers; if another turn of the same conversation
+     * was saved meanwhile, the turn is answered again on top of it.
+     *
+     * @param context the call's context
+     * @param id      the conversation
+     * @param text    what the caller said, 1 to {@value #MAX_TEXT} characters
+     * @return {@code reply, language, sentiment, emotion, escalated, escalation, stage, collected, mode} and, when the
+     *         online model could not answer, {@code fallbackReason}
+     * @throws PluginProblem 404 for an unknown conversation, 409 once it has ended, when the gateway is not enabled, or
+     *                       when other turns kept being saved first
+     */
+    Json handleMessage(PluginContext context, UUID id, String text) {
         Personality personality = Settings.personality(context);
-        Json ended = context.storage().transaction(storage -> {
+        LanguageModel model = languageModel(context);
+        ConversationRules rules = new ConversationRules(personality);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Snapshot snapshot = context.storage().transaction(storage -> snapshot(storage, id));
+            Analysis analysis = model.analyse(text, personality.languages(), Optional.of(snapshot.state().language()));
+            List<KnowledgeEntry> relevant = KnowledgeBase.matching(snapshot.knowledge(), text);
+            ConversationRules.Step step = rules.next(snapshot.state(), text, analysis, !relevant.isEmpty());
+            ConversationState state = step.state();
+            Said said = step.escalated()
+                    ? new Said(step.escalatedNow() ? Sentences.handover(state.language()) : Sentences.handedOver(state.language()),
+                               OWN_SENTENCE_MODE, Optional.empty())
+                    : Said.by(model.complete(new CompletionRequest(personality.persona(), conversation(snapshot, state, text), relevant,
+                                                                   Optional.of(state.language()), Optional.empty(), Optional.of(minute(now())))));
+            Optional<Json> saved = context.storage().transaction(storage -> {
+                Row conversation = find(storage, id, true);
+                requireOpen(conversation, id);
+                if (lastSeq(storage, id) != snapshot.lastSeq()) {
+                    return Optional.<Json>empty();
+                }
+                Instant now = now();
+                appendMessage(storage, id, snapshot.lastSeq() + 1, "caller", text, state.language(),
+                              BigDecimal.valueOf(analysis.sentiment().score()), analysis.emotion().wireName(), now);
+                appendMessage(storage, id, snapshot.lastSeq() + 2, "receptionist", said.text(), state.language(), null, null, now);
+                storage.update("UPDATE conversations SET state = ?, language = ?, last_activity_at = ? WHERE id = ?",
+                               StateCodec.toJson(state, said.mode()), state.language(), now, id);
+                return Optional.of(Json.object().put("reply", said.text()).put("language", state.language())
+                        .put("sentiment", Json.object().put("label", analysis.sentiment().label()).put("score", analysis.sentiment().score())
+                                .put("emotion", analysis.emotion().wireName()).build())
+                        .put("emotion", analysis.emotion().wireName())
+                        .put("escalated", state.escalated()).put("escalation", state.escalation().orElse(null))
+                        .put("stage", state.stage().name().toLowerCase(Locale.ROOT))
+                        .put("collected", Json.object().put("name", state.name().orElse(null)).put("phone", state.phone().orElse(null))
+                                .put("email", state.email().orElse(null)).put("reason", state.reason().map(r -> r.wireName()).orElse(null))
+                                .put("date", state.date().map(d -> d.keyword()).orElse(null)).build())
+                        .put("mode", said.mode()).put("fallbackReason", said.fallbackReason().orElse(null)).build());
+            });
+            if (saved.isPresent()) {
+                return saved.get();
+            }
+        }
+        throw new PluginProblem(409, "conversation-busy", "Other messages to conversation '" + id + "' kept arriving while this one was "
+                                                          + "being answered; send it again.");
+    }
+
+    /**
+     * Ends an open conversation: the receptionist's goodbye, the summary for the team, and {@code conversation.ended}
+     * published in the same transaction.
+     *
+     * @param context the call's context
+     * @param id      the conversation
+     * @return {@code id, status, reply, language, summary, escalated, mode}
+     * @throws PluginProblem 404 for an unknown conversation, 409 once it has ended
+     */
+    Json handleEnd(PluginContext context, UUID id) {
+        Personality personality = Settings.personality(context);
+        return context.storage().transaction(storage -> {
             Row conversation = find(storage, id, true);
             requireOpen(conversation, id);
-            ConversationState state = StateCodec.fromJson(conversation.json("state").orElseThrow());
+            Json stored = conversation.json("state").orElseThrow();
+            ConversationState state = StateCodec.fromJson(stored);
             Instant now = now();
             Summary summary = Summary.of(state, LocalDate.ofInstant(now, personality.zone()));
             Json summaryJson = Json.object().put("text", summary.text()).put("keyPoints", summary.keyPoints())
                     .put("actionItems", summary.actionItems()).build();
-            String goodbye = new Dialogue(personality, List.of()).goodbye(state);
-            int seq = (int) storage.queryOne("SELECT coalesce(max(seq), 0) AS last FROM messages WHERE conversation_id = ?", id)
-                    .flatMap(row -> row.number("last")).orElse(0L).longValue();
-            appendMessage(storage, id, seq + 1, "receptionist", goodbye, state.language(), null, null, now);
+            String goodbye = Sentences.goodbye(state.language(), personality.businessName());
+            appendMessage(storage, id, lastSeq(storage, id) + 1, "receptionist", goodbye, state.language(), null, null, now);
             storage.update("UPDATE conversations SET status = 'ended', summary = ?, ended_at = ?, last_activity_at = ? WHERE id = ?",
                            summaryJson, now, now, id);
             Instant startedAt = conversation.instant("started_at").orElseThrow();
@@ -168,9 +259,8 @@ public final class ReceptionistPlugin implements Plugin {
                     .put("summary", summary.text()).put("language", state.language())
                     .put("startedAt", startedAt).put("endedAt", now).build());
             return Json.object().put("id", id).put("status", "ended").put("reply", goodbye).put("language", state.language())
-                    .put("summary", summaryJson).put("escalated", state.escalated()).put("mode", MODE).build();
+                    .put("summary", summaryJson).put("escalated", state.escalated()).put("mode", StateCodec.mode(stored)).build();
         });
-        return Response.ok(ended);
     }
 
     private Response addKnowledge(Request request, PluginContext context) {
@@ -220,11 +310,68 @@ public final class ReceptionistPlugin implements Plugin {
         context.log().info("deleted " + deleted + " transcripts with no activity since " + cutoff + " (retention " + days + " days)");
     }
 
-    private static List<KnowledgeEntry> knowledge(Storage storage) {
-        return storage.query("SELECT keywords, answer FROM knowledge_entries ORDER BY created_at, id").stream()
+    /** A reply and where it came from. */
+    private record Said(String text, String mode, Optional<String> fallbackReason) {
+        static Said by(Completion completion) {
+            return new Said(completion.text(), completion.source().wireName(), completion.fallbackReason());
+        }
+    }
+
+    /** An open conversation as read before its turn is answered. */
+    private record Snapshot(ConversationState state, List<Message> transcript, List<KnowledgeEntry> knowledge, int lastSeq) {
+    }
+
+    /**
+     * Reads without locking. The last sequence number is read first: whatever is read after it is at least that recent,
+     * and a turn saved in between changes the sequence number, which the save checks.
+     */
+    private static Snapshot snapshot(Storage storage, UUID id) {
+        int lastSeq = lastSeq(storage, id);
+        Row conversation = find(storage, id, false);
+        requireOpen(conversation, id);
+        List<Message> transcript = storage.query("SELECT role, text FROM messages WHERE conversation_id = ? ORDER BY seq", id).stream()
+                .map(row -> row.string("role").orElseThrow().equals("caller") ? Message.user(row.string("text").orElseThrow())
+                        : Message.assistant(row.string("text").orElseThrow()))
+                .toList();
+        List<KnowledgeEntry> knowledge = storage.query("SELECT keywords, answer FROM knowledge_entries ORDER BY created_at, id").stream()
                 .map(row -> new KnowledgeEntry(row.json("keywords").orElseThrow().asList().stream().map(Json::asString).toList(),
                                                row.string("answer").orElseThrow()))
                 .toList();
+        return new Snapshot(StateCodec.fromJson(conversation.json("state").orElseThrow()), transcript, knowledge, lastSeq);
+    }
+
+    /**
+     * The conversation for the language model: what the receptionist knows so far and still needs (for an online
+     * model; the offline engine reads only the caller's words), the transcript, then the caller's new turn.
+     */
+    private static List<Message> conversation(Snapshot snapshot, ConversationState state, String text) {
+        List<Message> messages = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<String> known = new ArrayList<>();
+        state.name().ifPresentOrElse(name -> known.add("name " + name), () -> missing.add("name"));
+        state.phone().ifPresentOrElse(phone -> known.add("phone " + phone), () -> missing.add("phone number"));
+        state.email().ifPresentOrElse(email -> known.add("e-mail " + email), () -> missing.add("e-mail address"));
+        state.reason().ifPresentOrElse(reason -> known.add("reason " + reason.wireName()
+                                                           + state.date().map(d -> " (" + d.spoken() + ")").orElse("")),
+                                       () -> missing.add("reason for calling"));
+        messages.add(Message.system("Collect the caller's name, phone number, e-mail address and reason for calling, asking for one "
+                + "missing detail at a time; once all are known, read them back and ask the caller to confirm. Known so far: "
+                + (known.isEmpty() ? "nothing" : String.join("; ", known)) + ". Still missing: "
+                + (missing.isEmpty() ? "nothing" : String.join(", ", missing)) + ". Stage: "
+                + state.stage().name().toLowerCase(Locale.ROOT) + "."));
+        messages.addAll(snapshot.transcript());
+        messages.add(Message.user(text));
+        return messages;
+    }
+
+    /** The moment of a turn at minute precision: enough to tell whether the business is open, and kind to the gateway's cache. */
+    private static Instant minute(Instant now) {
+        return now.truncatedTo(ChronoUnit.MINUTES);
+    }
+
+    private static int lastSeq(Storage storage, UUID id) {
+        return (int) storage.queryOne("SELECT coalesce(max(seq), 0) AS last FROM messages WHERE conversation_id = ?", id)
+                .flatMap(row -> row.number("last")).orElse(0L).longValue();
     }
 
     private static void appendMessage(Storage storage, UUID conversationId, int seq, String role, String text, String language,
@@ -251,7 +398,7 @@ public final class ReceptionistPlugin implements Plugin {
                 .put("status", conversation.string("status").orElseThrow()).put("language", conversation.string("language").orElseThrow())
                 .put("startedAt", conversation.instant("started_at").orElseThrow())
                 .put("endedAt", conversation.instant("ended_at").orElse(null)).put("summary", conversation.json("summary").orElse(null))
-                .put("mode", MODE);
+                .put("mode", StateCodec.mode(conversation.json("state").orElseThrow()));
     }
 
     private static UUID conversationId(Request request) {

@@ -4,13 +4,12 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 import io.voicecore.receptionist.engine.Personality;
 import io.voicecore.sdk.PluginContext;
 import io.voicecore.sdk.PluginProblem;
 
-/** Reads the tenant's configuration into the engine's {@link Personality} and the retention period. */
+/** Reads the tenant's configuration into the receptionist's {@link Personality} and the retention period. */
 final class Settings {
     private Settings() {
     }
@@ -29,7 +28,8 @@ final class Settings {
                                config.string("greeting").filter(g -> !g.isBlank()), config.string("tone").orElse("friendly"),
                                list(config.string("languages").orElse("en,es,fr,de,it,pt")),
                                config.string("businessHours").filter(h -> !h.isBlank()), zone,
-                               list(config.string("escalationKeywords").orElse("")));
+                               list(config.string("escalationKeywords").orElse("")),
+                               (int) config.number("frustrationLimit").orElse(2L).longValue());
     }
 
     static long retentionDays(PluginContext context) {

@@ -4,18 +4,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.voicecore.aigateway.api.Intent;
+import io.voicecore.aigateway.api.RelativeDate;
 import io.voicecore.receptionist.engine.ConversationState;
-import io.voicecore.receptionist.engine.Intent;
-import io.voicecore.receptionist.engine.RelativeDate;
 import io.voicecore.sdk.json.Json;
 
-/** Stores the engine's conversation state as JSON in the {@code conversations.state} column. */
+/**
+ * Stores the conversation's state as JSON in the {@code conversations.state} column, with the mode of its latest reply
+ * ({@code offline} or {@code openai}); a state written before the mode was kept reads as {@code offline}.
+ */
 final class StateCodec {
     private StateCodec() {
     }
 
-    static Json toJson(ConversationState state) {
+    static Json toJson(ConversationState state, String mode) {
         return Json.object()
+                .put("mode", mode)
                 .put("language", state.language())
                 .put("stage", state.stage().name())
                 .put("name", state.name().orElse(null))
@@ -40,6 +44,11 @@ final class StateCodec {
                 date.isNull() ? Optional.empty() : Optional.of(new RelativeDate(date.get("keyword").asString(), date.get("spoken").asString())),
                 (int) json.get("frustration").asLong(), text(json.get("escalation")), strings(json.get("answered")),
                 strings(json.get("unanswered")), (int) json.get("turns").asLong(), json.get("sentimentTotal").asDecimal().doubleValue());
+    }
+
+    /** @param json a stored state @return the mode of the conversation's latest reply */
+    static String mode(Json json) {
+        return json.get("mode").asOptionalString().orElse("offline");
     }
 
     private static Optional<String> text(Json value) {

@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Optional;
 
-import io.voicecore.receptionist.engine.Languages;
 import io.voicecore.sdk.Event;
 import io.voicecore.sdk.json.Json;
 import io.voicecore.testkit.PluginTestKit;
@@ -19,13 +17,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Conversations over the plugin's routes, through the kernel's real plugin runtime. */
+/**
+ * Conversations over the plugin's routes, through the kernel's real plugin runtime, with the AI gateway installed and
+ * enabled first (offline: no OpenAI key is set).
+ */
 class ReceptionistConversationsTest {
+    /** The gateway's compiled classes, which the reactor builds before this module. */
+    static final Path GATEWAY = Path.of(System.getProperty("ai-gateway.plugin", "../ai-gateway/target/classes"));
     static PluginTestKit kit;
 
     @BeforeAll
     static void start() {
-        kit = PluginTestKit.builder(Path.of("target/classes")).withSecondTenant()
+        kit = PluginTestKit.builder(Path.of("target/classes")).withPlugin(GATEWAY).withSecondTenant()
                 .config(Json.object().put("assistantName", "Sofía").put("businessName", "Clínica Sol").put("timeZone", "Europe/Madrid")
                                 .put("escalationKeywords", "abogado, lawyer").build())
                 .start();
@@ -68,13 +71,18 @@ class ReceptionistConversationsTest {
         Json started = startConversation(Json.object().put("channel", "chat").build());
         assertEquals("Hello, thank you for contacting Clínica Sol. I'm Sofía, how can I help you?", started.get("greeting").asString());
         String id = started.get("id").asString();
+        List<String> replies = new java.util.ArrayList<>();
         for (String text : List.of("Me llamo Lucía García", "mi teléfono es 612 345 678", "lucia@example.es",
                                    "quiero reservar una cita para mañana")) {
             Json reply = say(id, text);
             assertEquals("es", reply.get("language").asString(), reply.toString());
-            assertEquals(Optional.of("es"), Languages.detect(reply.get("reply").asString(), Languages.SUPPORTED), reply.toString());
             assertFalse(reply.get("escalated").asBoolean());
+            replies.add(reply.get("reply").asString());
         }
+        assertEquals(List.of("Gracias, Lucía García. ¿En qué número de teléfono podemos localizarle?", "¿Y cuál es su correo electrónico?",
+                             "¿En qué puedo ayudarle hoy?",
+                             "Le confirmo: Lucía García, teléfono 612 345 678, correo lucia@example.es, motivo: una cita (mañana). ¿Es correcto?"),
+                     replies, "the offline engine's replies, turn by turn");
         Json last = kit.get("/conversations/" + id).json();
         assertEquals("es", last.get("language").asString());
 
@@ -202,10 +210,67 @@ class ReceptionistConversationsTest {
     }
 
     @Test
-    void statusSaysTheEngineIsOffline() {
+    void statusSaysTheGatewayIsOffline() {
         Json status = kit.get("/status").json();
         assertEquals("offline", status.get("mode").asString());
+        assertEquals("offline-rules", status.get("model").asString());
+        assertTrue(status.get("engine").asString().contains("no OpenAI key"), status.toString());
         assertEquals("Europe/Madrid", status.get("timeZone").asString());
         assertEquals(90, status.get("retentionDays").asLong());
+        assertEquals(2, status.get("frustrationLimit").asLong());
+    }
+
+    @Test
+    void answersWhetherTheBusinessIsOpenFromItsHours() {
+        try (PluginTestKit hours = PluginTestKit.builder(Path.of("target/classes")).withPlugin(GATEWAY)
+                .config(Json.object().put("businessHours", "Mon-Sun 00:00-24:00").put("timeZone", "Europe/Madrid").build()).start()) {
+            String id = hours.post("/conversations", Json.object().build()).json().get("id").asString();
+            Json reply = hours.post("/conversations/" + id + "/messages", Json.object().put("text", "Are you open now?").build()).json();
+            assertEquals("Mon-Sun 00:00-24:00 (Europe/Madrid) We're open right now, until 24:00. May I have your name, please?",
+                         reply.get("reply").asString());
+            hours.post("/conversations/" + id + "/messages", Json.object().put("text", "Do you treat cats?").build());
+            Json summary = hours.post("/conversations/" + id + "/end", Json.object().build()).json().get("summary");
+            assertTrue(summary.get("keyPoints").asList().contains(Json.of("Answered: Are you open now?")), summary.toString());
+            assertTrue(summary.get("actionItems").asList().contains(Json.of("Answer the question: Do you treat cats?")), summary.toString());
+        }
+    }
+
+    @Test
+    void aConfiguredGreetingIsSaidAsWritten() {
+        try (PluginTestKit greeting = PluginTestKit.builder(Path.of("target/classes")).withPlugin(GATEWAY)
+                .config(Json.object().put("greeting", "Clínica Sol, ¿dígame?").put("languages", "es,en").build()).start()) {
+            Json started = greeting.post("/conversations", Json.object().build()).json();
+            assertEquals("Clínica Sol, ¿dígame?", started.get("greeting").asString());
+            assertEquals("es", started.get("language").asString());
+        }
+    }
+
+    @Test
+    void withoutTheGatewayEnabledTheReceptionistSaysSoInsteadOfFailing() {
+        try (PluginTestKit withoutGateway = PluginTestKit.builder(Path.of("target/classes")).withInstalledPlugin(GATEWAY).start()) {
+            TestResponse refused = withoutGateway.post("/conversations", Json.object().build());
+            assertEquals(409, refused.status(), refused.toString());
+            assertEquals("urn:voicecore:plugin:receptionist:language-model-unavailable", refused.json().get("type").asString());
+            String detail = refused.json().get("detail").asString();
+            assertTrue(detail.contains("ai-gateway") && detail.contains("not enabled"), detail);
+            assertEquals(409, withoutGateway.get("/status").status());
+            assertEquals(200, withoutGateway.get("/knowledge").status(), "what does not need the model still works");
+        }
+    }
+
+    @Test
+    void theFrustrationLimitIsConfigurable() {
+        try (PluginTestKit patient = PluginTestKit.builder(Path.of("target/classes")).withPlugin(GATEWAY)
+                .config(Json.object().put("frustrationLimit", 0).build()).start()) {
+            String id = patient.post("/conversations", Json.object().build()).json().get("id").asString();
+            Json angry = patient.post("/conversations/" + id + "/messages", Json.object().put("text", "This is unacceptable!").build()).json();
+            assertEquals("angry", angry.get("emotion").asString());
+            assertFalse(angry.get("escalated").asBoolean(), "0 never hands over for frustration");
+            Json person = patient.post("/conversations/" + id + "/messages", Json.object().put("text", "I want to speak to a real person").build())
+                    .json();
+            assertTrue(person.get("escalated").asBoolean(), "asking for a person always does");
+            assertEquals("I understand. I'm passing you to a member of our team, who will contact you as soon as possible.",
+                         person.get("reply").asString());
+        }
     }
 }

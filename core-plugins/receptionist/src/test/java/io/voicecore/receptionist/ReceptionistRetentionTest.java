@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ReceptionistRetentionTest {
     @Test
     void theRetentionJobDeletesTranscriptsOlderThanTheRetention() {
-        try (PluginTestKit kit = PluginTestKit.builder(Path.of("target/classes")).config(Json.object().put("retentionDays", 30).build()).start()) {
+        try (PluginTestKit kit = PluginTestKit.builder(Path.of("target/classes")).withPlugin(ReceptionistConversationsTest.GATEWAY).config(Json.object().put("retentionDays", 30).build()).start()) {
             String ended = kit.post("/conversations", Json.object().build()).json().get("id").asString();
             kit.post("/conversations/" + ended + "/messages", Json.object().put("text", "My name is Ann Lee").build());
             assertEquals(200, kit.post("/conversations/" + ended + "/end", Json.object().build()).status());

@@ -17,27 +17,38 @@ import io.voicecore.kernel.testing.TestKernel;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both packaged core plugins in one real kernel: a conversation that ends in the receptionist is recorded by the
- * CRM (through the kernel's event bus) on the caller's contact, with the phone in E.164 and the summary on a chat
- * interaction. Runs after {@code package} (failsafe); the CRM jar is built first by the reactor.
+ * The packaged core plugins in one real kernel: the receptionist answers through the AI gateway (offline), and a
+ * conversation that ends in the receptionist is recorded by the CRM (through the kernel's event bus) on the caller's
+ * contact, with the phone in E.164 and the summary on a chat interaction. Runs after {@code package} (failsafe); the CRM
+ * and gateway jars are built first by the reactor.
  */
 class ReceptionistWithCrmJarTest {
     static final Path RECEPTIONIST = Path.of(System.getProperty("plugin.jar", "target/receptionist-plugin-0.1.0-SNAPSHOT.jar"));
     static final Path CRM = Path.of(System.getProperty("crm.plugin.jar", "../crm/target/crm-plugin-0.1.0-SNAPSHOT.jar"));
+    static final Path GATEWAY = Path.of(System.getProperty("ai-gateway.plugin.jar", "../ai-gateway/target/ai-gateway-plugin-0.1.0-SNAPSHOT.jar"));
     static final String TENANT = "clinica-sol";
 
     @Test
     void aFinishedConversationIsRecordedOnTheCallersContactInTheCrm() throws InterruptedException {
         assertTrue(Files.isRegularFile(CRM), "the CRM jar is built by core-plugins/crm before this module: " + CRM);
+        assertTrue(Files.isRegularFile(GATEWAY), "the gateway's jar is built by core-plugins/ai-gateway before this module: " + GATEWAY);
         try (TestKernel kernel = TestKernel.start()) {
             String admin = kernel.adminToken();
             HttpResult crm = install(kernel, CRM);
             assertEquals(201, crm.status(), crm.body());
+            HttpResult early = install(kernel, RECEPTIONIST);
+            assertEquals(422, early.status(), "without the gateway the receptionist cannot be installed: " + early.body());
+            assertTrue(early.body().contains("ai-gateway"), early.body());
+            HttpResult gateway = install(kernel, GATEWAY);
+            assertEquals(201, gateway.status(), gateway.body());
             HttpResult receptionist = install(kernel, RECEPTIONIST);
             assertEquals(201, receptionist.status(), receptionist.body());
             kernel.createTenant(TENANT);
             assertEquals(200, enable(kernel, TENANT, "crm", List.of("storage", "events:publish", "events:subscribe")).status());
-            assertEquals(200, enable(kernel, TENANT, "receptionist", List.of("storage", "events:publish", "scheduler")).status());
+            assertEquals(200, enable(kernel, TENANT, "receptionist", List.of("storage", "events:publish", "scheduler", "services")).status());
+            HttpResult withoutGateway = kernel.post("/api/v1/tenants/" + TENANT + "/receptionist/conversations", admin, Map.of());
+            assertEquals(409, withoutGateway.status(), withoutGateway.body());
+            assertEquals(200, enable(kernel, TENANT, "ai-gateway", List.of("storage", "secrets", "usage", "http:egress")).status());
             HttpResult configured = kernel.put("/api/v1/tenants/" + TENANT + "/plugins/crm/config", admin, Map.of("defaultCountryCode", "34"));
             assertEquals(200, configured.status(), configured.body());
 
@@ -50,6 +61,7 @@ class ReceptionistWithCrmJarTest {
                 HttpResult reply = kernel.post(base + "/" + id + "/messages", admin, Map.of("text", text));
                 assertEquals(200, reply.status(), reply.body());
                 assertEquals("es", reply.json().get("language").asText());
+                assertEquals("offline", reply.json().get("mode").asText());
             }
             HttpResult ended = kernel.post(base + "/" + id + "/end", admin, Map.of());
             assertEquals(200, ended.status(), ended.body());

@@ -3,6 +3,9 @@ package io.voicecore.receptionist.engine;
 import java.util.List;
 import java.util.Optional;
 
+import io.voicecore.aigateway.api.Intent;
+import io.voicecore.aigateway.api.RelativeDate;
+
 /**
  * What the receptionist knows about a conversation after some turns. Immutable; each turn gives a new state.
  *

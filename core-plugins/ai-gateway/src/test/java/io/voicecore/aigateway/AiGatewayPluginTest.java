@@ -1,0 +1,138 @@
+package io.voicecore.aigateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.voicecore.sdk.json.Json;
+import io.voicecore.testkit.PluginTestKit;
+import io.voicecore.testkit.TestResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The gateway's routes through the kernel's real plugin runtime: offline by default, falling back while no provider is built in. */
+class AiGatewayPluginTest {
+    static PluginTestKit kit;
+
+    @BeforeAll
+    static void start() {
+        kit = PluginTestKit.builder(Path.of("target/classes")).withSecondTenant().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.close();
+    }
+
+    static Json spanishConversation(String... callerTurns) {
+        return Json.object()
+                .put("persona", Json.object().put("assistantName", "Sofía").put("businessName", "Clínica Sol").put("timeZone", "Europe/Madrid")
+                        .put("languages", List.of("es", "en")).put("businessHours", "Mon-Fri 09:00-18:00").build())
+                .put("messages", java.util.Arrays.stream(callerTurns).map(text -> Json.object().put("role", "user").put("text", text).build())
+                        .toList())
+                .put("knowledge", List.of(Json.object().put("keywords", List.of("aparcamiento")).put("answer", "Hay aparcamiento gratuito.").build()))
+                .build();
+    }
+
+    @Test
+    void withoutAKeyTheGatewayIsOfflineAndAnswersWithTheOfflineEngine() {
+        Json status = kit.secondTenant().get("/status").json();
+        assertEquals("offline", status.get("mode").asString());
+        assertEquals("gpt-4o-mini", status.get("model").asString());
+        assertEquals("api.openai.com", status.get("providerHost").asString());
+        assertEquals("closed", status.get("breaker").get("state").asString());
+        assertEquals("openai.api-key", status.get("apiKeySecret").asString());
+
+        TestResponse greeting = kit.secondTenant().post("/complete", spanishConversation());
+        assertEquals(200, greeting.status(), greeting.toString());
+        assertEquals("Hola, gracias por contactar con Clínica Sol. Soy Sofía, ¿en qué puedo ayudarle?", greeting.json().get("text").asString());
+        assertEquals("offline", greeting.json().get("source").asString());
+        assertEquals("offline-rules", greeting.json().get("model").asString());
+        assertTrue(greeting.json().get("fallbackReason").isNull());
+
+        Json reply = kit.secondTenant().post("/complete", spanishConversation("Me llamo Lucía García", "¿Tienen aparcamiento?")).json();
+        assertEquals("Hay aparcamiento gratuito. Gracias, Lucía García. ¿En qué número de teléfono podemos localizarle?",
+                     reply.get("text").asString());
+        assertEquals("es", reply.get("language").asString());
+        assertEquals(0, reply.get("promptTokens").asLong());
+        assertFalse(reply.get("cached").asBoolean());
+        assertEquals(0, kit.secondTenant().usage("ai.fallbacks"), "offline mode is not a fallback");
+    }
+
+    @Test
+    void analysesAMessage() {
+        TestResponse analysed = kit.post("/analyse", Json.object().put("text", "Je m'appelle Marie, c'est inadmissible !")
+                .put("languages", List.of("en", "fr")).build());
+        assertEquals(200, analysed.status(), analysed.toString());
+        Json analysis = analysed.json();
+        assertEquals("fr", analysis.get("language").asString());
+        assertEquals("angry", analysis.get("emotion").asString());
+        assertEquals("negative", analysis.get("sentiment").get("label").asString());
+        assertEquals("Marie", analysis.get("details").get("name").asString());
+        assertTrue(analysis.get("details").get("intent").isNull());
+    }
+
+    @Test
+    void withAKeyButNoProviderInThisBuildEveryCompletionFallsBackAndIsCounted() {
+        try (PluginTestKit online = PluginTestKit.builder(Path.of("target/classes")).withSecondTenant().start()) {
+            online.putSecret("openai.api-key", "sk-test-not-used");
+            Json status = online.get("/status").json();
+            assertEquals("online", status.get("mode").asString());
+            assertFalse(status.toString().contains("sk-test"), "the key is never shown");
+
+            Json first = online.post("/complete", spanishConversation("Me llamo Lucía García")).json();
+            assertEquals("Gracias, Lucía García. ¿En qué número de teléfono podemos localizarle?", first.get("text").asString());
+            assertEquals("offline", first.get("source").asString());
+            assertEquals(ModelProviders.UNAVAILABLE, first.get("fallbackReason").asString());
+            online.post("/complete", spanishConversation("Me llamo Lucía García"));
+            assertEquals(2, online.usage(Gateway.METER_FALLBACKS));
+            assertEquals(0, online.usage(Gateway.METER_PROMPT_TOKENS));
+            assertEquals(0, online.usage("egress.requests"), "no provider, no egress");
+            assertEquals("closed", online.get("/status").json().get("breaker").get("state").asString(),
+                         "a missing provider is not the provider failing");
+
+            assertEquals("offline", online.secondTenant().get("/status").json().get("mode").asString(), "the key is the first tenant's");
+            assertTrue(online.secondTenant().post("/complete", spanishConversation("hola")).json().get("fallbackReason").isNull());
+            assertEquals(0, online.secondTenant().usage(Gateway.METER_FALLBACKS));
+
+            assertEquals(0, online.delete("/cache").json().get("deleted").asLong());
+            assertTrue(online.deleteSecret("openai.api-key"));
+            assertEquals("offline", online.get("/status").json().get("mode").asString());
+        }
+    }
+
+    @Test
+    void aBaseUrlThatIsNeitherHttpsNorLoopbackIsAConfigurationProblemOnline() {
+        try (PluginTestKit online = PluginTestKit.builder(Path.of("target/classes")).start()) {
+            online.putSecret("openai.api-key", "sk-test-not-used");
+            online.setConfig(Json.object().put("baseUrl", "http://example.com/v1").build());
+            TestResponse refused = online.post("/complete", spanishConversation("hola"));
+            assertEquals(409, refused.status(), refused.toString());
+            assertEquals("urn:voicecore:plugin:ai-gateway:invalid-base-url", refused.json().get("type").asString());
+            assertEquals("example.com", online.get("/status").json().get("providerHost").asString());
+
+            online.setConfig(Json.object().put("baseUrl", "http://127.0.0.1:4010/v1").put("model", "gpt-4o").build());
+            Json local = online.post("/complete", spanishConversation("hola")).json();
+            assertEquals(ModelProviders.UNAVAILABLE, local.get("fallbackReason").asString(), "a loopback stand-in is allowed");
+            assertEquals("gpt-4o", online.get("/status").json().get("model").asString());
+        }
+    }
+
+    @Test
+    void refusesInvalidRequestsNamingEveryField() {
+        TestResponse invalid = kit.post("/complete", Json.object().put("persona", Json.object().put("tone", "sarcastic")
+                .put("timeZone", "Mars/Olympus").put("languages", List.of("english")).build())
+                .put("messages", List.of(Json.object().put("role", "robot").put("text", "hi").build())).put("maxTokens", 0).build());
+        assertEquals(422, invalid.status(), invalid.toString());
+        String detail = invalid.json().get("detail").asString();
+        for (String field : List.of("persona.tone", "persona.timeZone", "persona.languages", "messages[0].role", "maxTokens")) {
+            assertTrue(detail.contains(field + ":"), field + " in " + detail);
+        }
+        assertEquals(422, kit.post("/complete", Json.object().build()).status(), "messages are required");
+        assertEquals(422, kit.post("/analyse", Json.object().put("text", " ").build()).status());
+    }
+}
