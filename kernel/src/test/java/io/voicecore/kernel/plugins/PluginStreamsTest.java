@@ -38,7 +38,11 @@ class PluginStreamsTest {
 
     /** A plugin with an echo stream per room: greets with what it knows of the stream, echoes, fails on request. */
     static PluginJar streamer(String version) {
-        return plugin("streamer", version, List.of("storage"), List.of("GET /ping"),
+        return streamer("streamer", version);
+    }
+
+    static PluginJar streamer(String id, String version) {
+        return plugin(id, version, List.of("storage"), List.of("GET /ping"),
                 "streams: [\"/rooms/{room}/echo\", /broken]\n",
                 """
                 setup.route(HttpMethod.GET, "/ping", (request, context) -> Response.ok(Json.object().put("pong", true).build()));
@@ -239,6 +243,38 @@ class PluginStreamsTest {
         assertEquals(new WsClient.Closure(4404, "plugin-not-enabled"), second.awaitClose());
         assertProblem(refused(WsClient.connect(ws("/api/v1/tenants/carol/streamer/rooms/a/echo"), admin), 404).problem(),
                       404, "plugin-not-enabled");
+    }
+
+    @Test
+    void repeatedFaultsQuarantineThePluginAndCloseItsStreams() {
+        kernel.createTenant("frank");
+        assertEquals(200, enable(kernel, "frank", "streamer", List.of("storage")).status());
+        try (WsClient client = WsClient.connect(ws("/api/v1/tenants/frank/streamer/rooms/flaky/echo"), admin).open()) {
+            client.nextJson();
+            for (int i = 0; i < 5; i++) {
+                assertEquals("urn:voicecore:problem:plugin-failure",
+                             client.send("fault").nextJson().get("problem").get("type").asText(), "fault " + i);
+            }
+            assertEquals(new WsClient.Closure(4503, "plugin-quarantined"), client.awaitClose());
+        }
+        WsClient.Handshake refused = refused(WsClient.connect(ws("/api/v1/tenants/frank/streamer/rooms/flaky/echo"), admin), 503);
+        assertProblem(refused.problem(), 503, "plugin-quarantined");
+    }
+
+    @Test
+    void anUpgradeClosesStreamsOfTheOldVersionAndReconnectingReachesTheNewOne() {
+        kernel.createTenant("grace");
+        assertEquals(201, install(kernel, streamer("upstream", "1.0.0").build()).status());
+        assertEquals(200, enable(kernel, "grace", "upstream", List.of("storage")).status());
+        String path = "/api/v1/tenants/grace/upstream/rooms/r/echo";
+        try (WsClient client = WsClient.connect(ws(path), admin).open()) {
+            assertEquals("1.0.0", client.nextJson().get("version").asText());
+            assertEquals(201, install(kernel, streamer("upstream", "1.1.0").build()).status());
+            assertEquals(new WsClient.Closure(1012, "plugin-upgraded"), client.awaitClose());
+        }
+        try (WsClient client = WsClient.connect(ws(path), admin).open()) {
+            assertEquals("1.1.0", client.nextJson().get("version").asText(), "a new stream reaches the new version");
+        }
     }
 
     @Test

@@ -176,7 +176,7 @@ public final class PluginStreams implements AutoCloseable {
         private final Transport transport;
         private final StreamHandler handler;
         /** Callbacks of one stream never overlap, including an {@code onClose} the plugin caused inside {@code onMessage}. */
-        private final Object callbacks = new Object();
+        private final java.util.concurrent.locks.ReentrantLock callbacks = new java.util.concurrent.locks.ReentrantLock();
         private final AtomicBoolean live = new AtomicBoolean(true);
         private volatile boolean opened;
 
@@ -220,6 +220,8 @@ public final class PluginStreams implements AutoCloseable {
                 revokedBy(failure).ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
                 return Integer.toString(problem.status());
             });
+            // A fault of this message may have quarantined the plugin: end the stream now, after its error frame.
+            recheck();
             metrics.increment(MESSAGES_METRIC, "Messages clients sent on plugin streams, by plugin and status.",
                               Map.of("plugin", admission.pluginId, "status", status));
             access("message " + status + " " + (System.nanoTime() - started) / 1_000_000 + "ms", requestId);
@@ -286,22 +288,33 @@ public final class PluginStreams implements AutoCloseable {
         private <T> T run(String requestId, String callback, PluginRuntime.StreamWork<T> work,
                           java.util.function.Function<RuntimeException, T> onFailure) {
             return RequestContext.withRequestId(requestId, "STREAM", admission.instance, transport.remoteAddress(), () -> {
-                synchronized (callbacks) {
-                    try {
-                        return runtime.streamCall(admission.tenantId, admission.target.version(), admission.request.caller(),
-                                                  requestId, "stream " + admission.template() + " " + callback, work);
-                    } catch (RuntimeException failure) {
-                        return onFailure.apply(failure);
-                    }
+                callbacks.lock();
+                try {
+                    return runtime.streamCall(admission.tenantId, admission.target.version(), admission.request.caller(),
+                                              requestId, "stream " + admission.template() + " " + callback, work);
+                } catch (RuntimeException failure) {
+                    return onFailure.apply(failure);
+                } finally {
+                    callbacks.unlock();
                 }
             });
         }
 
-        /** Checks that the tenant may still hold this stream, and ends it otherwise. */
+        /**
+         * Checks that the tenant may still hold this stream, and ends it otherwise. A stream busy with a callback is
+         * left to that callback (or the next check), so the answer to a message is sent before the close.
+         */
         private void recheck() {
-            runtime.streamRevoked(admission.tenantId, admission.pluginId, admission.target.version())
-                    .flatMap(this::revokedBy)
-                    .ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
+            if (!live.get() || !callbacks.tryLock()) {
+                return;
+            }
+            try {
+                runtime.streamRevoked(admission.tenantId, admission.pluginId, admission.target.version())
+                        .flatMap(this::revokedBy)
+                        .ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
+            } finally {
+                callbacks.unlock();
+            }
         }
 
         private Optional<Closure> revokedBy(RuntimeException failure) {
