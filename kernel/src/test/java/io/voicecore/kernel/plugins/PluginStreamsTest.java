@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voicecore.kernel.testing.HttpResult;
+import io.voicecore.kernel.testing.LogCapture;
 import io.voicecore.kernel.testing.PluginJar;
 import io.voicecore.kernel.testing.TestKernel;
 import io.voicecore.kernel.testing.WsClient;
@@ -168,6 +169,13 @@ class PluginStreamsTest {
 
     @Test
     void aTicketOpensOneStreamOnce() {
+        try (LogCapture logs = LogCapture.everything()) {
+            String ticket = ticketOpensOneStreamOnce();
+            assertTrue(logs.lines().stream().noneMatch(line -> line.contains(ticket)), "a ticket is never logged");
+        }
+    }
+
+    private static String ticketOpensOneStreamOnce() {
         HttpResult issued = kernel.post("/api/v1/tenants/alice/stream-tickets", aliceKey, "{}");
         assertEquals(201, issued.status(), issued.body());
         assertEquals("no-store", issued.header("Cache-Control"));
@@ -194,11 +202,13 @@ class PluginStreamsTest {
 
         assertEquals(404, kernel.post("/api/v1/tenants/alice/stream-tickets", bobKey, "{}").status(), "only for visible tenants");
         assertEquals(401, kernel.post("/api/v1/tenants/alice/stream-tickets", null, "{}").status());
+        return ticket;
     }
 
     @Test
     void aFailingMessageAnswersAnErrorFrameAndTheStreamStaysOpen() {
-        try (WsClient client = WsClient.connect(ws("/api/v1/tenants/alice/streamer/rooms/faulty/echo"), aliceKey).open()) {
+        try (LogCapture logs = LogCapture.everything();
+             WsClient client = WsClient.connect(ws("/api/v1/tenants/alice/streamer/rooms/faulty/echo"), aliceKey).open()) {
             client.nextJson();
             JsonNode fault = client.send("fault").nextJson();
             assertEquals("error", fault.get("type").asText(), fault.toString());
@@ -213,6 +223,9 @@ class PluginStreamsTest {
             assertEquals("The room refuses this message.", problem.get("problem").get("detail").asText());
             assertEquals("/api/v1/tenants/alice/streamer/rooms/faulty/echo", problem.get("problem").get("instance").asText());
             assertTrue(!problem.get("problem").get("requestId").asText().equals(requestId), "each message has its own request id");
+            // Messages of a stream are handled one after the other, so the first one's log line is written by now.
+            assertTrue(logs.lines().stream().anyMatch(line -> line.contains("STREAM /api/v1/tenants/alice/streamer/rooms/faulty/echo "
+                    + "message 500") && line.contains("request=" + requestId)), "each message is logged with its request id");
 
             JsonNode echo = client.send("still here").nextJson();
             assertEquals("still here", echo.get("text").asText(), "the stream stays open after failures");
