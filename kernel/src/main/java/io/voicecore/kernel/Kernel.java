@@ -67,6 +67,8 @@ public final class Kernel implements AutoCloseable {
                         }
                     })
                     .routing(routing)
+                    .addRouting(services.streamEndpoint().routing())
+                    .addProtocol(services.streamEndpoint().protocol())
                     .build()
                     .start();
             LOG.info("VoiceCore listening on http://" + config.host() + ":" + server.port() + " with "
@@ -98,6 +100,8 @@ public final class Kernel implements AutoCloseable {
     public void close() {
         LOG.info("VoiceCore stopping");
         try {
+            // Streams first: an open WebSocket would otherwise hold the server for its whole grace period.
+            services.streams().close();
             server.stop();
         } finally {
             services.close();

@@ -45,6 +45,9 @@ import io.voicecore.kernel.plugins.runtime.PluginDirectories;
 import io.voicecore.kernel.plugins.runtime.PluginRoutes;
 import io.voicecore.kernel.plugins.runtime.PluginSettingsRoutes;
 import io.voicecore.kernel.plugins.runtime.PluginRuntime;
+import io.voicecore.kernel.plugins.runtime.PluginStreamEndpoint;
+import io.voicecore.kernel.plugins.runtime.PluginStreams;
+import io.voicecore.kernel.plugins.runtime.StreamTickets;
 import io.voicecore.kernel.plugins.secrets.PluginSecrets;
 import io.voicecore.kernel.plugins.storage.PluginDatabases;
 import io.voicecore.kernel.plugins.usage.UsageMeter;
@@ -94,6 +97,8 @@ public final class KernelServices implements AutoCloseable {
     private final EventDispatcher dispatcher;
     private final JobScheduler scheduler;
     private final PluginDirectories pluginDirectories;
+    private final PluginStreams streams;
+    private final PluginStreamEndpoint streamEndpoint;
 
     private KernelServices(KernelConfig config, PrintStream console, Clock clock, Storage storage, SharedState state) {
         this.config = config;
@@ -132,6 +137,9 @@ public final class KernelServices implements AutoCloseable {
                                               delivery.withBackoff(config.eventRetryBackoff(), delivery.maxBackoff()));
         this.scheduler = new JobScheduler(database, plugins, clock, JobScheduler.Settings.defaults());
         this.pluginDirectories = new PluginDirectories(plugins);
+        this.streams = new PluginStreams(plugins, metrics, new PluginStreams.Settings(config.streamMaxPerTenant(),
+                                         config.streamMaxFrameBytes(), Duration.ofSeconds(1)));
+        this.streamEndpoint = new PluginStreamEndpoint(streams, new StreamTickets(state, resolver, clock), resolver);
     }
 
     /** Opens storage and shared state, builds every service and loads the installed plugins. */
@@ -223,6 +231,7 @@ public final class KernelServices implements AutoCloseable {
         new PluginSettingsRoutes(plugins, pluginConfigs, pluginSecrets, resolver).register(api);
         PluginRoutes pluginRoutes = new PluginRoutes(plugins, pluginDirectories, resolver, config.pluginMaxJarBytes(), clock);
         pluginRoutes.register(api);
+        streamEndpoint.register(api);
         pluginRoutes.registerPluginRoutes(api);
     }
 
@@ -270,6 +279,16 @@ public final class KernelServices implements AutoCloseable {
         return plugins;
     }
 
+    /** Plugins' real-time streams, whatever carries them. */
+    public PluginStreams streams() {
+        return streams;
+    }
+
+    /** Plugin streams over WebSocket, for the server. */
+    public PluginStreamEndpoint streamEndpoint() {
+        return streamEndpoint;
+    }
+
     public PluginConfigs pluginConfigs() {
         return pluginConfigs;
     }
@@ -286,10 +305,10 @@ public final class KernelServices implements AutoCloseable {
         return events;
     }
 
-    /** Stops background work, then plugins and their databases, shared state and storage, in that order. */
+    /** Closes open streams, stops background work, then plugins and their databases, shared state and storage, in that order. */
     @Override
     public void close() {
-        closeAll(scheduler::close, dispatcher::close, plugins::close, egress::close, pluginDatabases::close, state::close,
+        closeAll(streams::close, scheduler::close, dispatcher::close, plugins::close, egress::close, pluginDatabases::close, state::close,
                  storage::close);
     }
 

@@ -5,7 +5,7 @@ package io.voicecore.sdk;
  *
  * <p>Lifecycle. The kernel creates one instance per installed version with the public no-argument
  * constructor, then calls {@link #setup(PluginSetup)} exactly once, before the version serves
- * anything. There the plugin registers its routes, event handlers, scheduled jobs and exported
+ * anything. There the plugin registers its routes, streams, event handlers, scheduled jobs and exported
  * services; nothing can be registered later. The instance is shared by every tenant: keep no
  * per-tenant state in fields, use the {@link PluginContext} each call receives. When the version is
  * uninstalled or replaced by an upgrade, the kernel waits for its in-flight calls to finish and then

@@ -27,7 +27,7 @@ public interface PluginContext {
     /** @return this plugin's id and version */
     PluginInfo plugin();
 
-    /** @return who made the request, when this call serves a route */
+    /** @return who made the request, when this call serves a route or a stream */
     Optional<Caller> caller();
 
     /** @return the plugin's own database schema, tenant-isolated; permission {@code storage} */

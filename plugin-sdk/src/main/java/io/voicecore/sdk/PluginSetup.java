@@ -2,9 +2,9 @@ package io.voicecore.sdk;
 
 /**
  * What a plugin registers in {@link Plugin#setup(PluginSetup)}. Every registration must match the
- * manifest: a route must be declared under {@code routes}, a topic under {@code events.subscribes},
- * an exported service type under {@code services.exports}; anything else fails the setup with a message
- * naming the missing declaration.
+ * manifest: a route must be declared under {@code routes}, a stream under {@code streams}, a topic under
+ * {@code events.subscribes}, an exported service type under {@code services.exports}; anything else fails the
+ * setup with a message naming the missing declaration.
  */
 public interface PluginSetup {
 
@@ -20,6 +20,17 @@ public interface PluginSetup {
      * @param handler called for each request, with a context for the request's tenant
      */
     void route(HttpMethod method, String path, RouteHandler handler);
+
+    /**
+     * Serves a real-time stream (a WebSocket) on {@code path}, relative to {@code /api/v1/tenants/{tenant}/{pluginId}}.
+     * The path must be listed under {@code streams} in the manifest; segments in braces are parameters, e.g.
+     * {@code /conversations/{id}/stream}.
+     *
+     * @param path    the path, starting with {@code /}
+     * @param handler called when a client opens the stream, for each message and when it ends, with a context
+     *                for the stream's tenant
+     */
+    void stream(String path, StreamHandler handler);
 
     /**
      * Receives events of a topic declared in {@code events.subscribes}. Delivery is at least once:

@@ -1,7 +1,7 @@
 package io.voicecore.testkit;
 
 /**
- * An event delivery or job run did not complete: the handler threw, ran out of time, was refused a
+ * An event delivery or job run did not complete, or a stream could not be opened: the handler threw, ran out of time, was refused a
  * permission, or the plugin is quarantined. In the platform the event bus would retry the delivery (and
  * finally dead-letter it) and the scheduler would log the failed run; here the test sees it at once.
  * {@link #response()} is the problem as the kernel describes it; the cause, when there is one, is the

@@ -55,7 +55,8 @@ import io.voicecore.sdk.json.Json;
  * plugin for it with every permission the manifest declares; {@link #builder(Path)} changes the grants, sets
  * the tenant's configuration, adds a second tenant, or installs other plugins first: the providers of the
  * services the plugin requires ({@link Builder#withPlugin(Path)}). The route, event, job and configuration methods act on
- * {@link #tenant()}. Starting takes a few seconds (a fresh PostgreSQL), so share one kit across the tests of a
+ * {@link #tenant()}; {@link #stream(String)} opens one of the plugin's streams. Starting takes a few seconds (a fresh
+ * PostgreSQL), so share one kit across the tests of a
  * class where they do not interfere. Scheduled jobs also run on their own schedule while the kit is open.
  * Always {@link #close()} the kit: it stops the database and deletes its files.
  */
@@ -281,6 +282,11 @@ public final class PluginTestKit implements AutoCloseable {
     /** @see TestTenant#request(HttpMethod, String, Map, byte[]) */
     public TestResponse request(HttpMethod method, String path, Map<String, String> headers, byte[] body) {
         return tenant.request(method, path, headers, body);
+    }
+
+    /** @see TestTenant#stream(String) */
+    public TestStream stream(String path) {
+        return tenant.stream(path);
     }
 
     /** @see TestTenant#deliver(String, Json) */

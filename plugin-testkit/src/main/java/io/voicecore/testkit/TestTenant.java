@@ -24,6 +24,7 @@ import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.events.EventBus;
 import io.voicecore.kernel.plugins.runtime.PluginCallFailure;
 import io.voicecore.kernel.plugins.runtime.PluginProblems;
+import io.voicecore.kernel.plugins.runtime.PluginStreams;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.sdk.Caller;
 import io.voicecore.sdk.Event;
@@ -34,8 +35,8 @@ import io.voicecore.sdk.Response;
 import io.voicecore.sdk.json.Json;
 
 /**
- * One tenant that has the plugin enabled: call its routes, deliver events to it, run its jobs, set its
- * configuration and secrets (and those of the other plugins of the kit), read what it published and the usage it
+ * One tenant that has the plugin enabled: call its routes, open its streams, deliver events to it, run its jobs, set
+ * its configuration and secrets (and those of the other plugins of the kit), read what it published and the usage it
  * recorded. Everything goes through the kernel's plugin runtime exactly as
  * for a real tenant (containment, permission checks, the plugin's own database role and row-level security),
  * without HTTP: the caller is the platform administrator, already authenticated.
@@ -141,6 +142,40 @@ public final class TestTenant {
         } catch (PluginProblem | PluginCallFailure | ApiException failure) {
             return problem(PluginProblems.toApiException(failure, pluginId, requestId), requestId, instance);
         }
+    }
+
+    /**
+     * Opens one of the plugin's streams as a WebSocket client of this tenant would, through the kernel's real
+     * stream handling (the caller is the platform administrator). The plugin's {@code onOpen} has run when this
+     * returns, so what it sent is waiting for {@link TestStream#receive()}. Close the stream when done.
+     *
+     * @param path the stream path below the plugin's base, starting with {@code /}, with an optional query,
+     *             e.g. {@code /conversations/42/stream}
+     * @return the client's end of the stream
+     * @throws PluginCallException when the kernel refuses to open it, with the problem the WebSocket upgrade would
+     *                             be answered: 404 {@code route-not-found} (no such stream), {@code plugin-not-enabled},
+     *                             429 {@code stream-limit-reached}, 503 {@code plugin-quarantined}
+     */
+    public TestStream stream(String path) {
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("A stream path starts with '/', e.g. '/live'; got '" + path + "'.");
+        }
+        int query = path.indexOf('?');
+        String streamPath = query < 0 ? path : path.substring(0, query);
+        String instance = "/api/v1/tenants/" + slug + "/" + pluginId + streamPath;
+        String requestId = UUID.randomUUID().toString();
+        PluginStreams streams = kernel.streams();
+        PluginStreams.Admission admission;
+        try {
+            admission = streams.admit(id, pluginId, streamPath, query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
+                                      new Caller(admin.actorId(), admin.role().wireName()), instance);
+        } catch (PluginProblem | PluginCallFailure | ApiException failure) {
+            throw new PluginCallException("Opening stream " + path, problem(PluginProblems.toApiException(failure, pluginId,
+                    requestId), requestId, instance), failure);
+        }
+        TestStream client = new TestStream(streams.settings().maxMessageBytes());
+        client.attach(admission.open(client.transport()));
+        return client;
     }
 
     /**

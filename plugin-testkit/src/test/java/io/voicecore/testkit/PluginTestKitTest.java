@@ -49,8 +49,9 @@ class PluginTestKitTest {
               - GET /crash
               - GET /slow
               - GET /config
+            streams: ["/talk/{topic}"]
             events:
-              publishes: [probe.seen, probe.job-ran]
+              publishes: [probe.seen, probe.job-ran, probe.stream-closed]
               subscribes: [probe.ping, probe.fail]
             config:
               label: {type: string, default: unlabelled}
@@ -80,6 +81,30 @@ class PluginTestKitTest {
                     setup.onEvent("probe.ping", (event, context) -> context.events().publish("probe.seen",
                             Json.object().put("id", event.id()).put("attempt", event.attempt()).put("payload", event.payload()).build()));
                     setup.onEvent("probe.fail", (event, context) -> { throw new IllegalArgumentException("cannot handle " + event.id()); });
+                    setup.stream("/talk/{topic}", new StreamHandler() {
+                        @Override
+                        public void onOpen(StreamSession session, StreamRequest request, PluginContext context) {
+                            session.send(Json.object().put("type", "hello").put("topic", request.pathParam("topic").orElse("?"))
+                                    .put("caller", request.caller().role()).put("mood", request.query("mood").orElse("")).build());
+                        }
+
+                        @Override
+                        public void onMessage(StreamSession session, String text, PluginContext context) {
+                            switch (text) {
+                                case "crash" -> throw new IllegalStateException("boom");
+                                case "problem" -> throw new PluginProblem(409, "already-there", "It is already there.");
+                                case "close" -> session.close(4000, "asked to");
+                                default -> session.send(Json.object().put("echo", text)
+                                        .put("topic", session.request().pathParam("topic").orElse("?")).build());
+                            }
+                        }
+
+                        @Override
+                        public void onClose(StreamSession session, int code, String reason, PluginContext context) {
+                            context.events().publish("probe.stream-closed", Json.object().put("stream", session.id())
+                                    .put("code", code).put("reason", reason).build());
+                        }
+                    });
                     setup.job("nightly", "0 3 1 1 *", context -> context.events().publish("probe.job-ran",
                             Json.object().put("tenant", context.tenantId()).build()));
                 }
@@ -113,6 +138,72 @@ class PluginTestKitTest {
     @AfterAll
     static void stop() {
         kit.close();
+    }
+
+    @Test
+    void streamsOpenSendReceiveFailAndClose() {
+        try (TestStream stream = kit.stream("/talk/weather?mood=sunny")) {
+            Json hello = stream.receiveJson();
+            assertEquals("hello", hello.get("type").asString());
+            assertEquals("weather", hello.get("topic").asString());
+            assertEquals("sunny", hello.get("mood").asString());
+            assertEquals("platform-admin", hello.get("caller").asString());
+
+            assertEquals("rain", stream.send("rain").receiveJson().get("echo").asString());
+            assertEquals("weather", stream.send(Json.object().put("a", 1).build()).receiveJson().get("topic").asString());
+
+            Json crashed = stream.send("crash").receiveJson();
+            assertEquals("error", crashed.get("type").asString());
+            assertEquals(500L, crashed.get("problem").get("status").asLong());
+            assertEquals("urn:voicecore:problem:plugin-failure", crashed.get("problem").get("type").asString());
+            Json problem = stream.send("problem").receiveJson().get("problem");
+            assertEquals(409L, problem.get("status").asLong());
+            assertEquals("urn:voicecore:plugin:probe:already-there", problem.get("type").asString());
+            assertTrue(stream.isOpen(), "failed messages leave the stream open");
+            assertEquals("still", stream.send("still").receiveJson().get("echo").asString());
+
+            stream.send("close");
+            assertEquals(new TestStream.Closure(4000, "asked to"), stream.awaitClose());
+            assertThrows(IllegalStateException.class, () -> stream.send("after the close"));
+            assertFalse(stream.poll().isPresent(), "nothing is left unread");
+        }
+        Json closed = awaitEvent("probe.stream-closed", e -> e.get("code").asLong() == 4000);
+        assertEquals("asked to", closed.get("reason").asString(), "onClose ran with the plugin's own code and reason");
+    }
+
+    @Test
+    void aClientCloseReachesThePluginsOnClose() {
+        TestStream stream = kit.stream("/talk/bye");
+        stream.receiveJson();
+        stream.close(4100, "client leaves");
+        assertFalse(stream.isOpen());
+        Json closed = awaitEvent("probe.stream-closed", e -> e.get("code").asLong() == 4100);
+        assertEquals("client leaves", closed.get("reason").asString());
+    }
+
+    @Test
+    void streamsTheKernelRefusesThrowWithTheProblem() {
+        PluginCallException unknown = assertThrows(PluginCallException.class, () -> kit.stream("/nowhere"));
+        assertEquals(404, unknown.response().status());
+        assertEquals("urn:voicecore:problem:route-not-found", unknown.response().json().get("type").asString());
+        assertThrows(IllegalArgumentException.class, () -> kit.stream("talk/x"));
+    }
+
+    private static Json awaitEvent(String topic, java.util.function.Predicate<Json> matching) {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < deadline) {
+            java.util.Optional<Json> found = kit.published(topic).stream().map(Event::payload).filter(matching).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no " + topic + " event matched within 5 s: " + kit.published(topic));
     }
 
     @Test

@@ -61,6 +61,7 @@ public final class ReceptionistPlugin implements Plugin {
         setup.route(HttpMethod.GET, "/conversations/{id}", this::readConversation);
         setup.route(HttpMethod.POST, "/conversations/{id}/messages", this::message);
         setup.route(HttpMethod.POST, "/conversations/{id}/end", this::end);
+        setup.stream("/conversations/{id}/stream", new ConversationStream(this::readConversation, this::message, this::end));
         setup.route(HttpMethod.POST, "/knowledge", this::addKnowledge);
         setup.route(HttpMethod.GET, "/knowledge", this::listKnowledge);
         setup.route(HttpMethod.DELETE, "/knowledge/{id}", this::deleteKnowledge);

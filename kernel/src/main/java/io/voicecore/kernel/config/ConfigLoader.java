@@ -57,6 +57,8 @@ public final class ConfigLoader {
         d.put("plugins.dir", "./plugins");
         d.put("plugins.events.max-attempts", "8");
         d.put("plugins.events.retry-backoff", "1s");
+        d.put("plugins.streams.max-frame-bytes", "65536");
+        d.put("plugins.streams.max-per-tenant", "100");
         return d;
     }
 
@@ -118,7 +120,9 @@ public final class ConfigLoader {
                 integer(v, "plugins.max-jar-bytes", 1024, 1024 * 1024 * 1024),
                 Path.of(v.get("plugins.dir")).toAbsolutePath().normalize(),
                 integer(v, "plugins.events.max-attempts", 1, 100),
-                duration(v, "plugins.events.retry-backoff"));
+                duration(v, "plugins.events.retry-backoff"),
+                integer(v, "plugins.streams.max-frame-bytes", 125, 16 * 1024 * 1024),
+                integer(v, "plugins.streams.max-per-tenant", 1, 1_000_000));
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {

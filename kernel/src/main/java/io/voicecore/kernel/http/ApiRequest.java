@@ -33,6 +33,11 @@ public final class ApiRequest {
         return request.headers().first(HeaderNames.create(name));
     }
 
+    /** Identifies the connection the request arrived on, e.g. to find it again once it became a WebSocket. */
+    public String connectionId() {
+        return request.serverSocketId() + "/" + request.socketId();
+    }
+
     public RequestContext context() {
         return context;
     }

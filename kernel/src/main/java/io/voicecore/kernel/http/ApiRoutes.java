@@ -14,6 +14,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http.spi.ProtocolUpgradeHandler;
 import io.voicecore.kernel.identity.Principal;
 
 /**
@@ -24,6 +25,24 @@ public final class ApiRoutes {
     /** One registered endpoint, kept so the OpenAPI document can be checked against what is served. */
     public record Route(Method method, String pattern, Access access) {
     }
+
+    /** Decides on a WebSocket upgrade before the handshake: throwing refuses it with that problem, returning lets it proceed. */
+    @FunctionalInterface
+    public interface UpgradeHandler {
+        void admit(ApiRequest request) throws Exception;
+    }
+
+    /**
+     * Turns a one-time ticket (query parameter {@code ticket}), which browsers send instead of the Authorization
+     * header they cannot set on a WebSocket, into the principal it was issued to, for the tenant named in the path.
+     */
+    @FunctionalInterface
+    public interface TicketRedeemer {
+        Principal redeem(String ticket, String tenantReference);
+    }
+
+    /** The query parameter carrying a WebSocket ticket. */
+    public static final String TICKET_PARAMETER = "ticket";
 
     private static final Logger LOG = Logger.getLogger(ApiRoutes.class.getName());
     private static final Set<Method> STATE_CHANGING = Set.of(Method.POST, Method.PUT, Method.PATCH, Method.DELETE);
@@ -62,6 +81,27 @@ public final class ApiRoutes {
 
     public ApiRoutes delete(String pattern, Access access, ApiHandler handler) {
         return add(Method.DELETE, pattern, access, handler);
+    }
+
+    /**
+     * Accepts WebSocket upgrades on {@code pattern} through the same path as every endpoint: route label,
+     * authentication (the Authorization header, or a ticket redeemed by {@code tickets}), MFA gate, rate limit,
+     * then {@code handler}; any refusal is answered as problem+json instead of the handshake. A plain GET on the
+     * pattern passes on to the HTTP routes registered for it.
+     */
+    public ApiRoutes upgrade(String pattern, TicketRedeemer tickets, UpgradeHandler handler) {
+        routing.route(Method.GET, pattern, new ProtocolUpgradeHandler() {
+            @Override
+            public void handle(ServerRequest req, ServerResponse res) {
+                res.next();
+            }
+
+            @Override
+            public void handleProtocolUpgrade(ServerRequest req, ServerResponse res) {
+                dispatchUpgrade(pattern, tickets, handler, req, res);
+            }
+        });
+        return this;
     }
 
     public List<Route> routes() {
@@ -117,6 +157,39 @@ public final class ApiRoutes {
         }
     }
 
+    private void dispatchUpgrade(String pattern, TicketRedeemer tickets, UpgradeHandler handler, ServerRequest req,
+                                 ServerResponse res) {
+        RequestContext context = RequestFilter.context(req);
+        context.route(pattern);
+        try {
+            ApiException refused = null;
+            try {
+                if (req.headers().contains(HeaderNames.AUTHORIZATION)) {
+                    authenticate(Access.AUTHENTICATED, req, context);
+                } else {
+                    Optional<String> ticket = req.query().first(TICKET_PARAMETER).asOptional().filter(t -> !t.isBlank());
+                    if (ticket.isEmpty()) {
+                        throw new ApiException.Unauthenticated("credentials-missing", "Opening a stream needs an "
+                                + "'Authorization: Bearer <token>' header, or (from a browser) a one-time '?ticket=' from "
+                                + "POST /api/v1/tenants/{tenant}/stream-tickets.");
+                    }
+                    admit(Access.AUTHENTICATED, context, tickets.redeem(ticket.get(), req.path().pathParameters().get("tenant")));
+                }
+            } catch (ApiException e) {
+                refused = e;
+            }
+            rateLimiter.check(context.principal().map(Principal::credentialId).orElse("address:" + context.remoteAddress()));
+            if (refused != null) {
+                throw refused;
+            }
+            handler.admit(new ApiRequest(req, context, maxBodyBytes));
+            res.status(Status.SWITCHING_PROTOCOLS_101);
+            res.next();
+        } catch (Throwable failure) {
+            ProblemWriter.write(res, failure, context.requestId(), req.path().path());
+        }
+    }
+
     /** A refused change attempt is audited; failing to record it must not turn the refusal into a 500. */
     private void auditRefusal(RequestContext context, Throwable failure) {
         if (failure instanceof ApiException refusal && (refusal.status() == 403 || refusal.status() == 404)
@@ -144,7 +217,11 @@ public final class ApiRoutes {
             throw new ApiException.Unauthenticated("credentials-invalid",
                     "The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'.");
         }
-        Principal principal = authenticator.authenticate(value.substring(7).strip());
+        admit(access, context, authenticator.authenticate(value.substring(7).strip()));
+    }
+
+    /** Records the authenticated principal and applies the MFA-enrollment gate. */
+    private static void admit(Access access, RequestContext context, Principal principal) {
         context.principal(principal);
         if (principal.mfaPending() && access != Access.MFA_ENROLLMENT) {
             throw new ApiException.Forbidden("mfa-enrollment-required",

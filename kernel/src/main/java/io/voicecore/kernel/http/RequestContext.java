@@ -54,6 +54,25 @@ public final class RequestContext {
         CURRENT.set(this);
     }
 
+    /**
+     * Runs work that is not an HTTP request of its own (a message on a plugin stream) under its own request id,
+     * so every log line written meanwhile on this thread carries that id.
+     */
+    public static <T> T withRequestId(String requestId, String method, String path, String remoteAddress,
+                                      java.util.function.Supplier<T> work) {
+        RequestContext previous = CURRENT.get();
+        new RequestContext(requestId, method, path, remoteAddress).bind();
+        try {
+            return work.get();
+        } finally {
+            if (previous == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(previous);
+            }
+        }
+    }
+
     static void unbind() {
         CURRENT.remove();
     }

@@ -22,8 +22,14 @@ public final class RequestMetrics {
         final AtomicLong sumNanos = new AtomicLong();
     }
 
+    /** A family of labelled counters or a gauge read when rendered. */
+    private record Family(String help, String type, Map<String, AtomicLong> counters,
+                          java.util.function.Supplier<Map<String, Long>> gauge, String gaugeLabel) {
+    }
+
     private final Map<Key, Series> series = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final Map<String, Family> families = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     public void record(String method, String route, int status, long nanos) {
         Series s = series.computeIfAbsent(new Key(method, route, status), k -> new Series());
@@ -41,6 +47,25 @@ public final class RequestMetrics {
     /** Counts a named event, e.g. {@code voicecore_login_failures_total}. */
     public void increment(String counterName) {
         counters.computeIfAbsent(counterName, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /**
+     * Counts an event with labels, e.g. {@code voicecore_plugin_stream_messages_total{plugin="hello",outcome="ok"}}.
+     * Label values must come from a bounded set (plugin ids, outcomes), never from request data.
+     */
+    public void increment(String name, String help, Map<String, String> labels) {
+        Family family = families.computeIfAbsent(name, k -> new Family(help, "counter", new ConcurrentHashMap<>(), null, null));
+        StringBuilder text = new StringBuilder("{");
+        new java.util.TreeMap<>(labels).forEach((label, value) -> text.append(text.length() > 1 ? "," : "")
+                .append(label).append("=\"").append(escape(value)).append('"'));
+        family.counters().computeIfAbsent(text.append('}').toString(), k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /**
+     * A gauge read when the metrics are rendered: one series per key of the supplied map, labelled {@code label}.
+     */
+    public void gauge(String name, String help, String label, java.util.function.Supplier<Map<String, Long>> values) {
+        families.put(name, new Family(help, "gauge", Map.of(), values, label));
     }
 
     public String prometheusText() {
@@ -68,6 +93,17 @@ public final class RequestMetrics {
         counters.forEach((name, value) -> {
             out.append("# TYPE ").append(name).append(" counter\n");
             out.append(name).append(' ').append(value.get()).append('\n');
+        });
+        families.forEach((name, family) -> {
+            out.append("# HELP ").append(name).append(' ').append(family.help()).append('\n');
+            out.append("# TYPE ").append(name).append(' ').append(family.type()).append('\n');
+            if (family.gauge() != null) {
+                new java.util.TreeMap<>(family.gauge().get()).forEach((key, value) -> out.append(name).append('{')
+                        .append(family.gaugeLabel()).append("=\"").append(escape(key)).append("\"} ").append(value).append('\n'));
+            } else {
+                new java.util.TreeMap<>(family.counters()).forEach((labels, value) -> out.append(name).append(labels)
+                        .append(' ').append(value.get()).append('\n'));
+            }
         });
         return out.toString();
     }

@@ -25,6 +25,7 @@ import io.voicecore.sdk.HttpMethod;
  * @param kernel        semantic-version range of kernels it supports, e.g. {@code >=0.1.0 <1.0.0}
  * @param permissions   what it needs, each with the reason shown to the tenant admin
  * @param routes        the HTTP routes it serves
+ * @param streams       the paths of the real-time streams (WebSockets) it serves, e.g. {@code /conversations/{id}/stream}
  * @param publishes     event topics it may publish
  * @param subscribes    event topics it receives
  * @param egressHosts   hosts it may call: exact, {@code *.domain}, or {@code ${config.key}}
@@ -45,6 +46,7 @@ public record PluginManifest(
         String kernel,
         List<Permission> permissions,
         List<Route> routes,
+        List<String> streams,
         List<String> publishes,
         List<String> subscribes,
         List<String> egressHosts,

@@ -25,8 +25,11 @@ public final class TenantResolver {
 
     /** The tenant named by {@code {tenant}}, visible to the request's principal. */
     public Tenant resolve(ApiRequest request) {
-        String reference = request.pathParam("tenant");
-        Principal principal = request.principal();
+        return resolve(request.pathParam("tenant"), request.principal());
+    }
+
+    /** The tenant named by {@code reference} (an id or a slug), visible to {@code principal}. */
+    public Tenant resolve(String reference, Principal principal) {
         Optional<Tenant> found;
         if (principal.isPlatformAdmin()) {
             found = database.inPlatform(tx -> tenants.byReference(tx, reference));

@@ -67,7 +67,7 @@ public final class CapabilityFixture implements AutoCloseable {
         List<PluginManifest.Permission> declared = permissions.stream().sorted()
                 .map(name -> new PluginManifest.Permission(name, "needed for tests")).toList();
         return new PluginManifest(id, "Plugin " + id, "1.0.0", "Tests", "A plugin for tests.", "test.Main", ">=0.1.0",
-                                  declared, List.of(), List.of(), List.of(), egressHosts, config, List.of(), List.of(), List.of(),
+                                  declared, List.of(), List.of(), List.of(), List.of(), egressHosts, config, List.of(), List.of(), List.of(),
                                   new PluginManifest.Limits(5000, 4), List.of());
     }
 

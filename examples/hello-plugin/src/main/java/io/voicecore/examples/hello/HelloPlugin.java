@@ -12,9 +12,13 @@ import io.voicecore.sdk.PluginProblem;
 import io.voicecore.sdk.PluginSetup;
 import io.voicecore.sdk.Request;
 import io.voicecore.sdk.Response;
+import io.voicecore.sdk.StreamHandler;
+import io.voicecore.sdk.StreamRequest;
+import io.voicecore.sdk.StreamSession;
 import io.voicecore.sdk.capability.Row;
 import io.voicecore.sdk.capability.Storage;
 import io.voicecore.sdk.json.Json;
+import io.voicecore.sdk.json.JsonException;
 
 /** Greets callers and keeps a guest book; the example of {@code docs/plugin-developer-guide.md}. */
 public final class HelloPlugin implements Plugin {
@@ -24,6 +28,7 @@ public final class HelloPlugin implements Plugin {
         setup.route(HttpMethod.GET, "/greeting", this::greeting);
         setup.route(HttpMethod.POST, "/guests", this::sign);
         setup.route(HttpMethod.GET, "/guests", this::guests);
+        setup.stream("/guests/live", new LiveGuestBook());
     }
 
     private Response greeting(Request request, PluginContext context) {
@@ -32,7 +37,12 @@ public final class HelloPlugin implements Plugin {
     }
 
     private Response sign(Request request, PluginContext context) {
-        String name = request.json().get("name") instanceof Json.Str text ? text.value().strip() : "";
+        return Response.created(signGuestBook(request.json(), context));
+    }
+
+    /** Signs the guest book with the {@code name} of a JSON object; the route and the live stream share it. */
+    private static Json signGuestBook(Json entry, PluginContext context) {
+        String name = entry.get("name") instanceof Json.Str text ? text.value().strip() : "";
         if (name.isEmpty() || name.length() > 100) {
             throw new PluginProblem(422, "invalid-name", "Send a 'name' of 1 to 100 characters.");
         }
@@ -45,7 +55,7 @@ public final class HelloPlugin implements Plugin {
             context.events().publish("hello.guest.signed", guest);
             return null;
         });
-        return Response.created(guest);
+        return guest;
     }
 
     private Response guests(Request request, PluginContext context) {
@@ -54,5 +64,28 @@ public final class HelloPlugin implements Plugin {
             guests.add(row.toJson());
         }
         return Response.ok(Json.object().put("items", guests).build());
+    }
+
+    /**
+     * The guest book over a WebSocket: a welcome when the stream opens, then each message {@code {"name": "..."}}
+     * signs the book and is answered {@code {"type": "signed", "guest": {...}}}.
+     */
+    private static final class LiveGuestBook implements StreamHandler {
+        @Override
+        public void onOpen(StreamSession session, StreamRequest request, PluginContext context) {
+            String business = context.config().string("businessName").orElse("our business");
+            session.send(Json.object().put("type", "welcome").put("greeting", "Welcome to " + business + "!").build());
+        }
+
+        @Override
+        public void onMessage(StreamSession session, String text, PluginContext context) {
+            Json entry;
+            try {
+                entry = Json.parse(text);
+            } catch (JsonException notJson) {
+                throw new PluginProblem(400, "malformed-message", "Send each message as JSON, e.g. {\"name\": \"Ada\"}.");
+            }
+            session.send(Json.object().put("type", "signed").put("guest", signGuestBook(entry, context)).build());
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.zip.ZipFile;
 import io.voicecore.sdk.json.Json;
 import io.voicecore.testkit.PluginTestKit;
 import io.voicecore.testkit.TestResponse;
+import io.voicecore.testkit.TestStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +44,11 @@ class HelloPluginJarTest {
             TestResponse signed = kit.post("/guests", Json.object().put("name", "Ada").build());
             assertEquals(201, signed.status(), signed.toString());
             assertTrue(kit.published("hello.guest.signed").stream().anyMatch(e -> e.payload().get("name").asString().equals("Ada")));
+            try (TestStream live = kit.stream("/guests/live")) {
+                assertEquals("welcome", live.receiveJson().get("type").asString());
+                assertEquals("Lin", live.send(Json.object().put("name", "Lin").build()).receiveJson().get("guest").get("name")
+                        .asString());
+            }
         }
     }
 }

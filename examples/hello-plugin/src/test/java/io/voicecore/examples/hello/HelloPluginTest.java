@@ -11,6 +11,7 @@ import io.voicecore.sdk.Event;
 import io.voicecore.sdk.json.Json;
 import io.voicecore.testkit.PluginTestKit;
 import io.voicecore.testkit.TestResponse;
+import io.voicecore.testkit.TestStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,5 +125,35 @@ class HelloPluginTest {
                          "the entry was rolled back with the refused event");
             assertEquals(List.of(), withheld.published("hello.guest.signed"));
         }
+    }
+
+    @Test
+    void theLiveStreamWelcomesAndSignsTheGuestBook() {
+        kit.setConfig(Json.object().put("businessName", "Acme Dental").build());
+        try (TestStream live = kit.stream("/guests/live")) {
+            Json welcome = live.receiveJson();
+            assertEquals("welcome", welcome.get("type").asString());
+            assertEquals("Welcome to Acme Dental!", welcome.get("greeting").asString());
+
+            Json signed = live.send(Json.object().put("name", " Grace Hopper ").build()).receiveJson();
+            assertEquals("signed", signed.get("type").asString());
+            assertEquals("Grace Hopper", signed.get("guest").get("name").asString());
+            String id = signed.get("guest").get("id").asString();
+            assertTrue(kit.get("/guests").json().get("items").asList().stream()
+                               .anyMatch(g -> g.get("id").asString().equals(id)), "the stream signs the same book");
+            assertEquals(1, kit.published("hello.guest.signed").stream()
+                    .filter(e -> e.payload().get("id").asString().equals(id)).count());
+
+            Json invalid = live.send(Json.object().put("name", "").build()).receiveJson();
+            assertEquals("error", invalid.get("type").asString());
+            assertEquals("urn:voicecore:plugin:hello:invalid-name", invalid.get("problem").get("type").asString());
+            Json notJson = live.send("Grace").receiveJson();
+            assertEquals("urn:voicecore:plugin:hello:malformed-message", notJson.get("problem").get("type").asString());
+            assertTrue(live.isOpen(), "a refused message leaves the stream open");
+            assertEquals("Ada", live.send(Json.object().put("name", "Ada").build()).receiveJson()
+                    .get("guest").get("name").asString());
+        }
+        assertEquals(List.of(), kit.secondTenant().get("/guests").json().get("items").asList().stream()
+                .filter(g -> g.get("name").asString().equals("Grace Hopper")).toList(), "the other tenant's book is its own");
     }
 }

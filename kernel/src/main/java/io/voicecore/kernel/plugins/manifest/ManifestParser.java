@@ -55,7 +55,7 @@ public final class ManifestParser {
     public static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,39}");
     /** Ids that would collide with the kernel's own URL segments (a tenant's kernel routes and plugin routes share a level). */
     public static final Set<String> RESERVED_IDS = Set.of("api", "kernel", "plugins", "api-keys", "users", "audit", "events",
-                                                          "usage", "me", "auth");
+                                                          "usage", "me", "auth", "stream-tickets");
     /** An event topic: dotted, at least two parts, e.g. {@code crm.contact.created}. */
     public static final Pattern TOPIC = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9_-]*)+");
     /** A configuration property name: lower camel case, e.g. {@code instanceUrl}. */
@@ -92,7 +92,7 @@ public final class ManifestParser {
     private static final Pattern CONFIG_HOST = Pattern.compile("\\$\\{config\\.([^}]*)}");
 
     private static final List<String> TOP_LEVEL_KEYS = List.of("id", "name", "version", "vendor", "description", "main",
-            "kernel", "permissions", "routes", "events", "egress", "config", "services", "dataClasses", "limits",
+            "kernel", "permissions", "routes", "streams", "events", "egress", "config", "services", "dataClasses", "limits",
             "libraries");
     private static final List<String> PERMISSION_KEYS = List.of("name", "reason");
     private static final List<String> EVENTS_KEYS = List.of("publishes", "subscribes");
@@ -192,6 +192,7 @@ public final class ManifestParser {
             Optional<String> kernel = text(root.get("kernel"), "kernel", true, 200).filter(value -> validRange(value, "kernel"));
             List<Permission> permissions = permissions(root.get("permissions"));
             List<Route> routes = routes(root.get("routes"));
+            List<String> streams = streams(root.get("streams"));
 
             Map<String, Object> events = optionalMapping(root.get("events"), "events");
             onlyKeys(events, "events", EVENTS_KEYS);
@@ -238,7 +239,7 @@ public final class ManifestParser {
             }
             return Optional.of(new PluginManifest(id.orElseThrow(), name.orElseThrow(), version.orElseThrow(),
                     vendor.orElseThrow(), description.orElseThrow(), main.orElseThrow(), kernel.orElseThrow(), permissions,
-                    routes, publishes, subscribes, hosts, new ConfigSchema(config), exports, requires, dataClasses, limits,
+                    routes, streams, publishes, subscribes, hosts, new ConfigSchema(config), exports, requires, dataClasses, limits,
                     libraries));
         }
 
@@ -328,6 +329,33 @@ public final class ManifestParser {
                 routes.add(route);
             }
             return List.copyOf(routes);
+        }
+
+        /** Stream paths: the same path rules as routes, each shape once (parameter names do not make paths different). */
+        private List<String> streams(Object value) {
+            List<String> streams = new ArrayList<>();
+            Map<String, String> firstAt = new HashMap<>();
+            List<Object> items = list(value, "streams");
+            for (int i = 0; i < items.size(); i++) {
+                String field = "streams[" + i + "]";
+                Optional<String> path = text(items.get(i), field, true, 300);
+                if (path.isEmpty()) {
+                    continue;
+                }
+                Optional<String> problem = Route.pathProblem(path.get());
+                if (problem.isPresent()) {
+                    error(field, problem.get());
+                    continue;
+                }
+                String first = firstAt.putIfAbsent(new Route("GET", path.get()).shape(), field);
+                if (first != null) {
+                    error(field, "'" + path.get() + "' has the same path shape as " + first
+                                 + "; each stream must be distinct (parameter names do not make paths different)");
+                    continue;
+                }
+                streams.add(path.get());
+            }
+            return List.copyOf(streams);
         }
 
         private List<String> topics(Object value, String field) {

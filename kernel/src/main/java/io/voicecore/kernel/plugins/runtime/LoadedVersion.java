@@ -26,6 +26,7 @@ final class LoadedVersion {
     final IsolatedPluginClassLoader classLoader;
     final Plugin plugin;
     final RouteTable routes;
+    final StreamTable streams;
     final Map<String, EventHandler> eventHandlers;
     final List<PluginSetupRecorder.Job> jobs;
     final Map<String, ServiceFactory<?>> services;
@@ -40,6 +41,7 @@ final class LoadedVersion {
         this.classLoader = classLoader;
         this.plugin = plugin;
         this.routes = setup.routes;
+        this.streams = setup.streams;
         this.eventHandlers = Map.copyOf(setup.eventHandlers);
         this.jobs = List.copyOf(setup.jobs);
         this.services = Map.copyOf(setup.services);

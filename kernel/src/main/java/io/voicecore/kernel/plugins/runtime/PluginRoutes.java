@@ -227,6 +227,7 @@ public final class PluginRoutes {
         v.put("kernel", m.kernel());
         v.put("permissions", permissionsView(m));
         v.put("routes", m.routes().stream().map(r -> r.method() + " " + r.path()).toList());
+        v.put("streams", m.streams());
         v.put("publishes", m.publishes());
         v.put("subscribes", m.subscribes());
         v.put("egressHosts", m.egressHosts());

@@ -83,6 +83,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     private final TenantPluginCache tenantCache = new TenantPluginCache();
     private final SharedState.Subscription subscription;
     private final Object installLock = new Object();
+    private final List<Runnable> enablementWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public PluginRuntime(Database database, PluginInspector inspector, java.nio.file.Path cacheDir, CapabilityFactory capabilities,
                          AuditLog audit, SharedState state, Clock clock, Settings settings) {
@@ -196,6 +197,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             current.put(manifest.id(), manifest.version());
             tenantCache.invalidateAll(manifest.id());
             previous.ifPresent(old -> retireIfUnused(manifest.id(), old));
+            enablementChanged();
             state.publish(CHANNEL, "installed " + manifest.id() + " " + manifest.version());
             LOG.info(() -> "Installed plugin " + version.key() + previous.map(p -> " (was " + p + ")").orElse(""));
             return new Installed(manifest, previous, moved[0], moved[1]);
@@ -218,6 +220,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             loaded.keySet().removeIf(k -> k.startsWith(pluginId + "@"));
             tenantCache.invalidateAll(pluginId);
             capabilities.release(pluginId);
+            enablementChanged();
             state.publish(CHANNEL, "uninstalled " + pluginId);
         }
     }
@@ -376,13 +379,17 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
 
     private void invalidate(UUID tenantId, String pluginId) {
         tenantCache.invalidate(tenantId, pluginId);
+        enablementChanged();
         state.publish(CHANNEL, "tenant " + tenantId + " " + pluginId);
     }
 
     private void onNotification(String message) {
         String[] parts = message.split(" ");
         switch (parts[0]) {
-            case "tenant" -> tenantCache.invalidate(UUID.fromString(parts[1]), parts[2]);
+            case "tenant" -> {
+                tenantCache.invalidate(UUID.fromString(parts[1]), parts[2]);
+                enablementChanged();
+            }
             case "installed" -> {
                 if (!(parts[2].equals(current.get(parts[1])))) {
                     database.inPlatform(tx -> store.version(tx, parts[1], parts[2])).ifPresent(v -> {
@@ -390,6 +397,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                             loadStored(v);
                             current.put(parts[1], parts[2]);
                             tenantCache.invalidateAll(parts[1]);
+                            enablementChanged();
                         } catch (RuntimeException e) {
                             LOG.log(Level.SEVERE, "Could not load plugin " + parts[1] + " " + parts[2] + " installed on another node", e);
                         }
@@ -400,8 +408,28 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 current.remove(parts[1]);
                 capabilities.release(parts[1]);
                 tenantCache.invalidateAll(parts[1]);
+                enablementChanged();
             }
             default -> LOG.fine(() -> "Ignoring plugin notification " + message);
+        }
+    }
+
+    /**
+     * Asks to be told, on this node, whenever some tenant's enablement, grants, quarantine or version of some
+     * plugin may have changed here or on another node (e.g. to end streams the tenant may no longer hold).
+     * The watcher must return quickly.
+     */
+    public void watchEnablement(Runnable watcher) {
+        enablementWatchers.add(watcher);
+    }
+
+    private void enablementChanged() {
+        for (Runnable watcher : enablementWatchers) {
+            try {
+                watcher.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "An enablement watcher failed", e);
+            }
         }
     }
 
@@ -518,10 +546,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             LoadedVersion version = versionFor(tenantId, pluginId).orElseThrow(() -> notEnabled(pluginId));
             PluginStore.TenantPlugin tenant = tenantPlugin(tenantId, pluginId).orElseThrow(() -> notEnabled(pluginId));
             if (tenant.quarantined(clock.instant())) {
-                throw new PluginCallFailure(PluginCallFailure.Kind.QUARANTINED, pluginId, "Plugin '" + pluginId
-                        + "' is quarantined for this tenant until " + tenant.quarantinedUntil() + " after repeated faults ("
-                        + tenant.quarantineReason() + "); a tenant admin can re-enable it.", null,
-                        Math.max(1, Duration.between(clock.instant(), tenant.quarantinedUntil()).toSeconds()));
+                throw quarantined(pluginId, tenant);
             }
             if (!version.enter()) {
                 continue; // retired by an upgrade between look-up and entry: take the new version
@@ -539,6 +564,78 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 version.leave();
             }
         }
+    }
+
+    private PluginCallFailure quarantined(String pluginId, PluginStore.TenantPlugin tenant) {
+        return new PluginCallFailure(PluginCallFailure.Kind.QUARANTINED, pluginId, "Plugin '" + pluginId
+                + "' is quarantined for this tenant until " + tenant.quarantinedUntil() + " after repeated faults ("
+                + tenant.quarantineReason() + "); a tenant admin can re-enable it.", null,
+                Math.max(1, Duration.between(clock.instant(), tenant.quarantinedUntil()).toSeconds()));
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    /**
+     * The stream a tenant may open now on a plugin's path: the tenant's version and its matching stream.
+     *
+     * @throws ApiException.NotFound {@code plugin-not-enabled}, or {@code route-not-found} when the version serves
+     *                               no stream on the path
+     * @throws PluginCallFailure     when the plugin is quarantined for the tenant
+     */
+    StreamTarget streamTarget(UUID tenantId, String pluginId, String path) {
+        LoadedVersion version = versionFor(tenantId, pluginId).filter(v -> !v.retired()).orElseThrow(() -> notEnabled(pluginId));
+        PluginStore.TenantPlugin tenant = tenantPlugin(tenantId, pluginId).orElseThrow(() -> notEnabled(pluginId));
+        if (tenant.quarantined(clock.instant())) {
+            throw quarantined(pluginId, tenant);
+        }
+        StreamTable.Match match = version.streams.match(path).orElseThrow(() -> new ApiException.NotFound("route-not-found",
+                "Plugin '" + pluginId + "' has no stream " + path + "."));
+        return new StreamTarget(version, match);
+    }
+
+    /** A stream of a plugin version, as a tenant may open it. */
+    record StreamTarget(LoadedVersion version, StreamTable.Match match) {
+    }
+
+    /**
+     * Why a stream opened on {@code version} may no longer run for the tenant, if it may not: the plugin is no
+     * longer enabled (or uninstalled), is quarantined, or the tenant moved to another version.
+     */
+    Optional<RuntimeException> streamRevoked(UUID tenantId, String pluginId, LoadedVersion version) {
+        Optional<LoadedVersion> active = versionFor(tenantId, pluginId);
+        Optional<PluginStore.TenantPlugin> tenant = tenantPlugin(tenantId, pluginId);
+        if (active.isEmpty() || tenant.isEmpty()) {
+            return Optional.of(notEnabled(pluginId));
+        }
+        if (tenant.get().quarantined(clock.instant())) {
+            return Optional.of(quarantined(pluginId, tenant.get()));
+        }
+        if (active.get() != version || version.retired()) {
+            return Optional.of(new StreamVersionChanged(pluginId, tenant.get().activeVersion()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One call into a stream's handler, with the same containment as a route: deadline, allocation quota,
+     * concurrency limit and fault counting.
+     *
+     * @throws StreamVersionChanged when the tenant no longer uses the version the stream was opened on
+     */
+    <T> T streamCall(UUID tenantId, LoadedVersion version, Caller caller, String requestId, String what, StreamWork<T> work) {
+        String pluginId = version.manifest.id();
+        return call(tenantId, pluginId, Optional.of(caller), requestId, what, (active, context) -> {
+            if (active != version) {
+                throw new StreamVersionChanged(pluginId, active.manifest.version());
+            }
+            return () -> work.run(context);
+        });
+    }
+
+    /** Plugin code run for a stream with the call's context. */
+    @FunctionalInterface
+    interface StreamWork<T> {
+        T run(RuntimePluginContext context) throws Exception;
     }
 
     /** The context plugin code gets for a call: the kernel's capabilities, each checking this call's permissions. */

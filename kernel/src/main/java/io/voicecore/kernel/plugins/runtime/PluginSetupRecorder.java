@@ -14,10 +14,11 @@ import io.voicecore.sdk.PluginInfo;
 import io.voicecore.sdk.PluginSetup;
 import io.voicecore.sdk.RouteHandler;
 import io.voicecore.sdk.ServiceFactory;
+import io.voicecore.sdk.StreamHandler;
 
 /**
- * Collects what a plugin registers in {@code setup} and holds it to its manifest: every route, topic
- * and exported service must be declared there. Closed once setup returns, so nothing is added later.
+ * Collects what a plugin registers in {@code setup} and holds it to its manifest: every route, stream,
+ * topic and exported service must be declared there. Closed once setup returns, so nothing is added later.
  */
 final class PluginSetupRecorder implements PluginSetup {
     /** A scheduled job. */
@@ -26,6 +27,7 @@ final class PluginSetupRecorder implements PluginSetup {
 
     private final PluginManifest manifest;
     final RouteTable routes = new RouteTable();
+    final StreamTable streams = new StreamTable();
     final Map<String, EventHandler> eventHandlers = new LinkedHashMap<>();
     final List<Job> jobs = new ArrayList<>();
     final Map<String, ServiceFactory<?>> services = new LinkedHashMap<>();
@@ -52,6 +54,18 @@ final class PluginSetupRecorder implements PluginSetup {
             throw new IllegalStateException("route " + method + " " + path + " is registered twice");
         }
         routes.add(method, path, java.util.Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public void stream(String path, StreamHandler handler) {
+        open();
+        if (!manifest.streams().contains(path)) {
+            throw new IllegalStateException("stream " + path + " is not declared under 'streams' in plugin.yaml");
+        }
+        if (streams.contains(path)) {
+            throw new IllegalStateException("stream " + path + " is registered twice");
+        }
+        streams.add(path, java.util.Objects.requireNonNull(handler, "handler"));
     }
 
     @Override

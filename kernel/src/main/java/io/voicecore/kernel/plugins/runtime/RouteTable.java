@@ -1,7 +1,6 @@
 package io.voicecore.kernel.plugins.runtime;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +11,10 @@ import io.voicecore.sdk.RouteHandler;
 /** The routes one plugin version registered, matched by method and path template ({@code /contacts/{id}}). */
 final class RouteTable {
     /** A registered route. */
-    record Entry(HttpMethod method, String template, String[] segments, RouteHandler handler) {
+    record Entry(HttpMethod method, PathTemplate path, RouteHandler handler) {
+        String template() {
+            return path.template();
+        }
     }
 
     /** A matched route with its path parameters. */
@@ -22,7 +24,7 @@ final class RouteTable {
     private final List<Entry> entries = new ArrayList<>();
 
     void add(HttpMethod method, String template, RouteHandler handler) {
-        entries.add(new Entry(method, template, split(template), handler));
+        entries.add(new Entry(method, PathTemplate.of(template), handler));
     }
 
     boolean contains(HttpMethod method, String template) {
@@ -31,30 +33,17 @@ final class RouteTable {
 
     /** The route for this method and path; literal segments win over parameters when both match. */
     Optional<Match> match(HttpMethod method, String path) {
-        String[] parts = split(path);
+        String[] parts = PathTemplate.split(path);
         Match best = null;
         int bestLiterals = -1;
         for (Entry entry : entries) {
-            if (entry.method() != method || entry.segments().length != parts.length) {
+            if (entry.method() != method) {
                 continue;
             }
-            Map<String, String> params = new LinkedHashMap<>();
-            int literals = 0;
-            boolean matches = true;
-            for (int i = 0; i < parts.length && matches; i++) {
-                String segment = entry.segments()[i];
-                if (segment.startsWith("{") && segment.endsWith("}")) {
-                    params.put(segment.substring(1, segment.length() - 1), java.net.URLDecoder.decode(parts[i],
-                            java.nio.charset.StandardCharsets.UTF_8));
-                } else if (segment.equals(parts[i])) {
-                    literals++;
-                } else {
-                    matches = false;
-                }
-            }
-            if (matches && literals > bestLiterals) {
-                best = new Match(entry, params);
-                bestLiterals = literals;
+            Optional<PathTemplate.Match> matched = entry.path().match(parts);
+            if (matched.isPresent() && matched.get().literals() > bestLiterals) {
+                best = new Match(entry, matched.get().params());
+                bestLiterals = matched.get().literals();
             }
         }
         return Optional.ofNullable(best);
@@ -68,13 +57,5 @@ final class RouteTable {
             }
         }
         return false;
-    }
-
-    private static String[] split(String path) {
-        String trimmed = path.startsWith("/") ? path.substring(1) : path;
-        if (trimmed.endsWith("/")) {
-            trimmed = trimmed.substring(0, trimmed.length() - 1);
-        }
-        return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
     }
 }

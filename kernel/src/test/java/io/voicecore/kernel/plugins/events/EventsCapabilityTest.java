@@ -42,7 +42,7 @@ class EventsCapabilityTest {
 
     static PluginManifest manifest(List<String> permissions, List<String> publishes) {
         return new PluginManifest("crm", "CRM", "1.0.0", "Acme", "Contacts", "com.acme.Crm", ">=0.1.0 <1.0.0",
-                                  permissions.stream().map(p -> new Permission(p, "needed")).toList(), List.of(), publishes,
+                                  permissions.stream().map(p -> new Permission(p, "needed")).toList(), List.of(), List.of(), publishes,
                                   List.of(), List.of(), PluginManifest.ConfigSchema.empty(), List.of(), List.of(), List.of(),
                                   new PluginManifest.Limits(1000, 4), List.of());
     }

@@ -60,6 +60,7 @@ class ManifestParserTest {
             routes:
               - GET /contacts
               - POST /contacts/{id}/notes
+            streams: ["/contacts/{id}/live"]
             events:
               publishes: [crm.contact.created]
               subscribes: [conversation.ended]
@@ -101,6 +102,7 @@ class ManifestParserTest {
                         new Permission("http:egress", "Syncs with Salesforce."),
                         new Permission("services", "Summarises notes with the AI gateway.")),
                 List.of(new Route("GET", "/contacts"), new Route("POST", "/contacts/{id}/notes")),
+                List.of("/contacts/{id}/live"),
                 List.of("crm.contact.created"), List.of("conversation.ended"),
                 List.of("api.openai.com", "*.salesforce.com", "${config.instanceUrl}"),
                 new ConfigSchema(config), List.of("io.voicecore.crm.api.ContactDirectory"),
@@ -121,6 +123,7 @@ class ManifestParserTest {
 
         assertEquals(List.of(), manifest.permissions());
         assertEquals(List.of(), manifest.routes());
+        assertEquals(List.of(), manifest.streams());
         assertEquals(List.of(), manifest.publishes());
         assertEquals(List.of(), manifest.subscribes());
         assertEquals(List.of(), manifest.egressHosts());
@@ -310,6 +313,24 @@ class ManifestParserTest {
     void routesNeedNoPermission() {
         assertEquals(List.of(new Route("GET", "/"), new Route("PATCH", "/a.b/c_d/{x}")),
                      parser.parse(REQUIRED + "routes:\n  - GET /\n  - PATCH   /a.b/c_d/{x}\n").routes());
+    }
+
+    // ----- streams -----
+
+    @Test
+    void streamsAreWellFormedPathsEachShapeOnce() {
+        assertEquals(List.of("/live", "/conversations/{id}/stream"),
+                     parser.parse(REQUIRED + "streams: [/live, \"/conversations/{id}/stream\"]\n").streams());
+        assertOnlyError(REQUIRED + "streams: [live]\n", "streams[0]", "'live' must start with '/'");
+        assertOnlyError(REQUIRED + "streams: [GET /live]\n", "streams[0]", "'GET /live' must start with '/'");
+        assertOnlyError(REQUIRED + "streams: [/live now]\n", "streams[0]", "has the segment 'live now'");
+        assertOnlyError(REQUIRED + "streams: [/ok, /Live]\n", "streams[1]", "has the segment 'Live'");
+        assertOnlyError(REQUIRED + "streams: [/a/]\n", "streams[0]", "must not end with '/'");
+        assertOnlyError(REQUIRED + "streams: [42]\n", "streams[0]", "must be text, found a number");
+        assertOnlyError(REQUIRED + "streams: /live\n", "streams", "must be a list");
+        assertOnlyError(REQUIRED + "streams:\n  - /c/{id}/live\n  - /c\n  - /c/{key}/live\n",
+                        "streams[2]", "same path shape as streams[0]");
+        assertOnlyError(REQUIRED + "stream: [/live]\n", "stream", "did you mean 'streams'?");
     }
 
     @Test

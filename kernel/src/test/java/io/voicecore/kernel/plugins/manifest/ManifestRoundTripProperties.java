@@ -78,7 +78,7 @@ class ManifestRoundTripProperties {
                     }
                     Head h = b.head();
                     PluginManifest manifest = new PluginManifest(h.id(), h.name(), h.version(), h.vendor(), h.description(),
-                            h.main(), h.kernel(), permissionList, b.routes(),
+                            h.main(), h.kernel(), permissionList, b.routes(), List.of(),
                             declared.contains(Permission.EVENTS_PUBLISH) ? b.publishes() : List.of(),
                             declared.contains(Permission.EVENTS_SUBSCRIBE) ? b.subscribes() : List.of(),
                             hostList, new ConfigSchema(b.config()), List.copyOf(exports),

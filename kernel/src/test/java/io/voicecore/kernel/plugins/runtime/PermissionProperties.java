@@ -137,7 +137,7 @@ class PermissionProperties {
         PluginManifest m = installed;
         List<PluginManifest.Permission> declared = m.permissions().stream().filter(p -> permissions.contains(p.name())).toList();
         return new PluginManifest(m.id(), m.name(), m.version(), m.vendor(), m.description(), m.main(), m.kernel(), declared,
-                                  m.routes(), m.publishes(), m.subscribes(), m.egressHosts(), m.config(), m.exports(),
+                                  m.routes(), m.streams(), m.publishes(), m.subscribes(), m.egressHosts(), m.config(), m.exports(),
                                   m.requires(), m.dataClasses(), m.limits(), m.libraries());
     }
 

@@ -72,7 +72,7 @@ final class PluginDatabaseFixture implements AutoCloseable {
         for (String permission : permissions) {
             declared.add(new PluginManifest.Permission(permission, "test"));
         }
-        return new PluginManifest(id, id, version, "Test vendor", "A test plugin", "test.Main", ">=0.1.0", declared, List.of(),
+        return new PluginManifest(id, id, version, "Test vendor", "A test plugin", "test.Main", ">=0.1.0", declared, List.of(), List.of(),
                                   List.of(), List.of(), List.of(), PluginManifest.ConfigSchema.empty(), List.of(), List.of(),
                                   List.of(), new PluginManifest.Limits(5000, 4), List.of());
     }
