@@ -24,6 +24,8 @@ public final class RequestMetrics {
 
     private final Map<Key, Series> series = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    /** Labelled counters: name, then the rendered label set, then the value. */
+    private final Map<String, Map<String, AtomicLong>> labelledCounters = new ConcurrentHashMap<>();
 
     public void record(String method, String route, int status, long nanos) {
         Series s = series.computeIfAbsent(new Key(method, route, status), k -> new Series());
@@ -41,6 +43,34 @@ public final class RequestMetrics {
     /** Counts a named event, e.g. {@code voicecore_login_failures_total}. */
     public void increment(String counterName) {
         counters.computeIfAbsent(counterName, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /**
+     * Adds to a labelled counter, e.g. {@code voicecore_plugin_egress_requests_total{plugin="ai-gateway",status="429"}}.
+     * Callers keep label values bounded (plugin ids, hosts from manifests, status codes), never ids of requests or tenants.
+     *
+     * @param labels label names to values, rendered in the given order
+     */
+    public void add(String counterName, Map<String, String> labels, long amount) {
+        StringBuilder text = new StringBuilder("{");
+        labels.forEach((name, value) -> {
+            if (text.length() > 1) {
+                text.append(',');
+            }
+            text.append(name).append("=\"").append(escape(value)).append('"');
+        });
+        String rendered = text.append('}').toString();
+        labelledCounters.computeIfAbsent(counterName, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(rendered, k -> new AtomicLong()).addAndGet(amount);
+    }
+
+    /** Label names and values in order, for {@link #add}: {@code labels("plugin", id, "status", "429")}. */
+    public static Map<String, String> labels(String... namesAndValues) {
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            labels.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return labels;
     }
 
     public String prometheusText() {
@@ -68,6 +98,10 @@ public final class RequestMetrics {
         counters.forEach((name, value) -> {
             out.append("# TYPE ").append(name).append(" counter\n");
             out.append(name).append(' ').append(value.get()).append('\n');
+        });
+        labelledCounters.forEach((name, bySet) -> {
+            out.append("# TYPE ").append(name).append(" counter\n");
+            bySet.forEach((labels, value) -> out.append(name).append(labels).append(' ').append(value.get()).append('\n'));
         });
         return out.toString();
     }
