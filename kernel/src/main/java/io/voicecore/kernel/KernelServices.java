@@ -122,7 +122,7 @@ public final class KernelServices implements AutoCloseable {
         this.logins = new LoginService(database, tenants, users, passwords, mfa, sessions, guessLimiter("login"), audit);
         this.metrics = new RequestMetrics();
 
-        this.usage = new UsageMeter(database, clock);
+        this.usage = new UsageMeter(database, clock, metrics);
         this.pluginConfigs = new PluginConfigs(database, audit, clock);
         this.pluginSecrets = new PluginSecrets(database, secrets, audit, clock);
         this.egress = new EgressGateway(database, audit, usage, pluginConfigs, metrics, config.egressMaxResponseBytes());

@@ -324,9 +324,22 @@ public final class PluginTestKit implements AutoCloseable {
         return tenant.deleteSecret(name);
     }
 
+    /** @see TestTenant#revoke(String) */
+    public void revoke(String permission) {
+        tenant.revoke(permission);
+    }
+
     /** @see TestTenant#usage(String) */
     public long usage(String meter) {
         return tenant.usage(meter);
+    }
+
+    /**
+     * The kernel's metrics in the Prometheus text format, as {@code GET /observe/metrics} serves them: e.g. the plugin's
+     * egress responses by host and status, and its usage by meter.
+     */
+    public String metrics() {
+        return kernel.metrics().prometheusText();
     }
 
     /** Stops the kernel services and the embedded PostgreSQL and deletes the kit's temporary files. */

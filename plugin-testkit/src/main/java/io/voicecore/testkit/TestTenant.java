@@ -297,6 +297,18 @@ public final class TestTenant {
     }
 
     /**
+     * Withdraws one permission from the plugin under test for this tenant, as a tenant admin does with
+     * {@code DELETE /api/v1/tenants/{tenant}/plugins/{pluginId}/grants/{permission}}: the plugin stays enabled and
+     * whatever needs the permission fails with {@code PermissionDeniedException} (403), also when another plugin's
+     * service acts on its behalf.
+     *
+     * @param permission a permission the plugin declares, e.g. {@code http:egress}
+     */
+    public void revoke(String permission) {
+        kernel.plugins().revoke(id, pluginId, permission, admin);
+    }
+
+    /**
      * Deletes a secret of the plugin for this tenant, as {@code DELETE .../plugins/{pluginId}/secrets/{name}} does.
      *
      * @return whether there was one

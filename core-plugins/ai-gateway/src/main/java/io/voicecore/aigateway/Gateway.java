@@ -70,10 +70,7 @@ final class Gateway implements LanguageModel {
         }
         GatewaySettings settings = GatewaySettings.of(context.config());
         settings.requireUsableBaseUrl();
-        Optional<ModelProvider> provider = ModelProviders.openAi(context, settings, apiKey.get());
-        if (provider.isEmpty()) {
-            return fallBack(request, ModelProviders.UNAVAILABLE);
-        }
+        ModelProvider provider = ModelProviders.openAi(context, settings, apiKey.get());
         boolean caching = !settings.cacheTtl().isZero();
         String key = CacheKey.of(settings.baseUrl().toString(), settings.model(), request);
         ResponseCache cache = new ResponseCache(context.storage());
@@ -99,7 +96,7 @@ final class Gateway implements LanguageModel {
         while (true) {
             attempts++;
             try {
-                ProviderReply reply = provider.get().complete(providerRequest);
+                ProviderReply reply = provider.complete(providerRequest);
                 breakers.record(breaker::succeeded, clock.instant());
                 Completion completion = new Completion(reply.text(), answerLanguage(request), Completion.Source.OPENAI, reply.model(),
                                                        Math.max(0, reply.promptTokens()), Math.max(0, reply.completionTokens()), false,

@@ -76,6 +76,19 @@ abstract sealed class ProviderFailure extends RuntimeException {
         }
     }
 
+    /** Another 4xx: the provider refused this request (e.g. an unknown model). Not retried: it would be refused again. */
+    static final class Rejected extends ProviderFailure {
+        /** @param status the HTTP status, 400-499 */
+        Rejected(int status) {
+            super("the provider refused the request (" + status + "); check the model name in the configuration", null);
+        }
+
+        @Override
+        boolean retryable() {
+            return false;
+        }
+    }
+
     /** No answer in time, or the connection failed. */
     static final class Timeout extends ProviderFailure {
         /** @param detail what timed out or failed, naming the host, e.g. the egress exception's message */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The gateway's routes through the kernel's real plugin runtime: offline by default, falling back while no provider is built in. */
+/** The gateway's routes through the kernel's real plugin runtime, offline (online: {@link OnlineGatewayTest}). */
 class AiGatewayPluginTest {
     static PluginTestKit kit;
 
@@ -77,35 +77,6 @@ class AiGatewayPluginTest {
     }
 
     @Test
-    void withAKeyButNoProviderInThisBuildEveryCompletionFallsBackAndIsCounted() {
-        try (PluginTestKit online = PluginTestKit.builder(Path.of("target/classes")).withSecondTenant().start()) {
-            online.putSecret("openai.api-key", "sk-test-not-used");
-            Json status = online.get("/status").json();
-            assertEquals("online", status.get("mode").asString());
-            assertFalse(status.toString().contains("sk-test"), "the key is never shown");
-
-            Json first = online.post("/complete", spanishConversation("Me llamo Lucía García")).json();
-            assertEquals("Gracias, Lucía García. ¿En qué número de teléfono podemos localizarle?", first.get("text").asString());
-            assertEquals("offline", first.get("source").asString());
-            assertEquals(ModelProviders.UNAVAILABLE, first.get("fallbackReason").asString());
-            online.post("/complete", spanishConversation("Me llamo Lucía García"));
-            assertEquals(2, online.usage(Gateway.METER_FALLBACKS));
-            assertEquals(0, online.usage(Gateway.METER_PROMPT_TOKENS));
-            assertEquals(0, online.usage("egress.requests"), "no provider, no egress");
-            assertEquals("closed", online.get("/status").json().get("breaker").get("state").asString(),
-                         "a missing provider is not the provider failing");
-
-            assertEquals("offline", online.secondTenant().get("/status").json().get("mode").asString(), "the key is the first tenant's");
-            assertTrue(online.secondTenant().post("/complete", spanishConversation("hola")).json().get("fallbackReason").isNull());
-            assertEquals(0, online.secondTenant().usage(Gateway.METER_FALLBACKS));
-
-            assertEquals(0, online.delete("/cache").json().get("deleted").asLong());
-            assertTrue(online.deleteSecret("openai.api-key"));
-            assertEquals("offline", online.get("/status").json().get("mode").asString());
-        }
-    }
-
-    @Test
     void aBaseUrlThatIsNeitherHttpsNorLoopbackIsAConfigurationProblemOnline() {
         try (PluginTestKit online = PluginTestKit.builder(Path.of("target/classes")).start()) {
             online.putSecret("openai.api-key", "sk-test-not-used");
@@ -115,9 +86,10 @@ class AiGatewayPluginTest {
             assertEquals("urn:voicecore:plugin:ai-gateway:invalid-base-url", refused.json().get("type").asString());
             assertEquals("example.com", online.get("/status").json().get("providerHost").asString());
 
-            online.setConfig(Json.object().put("baseUrl", "http://127.0.0.1:4010/v1").put("model", "gpt-4o").build());
-            Json local = online.post("/complete", spanishConversation("hola")).json();
-            assertEquals(ModelProviders.UNAVAILABLE, local.get("fallbackReason").asString(), "a loopback stand-in is allowed");
+            online.setConfig(Json.object().put("baseUrl", "http://127.0.0.1:1/v1").put("model", "gpt-4o").put("maxRetries", 0).build());
+            TestResponse local = online.post("/complete", spanishConversation("hola"));
+            assertEquals(200, local.status(), "a loopback stand-in is allowed: " + local);
+            assertTrue(local.json().get("fallbackReason").asString().contains("did not answer"), local.toString());
             assertEquals("gpt-4o", online.get("/status").json().get("model").asString());
         }
     }

@@ -54,11 +54,20 @@ public final class RequestMetrics {
      * Label values must come from a bounded set (plugin ids, outcomes), never from request data.
      */
     public void increment(String name, String help, Map<String, String> labels) {
+        add(name, help, labels, 1);
+    }
+
+    /**
+     * Adds to a labelled counter, e.g. the tokens a plugin metered:
+     * {@code voicecore_plugin_usage_total{meter="ai.tokens.prompt",plugin="ai-gateway",unit="token"}}. Labels are
+     * rendered in name order; the same bounded-values rule as {@link #increment(String, String, Map)} applies.
+     */
+    public void add(String name, String help, Map<String, String> labels, long amount) {
         Family family = families.computeIfAbsent(name, k -> new Family(help, "counter", new ConcurrentHashMap<>(), null, null));
         StringBuilder text = new StringBuilder("{");
         new java.util.TreeMap<>(labels).forEach((label, value) -> text.append(text.length() > 1 ? "," : "")
                 .append(label).append("=\"").append(escape(value)).append('"'));
-        family.counters().computeIfAbsent(text.append('}').toString(), k -> new AtomicLong()).incrementAndGet();
+        family.counters().computeIfAbsent(text.append('}').toString(), k -> new AtomicLong()).addAndGet(amount);
     }
 
     /**

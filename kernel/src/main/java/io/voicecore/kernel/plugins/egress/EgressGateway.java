@@ -69,6 +69,8 @@ public final class EgressGateway implements AutoCloseable {
     public static final String DENIED_COUNTER = "voicecore_plugin_egress_denied_total";
     /** Counter of calls sent in the metrics. */
     public static final String SENT_COUNTER = "voicecore_plugin_egress_requests_total";
+    /** Counter of calls sent, by plugin, host and outcome (the HTTP status, or the failure). */
+    public static final String RESPONSES_COUNTER = "voicecore_plugin_egress_responses_total";
     static final String ACTION = "plugin.egress";
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     /** Connection-level headers belong to the kernel's client, not to the plugin. */
@@ -267,6 +269,10 @@ public final class EgressGateway implements AutoCloseable {
     /** One transaction: the usage records and the audit record of a call that was sent. */
     private void meterAndAudit(PluginCall call, String host, long bytes, String outcome, Map<String, Object> details) {
         metrics.increment(SENT_COUNTER);
+        // A provider answering 429 or 500 shows here, next to the plugin and the host.
+        Object status = details.containsKey("status") ? details.get("status") : details.getOrDefault("error", outcome);
+        metrics.increment(RESPONSES_COUNTER, "Plugins' outbound HTTP calls, by plugin, host and status (or failure).",
+                          Map.of("plugin", call.pluginId(), "host", host, "status", String.valueOf(status)));
         database.inTenant(call.tenantId(), tx -> {
             usage.record(tx, call.tenantId(), call.pluginId(), "egress.requests", 1, "request", call.requestId());
             if (bytes > 0) {

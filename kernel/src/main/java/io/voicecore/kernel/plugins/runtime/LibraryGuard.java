@@ -92,7 +92,11 @@ public final class LibraryGuard {
     /** Replaces {@code object.setAccessible(flag)} on any reflective object. */
     public static void setAccessible(AccessibleObject object, boolean flag) {
         if (flag) {
-            checkAccessible(object);
+            try {
+                checkAccessible(object);
+            } catch (IllegalAccessException refused) {
+                throw new java.lang.reflect.InaccessibleObjectException(refused.getMessage());
+            }
         }
         object.setAccessible(flag);
     }
@@ -106,7 +110,11 @@ public final class LibraryGuard {
 
     /** Replaces {@code object.trySetAccessible()}. */
     public static boolean trySetAccessible(AccessibleObject object) {
-        checkAccessible(object);
+        try {
+            checkAccessible(object);
+        } catch (IllegalAccessException refused) {
+            return false;
+        }
         return object.trySetAccessible();
     }
 
@@ -224,34 +232,40 @@ public final class LibraryGuard {
         return lookup.unreflectVarHandle(field);
     }
 
-    private static void checkAccessible(AccessibleObject object) {
+    private static void checkAccessible(AccessibleObject object) throws IllegalAccessException {
         if (object instanceof Member member) {
             checkType(member.getDeclaringClass());
         }
     }
 
-    private static void check(Member member, String signature) {
+    private static void check(Member member, String signature) throws IllegalAccessException {
         checkMember(member.getDeclaringClass(), signature);
     }
 
-    /** Refuses a JDK member a direct call from library code would be refused, and any member of a kernel class. */
-    private static void checkMember(Class<?> type, String signature) {
+    /**
+     * Refuses a JDK member a direct call from library code would be refused, and any member of a kernel class. The
+     * refusal is the JDK's own for inaccessible members, so a library that probes by reflection (the OpenAI client
+     * looks for {@code java.lang.ref.Cleaner}, which would start a thread) takes its fallback path, as it would on a
+     * JVM that denies the access.
+     */
+    private static void checkMember(Class<?> type, String signature) throws IllegalAccessException {
         checkType(type);
         if (isJdk(type)) {
             String owner = Type.getInternalName(type);
             if (GuardInstrumenter.refusedInLibraries(owner, signature)) {
-                CallGuard.refuseInLibrary(type.getName() + "." + signature.substring(0, signature.indexOf('(')) + " (by reflection)");
+                throw new IllegalAccessException("platform libraries may not call " + type.getName() + "."
+                                                 + signature.substring(0, signature.indexOf('(')) + " (by reflection)");
             }
         }
     }
 
     /** Library code may reflect on its own classes, the calling plugin's and the JDK's, not on the kernel's. */
-    private static void checkType(Class<?> type) {
+    private static void checkType(Class<?> type) throws IllegalAccessException {
         ClassLoader loader = type.getClassLoader();
         if (isJdk(type) || loader instanceof LibraryClassLoader || loader instanceof IsolatedPluginClassLoader) {
             return;
         }
-        CallGuard.refuseInLibrary("reflection on " + type.getName() + ", a class of the kernel");
+        throw new IllegalAccessException("platform libraries may not reflect on " + type.getName() + ", a class of the kernel");
     }
 
     private static boolean isJdk(Class<?> type) {

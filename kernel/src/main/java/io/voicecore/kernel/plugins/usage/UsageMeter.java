@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.helidon.dbclient.DbExecute;
 import io.voicecore.kernel.http.RequestContext;
+import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest.Permission;
 import io.voicecore.kernel.storage.Database;
@@ -44,11 +46,21 @@ public final class UsageMeter {
 
     private final Database database;
     private final Clock clock;
+    private final RequestMetrics metrics;
 
     public UsageMeter(Database database, Clock clock) {
+        this(database, clock, new RequestMetrics());
+    }
+
+    /** @param metrics where usage is also counted per plugin and meter (not per tenant), for /observe/metrics */
+    public UsageMeter(Database database, Clock clock, RequestMetrics metrics) {
         this.database = database;
         this.clock = clock;
+        this.metrics = metrics;
     }
+
+    /** Usage in the metrics, per plugin, meter and unit: e.g. a gateway's fallbacks to its offline engine. */
+    public static final String USAGE_COUNTER = "voicecore_plugin_usage_total";
 
     /** The plugin-facing capability for one call; every use checks the {@code usage} permission. */
     public Usage forCall(PluginCall call) {
@@ -102,6 +114,8 @@ public final class UsageMeter {
     }
 
     private void insert(DbExecute tx, UUID tenantId, String pluginId, String meter, long quantity, String unit, String requestId) {
+        metrics.add(USAGE_COUNTER, "Usage plugins metered, by plugin, meter and unit, summed over tenants.",
+                    Map.of("plugin", pluginId, "meter", meter, "unit", unit), quantity);
         tx.dml("INSERT INTO kernel.usage_records (tenant_id, plugin_id, meter, quantity, unit, occurred_at, request_id) "
                + "VALUES (?, ?, ?, ?, ?, ?, ?)",
                tenantId, pluginId, meter, quantity, unit, Database.timestamp(clock.instant().truncatedTo(ChronoUnit.MICROS)),
