@@ -26,12 +26,17 @@ import io.voicecore.sdk.capability.EgressException;
  *
  * <p>A completion goes online only when the tenant set the secret {@value #API_KEY_SECRET}. Then: an identical recent
  * request is answered from the response cache (not billed again); otherwise, if the circuit breaker lets it, the
- * provider is called, and retried with backoff on 429, 5xx and time-outs. When the provider does not answer (after the
- * retries, with the breaker open, or with no provider in this build) the offline engine answers and the completion
+ * provider is called, and retried with backoff on 429, 5xx and time-outs within {@link #ONLINE_BUDGET}. When the provider
+ * does not answer (after the retries, or with the breaker open) the offline engine answers and the completion
  * says why in {@code fallbackReason}. A refusal by the kernel's egress is a permission error and is thrown, never
  * hidden behind an offline answer. Tokens, cache hits, provider errors and fallbacks are metered per tenant.
  */
 final class Gateway implements LanguageModel {
+    /**
+     * The most time the online path (attempts and waits) may take, so that a caller within the usual 30 s plugin
+     * deadline still gets the offline answer when the provider keeps failing.
+     */
+    static final Duration ONLINE_BUDGET = Duration.ofSeconds(20);
     /** The secret holding the tenant's OpenAI API key. */
     static final String API_KEY_SECRET = "openai.api-key";
     static final String METER_PROMPT_TOKENS = "ai.tokens.prompt";
@@ -93,6 +98,7 @@ final class Gateway implements LanguageModel {
         Backoff backoff = settings.backoff();
         ProviderFailure failure;
         int attempts = 0;
+        Instant started = clock.instant();
         while (true) {
             attempts++;
             try {
@@ -125,7 +131,11 @@ final class Gateway implements LanguageModel {
             }
             meter(METER_PROVIDER_ERRORS, 1, "call");
             Optional<Duration> wait = failure.retryable() ? backoff.beforeRetry(attempts - 1, failure.retryAfter(), random) : Optional.empty();
-            if (wait.isEmpty() || !pause(wait.get())) {
+            // Another attempt only if it could finish within the online budget: the caller's deadline must still
+            // leave time for the offline answer.
+            Duration spent = Duration.between(started, clock.instant());
+            if (wait.isEmpty() || spent.plus(wait.get()).plus(ModelProviders.REQUEST_TIMEOUT).compareTo(ONLINE_BUDGET) > 0
+                || !pause(wait.get())) {
                 break;
             }
         }

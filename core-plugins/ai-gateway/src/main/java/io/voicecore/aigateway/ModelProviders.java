@@ -7,7 +7,7 @@ import io.voicecore.sdk.PluginContext;
 /** Makes the online provider for a tenant's call. */
 final class ModelProviders {
     /** How long one request to the provider may take; retries and the caller's deadline bound the whole call. */
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(8);
 
     private ModelProviders() {
     }

@@ -170,6 +170,25 @@ class OnlineGatewayTest {
     }
 
     @Test
+    void retriesStopWhenAnotherAttemptCouldNotFinishWithinTheOnlineBudget() {
+        kit.setConfig(Json.object().put("baseUrl", standIn.baseUrl()).put("retryBackoffMillis", 10).put("maxRetries", 5)
+                              .put("breakerFailureThreshold", 100).build());
+        int calls = accepted().size();
+        // Each failure takes 7 s: after two (14 s), a third attempt could need 14 + 8 s, beyond the 20 s budget.
+        standIn.script(List.of(ScriptStep.fail(502).delayed(7000), ScriptStep.fail(502).delayed(7000),
+                               ScriptStep.fail(502).delayed(7000)));
+        long started = System.nanoTime();
+
+        Json answer = kit.post("/complete", spanishConversation("hola")).json();
+
+        assertEquals("offline", answer.get("source").asString(), answer.toString());
+        assertEquals("the provider answered 502 (server error), 2 attempts", answer.get("fallbackReason").asString());
+        assertEquals(calls + 2, accepted().size(), "two attempts of the five allowed");
+        assertTrue(System.nanoTime() - started < Gateway.ONLINE_BUDGET.toNanos(), "answered within the online budget");
+        standIn.script(List.of());
+    }
+
+    @Test
     void aRefusedKeyIsNotRetriedAndSaysSo() {
         kit.putSecret("openai.api-key", "sk-not-accepted");
         try {

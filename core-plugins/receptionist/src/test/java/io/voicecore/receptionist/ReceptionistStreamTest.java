@@ -27,7 +27,7 @@ class ReceptionistStreamTest {
 
     @BeforeAll
     static void start() {
-        kit = PluginTestKit.builder(Path.of("target/classes"))
+        kit = PluginTestKit.builder(Path.of("target/classes")).withPlugin(ReceptionistConversationsTest.GATEWAY)
                 .config(Json.object().put("businessName", "Clínica Sol").put("timeZone", "Europe/Madrid").build()).start();
     }
 
