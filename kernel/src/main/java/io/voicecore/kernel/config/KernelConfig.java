@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param pluginsDir             plugin jars shipped with the distribution, installed at start-up
  * @param eventMaxAttempts       delivery attempts of a plugin event before it becomes a dead letter
  * @param eventRetryBackoff      wait after an event delivery's first failed attempt, doubled after each further one
+ * @param pluginMaxStreamBytes   the largest request body a streaming plugin route may receive
+ * @param pluginMaxStreamTimeout the longest deadline a streaming plugin route may ask for in its manifest
  */
 public record KernelConfig(
         String host,
@@ -38,5 +40,7 @@ public record KernelConfig(
         long pluginMaxJarBytes,
         Path pluginsDir,
         int eventMaxAttempts,
-        Duration eventRetryBackoff) {
+        Duration eventRetryBackoff,
+        long pluginMaxStreamBytes,
+        Duration pluginMaxStreamTimeout) {
 }
