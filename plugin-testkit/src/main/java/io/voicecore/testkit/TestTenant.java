@@ -143,14 +143,13 @@ public final class TestTenant {
         String routePath = query < 0 ? path : path.substring(0, query);
         Map<String, String> lowerCase = new LinkedHashMap<>();
         headers.forEach((name, value) -> lowerCase.put(name.toLowerCase(Locale.ROOT), value));
-        InputStream sent = method == HttpMethod.GET || method == HttpMethod.DELETE ? InputStream.nullInputStream() : body;
-        if (sent != body) {
-            lowerCase.remove("content-length");
-        }
         String requestId = UUID.randomUUID().toString();
         String instance = "/api/v1/tenants/" + slug + "/" + pluginId + path;
+        // As over HTTP, GET and DELETE get no body; the runtime reads or streams the others by the route's declaration.
+        boolean withoutBody = method == HttpMethod.GET || method == HttpMethod.DELETE;
         Request request = new Request(method, routePath, Map.of(), query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
-                                      lowerCase, new byte[0], new Caller(admin.actorId(), admin.role().wireName()), Optional.of(sent));
+                                      lowerCase, new byte[0], new Caller(admin.actorId(), admin.role().wireName()),
+                                      withoutBody ? Optional.empty() : Optional.of(body));
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
         boolean[] opened = {false};
         try {

@@ -47,7 +47,7 @@ class PluginStreamingTest {
                 streamRoute.formatted("POST /count"), streamRoute.formatted("POST /churn"), streamRoute.formatted("POST /hoard"),
                 streamRoute.formatted("POST /swallow"), streamRoute.formatted("POST /slow-stream"), "POST /slow",
                 "POST /buffered", streamRoute.formatted("GET /download"), streamRoute.formatted("GET /fails-midway"),
-                streamRoute.formatted("POST /rows")),
+                streamRoute.formatted("POST /rows"), "{route: POST /stall, stream: true, timeoutMillis: 300}"),
                 "limits: {timeoutMillis: 300}\n", """
                 setup.route(HttpMethod.POST, "/count", (request, context) -> {
                     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
@@ -98,6 +98,11 @@ class PluginStreamingTest {
                         for (int i = 0; i < block.length; i++) { block[i] = (byte) (i * 31); }
                         for (int i = 0; i < megabytes; i++) { out.write(block); }
                     }).withHeader("X-Megabytes", Integer.toString(megabytes));
+                });
+                setup.route(HttpMethod.POST, "/stall", (request, context) -> {
+                    java.io.InputStream in = request.bodyStream();
+                    while (in.read() >= 0) { }
+                    return Response.noContent();
                 });
                 setup.route(HttpMethod.POST, "/rows", (request, context) -> {
                     String text = new String(request.bodyStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -210,6 +215,28 @@ class PluginStreamingTest {
         }
         HttpResult afterwards = post("/count", 10, false);
         assertEquals(200, afterwards.status(), "the plugin is not quarantined: " + afterwards.body());
+    }
+
+    @Test
+    void uploadsThatStallPastTheDeadlineAreNotHeldAgainstThePlugin() throws Exception {
+        // Five faults in a minute quarantine a plugin; a caller that stops sending is not the plugin's fault.
+        for (int i = 0; i < 6; i++) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", kernel.port())) {
+                socket.setSoTimeout(10_000);
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(("POST " + base + "/stall HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kernel.adminToken()
+                           + "\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n")
+                                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+                // ... and then nothing more: the route's 300 ms pass while the plugin waits for the rest.
+                String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                // 504, or the connection closed: the server cannot read past the stalled body to keep it open.
+                assertTrue(status == null || status.equals("HTTP/1.1 504 Gateway Timeout"), status);
+            }
+        }
+        HttpResult afterwards = post("/count", 10, false);
+        assertEquals(200, afterwards.status(), "not quarantined by the callers' stalls: " + afterwards.body());
     }
 
     @Test

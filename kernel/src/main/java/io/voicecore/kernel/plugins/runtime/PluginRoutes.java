@@ -180,11 +180,12 @@ public final class PluginRoutes {
         HttpMethod method = HttpMethod.valueOf(request.method());
         Principal principal = request.principal();
         // The body is handed over unread: the runtime reads it whole for an ordinary route, up to http.max-body-bytes,
-        // and passes it on as a stream to a streaming route, up to plugins.max-stream-bytes.
-        Request pluginRequest = new Request(method, path, Map.of(), request.queryParams(), request.headers(), new byte[0],
-                                            new Caller(principal.actorId(), principal.role().wireName()),
-                                            Optional.of(method == HttpMethod.GET || method == HttpMethod.DELETE
-                                                        ? java.io.InputStream.nullInputStream() : request.bodyStream()));
+        // and passes it on as a stream to a streaming route, up to plugins.max-stream-bytes. GET and DELETE get none.
+        Caller caller = new Caller(principal.actorId(), principal.role().wireName());
+        Request pluginRequest = method == HttpMethod.GET || method == HttpMethod.DELETE
+                ? new Request(method, path, Map.of(), request.queryParams(), request.headers(), new byte[0], caller)
+                : new Request(method, path, Map.of(), request.queryParams(), request.headers(), new byte[0], caller,
+                              Optional.of(request.bodyStream()));
         try {
             Response response = runtime.serve(tenant.id(), pluginId, pluginRequest, request.requestId(),
                     template -> request.refineRoute("/api/v1/tenants/{tenant}/" + pluginId + template), request::startStream);

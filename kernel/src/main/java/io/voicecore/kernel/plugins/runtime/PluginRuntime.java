@@ -494,9 +494,11 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
 
     /** The request of a streaming route: its body handed over unread, behind the limit and the allocation credit. */
     private Request streamingRequest(Request request, RouteTable.Match match, StreamExchange exchange) {
-        contentLength(request).filter(length -> length > settings.maxStreamBytes()).ifPresent(length -> {
-            throw new ApiException.PayloadTooLarge(settings.maxStreamBytes());
-        });
+        if (request.streamed()) {
+            contentLength(request).filter(length -> length > settings.maxStreamBytes()).ifPresent(length -> {
+                throw new ApiException.PayloadTooLarge(settings.maxStreamBytes());
+            });
+        }
         java.io.InputStream source = request.streamedBody().orElseGet(() -> new java.io.ByteArrayInputStream(request.body()));
         return new Request(request.method(), request.path(), match.params(), request.queryParams(), request.headers(), new byte[0],
                            request.caller(), Optional.of(exchange.receive(source, settings.maxStreamBytes(),
@@ -558,8 +560,10 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             return request != null && request.exceeded();
         }
 
+        /** A body over the limit, a broken connection, or a deadline passed while waiting for the caller to send or read. */
         boolean callerAtFault() {
-            return requestExceeded() || request != null && request.failed() || response != null && response.failed();
+            return requestExceeded() || request != null && (request.failed() || request.waiting())
+                   || response != null && (response.failed() || response.waiting());
         }
 
         void end() {
@@ -636,8 +640,8 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
      * Prepared work.
      *
      * @param timeout       the deadline a streaming route asked for, instead of the plugin's {@code limits.timeoutMillis}
-     * @param callerAtFault whether a failure came from the caller (a body over the limit, a broken connection), which
-     *                      does not count towards quarantine
+     * @param callerAtFault whether a failure came from the caller (a body over the limit, a broken or stalled
+     *                      connection), which does not count towards quarantine
      */
     private record Prepared<T>(java.util.concurrent.Callable<T> work, Optional<Duration> timeout,
                                java.util.function.BooleanSupplier callerAtFault) {

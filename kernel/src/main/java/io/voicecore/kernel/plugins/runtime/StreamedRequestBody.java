@@ -6,8 +6,9 @@ import java.io.InputStream;
 /**
  * The request body of a streaming route as plugin code reads it: unbuffered, cut at the kernel's limit
  * ({@code plugins.max-stream-bytes}), and crediting the call's allocation allowance per byte read
- * ({@link CallGuard#credit}). It remembers whether it was cut or the caller's connection failed, so the
- * kernel answers 413 and does not hold the caller's behaviour against the plugin as a fault.
+ * ({@link CallGuard#credit}). It remembers whether it was cut, whether the caller's connection failed and whether
+ * the plugin is waiting for the caller to send more, so the kernel answers 413 and does not hold the caller's
+ * behaviour (a body too large, a broken or stalled upload) against the plugin as a fault.
  */
 final class StreamedRequestBody extends InputStream {
     private final InputStream source;
@@ -16,6 +17,7 @@ final class StreamedRequestBody extends InputStream {
     private long read;
     private volatile boolean exceeded;
     private volatile boolean failed;
+    private volatile boolean waiting;
     private volatile boolean ended;
 
     StreamedRequestBody(InputStream source, long limit, long creditPerByte) {
@@ -45,11 +47,14 @@ final class StreamedRequestBody extends InputStream {
         // One byte more than the limit is asked for, so a body of exactly the limit is not mistaken for a larger one.
         int ask = (int) Math.min(length, limit - read + 1);
         int n;
+        waiting = true;
         try {
             n = source.read(buffer, offset, ask);
-        } catch (IOException e) {
-            failed = true;
+        } catch (IOException | RuntimeException e) {
+            failed = true; // set before waiting clears, so the kernel sees one or the other at any moment
             throw e;
+        } finally {
+            waiting = false;
         }
         if (n < 0) {
             return -1;
@@ -86,6 +91,11 @@ final class StreamedRequestBody extends InputStream {
     /** @return whether reading failed because of the caller's connection */
     boolean failed() {
         return failed;
+    }
+
+    /** @return whether the plugin is blocked reading, waiting for the caller to send more */
+    boolean waiting() {
+        return waiting;
     }
 
     /** @return the bytes read so far */

@@ -8,13 +8,15 @@ import java.io.OutputStream;
  * The body stream a plugin's {@code BodyWriter} writes to: buffered, crediting the call's allocation allowance per
  * byte written ({@link CallGuard#credit}), and unable to end the body itself ({@link #close()} only flushes): the
  * kernel ends it after the writer returned normally, and cuts it when the writer failed. It remembers whether
- * writing failed because the receiver went away, which is not the plugin's fault.
+ * writing failed because the receiver went away, and whether the plugin is blocked writing because the receiver
+ * does not read, neither of which is the plugin's fault.
  */
 final class StreamedResponseBody extends OutputStream {
     private final OutputStream target;
     private final long creditPerByte;
     private long written;
     private volatile boolean failed;
+    private volatile boolean waiting;
     private volatile boolean ended;
 
     StreamedResponseBody(OutputStream target, long creditPerByte) {
@@ -32,11 +34,14 @@ final class StreamedResponseBody extends OutputStream {
         if (ended) {
             throw new IOException("The response body can only be written during the call that answered the request.");
         }
+        waiting = true;
         try {
             target.write(buffer, offset, length);
-        } catch (IOException e) {
-            failed = true;
+        } catch (IOException | RuntimeException e) {
+            failed = true; // set before waiting clears, so the kernel sees one or the other at any moment
             throw e;
+        } finally {
+            waiting = false;
         }
         written += length;
         CallGuard.credit(length * creditPerByte);
@@ -47,11 +52,14 @@ final class StreamedResponseBody extends OutputStream {
         if (ended) {
             throw new IOException("The response body can only be written during the call that answered the request.");
         }
+        waiting = true;
         try {
             target.flush();
-        } catch (IOException e) {
-            failed = true;
+        } catch (IOException | RuntimeException e) {
+            failed = true; // set before waiting clears, so the kernel sees one or the other at any moment
             throw e;
+        } finally {
+            waiting = false;
         }
     }
 
@@ -69,6 +77,11 @@ final class StreamedResponseBody extends OutputStream {
     /** @return whether writing failed because of the receiver's connection */
     boolean failed() {
         return failed;
+    }
+
+    /** @return whether the plugin is blocked writing, waiting for the receiver to take more */
+    boolean waiting() {
+        return waiting;
     }
 
     /** @return the bytes written so far */
