@@ -58,8 +58,10 @@ public final class Kernel implements AutoCloseable {
                     .port(config.port())
                     .shutdownHook(false)
                     .shutdownGracePeriod(config.shutdownGrace())
-                    // Endpoint limits (ApiRequest) answer first with a precise problem; this is the hard stop.
-                    .maxPayloadSize(Math.max(config.maxBodyBytes() * 4, config.pluginMaxJarBytes() + 1024 * 1024))
+                    // Endpoint limits (ApiRequest, streaming plugin routes) answer first with a precise problem; this is
+                    // the hard stop.
+                    .maxPayloadSize(Math.max(Math.max(config.maxBodyBytes() * 4, config.pluginMaxJarBytes() + 1024 * 1024),
+                                             config.pluginMaxStreamBytes() + 1024 * 1024))
                     .directHandlers(handlers -> {
                         DirectProblemHandler problems = new DirectProblemHandler();
                         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {

@@ -131,7 +131,8 @@ public final class KernelServices implements AutoCloseable {
         ManifestParser manifests = new ManifestParser();
         this.plugins = new PluginRuntime(database, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
                                          config.dataDir().resolve("plugin-cache"), capabilities(), audit, state, clock,
-                                         PluginRuntime.Settings.defaults());
+                                         PluginRuntime.Settings.defaults().withBodyLimits(config.maxBodyBytes(),
+                                                 config.pluginMaxStreamBytes(), config.pluginMaxStreamTimeout()));
         EventDispatcher.Settings delivery = EventDispatcher.Settings.defaults().withMaxAttempts(config.eventMaxAttempts());
         this.dispatcher = new EventDispatcher(database, plugins, state,
                                               delivery.withBackoff(config.eventRetryBackoff(), delivery.maxBackoff()));

@@ -289,6 +289,11 @@ public final class PluginTestKit implements AutoCloseable {
         return tenant.stream(path);
     }
 
+    /** @see TestTenant#request(HttpMethod, String, Map, java.io.InputStream) */
+    public TestResponse request(HttpMethod method, String path, Map<String, String> headers, java.io.InputStream body) {
+        return tenant.request(method, path, headers, body);
+    }
+
     /** @see TestTenant#deliver(String, Json) */
     public Event deliver(String topic, Json payload) {
         return tenant.deliver(topic, payload);

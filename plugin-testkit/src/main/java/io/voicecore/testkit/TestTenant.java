@@ -1,5 +1,8 @@
 package io.voicecore.testkit;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -105,15 +109,35 @@ public final class TestTenant {
 
     /**
      * Calls a plugin route. As in the HTTP API, the body of a GET or DELETE is not passed on, a body over the
-     * kernel's limit ({@code http.max-body-bytes}) is answered 413, and header names reach the plugin in lower case.
+     * kernel's limit is answered 413 ({@code http.max-body-bytes}, or {@code plugins.max-stream-bytes} on a route
+     * declared with {@code stream: true}), and header names reach the plugin in lower case.
      *
      * @param path    the path below the plugin's base, starting with {@code /}, with an optional query
      * @param headers request headers, e.g. {@code Content-Type}
      * @param body    the body bytes
-     * @return the plugin's response, or the problem the kernel answers instead
+     * @return the plugin's response (a streamed response collected into the body), or the problem the kernel answers
+     *         instead
+     * @throws PluginCallException when a streamed response failed after it had started (over HTTP the connection
+     *                             would be cut off)
      */
     public TestResponse request(HttpMethod method, String path, Map<String, String> headers, byte[] body) {
+        Map<String, String> sized = new LinkedHashMap<>(headers);
+        if (sized.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("content-length"))) {
+            sized.put("Content-Length", Integer.toString(body.length));
+        }
+        return request(method, path, sized, new ByteArrayInputStream(Objects.requireNonNull(body, "body")));
+    }
+
+    /**
+     * Calls a plugin route with a body read from {@code body} as the route consumes it, like an HTTP upload of unknown
+     * length (no {@code Content-Length} unless given in {@code headers}): for bodies too large to hold in memory on a
+     * route declared with {@code stream: true}. Otherwise as {@link #request(HttpMethod, String, Map, byte[])}.
+     *
+     * @param body the body, read at most once and not closed
+     */
+    public TestResponse request(HttpMethod method, String path, Map<String, String> headers, InputStream body) {
         Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(body, "body");
         if (path == null || !path.startsWith("/")) {
             throw new IllegalArgumentException("A route path starts with '/', e.g. '/greeting'; got '" + path + "'.");
         }
@@ -121,26 +145,34 @@ public final class TestTenant {
         String routePath = query < 0 ? path : path.substring(0, query);
         Map<String, String> lowerCase = new LinkedHashMap<>();
         headers.forEach((name, value) -> lowerCase.put(name.toLowerCase(Locale.ROOT), value));
-        byte[] sent = method == HttpMethod.GET || method == HttpMethod.DELETE ? new byte[0] : body;
         String requestId = UUID.randomUUID().toString();
         String instance = "/api/v1/tenants/" + slug + "/" + pluginId + path;
-        long maxBody = kernel.config().maxBodyBytes();
-        if (sent.length > maxBody) {
-            return problem(new ApiException.PayloadTooLarge(maxBody), requestId, instance);
-        }
+        // As over HTTP, GET and DELETE get no body; the runtime reads or streams the others by the route's declaration.
+        boolean withoutBody = method == HttpMethod.GET || method == HttpMethod.DELETE;
         Request request = new Request(method, routePath, Map.of(), query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
-                                      lowerCase, sent, new Caller(admin.actorId(), admin.role().wireName()));
+                                      lowerCase, new byte[0], new Caller(admin.actorId(), admin.role().wireName()),
+                                      withoutBody ? Optional.empty() : Optional.of(body));
+        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+        boolean[] opened = {false};
         try {
-            Response response = kernel.plugins().serve(id, pluginId, request, requestId);
+            Response response = kernel.plugins().serve(id, pluginId, request, requestId, template -> { }, (status, type, more) -> {
+                opened[0] = true;
+                return streamed;
+            });
             Map<String, String> answered = new LinkedHashMap<>();
             if (response.contentType() != null) {
                 answered.put("Content-Type", response.contentType());
             }
             answered.putAll(response.headers());
             answered.put(requestIdHeader(), requestId);
-            return new TestResponse(response.status(), answered, response.body());
+            return new TestResponse(response.status(), answered, response.streamed() ? streamed.toByteArray() : response.body());
         } catch (PluginProblem | PluginCallFailure | ApiException failure) {
-            return problem(PluginProblems.toApiException(failure, pluginId, requestId), requestId, instance);
+            TestResponse problem = problem(PluginProblems.toApiException(failure, pluginId, requestId), requestId, instance);
+            if (opened[0]) {
+                throw new PluginCallException(method + " " + path + ": the streamed response was cut off after "
+                        + streamed.size() + " bytes because the call", problem, failure.getCause() != null ? failure.getCause() : failure);
+            }
+            return problem;
         }
     }
 

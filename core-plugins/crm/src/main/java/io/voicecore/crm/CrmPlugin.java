@@ -30,6 +30,8 @@ public final class CrmPlugin implements Plugin {
     public void setup(PluginSetup setup) {
         setup.route(HttpMethod.POST, "/contacts", this::createContact);
         setup.route(HttpMethod.GET, "/contacts", this::listContacts);
+        setup.route(HttpMethod.POST, "/contacts/import", ContactImport::handle);
+        setup.route(HttpMethod.GET, "/contacts/export", ContactExport::handle);
         setup.route(HttpMethod.GET, "/contacts/{id}", this::readContact);
         setup.route(HttpMethod.PATCH, "/contacts/{id}", this::updateContact);
         setup.route(HttpMethod.DELETE, "/contacts/{id}", this::deleteContact);

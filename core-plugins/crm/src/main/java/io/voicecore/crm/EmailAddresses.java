@@ -2,6 +2,7 @@ package io.voicecore.crm;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Normalises e-mail addresses: surrounding space removed, the domain in lower case (domains are
@@ -9,6 +10,8 @@ import java.util.Optional;
  */
 public final class EmailAddresses {
     private static final int MAX_LENGTH = 254;
+    /** Compiled once: an import checks an address per row. */
+    private static final Pattern DOMAIN = Pattern.compile("[\\p{L}\\p{N}-]+(\\.[\\p{L}\\p{N}-]+)+");
 
     private EmailAddresses() {
     }
@@ -26,7 +29,7 @@ public final class EmailAddresses {
         String local = text.substring(0, at);
         String domain = text.substring(at + 1).toLowerCase(Locale.ROOT);
         if (local.chars().anyMatch(c -> Character.isWhitespace(c) || c == '@')
-            || !domain.matches("[\\p{L}\\p{N}-]+(\\.[\\p{L}\\p{N}-]+)+")) {
+            || !DOMAIN.matcher(domain).matches()) {
             return Optional.empty();
         }
         return Optional.of(local + "@" + domain);

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import io.voicecore.sdk.HttpMethod;
 import io.voicecore.sdk.json.Json;
 import io.voicecore.testkit.PluginTestKit;
 import io.voicecore.testkit.TestResponse;
@@ -26,6 +29,7 @@ class CrmPluginJarTest {
             assertNotNull(zip.getEntry("db/migration/V2__interactions.sql"));
             assertNotNull(zip.getEntry("db/migration/V3__leads.sql"));
             assertNotNull(zip.getEntry("db/migration/V4__deals.sql"));
+            assertNotNull(zip.getEntry("db/migration/V5__contact_keys.sql"));
             assertNotNull(zip.getEntry("io/voicecore/crm/CrmPlugin.class"));
             List<String> sdk = zip.stream().map(ZipEntry::getName).filter(n -> n.startsWith("io/voicecore/sdk/")).toList();
             assertEquals(List.of(), sdk, "the SDK is provided by the kernel, not packed");
@@ -50,6 +54,12 @@ class CrmPluginJarTest {
             TestResponse won = kit.patch("/deals/" + deal.json().get("id").asString(), Json.object().put("stage", "won").build());
             assertEquals("won", won.json().get("status").asString(), won.toString());
             assertEquals(1, kit.published(DealRoutes.STAGE_CHANGED).size());
+
+            TestResponse imported = kit.request(HttpMethod.POST, "/contacts/import", Map.of("Content-Type", "text/csv"),
+                    "name,email,phone\nGrace,grace@example.com,415 555 0124\n".getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, imported.status(), imported.toString());
+            assertEquals(1, imported.json().get("imported").asLong());
+            assertEquals(3, kit.get("/contacts/export").body().lines().count(), "the header, Ada and Grace");
         }
     }
 }

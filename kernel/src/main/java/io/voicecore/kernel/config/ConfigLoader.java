@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import io.voicecore.kernel.plugins.manifest.ManifestParser;
+
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -54,6 +56,8 @@ public final class ConfigLoader {
         d.put("log.format", "json");
         d.put("plugins.egress.max-response-bytes", "10485760");
         d.put("plugins.max-jar-bytes", "67108864");
+        d.put("plugins.max-stream-bytes", "268435456");
+        d.put("plugins.max-stream-timeout", "10m");
         d.put("plugins.dir", "./plugins");
         d.put("plugins.events.max-attempts", "8");
         d.put("plugins.events.retry-backoff", "1s");
@@ -122,7 +126,21 @@ public final class ConfigLoader {
                 integer(v, "plugins.events.max-attempts", 1, 100),
                 duration(v, "plugins.events.retry-backoff"),
                 integer(v, "plugins.streams.max-frame-bytes", 125, 16 * 1024 * 1024),
-                integer(v, "plugins.streams.max-per-tenant", 1, 1_000_000));
+                integer(v, "plugins.streams.max-per-tenant", 1, 1_000_000),
+                integer(v, "plugins.max-stream-bytes", 1024, Integer.MAX_VALUE - 8),
+                streamTimeout(v));
+    }
+
+    /** At most the longest deadline a manifest may ask for, so the key can only lower it. */
+    private static Duration streamTimeout(Map<String, String> v) {
+        Duration timeout = duration(v, "plugins.max-stream-timeout");
+        if (timeout.toMillis() < 1000 || timeout.toMillis() > ManifestParser.MAX_STREAM_TIMEOUT_MILLIS) {
+            throw new ConfigException("plugins.max-stream-timeout must be between 1s and "
+                                      + ManifestParser.MAX_STREAM_TIMEOUT_MILLIS / 60_000 + "m, not '"
+                                      + v.get("plugins.max-stream-timeout") + "' (environment variable "
+                                      + environmentName("plugins.max-stream-timeout") + ")");
+        }
+        return timeout;
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {

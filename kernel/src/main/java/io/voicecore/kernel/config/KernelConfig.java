@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param eventRetryBackoff      wait after an event delivery's first failed attempt, doubled after each further one
  * @param streamMaxFrameBytes    the largest message a client may send on a plugin stream (WebSocket), in bytes
  * @param streamMaxPerTenant     plugin streams one tenant may hold open at once on one kernel node
+ * @param pluginMaxStreamBytes   the largest request body a streaming plugin route may receive
+ * @param pluginMaxStreamTimeout the longest deadline a streaming plugin route may ask for in its manifest
  */
 public record KernelConfig(
         String host,
@@ -42,5 +44,7 @@ public record KernelConfig(
         int eventMaxAttempts,
         Duration eventRetryBackoff,
         int streamMaxFrameBytes,
-        int streamMaxPerTenant) {
+        int streamMaxPerTenant,
+        long pluginMaxStreamBytes,
+        Duration pluginMaxStreamTimeout) {
 }

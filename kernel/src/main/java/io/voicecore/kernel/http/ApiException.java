@@ -159,7 +159,8 @@ public abstract sealed class ApiException extends RuntimeException {
 
         public Custom(String typeUrn, int status, String title, String detail, java.util.Map<String, Object> extensions) {
             super(typeUrn, status, title, detail);
-            this.extensions = java.util.Map.copyOf(extensions);
+            // In the given order (a plugin problem's members stay in the order it wrote them).
+            this.extensions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extensions));
         }
 
         @Override

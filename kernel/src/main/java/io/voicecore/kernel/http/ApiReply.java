@@ -50,6 +50,17 @@ public final class ApiReply {
         return new ApiReply(200, null, null, writer, contentType);
     }
 
+    /** The answer was streamed by the handler itself through {@link ApiRequest#startStream}; nothing is left to send. */
+    public static ApiReply streamed() {
+        return STREAMED;
+    }
+
+    private static final ApiReply STREAMED = new ApiReply(200, null, null, null, null);
+
+    boolean isStreamed() {
+        return this == STREAMED;
+    }
+
     public ApiReply header(String name, String value) {
         headers.put(name, value);
         return this;

@@ -2,21 +2,37 @@ package io.voicecore.kernel.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.voicecore.kernel.identity.Principal;
 
-/** A request as handlers see it: path and query parameters, the principal and a size-limited body. */
+/**
+ * A request as handlers see it: path and query parameters, the principal and a size-limited body; and, for a
+ * handler whose answer is written by other code while it waits (plugin routes), {@link #startStream}.
+ */
 public final class ApiRequest {
+    private static final int NOT_STREAMED = 0;
+    private static final int STREAMING = 1;
+    private static final int CLOSED = 2;
+
     private final ServerRequest request;
+    private final ServerResponse response;
     private final RequestContext context;
     private final long maxBodyBytes;
+    private final AtomicInteger stream = new AtomicInteger(NOT_STREAMED);
+    private volatile OutputStream streamBody;
 
-    ApiRequest(ServerRequest request, RequestContext context, long maxBodyBytes) {
+    ApiRequest(ServerRequest request, ServerResponse response, RequestContext context, long maxBodyBytes) {
         this.request = request;
+        this.response = response;
         this.context = context;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -96,6 +112,44 @@ public final class ApiRequest {
     /** Labels the request with a more precise route pattern for metrics (e.g. a plugin's own route template). */
     public void refineRoute(String pattern) {
         context.route(pattern);
+    }
+
+    /**
+     * The body as it arrives, unread and unlimited: for handlers that enforce their own limit while reading
+     * (streaming plugin routes). Empty when the request has no body.
+     */
+    public InputStream bodyStream() {
+        return request.content().hasEntity() ? request.content().inputStream() : InputStream.nullInputStream();
+    }
+
+    /**
+     * Sends the status and headers now and returns the body stream, for an answer written while the handler is still
+     * running (possibly from another thread it waits for). The handler must then return {@link ApiReply#streamed()}:
+     * the body is ended when the handler returns, and cut off (the connection dropped) when it throws.
+     *
+     * @throws IOException when the handler already finished or failed, so the request can no longer be answered this way
+     */
+    public OutputStream startStream(int status, String contentType, Map<String, String> headers) throws IOException {
+        if (!stream.compareAndSet(NOT_STREAMED, STREAMING)) {
+            throw new IOException("The request " + context.requestId() + " can no longer start a streamed answer.");
+        }
+        response.status(Status.create(status));
+        response.header(RequestContext.REQUEST_ID_HEADER, context.requestId());
+        headers.forEach(response::header);
+        response.header(HeaderNames.CONTENT_TYPE, contentType);
+        streamBody = response.outputStream();
+        return streamBody;
+    }
+
+    /** Whether {@link #startStream} was called; afterwards it cannot be any more, so the answer is settled either way. */
+    boolean streamStarted() {
+        stream.compareAndSet(NOT_STREAMED, CLOSED);
+        return stream.get() == STREAMING;
+    }
+
+    /** The body stream {@link #startStream} returned, to end it after the handler succeeded. */
+    OutputStream streamBody() {
+        return streamBody;
     }
 
     /** Reads the whole body, refusing more than the configured limit without reading it all. */

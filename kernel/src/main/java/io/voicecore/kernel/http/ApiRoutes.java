@@ -128,6 +128,7 @@ public final class ApiRoutes {
                           ServerResponse res) {
         RequestContext context = RequestFilter.context(req);
         context.route(pattern);
+        ApiRequest request = new ApiRequest(req, res, context, maxBodyBytes);
         try {
             ApiException refused = null;
             try {
@@ -142,14 +143,30 @@ public final class ApiRoutes {
             if (refused != null) {
                 throw refused;
             }
-            ApiReply reply = handler.handle(new ApiRequest(req, context, maxBodyBytes));
-            send(reply, res, context);
+            ApiReply reply = handler.handle(request);
+            if (request.streamStarted()) {
+                if (!reply.isStreamed()) {
+                    throw new IllegalStateException("a handler that started a streamed answer must return ApiReply.streamed()");
+                }
+                endStream(request.streamBody());
+            } else if (reply.isStreamed()) {
+                throw new IllegalStateException("ApiReply.streamed() returned without ApiRequest.startStream");
+            } else {
+                send(reply, res, context);
+            }
         } catch (StreamAborted aborted) {
             LOG.log(Level.SEVERE, "Streaming " + context.path() + " failed part-way (request " + context.requestId()
                                   + "); the connection is dropped so the client cannot mistake the body for complete",
                     aborted.getCause());
             throw aborted;
         } catch (Throwable failure) {
+            if (request.streamStarted()) {
+                // The status and part of the body are out: no problem can be sent, so the transfer is cut off.
+                LOG.log(Level.SEVERE, "Streaming " + context.path() + " failed part-way (request " + context.requestId()
+                                      + "); the connection is dropped so the client cannot mistake the body for complete",
+                        failure);
+                throw new StreamAborted(failure);
+            }
             if (STATE_CHANGING.contains(method)) {
                 auditRefusal(context, failure);
             }
@@ -182,11 +199,20 @@ public final class ApiRoutes {
             if (refused != null) {
                 throw refused;
             }
-            handler.admit(new ApiRequest(req, context, maxBodyBytes));
+            handler.admit(new ApiRequest(req, res, context, maxBodyBytes));
             res.status(Status.SWITCHING_PROTOCOLS_101);
             res.next();
         } catch (Throwable failure) {
             ProblemWriter.write(res, failure, context.requestId(), req.path().path());
+        }
+    }
+
+    /** Ends a body the handler streamed; closing is what tells the client the body is complete. */
+    private static void endStream(OutputStream body) {
+        try {
+            body.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new StreamAborted(e);
         }
     }
 

@@ -82,13 +82,28 @@ public record PluginManifest(
     /**
      * A declared route.
      *
-     * @param method HTTP method
-     * @param path   path relative to the plugin's base, e.g. {@code /contacts/{id}}
+     * @param method        HTTP method
+     * @param path          path relative to the plugin's base, e.g. {@code /contacts/{id}}
+     * @param stream        whether the route streams: its request body reaches the plugin unbuffered, bounded by
+     *                      {@code plugins.max-stream-bytes} instead of {@code http.max-body-bytes}
+     * @param timeoutMillis the deadline of a streaming route's call, when it asks for more than {@link Limits#timeoutMillis()}
      */
-    public record Route(String method, String path) {
+    public record Route(String method, String path, boolean stream, Optional<Integer> timeoutMillis) {
         /** The methods a route may declare: those of the SDK's {@link HttpMethod}. */
         public static final Set<String> METHODS = Arrays.stream(HttpMethod.values()).map(Enum::name)
                 .collect(Collectors.toUnmodifiableSet());
+
+        /** Only a streaming route may ask for its own deadline. */
+        public Route {
+            if (timeoutMillis.isPresent() && !stream) {
+                throw new IllegalArgumentException("only a streaming route has its own timeoutMillis");
+            }
+        }
+
+        /** An ordinary (buffered) route. */
+        public Route(String method, String path) {
+            this(method, path, false, Optional.empty());
+        }
 
         private static final Pattern LITERAL_SEGMENT = Pattern.compile("[a-z0-9._-]+");
         private static final Pattern PARAMETER_SEGMENT = Pattern.compile("\\{([a-zA-Z][a-zA-Z0-9_]{0,39})}");

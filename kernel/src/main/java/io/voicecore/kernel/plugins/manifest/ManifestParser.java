@@ -70,6 +70,8 @@ public final class ManifestParser {
     public static final int DEFAULT_TIMEOUT_MILLIS = 5000;
     public static final int MIN_TIMEOUT_MILLIS = 100;
     public static final int MAX_TIMEOUT_MILLIS = 30_000;
+    /** The longest deadline a streaming route may ask for (the kernel's {@code plugins.max-stream-timeout} may cap it lower). */
+    public static final int MAX_STREAM_TIMEOUT_MILLIS = 600_000;
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final int MIN_CONCURRENCY = 1;
     public static final int MAX_CONCURRENCY = 64;
@@ -100,6 +102,7 @@ public final class ManifestParser {
     private static final List<String> SERVICES_KEYS = List.of("exports", "requires");
     private static final List<String> REQUIREMENT_KEYS = List.of("plugin", "version", "service");
     private static final List<String> LIMITS_KEYS = List.of("timeoutMillis", "concurrency");
+    private static final List<String> ROUTE_KEYS = List.of("route", "stream", "timeoutMillis");
     private static final List<String> PROPERTY_KEYS = List.of("type", "required", "description", "default", "values",
                                                               "pattern", "minimum", "maximum");
 
@@ -302,14 +305,38 @@ public final class ManifestParser {
             List<Object> items = list(value, "routes");
             for (int i = 0; i < items.size(); i++) {
                 String field = "routes[" + i + "]";
-                Optional<String> line = text(items.get(i), field, true, 300);
+                // A route is a line 'METHOD /path', or a mapping {route: 'METHOD /path', stream: true, timeoutMillis: n}.
+                Object item = items.get(i);
+                boolean stream = false;
+                Optional<Integer> timeout = Optional.empty();
+                String lineField = field;
+                if (item instanceof Map<?, ?>) {
+                    Optional<Map<String, Object>> options = mapping(item, field);
+                    if (options.isEmpty()) {
+                        continue;
+                    }
+                    onlyKeys(options.get(), field, ROUTE_KEYS);
+                    lineField = field + ".route";
+                    item = options.get().get("route");
+                    stream = bool(options.get().get("stream"), field + ".stream").orElse(false);
+                    if (options.get().get("timeoutMillis") != null) {
+                        if (stream) {
+                            timeout = Optional.of(bounded(options.get().get("timeoutMillis"), field + ".timeoutMillis",
+                                                          DEFAULT_TIMEOUT_MILLIS, MIN_TIMEOUT_MILLIS, MAX_STREAM_TIMEOUT_MILLIS));
+                        } else {
+                            error(field + ".timeoutMillis", "applies only to a streaming route; add 'stream: true' or remove it"
+                                                            + " (an ordinary route uses limits.timeoutMillis)");
+                        }
+                    }
+                }
+                Optional<String> line = text(item, lineField, true, 300);
                 if (line.isEmpty()) {
                     continue;
                 }
                 String[] parts = line.get().strip().split("\\s+");
                 if (parts.length != 2) {
-                    error(field, "'" + line.get() + "' is not a route; write the method and the path separated by a space,"
-                                 + " e.g. 'GET /contacts/{id}'");
+                    error(lineField, "'" + line.get() + "' is not a route; write the method and the path separated by a space,"
+                                     + " e.g. 'GET /contacts/{id}'");
                     continue;
                 }
                 Optional<String> methodProblem = Route.methodProblem(parts[0]);
@@ -319,7 +346,8 @@ public final class ManifestParser {
                 if (methodProblem.isPresent() || pathProblem.isPresent()) {
                     continue;
                 }
-                Route route = Route.parse(line.get());
+                Route parsed = Route.parse(line.get());
+                Route route = new Route(parsed.method(), parsed.path(), stream, timeout);
                 String first = firstAt.putIfAbsent(route.shape(), field);
                 if (first != null) {
                     error(field, "'" + route.text() + "' has the same method and path shape as " + first

@@ -150,11 +150,29 @@ public final class CallGuard {
         }
     }
 
+    /**
+     * Raises the current call's allocation allowance: called by the kernel's streams as a streaming call reads its
+     * request body or writes its response body, so work proportional to the data streamed is allowed while a call
+     * that streams nothing keeps the plain quota. Package-private: plugin code cannot reach it.
+     */
+    static void credit(long bytes) {
+        CallBudget budget = CURRENT.get();
+        if (budget != null && bytes > 0) {
+            budget.allocationQuotaBytes = saturatingAdd(budget.allocationQuotaBytes, bytes);
+        }
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long sum = a + b;
+        return sum < a ? Long.MAX_VALUE : sum;
+    }
+
     /** The limits of one call; {@code aborted} is sticky so a plugin that catches the error is stopped again. */
     static final class CallBudget {
         /** Extended by {@link #uncharged}; read by the thread waiting for the call. */
         volatile long deadlineNanos;
-        final long allocationQuotaBytes;
+        /** Grows as a streaming call streams ({@link #credit}); read and written by the call's own thread only. */
+        long allocationQuotaBytes;
         long allocatedAtStart;
         volatile PluginCallAborted.Reason aborted;
         long checks;

@@ -31,8 +31,17 @@ final class PluginInvoker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginInvoker.class.getName());
     private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
-    /** A call's limits. */
-    record Limits(Duration timeout, int concurrency, long allocationQuotaBytes) {
+    /**
+     * A call's limits.
+     *
+     * @param allocationQuotaBytes        what the call may allocate in total, to begin with
+     * @param allocationPerStreamedByte   how much the allowance grows per byte the call streams in or out
+     */
+    record Limits(Duration timeout, int concurrency, long allocationQuotaBytes, long allocationPerStreamedByte) {
+        /** Limits of a call that streams nothing. */
+        Limits(Duration timeout, int concurrency, long allocationQuotaBytes) {
+            this(timeout, concurrency, allocationQuotaBytes, 0);
+        }
     }
 
     private final ThreadPoolExecutor executor;
@@ -114,8 +123,10 @@ final class PluginInvoker implements AutoCloseable {
             if (cause instanceof PluginCallAborted aborted) {
                 throw aborted.reason() == PluginCallAborted.Reason.DEADLINE ? timeout(pluginId, limits, what)
                         : new PluginCallFailure(PluginCallFailure.Kind.MEMORY, pluginId, "Plugin '" + pluginId
-                        + "' allocated more than its quota of " + limits.allocationQuotaBytes() / (1024 * 1024)
-                        + " MiB in " + what + ".", null);
+                        + "' allocated more than its quota of " + limits.allocationQuotaBytes() / (1024 * 1024) + " MiB"
+                        + (limits.allocationPerStreamedByte() > 0 ? " plus " + limits.allocationPerStreamedByte()
+                                                                     + " bytes per byte streamed" : "")
+                        + " in " + what + ".", null);
             }
             if (cause instanceof OutOfMemoryError) {
                 throw new PluginCallFailure(PluginCallFailure.Kind.MEMORY, pluginId, "Plugin '" + pluginId

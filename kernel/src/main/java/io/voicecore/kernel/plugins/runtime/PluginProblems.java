@@ -1,10 +1,14 @@
 package io.voicecore.kernel.plugins.runtime;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.sdk.PermissionDeniedException;
 import io.voicecore.sdk.PluginProblem;
+import io.voicecore.sdk.json.Json;
 
 /**
  * How a failed plugin call is answered: the one mapping from what a call into plugin code can throw to
@@ -31,12 +35,39 @@ public final class PluginProblems {
             case ApiException api -> api;
             case PermissionDeniedException denied -> new ApiException.Forbidden("plugin-permission-denied", denied.getMessage());
             case PluginProblem problem -> new ApiException.Custom("urn:voicecore:plugin:" + pluginId + ":" + problem.type(),
-                    problem.status(), "Plugin problem", problem.getMessage(), Map.of("plugin", pluginId));
+                    problem.status(), "Plugin problem", problem.getMessage(), members(problem, pluginId));
             case PluginCallFailure call -> new ApiException.Custom("urn:voicecore:problem:" + call.kind().type(),
                     call.kind().status(), "Plugin call failed", call.getMessage()
                     + (call.kind() == PluginCallFailure.Kind.FAILED
                        ? " The error is logged under request id " + requestId + "." : ""), extensions(call, pluginId));
             default -> throw new IllegalArgumentException("not a plugin problem: " + failure.getClass().getName(), failure);
+        };
+    }
+
+    /** The plugin, then the problem's own members as plain values the kernel's JSON writer renders. */
+    private static Map<String, Object> members(PluginProblem problem, String pluginId) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("plugin", pluginId);
+        problem.members().forEach((name, value) -> members.putIfAbsent(name, plain(value)));
+        return members;
+    }
+
+    private static Object plain(Json value) {
+        return switch (value) {
+            case Json.Obj object -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                object.members().forEach((name, member) -> map.put(name, plain(member)));
+                yield map;
+            }
+            case Json.Arr array -> {
+                List<Object> list = new ArrayList<>();
+                array.items().forEach(item -> list.add(plain(item)));
+                yield list;
+            }
+            case Json.Str text -> text.value();
+            case Json.Num number -> number.value();
+            case Json.Bool bool -> bool.value();
+            case Json.Null nothing -> null;
         };
     }
 

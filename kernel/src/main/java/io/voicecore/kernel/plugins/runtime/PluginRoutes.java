@@ -187,12 +187,19 @@ public final class PluginRoutes {
         String path = request.path().length() > prefix.length() ? request.path().substring(prefix.length()) : "/";
         HttpMethod method = HttpMethod.valueOf(request.method());
         Principal principal = request.principal();
-        Request pluginRequest = new Request(method, path, Map.of(), request.queryParams(), request.headers(),
-                                            method == HttpMethod.GET || method == HttpMethod.DELETE ? new byte[0] : request.body(),
-                                            new Caller(principal.actorId(), principal.role().wireName()));
+        // The body is handed over unread: the runtime reads it whole for an ordinary route, up to http.max-body-bytes,
+        // and passes it on as a stream to a streaming route, up to plugins.max-stream-bytes. GET and DELETE get none.
+        Caller caller = new Caller(principal.actorId(), principal.role().wireName());
+        Request pluginRequest = method == HttpMethod.GET || method == HttpMethod.DELETE
+                ? new Request(method, path, Map.of(), request.queryParams(), request.headers(), new byte[0], caller)
+                : new Request(method, path, Map.of(), request.queryParams(), request.headers(), new byte[0], caller,
+                              Optional.of(request.bodyStream()));
         try {
             Response response = runtime.serve(tenant.id(), pluginId, pluginRequest, request.requestId(),
-                    template -> request.refineRoute("/api/v1/tenants/{tenant}/" + pluginId + template));
+                    template -> request.refineRoute("/api/v1/tenants/{tenant}/" + pluginId + template), request::startStream);
+            if (response.streamed()) {
+                return ApiReply.streamed();
+            }
             ApiReply reply = ApiReply.bytes(response.status(), response.contentType(), response.body());
             response.headers().forEach(reply::header);
             return reply;

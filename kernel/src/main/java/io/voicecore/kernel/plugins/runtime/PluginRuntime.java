@@ -54,11 +54,35 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     public static final String KERNEL_VERSION = "0.1.0";
     private static final String CHANNEL = "plugins";
 
-    /** Runtime settings. */
+    /**
+     * Runtime settings.
+     *
+     * @param maxTimeout                the longest deadline an ordinary call may ask for
+     * @param allocationQuotaBytes      what one call may allocate in total, before any streaming credit
+     * @param maxBodyBytes              the largest request body of an ordinary route ({@code http.max-body-bytes})
+     * @param maxStreamBytes            the largest request body of a streaming route ({@code plugins.max-stream-bytes})
+     * @param maxStreamTimeout          the longest deadline a streaming route may ask for ({@code plugins.max-stream-timeout})
+     * @param allocationPerStreamedByte how much a call's allocation allowance grows per byte it streams in or out
+     */
     public record Settings(Duration maxTimeout, int maxConcurrency, long allocationQuotaBytes, int faultThreshold,
-                           Duration faultWindow, Duration quarantine) {
+                           Duration faultWindow, Duration quarantine, long maxBodyBytes, long maxStreamBytes,
+                           Duration maxStreamTimeout, long allocationPerStreamedByte) {
+        /**
+         * Allocation allowed per byte streamed. Measured on the CRM import (docs/benchmarks.md): parsing, validating and
+         * storing a CSV row allocates 6 to 14 KB whatever its width, so 180 times the size of a 75-byte row and 800 times
+         * that of a 7-byte one; the factor covers narrow rows too and still ties a call to the data it actually moves.
+         */
+        public static final long DEFAULT_ALLOCATION_PER_STREAMED_BYTE = 1024;
+
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(30), 64, 64L * 1024 * 1024, 5, Duration.ofMinutes(1), Duration.ofMinutes(5));
+            return new Settings(Duration.ofSeconds(30), 64, 64L * 1024 * 1024, 5, Duration.ofMinutes(1), Duration.ofMinutes(5),
+                                1024 * 1024, 256L * 1024 * 1024, Duration.ofMinutes(10), DEFAULT_ALLOCATION_PER_STREAMED_BYTE);
+        }
+
+        /** The same settings with the kernel's configured body limits and streaming deadline. */
+        public Settings withBodyLimits(long maxBodyBytes, long maxStreamBytes, Duration maxStreamTimeout) {
+            return new Settings(maxTimeout, maxConcurrency, allocationQuotaBytes, faultThreshold, faultWindow, quarantine,
+                                maxBodyBytes, maxStreamBytes, maxStreamTimeout, allocationPerStreamedByte);
         }
     }
 
@@ -455,30 +479,167 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
 
     // ---------------------------------------------------------------- calls
 
-    /** Serves a plugin route for a tenant. */
+    /** Serves a plugin route for a tenant; a streamed response is collected into the returned response's body. */
     public Response serve(UUID tenantId, String pluginId, Request request, String requestId) {
         return serve(tenantId, pluginId, request, requestId, template -> { });
     }
 
     /**
      * Serves a plugin route for a tenant, telling {@code matchedTemplate} which of the plugin's route templates
-     * matched (e.g. for metrics labels) before the handler runs.
+     * matched (e.g. for metrics labels) before the handler runs. A streamed response is collected into the returned
+     * response's body: for callers that want the whole body anyway, such as tests.
      */
     public Response serve(UUID tenantId, String pluginId, Request request, String requestId,
                           java.util.function.Consumer<String> matchedTemplate) {
-        return call(tenantId, pluginId, Optional.of(request.caller()), requestId, "route " + request.method() + " " + request.path(),
-                (version, context) -> {
-                    RouteTable.Match match = version.routes.match(request.method(), request.path()).orElseThrow(() ->
-                            version.routes.pathExists(request.path())
-                                    ? new ApiException.NotFound("route-not-found", "Plugin '" + pluginId + "' does not serve "
-                                                                + request.method() + " on " + request.path() + ".")
-                                    : new ApiException.NotFound("route-not-found", "Plugin '" + pluginId + "' has no route "
-                                                                + request.path() + "."));
-                    matchedTemplate.accept(match.entry().template());
-                    Request routed = new Request(request.method(), request.path(), match.params(), request.queryParams(),
-                                                 request.headers(), request.body(), request.caller());
-                    return () -> match.entry().handler().handle(routed, context);
-                });
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        Response response = serve(tenantId, pluginId, request, requestId, matchedTemplate, (status, type, headers) -> buffer);
+        return response.streamed() ? new Response(response.status(), response.contentType(), response.headers(), buffer.toByteArray())
+                : response;
+    }
+
+    /**
+     * Serves a plugin route for a tenant.
+     *
+     * <p>The request's body may be bytes or a stream ({@link Request#streamedBody()}). On an ordinary route a stream
+     * is read here, up to {@link Settings#maxBodyBytes()}; on a route declared with {@code stream: true} the plugin
+     * reads it itself, unbuffered, up to {@link Settings#maxStreamBytes()}; both answer a larger body with 413. A
+     * streamed response ({@code Response.stream}) is written into {@code sink} within the call; the returned response
+     * then only says so ({@link Response#streamed()}) and the caller ends the body.
+     *
+     * @param matchedTemplate told which of the plugin's route templates matched, before the handler runs
+     * @param sink            where a streamed response goes; opened on the plugin call's thread
+     * @throws ApiException      for an unknown route or a body over its limit
+     * @throws io.voicecore.sdk.PluginProblem what the plugin answered as a problem
+     * @throws PluginCallFailure when the call failed; if {@code sink} was opened, the body must be cut off
+     */
+    public Response serve(UUID tenantId, String pluginId, Request request, String requestId,
+                          java.util.function.Consumer<String> matchedTemplate, ResponseSink sink) {
+        StreamExchange exchange = new StreamExchange();
+        Response response;
+        try {
+            response = call(tenantId, pluginId, Optional.of(request.caller()), requestId, "route " + request.method() + " " + request.path(),
+                    (version, context) -> {
+                        RouteTable.Match match = version.routes.match(request.method(), request.path()).orElseThrow(() ->
+                                version.routes.pathExists(request.path())
+                                        ? new ApiException.NotFound("route-not-found", "Plugin '" + pluginId + "' does not serve "
+                                                                    + request.method() + " on " + request.path() + ".")
+                                        : new ApiException.NotFound("route-not-found", "Plugin '" + pluginId + "' has no route "
+                                                                    + request.path() + "."));
+                        matchedTemplate.accept(match.entry().template());
+                        PluginManifest.Route declared = match.entry().declared();
+                        Request routed = declared.stream() ? streamingRequest(request, match, exchange)
+                                : new Request(request.method(), request.path(), match.params(), request.queryParams(),
+                                              request.headers(), readBody(request), request.caller());
+                        java.util.concurrent.Callable<Response> work = () -> {
+                            Response answered = match.entry().handler().handle(routed, context);
+                            if (answered.streamed()) {
+                                StreamedResponseBody body = exchange.respond(sink.open(answered.status(), answered.contentType(),
+                                        answered.headers()), settings.allocationPerStreamedByte());
+                                answered.bodyWriter().orElseThrow().writeTo(body);
+                                body.flush();
+                            }
+                            return answered;
+                        };
+                        return new Prepared<>(work, declared.timeoutMillis().map(millis -> Duration.ofMillis(
+                                Math.min(millis, settings.maxStreamTimeout().toMillis()))), exchange::callerAtFault);
+                    });
+        } catch (RuntimeException failure) {
+            if (exchange.requestExceeded()) {
+                throw new ApiException.PayloadTooLarge(settings.maxStreamBytes());
+            }
+            throw failure;
+        } finally {
+            exchange.end();
+        }
+        // A body cut at the limit is refused even when the plugin swallowed the error.
+        if (exchange.requestExceeded()) {
+            throw new ApiException.PayloadTooLarge(settings.maxStreamBytes());
+        }
+        return response;
+    }
+
+    /** The request of a streaming route: its body handed over unread, behind the limit and the allocation credit. */
+    private Request streamingRequest(Request request, RouteTable.Match match, StreamExchange exchange) {
+        if (request.streamed()) {
+            contentLength(request).filter(length -> length > settings.maxStreamBytes()).ifPresent(length -> {
+                throw new ApiException.PayloadTooLarge(settings.maxStreamBytes());
+            });
+        }
+        java.io.InputStream source = request.streamedBody().orElseGet(() -> new java.io.ByteArrayInputStream(request.body()));
+        return new Request(request.method(), request.path(), match.params(), request.queryParams(), request.headers(), new byte[0],
+                           request.caller(), Optional.of(exchange.receive(source, settings.maxStreamBytes(),
+                                                                          settings.allocationPerStreamedByte())));
+    }
+
+    /** The whole body of an ordinary route, refused with 413 above {@link Settings#maxBodyBytes()} without reading it all. */
+    private byte[] readBody(Request request) {
+        long limit = settings.maxBodyBytes();
+        if (request.streamedBody().isEmpty()) {
+            byte[] body = request.body();
+            if (body.length > limit) {
+                throw new ApiException.PayloadTooLarge(limit);
+            }
+            return body;
+        }
+        contentLength(request).filter(length -> length > limit).ifPresent(length -> {
+            throw new ApiException.PayloadTooLarge(limit);
+        });
+        try (java.io.InputStream in = request.streamedBody().get()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (body.length > limit) {
+                throw new ApiException.PayloadTooLarge(limit);
+            }
+            return body;
+        } catch (java.io.IOException e) {
+            throw new ApiException.MalformedBody("The request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static Optional<Long> contentLength(Request request) {
+        try {
+            return request.header("content-length").map(String::strip).map(Long::parseLong);
+        } catch (NumberFormatException e) {
+            throw new ApiException.BadRequest("The Content-Length header is not a number.");
+        }
+    }
+
+    /**
+     * The streams of one route call: the request body a streaming route reads and the response body a streamed
+     * response writes. Both end with the call, and they tell whether a failure was the caller's doing (a body over
+     * the limit, a connection that broke) rather than the plugin's.
+     */
+    private static final class StreamExchange {
+        private volatile StreamedRequestBody request;
+        private volatile StreamedResponseBody response;
+
+        StreamedRequestBody receive(java.io.InputStream source, long limit, long creditPerByte) {
+            request = new StreamedRequestBody(source, limit, creditPerByte);
+            return request;
+        }
+
+        StreamedResponseBody respond(java.io.OutputStream target, long creditPerByte) {
+            response = new StreamedResponseBody(target, creditPerByte);
+            return response;
+        }
+
+        boolean requestExceeded() {
+            return request != null && request.exceeded();
+        }
+
+        /** A body over the limit, a broken connection, or a deadline passed while waiting for the caller to send or read. */
+        boolean callerAtFault() {
+            return requestExceeded() || request != null && (request.failed() || request.waiting())
+                   || response != null && (response.failed() || response.waiting());
+        }
+
+        void end() {
+            if (request != null) {
+                request.end();
+            }
+            if (response != null) {
+                response.end();
+            }
+        }
     }
 
     @Override
@@ -504,10 +665,10 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 throw new PluginCallFailure(PluginCallFailure.Kind.FAILED, pluginId, "version " + version.manifest.version()
                         + " does not subscribe to " + event.topic(), null);
             }
-            return () -> {
+            return Prepared.of(() -> {
                 handler.handle(event, context);
                 return null;
-            };
+            });
         });
     }
 
@@ -529,16 +690,30 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         call(tenantId, pluginId, Optional.empty(), "job-" + UUID.randomUUID(), "job " + jobName, (version, context) -> {
             PluginSetupRecorder.Job job = version.jobs.stream().filter(j -> j.name().equals(jobName)).findFirst()
                     .orElseThrow(() -> new PluginCallFailure(PluginCallFailure.Kind.FAILED, pluginId, "no job " + jobName, null));
-            return () -> {
+            return Prepared.of(() -> {
                 job.handler().run(context);
                 return null;
-            };
+            });
         });
     }
 
     /** Work to run inside containment, prepared outside it with the version and context of the call. */
     private interface CallPlan<T> {
-        java.util.concurrent.Callable<T> prepare(LoadedVersion version, RuntimePluginContext context);
+        Prepared<T> prepare(LoadedVersion version, RuntimePluginContext context);
+    }
+
+    /**
+     * Prepared work.
+     *
+     * @param timeout       the deadline a streaming route asked for, instead of the plugin's {@code limits.timeoutMillis}
+     * @param callerAtFault whether a failure came from the caller (a body over the limit, a broken or stalled
+     *                      connection), which does not count towards quarantine
+     */
+    private record Prepared<T>(java.util.concurrent.Callable<T> work, Optional<Duration> timeout,
+                               java.util.function.BooleanSupplier callerAtFault) {
+        static <T> Prepared<T> of(java.util.concurrent.Callable<T> work) {
+            return new Prepared<>(work, Optional.empty(), () -> false);
+        }
     }
 
     private <T> T call(UUID tenantId, String pluginId, Optional<Caller> caller, String requestId, String what, CallPlan<T> plan) {
@@ -554,12 +729,17 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             try {
                 PluginCall call = new PluginCall(tenantId, version.manifest, tenant.granted(), caller, requestId);
                 RuntimePluginContext context = contextFor(call);
-                java.util.concurrent.Callable<T> work = plan.prepare(version, context);
+                Prepared<T> work = plan.prepare(version, context);
                 PluginManifest.Limits asked = version.manifest.limits();
                 PluginInvoker.Limits limits = new PluginInvoker.Limits(
-                        Duration.ofMillis(Math.min(asked.timeoutMillis(), settings.maxTimeout().toMillis())),
-                        Math.min(asked.concurrency(), settings.maxConcurrency()), settings.allocationQuotaBytes());
-                return invoker.invoke(tenantId, version, limits, what, work, failure -> countFault(tenantId, pluginId, failure));
+                        work.timeout().orElse(Duration.ofMillis(Math.min(asked.timeoutMillis(), settings.maxTimeout().toMillis()))),
+                        Math.min(asked.concurrency(), settings.maxConcurrency()), settings.allocationQuotaBytes(),
+                        settings.allocationPerStreamedByte());
+                return invoker.invoke(tenantId, version, limits, what, work.work(), failure -> {
+                    if (!work.callerAtFault().getAsBoolean()) {
+                        countFault(tenantId, pluginId, failure);
+                    }
+                });
             } finally {
                 version.leave();
             }
@@ -628,7 +808,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             if (active != version) {
                 throw new StreamVersionChanged(pluginId, active.manifest.version());
             }
-            return () -> work.run(context);
+            return Prepared.of(() -> work.run(context));
         });
     }
 

@@ -45,15 +45,14 @@ final class PluginSetupRecorder implements PluginSetup {
     @Override
     public void route(HttpMethod method, String path, RouteHandler handler) {
         open();
-        boolean declared = manifest.routes().stream()
-                .anyMatch(r -> r.method().equalsIgnoreCase(method.name()) && r.path().equals(path));
-        if (!declared) {
-            throw new IllegalStateException("route " + method + " " + path + " is not declared under 'routes' in plugin.yaml");
-        }
+        PluginManifest.Route declared = manifest.routes().stream()
+                .filter(r -> r.method().equalsIgnoreCase(method.name()) && r.path().equals(path)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("route " + method + " " + path
+                                                             + " is not declared under 'routes' in plugin.yaml"));
         if (routes.contains(method, path)) {
             throw new IllegalStateException("route " + method + " " + path + " is registered twice");
         }
-        routes.add(method, path, java.util.Objects.requireNonNull(handler, "handler"));
+        routes.add(method, path, java.util.Objects.requireNonNull(handler, "handler"), declared);
     }
 
     @Override

@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.sdk.HttpMethod;
 import io.voicecore.sdk.RouteHandler;
 
 /** The routes one plugin version registered, matched by method and path template ({@code /contacts/{id}}). */
 final class RouteTable {
-    /** A registered route. */
-    record Entry(HttpMethod method, PathTemplate path, RouteHandler handler) {
+    /** A registered route, with its declaration in the manifest (whether it streams, its own deadline). */
+    record Entry(HttpMethod method, PathTemplate path, RouteHandler handler, PluginManifest.Route declared) {
         String template() {
             return path.template();
         }
@@ -23,8 +24,8 @@ final class RouteTable {
 
     private final List<Entry> entries = new ArrayList<>();
 
-    void add(HttpMethod method, String template, RouteHandler handler) {
-        entries.add(new Entry(method, PathTemplate.of(template), handler));
+    void add(HttpMethod method, String template, RouteHandler handler, PluginManifest.Route declared) {
+        entries.add(new Entry(method, PathTemplate.of(template), handler, declared));
     }
 
     boolean contains(HttpMethod method, String template) {

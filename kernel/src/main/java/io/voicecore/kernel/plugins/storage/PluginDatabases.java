@@ -524,10 +524,15 @@ public final class PluginDatabases implements AutoCloseable {
         // Let PostgreSQL infer the type of text parameters from their use, as the kernel's own pool does.
         config.addDataSourceProperty("stringtype", "unspecified");
         config.addDataSourceProperty("ApplicationName", "voicecore-plugin:" + pluginId);
-        // Startup options are what DISCARD ALL resets to, so every call starts with these values.
+        // Startup options are what DISCARD ALL resets to, so every call starts with these values. Statements are
+        // planned for their actual parameters every time: one call may run a statement thousands of times while its
+        // tables grow inside its transaction (a CSV import), and a generic plan made while a table was empty (a
+        // sequential scan) would otherwise be kept for all of them. DISCARD ALL drops prepared plans after every
+        // call anyway, so this costs planning only for statements repeated within a call.
         config.addDataSourceProperty("options", "-c search_path=" + names.schema()
                                                 + " -c statement_timeout=" + settings.statementTimeout().toMillis()
-                                                + " -c idle_in_transaction_session_timeout=60000");
+                                                + " -c idle_in_transaction_session_timeout=60000"
+                                                + " -c plan_cache_mode=force_custom_plan");
         HikariDataSource dataSource = new HikariDataSource(config);
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT session_user")) {
             rs.next();

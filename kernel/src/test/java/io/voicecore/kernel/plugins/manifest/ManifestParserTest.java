@@ -334,6 +334,36 @@ class ManifestParserTest {
     }
 
     @Test
+    void aRouteMayStreamAndAskForItsOwnDeadline() {
+        List<Route> routes = parser.parse(REQUIRED + """
+                routes:
+                  - GET /contacts
+                  - {route: POST /contacts/import, stream: true, timeoutMillis: 300000}
+                  - route: GET /contacts/export
+                    stream: true
+                  - {route: GET /plain, stream: false}
+                """).routes();
+        assertEquals(List.of(new Route("GET", "/contacts"), new Route("POST", "/contacts/import", true, Optional.of(300_000)),
+                             new Route("GET", "/contacts/export", true, Optional.empty()), new Route("GET", "/plain")), routes);
+    }
+
+    @Test
+    void onlyAStreamingRouteMayAskForItsOwnDeadlineWithinTheMaximum() {
+        assertOnlyError(REQUIRED + "routes: [{route: POST /a, timeoutMillis: 60000}]\n", "routes[0].timeoutMillis",
+                        "applies only to a streaming route", "stream: true");
+        assertOnlyError(REQUIRED + "routes: [{route: POST /a, stream: true, timeoutMillis: 600001}]\n", "routes[0].timeoutMillis",
+                        "must be between 100 and 600000");
+        assertOnlyError(REQUIRED + "routes: [{route: POST /a, stream: yes}]\n", "routes[0].stream", "must be true or false");
+        assertOnlyError(REQUIRED + "routes: [{route: POST /a, strean: true}]\n", "routes[0].strean",
+                        "is not a known key", "did you mean 'stream'?");
+        assertOnlyError(REQUIRED + "routes: [{stream: true}]\n", "routes[0].route", "is required");
+        assertOnlyError(REQUIRED + "routes: [{route: POST a, stream: true}]\n", "routes[0].path", "must start with '/'");
+        assertOnlyError(REQUIRED + "routes:\n  - POST /a\n  - {route: POST /a, stream: true}\n", "routes[1]",
+                        "same method and path shape as routes[0]");
+        assertThrows(IllegalArgumentException.class, () -> new Route("POST", "/a", false, Optional.of(1000)));
+    }
+
+    @Test
     void routeParsesFromItsLine() {
         assertEquals(new Route("POST", "/contacts/{id}/notes"), Route.parse("POST /contacts/{id}/notes"));
         assertEquals("POST /contacts/{id}/notes", Route.parse(" POST  /contacts/{id}/notes ").text());

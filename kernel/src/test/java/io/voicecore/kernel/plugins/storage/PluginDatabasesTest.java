@@ -96,6 +96,13 @@ class PluginDatabasesTest {
     }
 
     @Test
+    void repeatedStatementsArePlannedForTheirParametersEachTime() {
+        // A generic plan made while a table was empty would otherwise be kept as the table grows within a call.
+        assertEquals("force_custom_plan", storage(UUID.randomUUID()).queryOne("SHOW plan_cache_mode").orElseThrow()
+                .string("plan_cache_mode").orElseThrow());
+    }
+
+    @Test
     void sqlWithoutATenantFilterSeesOnlyTheCurrentTenant() {
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();

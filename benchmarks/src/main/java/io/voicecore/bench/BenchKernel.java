@@ -1,0 +1,139 @@
+package io.voicecore.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.voicecore.kernel.Kernel;
+import io.voicecore.kernel.config.ConfigLoader;
+
+/**
+ * A kernel started in this JVM for a scenario, as {@code ./voicecore start} runs it (HTTP server, embedded
+ * PostgreSQL in a temporary data directory, the given plugin jars installed at start-up), and the HTTP calls a
+ * scenario needs to set up tenants. Closing stops it and deletes its files.
+ */
+final class BenchKernel implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Kernel kernel;
+    private final Path data;
+    private final String adminToken;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private int tenants;
+
+    private BenchKernel(Kernel kernel, Path data, String adminToken) {
+        this.kernel = kernel;
+        this.data = data;
+        this.adminToken = adminToken;
+    }
+
+    /** Starts a kernel that installs {@code pluginJars} at start-up. */
+    static BenchKernel start(List<Path> pluginJars) throws IOException {
+        Path data = Files.createTempDirectory("voicecore-bench");
+        Path shipped = Files.createDirectories(data.resolve("shipped-plugins"));
+        for (Path jar : pluginJars) {
+            Files.copy(jar, shipped.resolve(jar.getFileName()));
+        }
+        String adminToken = "vca_" + random();
+        Map<String, String> settings = Map.of(
+                "port", "0",
+                "host", "127.0.0.1",
+                "data", data.toString(),
+                "admin-token", adminToken,
+                "master-key", random(),
+                "plugins.dir", shipped.toString(),
+                "rate-limit.per-minute", "1000000",
+                "log.format", "text");
+        try {
+            Kernel kernel = Kernel.start(ConfigLoader.load(Optional.empty(), Map.of(), settings), new PrintStream(OutputStream.nullOutputStream()));
+            return new BenchKernel(kernel, data, adminToken);
+        } catch (RuntimeException e) {
+            delete(data);
+            throw e;
+        }
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + kernel.port() + path);
+    }
+
+    /** A request as the platform administrator. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + adminToken);
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a JSON body and returns the parsed answer, which must have the expected status. */
+    JsonNode json(String method, String path, Object body, int expected) throws IOException, InterruptedException {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        HttpResponse<String> response = send(request(path).header("Content-Type", "application/json").method(method, publisher).build());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    /**
+     * A new tenant with the plugin enabled (every declared permission granted) and configured.
+     *
+     * @return the tenant's slug
+     */
+    String tenantWith(String pluginId, Map<String, Object> config) throws IOException, InterruptedException {
+        String slug = "bench-" + (++tenants);
+        json("POST", "/api/v1/tenants", Map.of("name", "Benchmark " + tenants, "slug", slug), 201);
+        List<String> permissions = new ArrayList<>();
+        json("GET", "/api/v1/plugins/" + pluginId, null, 200).get("permissions").forEach(p -> permissions.add(p.get("name").asText()));
+        json("PUT", "/api/v1/tenants/" + slug + "/plugins/" + pluginId, Map.of("grantedPermissions", permissions), 200);
+        if (!config.isEmpty()) {
+            json("PUT", "/api/v1/tenants/" + slug + "/plugins/" + pluginId + "/config", config, 200);
+        }
+        return slug;
+    }
+
+    @Override
+    public void close() {
+        try {
+            kernel.close();
+        } finally {
+            delete(data);
+        }
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the benchmark's data in " + directory, e);
+        }
+    }
+
+    private static String random() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+}

@@ -1,0 +1,119 @@
+package io.voicecore.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The harness alone, with a scenario that measures nothing real: no benchmark runs in the build. */
+class BenchHarnessTest {
+
+    /** Answers fixed numbers and records whether it was asked for a quick run. */
+    static final class FixedScenario implements Scenario {
+        boolean quick;
+
+        @Override
+        public String name() {
+            return "fixed";
+        }
+
+        @Override
+        public String description() {
+            return "fixed numbers";
+        }
+
+        @Override
+        public List<Measurement> run(BenchOptions options, PrintStream progress) {
+            quick = options.quick();
+            progress.println("running fixed");
+            return List.of(new Measurement("fixed.rows_per_second", 12345.678, "rows/s", "a rate"),
+                           new Measurement("fixed.peak_heap_mb", 64, "MiB", "a size"));
+        }
+    }
+
+    @Test
+    void optionsAreParsed() {
+        BenchOptions options = BenchOptions.parse("--quick", "--root", "/tmp/repo", "crm-import", "other");
+        assertTrue(options.quick());
+        assertEquals(List.of("crm-import", "other"), options.scenarios());
+        assertEquals(Path.of("/tmp/repo/benchmarks/results/latest.json"), options.output());
+        assertEquals(Path.of("/tmp/x.json"), BenchOptions.parse("--out", "/tmp/x.json").output());
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--fast"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--out"));
+    }
+
+    @Test
+    void theMedianResistsOneDisturbedRun() {
+        assertEquals(2.0, Stats.median(List.of(3.0, 1.0, 2.0)));
+        assertEquals(2.5, Stats.median(List.of(4.0, 1.0, 3.0, 2.0)));
+        assertEquals(11.0, Stats.median(List.of(10.0, 500.0, 11.0)));
+        assertThrows(IllegalArgumentException.class, () -> Stats.median(List.of()));
+    }
+
+    @Test
+    void aRunPrintsTheTableAndWritesEveryMeasurementAsJson(@TempDir Path dir) throws Exception {
+        FixedScenario scenario = new FixedScenario();
+        Map<String, Supplier<Scenario>> scenarios = Map.of("fixed", () -> scenario);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Path out = dir.resolve("results/latest.json");
+        new BenchRunner(scenarios, new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run(new BenchOptions(true, List.of(), dir, out));
+
+        assertTrue(scenario.quick);
+        String table = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("running fixed"), table);
+        List<String> rows = table.lines().filter(line -> line.startsWith("fixed.")).toList();
+        assertEquals(List.of("fixed.rows_per_second  12,345.68  rows/s  a rate", "fixed.peak_heap_mb            64  MiB     a size"), rows);
+
+        JsonNode json = new ObjectMapper().readTree(Files.readString(out));
+        assertEquals(12345.678, json.get("fixed.rows_per_second").asDouble());
+        assertEquals(64.0, json.get("fixed.peak_heap_mb").asDouble());
+        assertEquals("rows/s", json.get("meta").get("units").get("fixed.rows_per_second").asText());
+        assertEquals(Runtime.getRuntime().availableProcessors(), json.get("meta").get("machine").get("cpus").asInt());
+        assertEquals("[\"fixed\"]", json.get("meta").get("scenarios").toString());
+    }
+
+    @Test
+    void anUnknownScenarioIsNamedWithTheKnownOnes(@TempDir Path dir) {
+        BenchRunner runner = new BenchRunner(Map.of("fixed", FixedScenario::new), new PrintStream(new ByteArrayOutputStream()));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> runner.run(new BenchOptions(false, List.of("nope"), dir, dir.resolve("out.json"))));
+        assertEquals("no scenario 'nope'; scenarios: fixed", unknown.getMessage());
+        assertTrue(Files.notExists(dir.resolve("out.json")), "nothing is written for a refused run");
+    }
+
+    @Test
+    void theCrmScenarioIsRegisteredAndFindsTheBuiltJarOrSaysHowToBuildIt(@TempDir Path dir) throws IOException {
+        assertEquals(List.of("crm-import"), List.copyOf(BenchMain.scenarios().keySet()));
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> CrmImportScenario.crmJar(dir));
+        assertTrue(missing.getMessage().contains("./voicecore build"), missing.getMessage());
+        Path target = Files.createDirectories(dir.resolve("core-plugins/crm/target"));
+        Files.writeString(target.resolve("crm-plugin-0.1.0-SNAPSHOT.jar"), "");
+        assertEquals(target.resolve("crm-plugin-0.1.0-SNAPSHOT.jar"), CrmImportScenario.crmJar(dir));
+    }
+
+    @Test
+    void theGeneratedFileHasItsHeaderAndOneValidRowPerContact() throws IOException {
+        String csv = new String(new GeneratedContacts(3).readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("""
+                name,email,phone,company,tags,owner
+                Contact 0,contact0@example.com,+34600000000,Company 0,customer;imported,user:0
+                Contact 1,contact1@example.com,+34600000001,Company 1,customer;imported,user:1
+                Contact 2,contact2@example.com,+34600000002,Company 2,customer;imported,user:2
+                """, csv);
+    }
+}
