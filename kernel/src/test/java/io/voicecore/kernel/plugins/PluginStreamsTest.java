@@ -369,7 +369,15 @@ class PluginStreamsTest {
             client.send("one").nextJson();
             client.send("two").nextJson();
             client.send("fault").nextJson();
+            // A message is counted once its call returned, which can be just after the client read the plugin's reply.
             String after = kernel.get("/observe/metrics", null).body();
+            long deadline = System.currentTimeMillis() + 5_000;
+            while ((metric(after, "voicecore_plugin_stream_messages_total\\{plugin=\"streamer\",status=\"200\"}") < ok + 2
+                    || metric(after, "voicecore_plugin_stream_messages_total\\{plugin=\"streamer\",status=\"500\"}") < failed + 1)
+                   && System.currentTimeMillis() < deadline) {
+                sleep(50);
+                after = kernel.get("/observe/metrics", null).body();
+            }
             assertEquals(ok + 2, metric(after, "voicecore_plugin_stream_messages_total\\{plugin=\"streamer\",status=\"200\"}"));
             assertEquals(failed + 1, metric(after, "voicecore_plugin_stream_messages_total\\{plugin=\"streamer\",status=\"500\"}"));
             assertTrue(after.contains("# TYPE voicecore_plugin_streams_open gauge"), after);
