@@ -98,7 +98,7 @@ class BenchHarnessTest {
 
     @Test
     void theCrmScenarioIsRegisteredAndFindsTheBuiltJarOrSaysHowToBuildIt(@TempDir Path dir) throws IOException {
-        assertEquals(List.of("crm-import"), List.copyOf(BenchMain.scenarios().keySet()));
+        assertTrue(BenchMain.scenarios().containsKey("crm-import"), BenchMain.scenarios().keySet().toString());
         IllegalStateException missing = assertThrows(IllegalStateException.class, () -> CrmImportScenario.crmJar(dir));
         assertTrue(missing.getMessage().contains("./voicecore build"), missing.getMessage());
         Path target = Files.createDirectories(dir.resolve("core-plugins/crm/target"));

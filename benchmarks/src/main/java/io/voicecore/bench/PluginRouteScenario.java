@@ -1,0 +1,173 @@
+package io.voicecore.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+
+/**
+ * {@code plugin-route-vs-bare}: what the kernel's path costs for a trivial plugin route, against the same answer from
+ * a bare Helidon handler. Both servers run in this JVM, on loopback, driven by {@link HttpLoad} over keep-alive
+ * HTTP/1.1:
+ * <ul>
+ *   <li>bare: a Helidon {@link WebServer} of its own whose single GET handler answers a fixed small JSON;</li>
+ *   <li>kernel: {@code GET /api/v1/tenants/{tenant}/hello/greeting} of the example plugin with a tenant API key, so
+ *   every request is authenticated, rate limited, resolved to its tenant, checked against the plugin's enablement
+ *   and grants, run by the plugin (reading its configuration) under the call guard, and counted in the metrics.</li>
+ * </ul>
+ * Sustained throughput is that of a saturating closed-loop run ({@link #CONNECTIONS} connections sending back to back,
+ * no errors allowed). Latency is measured open-loop at the same offered rate for both, half of bare's sustained
+ * throughput, from each request's due time. Bare and kernel runs alternate; each figure is the median over the
+ * repetitions, ratios are kernel / bare.
+ */
+final class PluginRouteScenario implements Scenario {
+    static final String NAME = "plugin-route-vs-bare";
+    private static final String KEY = "plugin_route_vs_bare.";
+    /**
+     * Tenants the kernel's requests are spread over, each with the plugin enabled and its own API key. A plugin runs
+     * at most {@code limits.concurrency} (default 8) calls at once per tenant and answers 429 beyond; spreading the
+     * connections keeps every tenant within that bulkhead, as a server with many tenants sees its load.
+     */
+    static final int TENANTS = 4;
+    /** Keep-alive connections, in every run and for both servers: 8 per tenant, at most one request in flight each. */
+    static final int CONNECTIONS = 8 * TENANTS;
+    private static final byte[] BARE_ANSWER = "{\"greeting\":\"Welcome to our business!\"}".getBytes(StandardCharsets.UTF_8);
+
+    /** One repetition: closed-loop throughput and open-loop latency of one target. */
+    private record Run(double throughput, double p50, double p99, double p999, long errors) {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "trivial plugin GET route through the whole kernel path vs a bare Helidon handler: throughput, p50/p99";
+    }
+
+    @Override
+    public List<Measurement> run(BenchOptions options, PrintStream progress) throws Exception {
+        int repetitions = options.quick() ? 1 : 3;
+        double saturate = options.quick() ? 3 : 6;
+        double open = options.quick() ? 3 : 6;
+        WebServer bare = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .routing(routing -> routing.get("/greeting", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    res.send(BARE_ANSWER);
+                }))
+                .build().start();
+        List<Run> bareRuns = new ArrayList<>();
+        List<Run> kernelRuns = new ArrayList<>();
+        try (BenchKernel kernel = BenchKernel.start(List.of(helloJar(options.root())))) {
+            List<HttpLoad.Target> targets = new ArrayList<>();
+            for (int i = 0; i < TENANTS; i++) {
+                String tenant = kernel.tenantWith("hello", Map.of());
+                String key = kernel.json("POST", "/api/v1/tenants/" + tenant + "/api-keys", Map.of("name", "bench", "role", "tenant-user"), 201)
+                        .get("secret").asText();
+                targets.add(new HttpLoad.Target("/api/v1/tenants/" + tenant + "/hello/greeting", Map.of("Authorization", "Bearer " + key)));
+            }
+            HttpLoad bareLoad = new HttpLoad(bare.port(), List.of(new HttpLoad.Target("/greeting", Map.of())));
+            HttpLoad kernelLoad = new HttpLoad(kernel.uri("/").getPort(), targets);
+            progress.println("warm-up (not measured)");
+            for (int i = 0; i < 2; i++) {
+                check("bare warm-up", bareLoad.closedLoop(CONNECTIONS, saturate));
+                check("kernel warm-up", kernelLoad.closedLoop(CONNECTIONS, saturate));
+            }
+            for (int i = 0; i < repetitions; i++) {
+                // Bare first: its throughput sets the open-loop rate both are measured at in this repetition.
+                HttpLoad.Result bareSaturated = check("bare", bareLoad.closedLoop(CONNECTIONS, saturate));
+                HttpLoad.Result kernelSaturated = check("kernel", kernelLoad.closedLoop(CONNECTIONS, saturate));
+                double rate = Math.floor(bareSaturated.throughput() / 2);
+                HttpLoad.Result bareOpen = bareLoad.openLoop(CONNECTIONS, rate, open);
+                HttpLoad.Result kernelOpen = kernelLoad.openLoop(CONNECTIONS, rate, open);
+                Run bareRun = run(bareSaturated, bareOpen);
+                Run kernelRun = run(kernelSaturated, kernelOpen);
+                bareRuns.add(bareRun);
+                kernelRuns.add(kernelRun);
+                report(progress, i + 1, "bare", bareRun, rate);
+                report(progress, i + 1, "kernel", kernelRun, rate);
+            }
+        } finally {
+            bare.stop();
+        }
+        double bareThroughput = median(bareRuns, Run::throughput);
+        double kernelThroughput = median(kernelRuns, Run::throughput);
+        String reps = " (median of " + repetitions + ")";
+        List<Measurement> measurements = new ArrayList<>(List.of(
+                new Measurement(KEY + "throughput_ratio", median(pairs(kernelRuns, bareRuns, Run::throughput)), "ratio",
+                                "kernel / bare sustained throughput" + reps + "; target >= 0.90"),
+                new Measurement(KEY + "p99_ratio", median(pairs(kernelRuns, bareRuns, Run::p99)), "ratio",
+                                "kernel / bare p99 at half of bare's throughput" + reps + "; target <= 1.2"),
+                new Measurement(KEY + "p50_ratio", median(pairs(kernelRuns, bareRuns, Run::p50)), "ratio",
+                                "kernel / bare p50 at half of bare's throughput" + reps),
+                new Measurement(KEY + "bare_rps", bareThroughput, "req/s", "bare handler, closed loop, " + CONNECTIONS + " connections"),
+                new Measurement(KEY + "kernel_rps", kernelThroughput, "req/s", "plugin route, closed loop, " + CONNECTIONS + " connections"),
+                new Measurement(KEY + "bare_p50_ms", median(bareRuns, Run::p50), "ms", "bare handler, open loop at half of bare's throughput"),
+                new Measurement(KEY + "bare_p99_ms", median(bareRuns, Run::p99), "ms", "bare handler, open loop"),
+                new Measurement(KEY + "kernel_p50_ms", median(kernelRuns, Run::p50), "ms", "plugin route, open loop, same rate"),
+                new Measurement(KEY + "kernel_p99_ms", median(kernelRuns, Run::p99), "ms", "plugin route, open loop, same rate"),
+                new Measurement(KEY + "kernel_p999_ms", median(kernelRuns, Run::p999), "ms", "plugin route, open loop, same rate")));
+        return measurements;
+    }
+
+    private static Run run(HttpLoad.Result saturated, HttpLoad.Result open) {
+        return new Run(saturated.throughput(), open.latencyMillis(0.50), open.latencyMillis(0.99), open.latencyMillis(0.999),
+                       saturated.errors() + open.errors());
+    }
+
+    /** A saturating run only counts without errors: a server that fails requests is not keeping up. */
+    private static HttpLoad.Result check(String what, HttpLoad.Result result) {
+        if (result.errors() > 0) {
+            throw new IllegalStateException(what + ": " + result.errors() + " failed requests of " + (result.errors() + result.completed())
+                                            + ", the first: " + result.firstError());
+        }
+        return result;
+    }
+
+    private static void report(PrintStream progress, int repetition, String what, Run run, double rate) {
+        progress.printf(Locale.ROOT, "#%d %-6s closed loop %,8.0f req/s; open loop at %,.0f req/s: p50 %.2f ms, p99 %.2f ms,"
+                                     + " p99.9 %.2f ms%s%n", repetition, what, run.throughput(), rate, run.p50(), run.p99(),
+                        run.p999(), run.errors() > 0 ? ", " + run.errors() + " ERRORS" : "");
+    }
+
+    private static List<Double> pairs(List<Run> kernel, List<Run> bare, java.util.function.ToDoubleFunction<Run> value) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < kernel.size(); i++) {
+            ratios.add(value.applyAsDouble(kernel.get(i)) / value.applyAsDouble(bare.get(i)));
+        }
+        return ratios;
+    }
+
+    private static double median(List<Double> values) {
+        return Stats.median(values);
+    }
+
+    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+        return Stats.median(runs.stream().map(run -> value.applyAsDouble(run)).toList());
+    }
+
+    /** The example plugin's jar the build produced; its {@code GET /greeting} is the trivial route. */
+    static Path helloJar(Path root) throws IOException {
+        Path target = root.resolve("examples/hello-plugin/target");
+        if (Files.isDirectory(target)) {
+            try (Stream<Path> files = Files.list(target)) {
+                List<Path> jars = files.filter(f -> f.getFileName().toString().matches("hello-plugin-.*\\.jar")).sorted().toList();
+                if (!jars.isEmpty()) {
+                    return jars.get(jars.size() - 1);
+                }
+            }
+        }
+        throw new IllegalStateException("no hello plugin jar in " + target + "; build first: ./voicecore build");
+    }
+}
