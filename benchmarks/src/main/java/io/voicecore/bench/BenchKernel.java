@@ -75,6 +75,11 @@ final class BenchKernel implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + kernel.port() + path);
     }
 
+    /** The running kernel's services, for scenarios that set up state in bulk beneath the API. */
+    io.voicecore.kernel.KernelServices services() {
+        return kernel.services();
+    }
+
     /** A request as the platform administrator. */
     HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + adminToken);

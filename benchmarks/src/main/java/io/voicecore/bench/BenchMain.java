@@ -17,6 +17,8 @@ public final class BenchMain {
         Map<String, Supplier<Scenario>> scenarios = new LinkedHashMap<>();
         scenarios.put(CrmImportScenario.NAME, CrmImportScenario::new);
         scenarios.put(PluginRouteScenario.NAME, PluginRouteScenario::new);
+        scenarios.put(StartupScenario.NAME, StartupScenario::new);
+        scenarios.put(TenantsScenario.NAME, TenantsScenario::new);
         return scenarios;
     }
 

@@ -39,6 +39,7 @@ public final class Kernel implements AutoCloseable {
      * @param console where a newly generated admin token is shown once (never the log)
      */
     public static Kernel start(KernelConfig config, PrintStream console) {
+        long started = System.nanoTime();
         KernelServices services = KernelServices.start(config, console);
         try {
             HttpRouting.Builder routing = HttpRouting.builder();
@@ -75,6 +76,9 @@ public final class Kernel implements AutoCloseable {
                     .start();
             LOG.info("VoiceCore listening on http://" + config.host() + ":" + server.port() + " with "
                      + services.storageDescription() + " and " + services.state().kind() + " shared state");
+            StartupPhases phases = services.startupPhases();
+            phases.record("http", System.nanoTime() - started - phases.totalNanos());
+            LOG.info(phases::describe);
             return new Kernel(services, server, api.routes());
         } catch (RuntimeException | Error e) {
             services.close();

@@ -99,6 +99,7 @@ public final class KernelServices implements AutoCloseable {
     private final PluginDirectories pluginDirectories;
     private final PluginStreams streams;
     private final PluginStreamEndpoint streamEndpoint;
+    private final StartupPhases phases = new StartupPhases();
 
     private KernelServices(KernelConfig config, PrintStream console, Clock clock, Storage storage, SharedState state) {
         this.config = config;
@@ -146,16 +147,27 @@ public final class KernelServices implements AutoCloseable {
     /** Opens storage and shared state, builds every service and loads the installed plugins. */
     public static KernelServices start(KernelConfig config, PrintStream console) {
         Clock clock = Clock.systemUTC();
+        long started = System.nanoTime();
         Storage storage = Storage.open(config);
+        long databaseReady = System.nanoTime();
         SharedState state = null;
         try {
             state = config.redisUrl().<SharedState>map(url -> new RedisSharedState(url, config.redisKeyPrefix()))
                     .orElseGet(InProcessSharedState::new);
             KernelServices services = new KernelServices(config, console, clock, storage, state);
+            StartupPhases phases = services.phases;
+            phases.record("database", databaseReady - started);
+            long mark = System.nanoTime();
+            phases.record("services", mark - databaseReady);
             services.plugins.loadInstalled();
+            phases.record("plugins-loaded", System.nanoTime() - mark);
+            mark = System.nanoTime();
             services.pluginDirectories.installFrom(List.of(config.pluginsDir(), config.dataDir().resolve("plugins")));
+            phases.record("plugins-installed", System.nanoTime() - mark);
+            mark = System.nanoTime();
             services.dispatcher.start();
             services.scheduler.start();
+            phases.record("background", System.nanoTime() - mark);
             return services;
         } catch (RuntimeException | Error e) {
             if (state != null) {
@@ -246,6 +258,11 @@ public final class KernelServices implements AutoCloseable {
 
     public RefusalAuditor refusalAuditor() {
         return new DeniedRequestAuditor(storage.database(), audit);
+    }
+
+    /** How long each phase of {@link #start} took, for the start-up log line. */
+    public StartupPhases startupPhases() {
+        return phases;
     }
 
     public KernelConfig config() {

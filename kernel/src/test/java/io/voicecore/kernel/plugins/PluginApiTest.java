@@ -126,6 +126,23 @@ class PluginApiTest {
     }
 
     @Test
+    void theVeryBytesOfALoadedVersionAreAConflictWithoutAnotherInspection() {
+        java.nio.file.Path first = catalogued("same-bytes", "1.0.0").build();
+        java.nio.file.Path second = catalogued("same-bytes", "2.0.0").build();
+        assertEquals(201, install(kernel, first).status());
+        HttpResult again = install(kernel, first);
+        assertProblem(again, 409, "plugin-version-not-newer");
+        assertTrue(again.json().get("detail").asText().contains("installed at version 1.0.0"), again.body());
+        assertEquals(201, install(kernel, second).status());
+        // The older version's bytes, offered again after the upgrade, name the version now installed.
+        HttpResult older = install(kernel, first);
+        assertProblem(older, 409, "plugin-version-not-newer");
+        assertTrue(older.json().get("detail").asText().contains("installed at version 2.0.0"), older.body());
+        assertProblem(install(kernel, second), 409, "plugin-version-not-newer");
+        assertEquals("2.0.0", kernel.get("/api/v1/plugins/same-bytes", admin).json().get("version").asText());
+    }
+
+    @Test
     void theSameOrALowerVersionIsAConflict() {
         assertEquals(201, install(kernel, catalogued("versioned", "1.1.0").build()).status());
         HttpResult same = install(kernel, catalogued("versioned", "1.1.0").build());

@@ -175,6 +175,17 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
      */
     public Installed install(byte[] jar, Principal actor) {
         synchronized (installLock) {
+            // The very bytes of a loaded version: it was inspected and verified when installed and again when loaded at
+            // start-up, and its version cannot be newer than itself. Answer as for any version that is not newer, without
+            // verifying it once more (the plugin directories offer every installed jar again at each start).
+            String sha = sha256(jar);
+            Optional<LoadedVersion> same = loaded.values().stream().filter(v -> !v.retired() && v.jarSha256.equals(sha)).findFirst();
+            if (same.isPresent()) {
+                PluginManifest manifest = same.get().manifest;
+                String installed = current.getOrDefault(manifest.id(), manifest.version());
+                throw new ApiException.Conflict("plugin-version-not-newer", "Plugin '" + manifest.id() + "' is installed at version "
+                        + installed + "; upload a higher version to upgrade (got " + manifest.version() + ").");
+            }
             // Compatibility (kernel range, required providers) is checked between parsing and verification:
             // the verifier needs the providers' exported packages.
             PluginInspector.Inspected inspected = inspector.inspect(jar, parsed -> {
@@ -187,7 +198,6 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 throw new ApiException.Conflict("plugin-version-not-newer", "Plugin '" + manifest.id() + "' is installed at version "
                         + previous.get() + "; upload a higher version to upgrade (got " + manifest.version() + ").");
             }
-            String sha = sha256(jar);
             LoadedVersion version;
             try {
                 version = loader.load(manifest, jar, sha, exportedLoadersFor(manifest));

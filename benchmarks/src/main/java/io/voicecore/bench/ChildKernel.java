@@ -1,0 +1,155 @@
+package io.voicecore.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A kernel in its own JVM, started exactly as {@code ./voicecore start} starts it
+ * ({@code java -cp kernel/target/voicecore-kernel.jar:kernel/target/lib/* io.voicecore.kernel.Main start --port P --data DIR},
+ * plugins directory, admin token and master key from the environment), timed from just before the process is created
+ * to the first {@code 200} of {@code GET /observe/health}. Its log goes to a file, read afterwards for the kernel's
+ * {@code Start-up phases} line.
+ */
+final class ChildKernel {
+    private static final Pattern PHASES = Pattern.compile("Start-up phases \\(ms\\): (.*)");
+    private static final Pattern PHASE = Pattern.compile("([a-z-]+)=(\\d+)");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * One start.
+     *
+     * @param millis time from process creation to the first healthy answer
+     * @param phases the kernel's own phase timings, in milliseconds ({@code database}, {@code plugins-installed}, ...)
+     */
+    record Start(double millis, Map<String, Long> phases) {
+        long phase(String name) {
+            Long value = phases.get(name);
+            if (value == null) {
+                throw new IllegalStateException("the kernel logged no '" + name + "' phase: " + phases);
+            }
+            return value;
+        }
+    }
+
+    private ChildKernel() {
+    }
+
+    /** Starts a kernel over {@code data} with the jars of {@code plugins}, waits until healthy, stops it, and returns the timings. */
+    static Start startAndStop(Path root, Path data, Path plugins, String adminToken, String masterKey) throws IOException, InterruptedException {
+        int port = freePort();
+        Path log = Files.createTempFile("voicecore-child", ".log");
+        String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = root.resolve("kernel/target/voicecore-kernel.jar") + java.io.File.pathSeparator + root.resolve("kernel/target/lib") + "/*";
+        ProcessBuilder builder = new ProcessBuilder(javaBinary, "-Djava.util.logging.manager=io.voicecore.kernel.observe.KernelLogManager",
+                                                    "-cp", classpath, "io.voicecore.kernel.Main", "start", "--port", String.valueOf(port),
+                                                    "--data", data.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(key -> key.startsWith("VOICECORE_"));
+        env.put("VOICECORE_HOST", "127.0.0.1");
+        env.put("VOICECORE_PLUGINS_DIR", plugins.toString());
+        env.put("VOICECORE_ADMIN_TOKEN", adminToken);
+        env.put("VOICECORE_MASTER_KEY", masterKey);
+        env.put("VOICECORE_LOG_FORMAT", "text");
+        URI health = URI.create("http://127.0.0.1:" + port + "/observe/health");
+        long begin = System.nanoTime();
+        Process process = builder.start();
+        try {
+            double millis = awaitHealthy(process, health, begin, log);
+            return new Start(millis, phases(log));
+        } finally {
+            stop(process);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static double awaitHealthy(Process process, URI health, long begin, Path log) throws IOException, InterruptedException {
+        long deadline = begin + TimeUnit.MINUTES.toNanos(3);
+        HttpRequest request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET().build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the kernel exited with " + process.exitValue() + " before it was healthy:\n" + tail(log));
+            }
+            try {
+                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return (System.nanoTime() - begin) / 1e6;
+                }
+            } catch (IOException notListeningYet) {
+                // The server is not up yet.
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("the kernel was not healthy within 3 minutes:\n" + tail(log));
+    }
+
+    private static Map<String, Long> phases(Path log) throws IOException, InterruptedException {
+        // The line is logged right after the server starts listening; give the log a moment to reach the file.
+        for (int attempt = 0; attempt < 200; attempt++) {
+            for (String line : Files.readAllLines(log)) {
+                Matcher matcher = PHASES.matcher(line);
+                if (matcher.find()) {
+                    Map<String, Long> phases = new LinkedHashMap<>();
+                    Matcher phase = PHASE.matcher(matcher.group(1));
+                    while (phase.find()) {
+                        phases.put(phase.group(1), Long.parseLong(phase.group(2)));
+                    }
+                    return phases;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("the kernel logged no start-up phases:\n" + tail(log));
+    }
+
+    /** SIGTERM, as an operator stops it: the kernel stops its embedded PostgreSQL on the way out. */
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Deletes a directory and everything in it. */
+    static void deleteTree(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + directory, e);
+        }
+    }
+}
