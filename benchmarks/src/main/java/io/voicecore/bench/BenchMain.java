@@ -16,6 +16,7 @@ public final class BenchMain {
     static Map<String, Supplier<Scenario>> scenarios() {
         Map<String, Supplier<Scenario>> scenarios = new LinkedHashMap<>();
         scenarios.put(CrmImportScenario.NAME, CrmImportScenario::new);
+        scenarios.put(EventsScenario.NAME, EventsScenario::new);
         return scenarios;
     }
 
