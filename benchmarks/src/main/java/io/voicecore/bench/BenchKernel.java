@@ -71,6 +71,11 @@ final class BenchKernel implements AutoCloseable {
         }
     }
 
+    /** Where the kernel's database is, e.g. "embedded PostgreSQL in DIR on port N". */
+    String storageDescription() {
+        return kernel.services().storageDescription();
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + kernel.port() + path);
     }

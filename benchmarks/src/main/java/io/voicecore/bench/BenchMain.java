@@ -19,6 +19,7 @@ public final class BenchMain {
         scenarios.put(PluginRouteScenario.NAME, PluginRouteScenario::new);
         scenarios.put(StartupScenario.NAME, StartupScenario::new);
         scenarios.put(TenantsScenario.NAME, TenantsScenario::new);
+        scenarios.put(EventsScenario.NAME, EventsScenario::new);
         return scenarios;
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.helidon.dbclient.DbRow;
 import io.voicecore.kernel.plugins.PluginDispatcher;
 import io.voicecore.kernel.state.SharedState;
@@ -31,11 +33,14 @@ import io.voicecore.sdk.json.Json;
  * kernel node repeats two steps, both in platform scope (the dispatcher serves every tenant):
  * <ol>
  *   <li><b>Fan-out:</b> events not yet fanned out get one {@code kernel.event_deliveries} row per plugin that
- *       {@link PluginDispatcher#subscribers subscribes} to the topic for the event's tenant at that moment.</li>
+ *       {@link PluginDispatcher#subscribers subscribes} to the topic for the event's tenant at that moment; a batch
+ *       takes one INSERT for all its rows and one UPDATE for its events.</li>
  *   <li><b>Delivery:</b> due pending rows are claimed with {@code FOR UPDATE SKIP LOCKED}; the claim counts the
  *       attempt and moves {@code next_attempt_at} forward by the claim timeout, then commits. The handler runs
  *       outside any transaction; afterwards the row is marked {@code delivered}, or rescheduled with exponential
- *       backoff, or after {@link Settings#maxAttempts()} failed attempts marked {@code dead} (dead letter).</li>
+ *       backoff, or after {@link Settings#maxAttempts()} failed attempts marked {@code dead} (dead letter). The mark
+ *       commits before the next delivery of the (tenant, plugin) starts, so a crash repeats only the delivery that
+ *       was in progress; that costs one small transaction per delivery.</li>
  * </ol>
  * Several nodes can run dispatchers on one database: SKIP LOCKED and the claim keep them off each other's rows.
  *
@@ -238,7 +243,10 @@ public final class EventDispatcher implements AutoCloseable {
         return running && (moreEvents || moreDeliveries);
     }
 
-    /** Creates delivery rows for one batch of events not yet fanned out. */
+    /**
+     * Creates delivery rows for one batch of events not yet fanned out: one INSERT for every delivery row of the
+     * batch and one UPDATE marking its events, whatever the batch's size.
+     */
     private boolean fanOut() {
         record Published(UUID id, UUID tenantId, String topic) {
         }
@@ -247,22 +255,40 @@ public final class EventDispatcher implements AutoCloseable {
                     row -> new Published(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "topic")),
                     "SELECT id, tenant_id, topic FROM kernel.event_outbox WHERE fanned_out_at IS NULL "
                     + "ORDER BY occurred_at, id LIMIT ? FOR UPDATE SKIP LOCKED", settings.batchSize());
+            ArrayNode deliveries = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
+            ArrayNode fannedOut = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
+            // Subscribers are looked up once per (tenant, topic) of the batch, not once per event.
+            Map<Map.Entry<UUID, String>, List<String>> subscribersOf = new HashMap<>();
             for (Published event : events) {
                 List<String> subscribers;
                 try {
-                    subscribers = plugins.subscribers(event.tenantId(), event.topic());
+                    Map.Entry<UUID, String> key = Map.entry(event.tenantId(), event.topic());
+                    subscribers = subscribersOf.get(key);
+                    if (subscribers == null) {
+                        subscribers = List.copyOf(new LinkedHashSet<>(plugins.subscribers(event.tenantId(), event.topic())));
+                        subscribersOf.put(key, subscribers);
+                    }
                 } catch (RuntimeException e) {
                     // Left for the next step: the event is not lost, and the others go ahead.
                     LOG.log(Level.WARNING, "Could not list the subscribers of event " + event.id() + " (topic " + event.topic()
                                            + ", tenant " + event.tenantId() + "); trying again later", e);
                     continue;
                 }
-                for (String subscriber : new LinkedHashSet<>(subscribers)) {
-                    tx.dml("INSERT INTO kernel.event_deliveries (event_id, subscriber, tenant_id, status, attempts, next_attempt_at) "
-                           + "VALUES (?, ?, ?, 'pending', 0, now()) ON CONFLICT DO NOTHING",
-                           event.id(), subscriber, event.tenantId());
+                for (String subscriber : subscribers) {
+                    deliveries.addObject().put("event_id", event.id().toString()).put("subscriber", subscriber)
+                            .put("tenant_id", event.tenantId().toString());
                 }
-                tx.dml("UPDATE kernel.event_outbox SET fanned_out_at = now() WHERE id = ?", event.id());
+                fannedOut.add(event.id().toString());
+            }
+            if (!deliveries.isEmpty()) {
+                tx.dml("INSERT INTO kernel.event_deliveries (event_id, subscriber, tenant_id, status, attempts, next_attempt_at) "
+                       + "SELECT v.event_id, v.subscriber, v.tenant_id, 'pending', 0, now() "
+                       + "FROM jsonb_to_recordset(?::jsonb) AS v(event_id uuid, subscriber text, tenant_id uuid) ON CONFLICT DO NOTHING",
+                       deliveries.toString());
+            }
+            if (!fannedOut.isEmpty()) {
+                tx.dml("UPDATE kernel.event_outbox SET fanned_out_at = now() "
+                       + "WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(?::jsonb))", fannedOut.toString());
             }
             return events.size();
         });
