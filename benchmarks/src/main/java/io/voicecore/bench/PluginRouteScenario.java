@@ -59,8 +59,8 @@ final class PluginRouteScenario implements Scenario {
     @Override
     public List<Measurement> run(BenchOptions options, PrintStream progress) throws Exception {
         int repetitions = options.quick() ? 1 : 3;
-        double saturate = options.quick() ? 3 : 6;
-        double open = options.quick() ? 3 : 6;
+        double saturate = options.quick() ? 2 : 6;
+        double open = options.quick() ? 2 : 6;
         WebServer bare = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
                 .routing(routing -> routing.get("/greeting", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
