@@ -107,6 +107,37 @@ final class Contacts {
                 throw new PluginProblem(400, "invalid-cursor", "The cursor is not one this API returned; pass the 'next' value of the previous page.");
             }
         }
+
+        /**
+         * Runs a listing in this order from {@code after}: appends the keyset condition, the order and a limit one over
+         * the page size (which tells whether there is a next page), and returns the page's rows with the next cursor.
+         *
+         * @param sql    {@code SELECT ... WHERE ...} of a table with {@code created_at} and {@code id}, filters appended
+         * @param params the filters' parameters
+         */
+        static <T> KeysetPage<T> fetch(Storage storage, StringBuilder sql, List<Object> params, Optional<Position> after, int limit,
+                                       java.util.function.Function<Row, T> map, java.util.function.Function<T, Position> positionOf) {
+            after.ifPresent(position -> {
+                sql.append(" AND (created_at, id) > (?, ?)");
+                params.add(position.createdAt());
+                params.add(position.id());
+            });
+            sql.append(" ORDER BY created_at, id LIMIT ?");
+            params.add(limit + 1);
+            List<T> rows = new ArrayList<>();
+            for (Row row : storage.query(sql.toString(), params.toArray())) {
+                rows.add(map.apply(row));
+            }
+            if (rows.size() <= limit) {
+                return new KeysetPage<>(rows, Optional.empty());
+            }
+            List<T> items = List.copyOf(rows.subList(0, limit));
+            return new KeysetPage<>(items, Optional.of(positionOf.apply(items.get(items.size() - 1)).encode()));
+        }
+    }
+
+    /** Rows of one page and the cursor of the next, when there is one. */
+    record KeysetPage<T>(List<T> items, Optional<String> next) {
     }
 
     /** One page, oldest first, and the cursor of the next page when there is one. */
@@ -137,23 +168,9 @@ final class Contacts {
             sql.append(" AND owner = ?");
             params.add(owner);
         });
-        query.after().ifPresent(after -> {
-            sql.append(" AND (created_at, id) > (?, ?)");
-            params.add(after.createdAt());
-            params.add(after.id());
-        });
-        sql.append(" ORDER BY created_at, id LIMIT ?");
-        params.add(query.limit() + 1);
-        List<Contact> rows = new ArrayList<>();
-        for (Row row : storage.query(sql.toString(), params.toArray())) {
-            rows.add(Contact.fromRow(row));
-        }
-        if (rows.size() <= query.limit()) {
-            return new Page(rows, Optional.empty());
-        }
-        List<Contact> items = rows.subList(0, query.limit());
-        Contact last = items.get(items.size() - 1);
-        return new Page(List.copyOf(items), Optional.of(new Position(last.createdAt(), last.id()).encode()));
+        KeysetPage<Contact> page = Position.fetch(storage, sql, params, query.after(), query.limit(), Contact::fromRow,
+                                                  contact -> new Position(contact.createdAt(), contact.id()));
+        return new Page(page.items(), page.next());
     }
 
     /**

@@ -131,22 +131,8 @@ final class Deals {
             sql.append(" AND owner = ?");
             params.add(owner);
         });
-        query.after().ifPresent(after -> {
-            sql.append(" AND (created_at, id) > (?, ?)");
-            params.add(after.createdAt());
-            params.add(after.id());
-        });
-        sql.append(" ORDER BY created_at, id LIMIT ?");
-        params.add(query.limit() + 1);
-        List<Deal> rows = new ArrayList<>();
-        for (Row row : storage.query(sql.toString(), params.toArray())) {
-            rows.add(Deal.fromRow(row));
-        }
-        if (rows.size() <= query.limit()) {
-            return new Page(rows, Optional.empty());
-        }
-        List<Deal> items = rows.subList(0, query.limit());
-        Deal last = items.get(items.size() - 1);
-        return new Page(List.copyOf(items), Optional.of(new Contacts.Position(last.createdAt(), last.id()).encode()));
+        Contacts.KeysetPage<Deal> page = Contacts.Position.fetch(storage, sql, params, query.after(), query.limit(), Deal::fromRow,
+                                                                 deal -> new Contacts.Position(deal.createdAt(), deal.id()));
+        return new Page(page.items(), page.next());
     }
 }
