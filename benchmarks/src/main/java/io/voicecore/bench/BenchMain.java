@@ -20,6 +20,7 @@ public final class BenchMain {
         scenarios.put(StartupScenario.NAME, StartupScenario::new);
         scenarios.put(TenantsScenario.NAME, TenantsScenario::new);
         scenarios.put(EventsScenario.NAME, EventsScenario::new);
+        scenarios.put(CrmContactsScenario.NAME, CrmContactsScenario::new);
         return scenarios;
     }
 

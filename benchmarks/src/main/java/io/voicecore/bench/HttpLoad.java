@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A small HTTP/1.1 load generator over raw keep-alive sockets, one virtual thread per connection, that sends the same
- * GET again and again. Raw sockets keep the client's own cost per request small (no per-request objects beyond the
+ * request (a GET, or a POST with a fixed JSON body) again and again. Raw sockets keep the client's own cost per request small (no per-request objects beyond the
  * read buffer), so that on a machine shared by client and server most of the CPU goes to the server being measured.
  *
  * <p>Two modes:
@@ -51,22 +51,44 @@ final class HttpLoad {
         }
     }
 
-    /** One request to send: a path (and query) and extra headers, e.g. Authorization. */
-    record Target(String path, Map<String, String> headers) {
+    /**
+     * One request to send: method, path (and query), extra headers (e.g. Authorization) and a JSON body, empty for
+     * none. The same bytes are sent every time.
+     */
+    record Target(String method, String path, Map<String, String> headers, String jsonBody) {
+        /** A GET without a body. */
+        Target(String path, Map<String, String> headers) {
+            this("GET", path, headers, "");
+        }
+
+        /** A POST of {@code jsonBody}. */
+        static Target post(String path, Map<String, String> headers, String jsonBody) {
+            return new Target("POST", path, headers, jsonBody);
+        }
+
+        /** The whole request as it goes on the wire. */
+        byte[] bytes(int port) {
+            byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
+            StringBuilder text = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\n");
+            headers.forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
+            if (body.length > 0) {
+                text.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+            }
+            text.append("Accept: application/json\r\n\r\n");
+            byte[] head = text.toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] all = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, all, head.length, body.length);
+            return all;
+        }
     }
 
     /**
      * @param port    loopback port of the server
-     * @param targets the GETs to send; connection {@code i} sends {@code targets[i % targets.size()]}
+     * @param targets the requests to send; connection {@code i} sends {@code targets[i % targets.size()]}
      */
     HttpLoad(int port, List<Target> targets) {
         this.server = new InetSocketAddress("127.0.0.1", port);
-        this.requests = targets.stream().map(target -> {
-            StringBuilder text = new StringBuilder("GET ").append(target.path()).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\n");
-            target.headers().forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
-            text.append("Accept: application/json\r\n\r\n");
-            return text.toString().getBytes(StandardCharsets.US_ASCII);
-        }).toList();
+        this.requests = targets.stream().map(target -> target.bytes(port)).toList();
     }
 
     /** Every connection sends back to back for {@code seconds}. */

@@ -33,7 +33,12 @@ class HttpLoadTest {
                             res.send("slow");
                         })
                         .get("/auth", (req, res) -> res.status(req.headers().contains(io.helidon.http.HeaderNames.AUTHORIZATION)
-                                                               ? Status.OK_200 : Status.UNAUTHORIZED_401).send()))
+                                                               ? Status.OK_200 : Status.UNAUTHORIZED_401).send())
+                        .post("/contacts", (req, res) -> {
+                            boolean json = req.headers().contentType().map(type -> type.text().startsWith("application/json")).orElse(false);
+                            String body = req.content().as(String.class);
+                            res.status(json && body.equals("{\"name\":\"Ada\"}") ? Status.CREATED_201 : Status.BAD_REQUEST_400).send(body);
+                        }))
                 .build().start();
     }
 
@@ -76,6 +81,17 @@ class HttpLoadTest {
         HttpLoad.Result result = load.openLoop(2, 100, 0.5);
         assertEquals(25, result.completed());
         assertEquals(25, result.errors());
+    }
+
+    @Test
+    void aPostTargetSendsItsJsonBodyEveryTimeOnTheSameConnection() throws Exception {
+        HttpLoad load = new HttpLoad(server.port(), List.of(HttpLoad.Target.post("/contacts", Map.of(), "{\"name\":\"Ada\"}")));
+        HttpLoad.Result result = load.openLoop(1, 50, 0.4);
+        assertEquals(20, result.completed(), result.firstError());
+        assertEquals(0, result.errors());
+        HttpLoad.Result wrong = new HttpLoad(server.port(), List.of(HttpLoad.Target.post("/contacts", Map.of(), "{\"name\":\"Bob\"}")))
+                .openLoop(1, 50, 0.1);
+        assertEquals("status 400", wrong.firstError());
     }
 
     @Test

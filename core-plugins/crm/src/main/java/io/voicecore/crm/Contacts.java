@@ -148,6 +148,10 @@ final class Contacts {
         StringBuilder sql = new StringBuilder("SELECT " + Contact.COLUMNS + " FROM contacts WHERE true");
         List<Object> params = new ArrayList<>();
         query.q().flatMap(Contacts::prefixQuery).ifPresent(tsQuery -> {
+            candidates(query.q().orElseThrow(), query.qAsPhone()).ifPresent(candidates -> {
+                sql.append(" AND id IN (").append(candidates.sql()).append(')');
+                params.addAll(candidates.params());
+            });
             sql.append(" AND (search @@ to_tsquery('simple', ?)");
             params.add(tsQuery);
             query.qAsPhone().ifPresent(phone -> {
@@ -171,6 +175,44 @@ final class Contacts {
         KeysetPage<Contact> page = Position.fetch(storage, sql, params, query.after(), query.limit(), Contact::fromRow,
                                                   contact -> new Position(contact.createdAt(), contact.id()));
         return new Page(page.items(), page.next());
+    }
+
+    /** A sub-select of contact ids and its parameters. */
+    record Candidates(String sql, List<Object> params) {
+    }
+
+    /**
+     * A superset of the contacts the search {@code q} (and its phone form) can match, from tables whose indexes row-level
+     * security lets PostgreSQL use (text comparison is leakproof; the full-text match and jsonb containment are not):
+     * the contacts having, for every word of {@code q}, a word that starts with it ({@code contact_words}), plus the
+     * contacts having the phone number ({@code contact_keys}). The exact conditions are still applied to these rows.
+     * Only words of lower-case ASCII letters and digits are used, for which PostgreSQL's lexeme is the word itself; when
+     * {@code q} has none, every contact is a candidate (empty).
+     */
+    static Optional<Candidates> candidates(String q, Optional<String> qAsPhone) {
+        List<String> words = new ArrayList<>();
+        for (String word : q.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (word.matches("[a-z0-9]+") && !words.contains(word)) {
+                words.add(word);
+            }
+        }
+        if (words.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> selects = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        for (String word : words) {
+            // In the "C" collation a prefix's words lie between it and the prefix with its last character incremented.
+            selects.add("SELECT contact_id FROM contact_words WHERE word >= ? AND word < ?");
+            params.add(word);
+            params.add(word.substring(0, word.length() - 1) + (char) (word.charAt(word.length() - 1) + 1));
+        }
+        String sql = "(" + String.join(" INTERSECT ", selects) + ")";
+        if (qAsPhone.isPresent()) {
+            sql += " UNION SELECT contact_id FROM contact_keys WHERE kind = 'phone' AND value = ?";
+            params.add(qAsPhone.get());
+        }
+        return Optional.of(new Candidates(sql, params));
     }
 
     /**

@@ -70,9 +70,12 @@ public final class CrmPlugin implements Plugin {
 
     private Response createContact(Request request, PluginContext context) {
         Json body = request.json();
+        // Read before the transaction: reading the configuration is a database round trip of its own, which would
+        // otherwise keep one of the plugin's few connections busy.
+        ContactChanges changes = new ContactChanges(phoneNumbers(context));
         Contact contact = context.storage().transaction(storage -> {
             FieldErrors errors = new FieldErrors();
-            Contact created = new ContactChanges(phoneNumbers(context)).create(body, now(), errors);
+            Contact created = changes.create(body, now(), errors);
             CustomFields.check(created.customFields(), CustomFields.all(storage), errors);
             errors.throwIfAny();
             Contacts.insert(storage, created);
@@ -91,10 +94,11 @@ public final class CrmPlugin implements Plugin {
         String id = request.pathParam("id").orElseThrow();
         UUID contactId = Contacts.parseId(id);
         Json body = request.json();
+        ContactChanges changes = new ContactChanges(phoneNumbers(context));
         Contact updated = context.storage().transaction(storage -> {
             Contact current = Contacts.require(Contacts.lock(storage, contactId), id);
             FieldErrors errors = new FieldErrors();
-            Contact changed = new ContactChanges(phoneNumbers(context)).apply(current, body, now(), errors);
+            Contact changed = changes.apply(current, body, now(), errors);
             CustomFields.check(changed.customFields(), CustomFields.all(storage), errors);
             errors.throwIfAny();
             Contacts.update(storage, changed);

@@ -182,6 +182,38 @@ class CrmContactsTest {
     }
 
     @Test
+    void searchFollowsEveryChangeOfAContactAndStaysWithinTheTenant() {
+        String before = unique("before");
+        String after = unique("after");
+        String id = create(Json.object().put("name", "Grace " + before).put("phone", "+34 600 123 987").build()).get("id").asString();
+        assertEquals(List.of(id), ids("?q=" + before));
+        assertEquals(List.of(), kit.secondTenant().get("/contacts?q=" + before).json().get("items").asList(), "another tenant's words");
+
+        assertEquals(200, kit.patch("/contacts/" + id, Json.object().put("name", "Grace " + after).build()).status());
+        assertEquals(List.of(), ids("?q=" + before), "the old word is gone");
+        assertEquals(List.of(id), ids("?q=" + after));
+        assertEquals(200, kit.patch("/contacts/" + id, Json.object().put("consent", Json.object().put("marketing", true).build()).build()).status());
+        assertEquals(List.of(id), ids("?q=" + enc("grace " + after)), "a change that leaves the words keeps them");
+
+        assertEquals(204, kit.delete("/contacts/" + id).status());
+        assertEquals(List.of(), ids("?q=" + after));
+    }
+
+    @Test
+    void searchMatchesWordsBeyondAsciiAlone() {
+        String word = unique("qx");
+        String id = create(Json.object().put("name", "Željko Ærøskøbing " + word).build()).get("id").asString();
+        assertEquals(List.of(id), ids("?q=" + enc("željk")));
+        assertEquals(List.of(id), ids("?q=" + enc("ÆRØSK " + word.substring(0, 5))));
+        assertEquals(List.of(id), ids("?q=" + enc(word + " žel")));
+        assertEquals(List.of(), ids("?q=" + enc(word + " željkx")));
+    }
+
+    static List<String> ids(String query) {
+        return items(query).stream().map(c -> c.get("id").asString()).toList();
+    }
+
+    @Test
     void filtersByTagCompanyAndOwner() {
         String tag = unique("tag");
         String company = unique("Company ");
