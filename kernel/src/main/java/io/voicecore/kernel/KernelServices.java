@@ -246,9 +246,11 @@ public final class KernelServices implements AutoCloseable {
         return new AttemptLimiter(state, namespace, 10, Duration.ofMinutes(15), clock);
     }
 
-    /** Registers every API route; plugin routes go last so the kernel's own routes under a tenant win. */
+    /** Registers every API route; plugin routes go first (they pass the kernel's own segments on). */
     public void registerRoutes(ApiRoutes api) {
         Database database = storage.database();
+        PluginRoutes pluginRoutes = new PluginRoutes(plugins, pluginDirectories, resolver, config.pluginMaxJarBytes(), clock);
+        pluginRoutes.registerPluginRoutes(api);
         new TenantRoutes(database, tenants, resolver, directory, audit, clock).register(api);
         new ApiKeyRoutes(apiKeys, resolver).register(api);
         new AuditRoutes(database, tenants, resolver).register(api);
@@ -258,10 +260,8 @@ public final class KernelServices implements AutoCloseable {
         new UsageRoutes(usage, resolver, clock).register(api);
         new EventRoutes(database, audit, events, resolver).register(api);
         new PluginSettingsRoutes(plugins, pluginConfigs, pluginSecrets, resolver).register(api);
-        PluginRoutes pluginRoutes = new PluginRoutes(plugins, pluginDirectories, resolver, config.pluginMaxJarBytes(), clock);
         pluginRoutes.register(api);
         streamEndpoint.register(api);
-        pluginRoutes.registerPluginRoutes(api);
     }
 
     public Authenticator authenticator() {
