@@ -23,6 +23,7 @@ import io.voicecore.kernel.tenancy.TenantDirectory;
 /** Creates, lists, revokes and verifies API keys ({@code vck_...}). */
 public final class ApiKeyService {
     public static final String PREFIX = "vck_";
+    private static final Duration TOUCH_INTERVAL = Duration.ofSeconds(60);
     private static final String COLUMNS = "id, tenant_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at";
 
     /** A key just created, with its secret: the only moment the secret exists outside the caller. */
@@ -39,6 +40,7 @@ public final class ApiKeyService {
     private final TenantDirectory tenants;
     private final NearCache keys;
     private final Clock clock;
+    private final java.util.Map<UUID, Long> touchAsked = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param keys caches keys by secret hash on this node; {@link #revoke} invalidates it on every node
@@ -121,9 +123,21 @@ public final class ApiKeyService {
         return new Principal("api-key:" + key.id(), key.role(), Optional.ofNullable(key.tenantId()), "api-key:" + key.id(), false);
     }
 
-    /** Records last use at most once a minute per key, so authentication does not write on every request. */
+    /**
+     * Records last use at most once a minute per key, so authentication does not write on every request. This node
+     * remembers when it last asked, so the shared state (a Redis round trip) is asked once a minute per key, not per request.
+     */
     private void touch(UUID keyId, UUID tenantId) {
-        if (state.putIfAbsent("api-key-touched:" + keyId, "1", Duration.ofSeconds(60))) {
+        long now = clock.millis();
+        Long asked = touchAsked.get(keyId);
+        if (asked != null && now - asked < TOUCH_INTERVAL.toMillis()) {
+            return;
+        }
+        touchAsked.put(keyId, now);
+        if (touchAsked.size() > 100_000) {
+            touchAsked.clear();
+        }
+        if (state.putIfAbsent("api-key-touched:" + keyId, "1", TOUCH_INTERVAL)) {
             database.inScope(scope(tenantId), tx -> tx.dml("UPDATE kernel.api_keys SET last_used_at = now() WHERE id = ?", keyId));
         }
     }
