@@ -26,7 +26,9 @@ import io.helidon.webserver.WebServer;
  * </ul>
  * Sustained throughput is that of a saturating closed-loop run ({@link #CONNECTIONS} connections sending back to back,
  * no errors allowed). Latency is measured open-loop at the same offered rate for both, half of bare's sustained
- * throughput, from each request's due time. Bare and kernel runs alternate; each figure is the median over the
+ * throughput, from each request's due time, and again at half of the kernel's throughput, which neither server queues
+ * at. A third target, a kernel route that calls no plugin, splits the kernel's cost between its HTTP path and the
+ * plugin call. Bare and kernel runs alternate, in alternating order; each figure is the median over the
  * repetitions, ratios are kernel / bare.
  */
 final class PluginRouteScenario implements Scenario {
@@ -43,7 +45,8 @@ final class PluginRouteScenario implements Scenario {
     private static final byte[] BARE_ANSWER = "{\"greeting\":\"Welcome to our business!\"}".getBytes(StandardCharsets.UTF_8);
 
     /** One repetition: closed-loop throughput and open-loop latency of one target. */
-    private record Run(double throughput, double p50, double p99, double p999, long errors) {
+    private record Run(double throughput, double p50, double p99, double p999, double p50AtKernelHalf, double p99AtKernelHalf,
+                       long errors) {
     }
 
     @Override
@@ -58,9 +61,11 @@ final class PluginRouteScenario implements Scenario {
 
     @Override
     public List<Measurement> run(BenchOptions options, PrintStream progress) throws Exception {
-        int repetitions = options.quick() ? 1 : 3;
-        double saturate = options.quick() ? 2 : 6;
-        double open = options.quick() ? 2 : 6;
+        // Short runs, alternated many times: on a shared machine the load of other processes changes from one second to
+        // the next, and a ratio is only fair between runs that saw the same load.
+        int repetitions = options.quick() ? 3 : 7;
+        double saturate = options.quick() ? 1 : 3;
+        double open = options.quick() ? 1 : 3;
         WebServer bare = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
                 .routing(routing -> routing.get("/greeting", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -69,34 +74,51 @@ final class PluginRouteScenario implements Scenario {
                 .build().start();
         List<Run> bareRuns = new ArrayList<>();
         List<Run> kernelRuns = new ArrayList<>();
+        List<Double> kernelOnlyThroughputs = new ArrayList<>();
         try (BenchKernel kernel = BenchKernel.start(List.of(helloJar(options.root())))) {
             List<HttpLoad.Target> targets = new ArrayList<>();
+            List<HttpLoad.Target> kernelOnlyTargets = new ArrayList<>();
             for (int i = 0; i < TENANTS; i++) {
                 String tenant = kernel.tenantWith("hello", Map.of());
                 String key = kernel.json("POST", "/api/v1/tenants/" + tenant + "/api-keys", Map.of("name", "bench", "role", "tenant-user"), 201)
                         .get("secret").asText();
                 targets.add(new HttpLoad.Target("/api/v1/tenants/" + tenant + "/hello/greeting", Map.of("Authorization", "Bearer " + key)));
+                kernelOnlyTargets.add(new HttpLoad.Target("/api/v1/tenants/" + tenant, Map.of("Authorization", "Bearer " + key)));
             }
             HttpLoad bareLoad = new HttpLoad(bare.port(), List.of(new HttpLoad.Target("/greeting", Map.of())));
             HttpLoad kernelLoad = new HttpLoad(kernel.uri("/").getPort(), targets);
+            HttpLoad kernelOnlyLoad = new HttpLoad(kernel.uri("/").getPort(), kernelOnlyTargets);
             progress.println("warm-up (not measured)");
             for (int i = 0; i < 2; i++) {
                 check("bare warm-up", bareLoad.closedLoop(CONNECTIONS, saturate));
                 check("kernel warm-up", kernelLoad.closedLoop(CONNECTIONS, saturate));
+                check("kernel-only warm-up", kernelOnlyLoad.closedLoop(CONNECTIONS, saturate));
             }
             for (int i = 0; i < repetitions; i++) {
-                // Bare first: its throughput sets the open-loop rate both are measured at in this repetition.
-                HttpLoad.Result bareSaturated = check("bare", bareLoad.closedLoop(CONNECTIONS, saturate));
+                // Which server runs first alternates, so neither always meets the other's leftovers (GC, JIT, caches).
+                boolean bareFirst = i % 2 == 0;
+                HttpLoad.Result bareSaturated = bareFirst ? check("bare", bareLoad.closedLoop(CONNECTIONS, saturate)) : null;
                 HttpLoad.Result kernelSaturated = check("kernel", kernelLoad.closedLoop(CONNECTIONS, saturate));
+                if (!bareFirst) {
+                    bareSaturated = check("bare", bareLoad.closedLoop(CONNECTIONS, saturate));
+                }
                 double rate = Math.floor(bareSaturated.throughput() / 2);
                 HttpLoad.Result bareOpen = bareLoad.openLoop(CONNECTIONS, rate, open);
                 HttpLoad.Result kernelOpen = kernelLoad.openLoop(CONNECTIONS, rate, open);
-                Run bareRun = run(bareSaturated, bareOpen);
-                Run kernelRun = run(kernelSaturated, kernelOpen);
+                // Also at half of the kernel's own throughput, a load neither server queues at: the cost per request.
+                double kernelRate = Math.floor(kernelSaturated.throughput() / 2);
+                HttpLoad.Result bareAtKernelRate = bareLoad.openLoop(CONNECTIONS, kernelRate, open);
+                HttpLoad.Result kernelAtKernelRate = kernelLoad.openLoop(CONNECTIONS, kernelRate, open);
+                HttpLoad.Result kernelOnly = check("kernel-only", kernelOnlyLoad.closedLoop(CONNECTIONS, saturate));
+                Run bareRun = run(bareSaturated, bareOpen, bareAtKernelRate);
+                Run kernelRun = run(kernelSaturated, kernelOpen, kernelAtKernelRate);
                 bareRuns.add(bareRun);
                 kernelRuns.add(kernelRun);
-                report(progress, i + 1, "bare", bareRun, rate);
-                report(progress, i + 1, "kernel", kernelRun, rate);
+                kernelOnlyThroughputs.add(kernelOnly.throughput());
+                report(progress, i + 1, "bare", bareRun, rate, kernelRate);
+                report(progress, i + 1, "kernel", kernelRun, rate, kernelRate);
+                progress.printf(Locale.ROOT, "#%d kernel route without a plugin (GET /api/v1/tenants/{tenant}) closed loop %,8.0f req/s%n",
+                                i + 1, kernelOnly.throughput());
             }
         } finally {
             bare.stop();
@@ -117,13 +139,23 @@ final class PluginRouteScenario implements Scenario {
                 new Measurement(KEY + "bare_p99_ms", median(bareRuns, Run::p99), "ms", "bare handler, open loop"),
                 new Measurement(KEY + "kernel_p50_ms", median(kernelRuns, Run::p50), "ms", "plugin route, open loop, same rate"),
                 new Measurement(KEY + "kernel_p99_ms", median(kernelRuns, Run::p99), "ms", "plugin route, open loop, same rate"),
-                new Measurement(KEY + "kernel_p999_ms", median(kernelRuns, Run::p999), "ms", "plugin route, open loop, same rate")));
+                new Measurement(KEY + "kernel_p999_ms", median(kernelRuns, Run::p999), "ms", "plugin route, open loop, same rate"),
+                new Measurement(KEY + "p99_ratio_at_kernel_half", median(pairs(kernelRuns, bareRuns, Run::p99AtKernelHalf)), "ratio",
+                                "kernel / bare p99 at half of the kernel's throughput (neither queues)" + reps),
+                new Measurement(KEY + "p50_ratio_at_kernel_half", median(pairs(kernelRuns, bareRuns, Run::p50AtKernelHalf)), "ratio",
+                                "kernel / bare p50 at half of the kernel's throughput" + reps),
+                new Measurement(KEY + "kernel_only_rps", Stats.median(kernelOnlyThroughputs), "req/s",
+                                "kernel route without a plugin call (GET /api/v1/tenants/{tenant}, same keys), closed loop"),
+                new Measurement(KEY + "kernel_only_ratio", median(java.util.stream.IntStream.range(0, repetitions)
+                                        .mapToObj(i -> kernelOnlyThroughputs.get(i) / bareRuns.get(i).throughput()).toList()),
+                                "ratio", "kernel route without a plugin / bare sustained throughput")));
         return measurements;
     }
 
-    private static Run run(HttpLoad.Result saturated, HttpLoad.Result open) {
+    private static Run run(HttpLoad.Result saturated, HttpLoad.Result open, HttpLoad.Result atKernelHalf) {
         return new Run(saturated.throughput(), open.latencyMillis(0.50), open.latencyMillis(0.99), open.latencyMillis(0.999),
-                       saturated.errors() + open.errors());
+                       atKernelHalf.latencyMillis(0.50), atKernelHalf.latencyMillis(0.99),
+                       saturated.errors() + open.errors() + atKernelHalf.errors());
     }
 
     /** A saturating run only counts without errors: a server that fails requests is not keeping up. */
@@ -135,10 +167,11 @@ final class PluginRouteScenario implements Scenario {
         return result;
     }
 
-    private static void report(PrintStream progress, int repetition, String what, Run run, double rate) {
+    private static void report(PrintStream progress, int repetition, String what, Run run, double rate, double kernelRate) {
         progress.printf(Locale.ROOT, "#%d %-6s closed loop %,8.0f req/s; open loop at %,.0f req/s: p50 %.2f ms, p99 %.2f ms,"
-                                     + " p99.9 %.2f ms%s%n", repetition, what, run.throughput(), rate, run.p50(), run.p99(),
-                        run.p999(), run.errors() > 0 ? ", " + run.errors() + " ERRORS" : "");
+                                     + " p99.9 %.2f ms; at %,.0f req/s: p50 %.2f ms, p99 %.2f ms%s%n", repetition, what,
+                        run.throughput(), rate, run.p50(), run.p99(), run.p999(), kernelRate, run.p50AtKernelHalf(),
+                        run.p99AtKernelHalf(), run.errors() > 0 ? ", " + run.errors() + " ERRORS" : "");
     }
 
     private static List<Double> pairs(List<Run> kernel, List<Run> bare, java.util.function.ToDoubleFunction<Run> value) {

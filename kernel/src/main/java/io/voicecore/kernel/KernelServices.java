@@ -54,11 +54,13 @@ import io.voicecore.kernel.plugins.usage.UsageMeter;
 import io.voicecore.kernel.plugins.usage.UsageRoutes;
 import io.voicecore.kernel.plugins.verify.PluginVerifier;
 import io.voicecore.kernel.state.InProcessSharedState;
+import io.voicecore.kernel.state.NearCache;
 import io.voicecore.kernel.state.RedisSharedState;
 import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.storage.Storage;
 import io.voicecore.kernel.tenancy.TenantRepository;
+import io.voicecore.kernel.tenancy.TenantDirectory;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.kernel.tenancy.TenantRoutes;
 import io.voicecore.sdk.capability.Events;
@@ -73,6 +75,7 @@ import io.voicecore.sdk.capability.Usage;
  * event bus and scheduler. The server ({@link Kernel}) and the plugin test kit both build on it.
  */
 public final class KernelServices implements AutoCloseable {
+    static final Duration CACHE_MAX_AGE = Duration.ofSeconds(30);
     private final KernelConfig config;
     private final Clock clock;
     private final Storage storage;
@@ -80,6 +83,8 @@ public final class KernelServices implements AutoCloseable {
     private final AuditLog audit;
     private final TenantRepository tenants;
     private final TenantResolver resolver;
+    private final TenantDirectory directory;
+    private final List<NearCache> caches = new java.util.ArrayList<>();
     private final ApiKeyService apiKeys;
     private final SessionService sessions;
     private final UserService userAccounts;
@@ -112,8 +117,9 @@ public final class KernelServices implements AutoCloseable {
         this.adminToken = AdminToken.establish(database, config.adminToken(), token -> Kernel.announce(console, token));
         this.audit = new AuditLog(clock);
         this.tenants = new TenantRepository();
-        this.resolver = new TenantResolver(database, tenants);
-        this.apiKeys = new ApiKeyService(database, audit, state, clock);
+        this.directory = new TenantDirectory(database, tenants, cache("tenants", 100_000));
+        this.resolver = new TenantResolver(database, tenants, directory);
+        this.apiKeys = new ApiKeyService(database, audit, state, directory, cache("api-keys", 100_000), clock);
         this.sessions = new SessionService(database, SessionService.establishSigningKey(database, secrets), state, clock,
                                            config.sessionTtl());
         UserRepository users = new UserRepository();
@@ -124,7 +130,7 @@ public final class KernelServices implements AutoCloseable {
         this.metrics = new RequestMetrics();
 
         this.usage = new UsageMeter(database, clock, metrics);
-        this.pluginConfigs = new PluginConfigs(database, audit, clock);
+        this.pluginConfigs = new PluginConfigs(database, audit, cache("plugin-config", 500_000), clock);
         this.pluginSecrets = new PluginSecrets(database, secrets, audit, clock);
         this.egress = new EgressGateway(database, audit, usage, pluginConfigs, metrics, config.egressMaxResponseBytes());
         this.pluginDatabases = new PluginDatabases(storage.adminLogin(), secrets);
@@ -142,6 +148,16 @@ public final class KernelServices implements AutoCloseable {
         this.streams = new PluginStreams(plugins, metrics, new PluginStreams.Settings(config.streamMaxPerTenant(),
                                          config.streamMaxFrameBytes(), Duration.ofSeconds(1)));
         this.streamEndpoint = new PluginStreamEndpoint(streams, new StreamTickets(state, resolver, clock), resolver);
+    }
+
+    /**
+     * A cache of rows the request path reads on every call. Entries live at most {@link #CACHE_MAX_AGE}: how long
+     * a node that missed an invalidation (a broken Redis subscription) can serve a changed row.
+     */
+    private NearCache cache(String name, int maxEntries) {
+        NearCache cache = new NearCache(name, state, CACHE_MAX_AGE, maxEntries, clock);
+        caches.add(cache);
+        return cache;
     }
 
     /** Opens storage and shared state, builds every service and loads the installed plugins. */
@@ -230,10 +246,12 @@ public final class KernelServices implements AutoCloseable {
         return new AttemptLimiter(state, namespace, 10, Duration.ofMinutes(15), clock);
     }
 
-    /** Registers every API route; plugin routes go last so the kernel's own routes under a tenant win. */
+    /** Registers every API route; plugin routes go first (they pass the kernel's own segments on). */
     public void registerRoutes(ApiRoutes api) {
         Database database = storage.database();
-        new TenantRoutes(database, tenants, resolver, audit, clock).register(api);
+        PluginRoutes pluginRoutes = new PluginRoutes(plugins, pluginDirectories, resolver, config.pluginMaxJarBytes(), clock);
+        pluginRoutes.registerPluginRoutes(api);
+        new TenantRoutes(database, tenants, resolver, directory, audit, clock).register(api);
         new ApiKeyRoutes(apiKeys, resolver).register(api);
         new AuditRoutes(database, tenants, resolver).register(api);
         new UserRoutes(userAccounts, resolver).register(api);
@@ -242,10 +260,8 @@ public final class KernelServices implements AutoCloseable {
         new UsageRoutes(usage, resolver, clock).register(api);
         new EventRoutes(database, audit, events, resolver).register(api);
         new PluginSettingsRoutes(plugins, pluginConfigs, pluginSecrets, resolver).register(api);
-        PluginRoutes pluginRoutes = new PluginRoutes(plugins, pluginDirectories, resolver, config.pluginMaxJarBytes(), clock);
         pluginRoutes.register(api);
         streamEndpoint.register(api);
-        pluginRoutes.registerPluginRoutes(api);
     }
 
     public Authenticator authenticator() {
@@ -326,7 +342,8 @@ public final class KernelServices implements AutoCloseable {
     /** Closes open streams, stops background work, then plugins and their databases, shared state and storage, in that order. */
     @Override
     public void close() {
-        closeAll(streams::close, scheduler::close, dispatcher::close, plugins::close, egress::close, pluginDatabases::close, state::close,
+        closeAll(streams::close, scheduler::close, dispatcher::close, plugins::close, egress::close, pluginDatabases::close,
+                 () -> caches.forEach(NearCache::close), state::close,
                  storage::close);
     }
 

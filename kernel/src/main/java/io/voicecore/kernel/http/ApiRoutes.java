@@ -3,6 +3,7 @@ package io.voicecore.kernel.http;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -121,6 +122,23 @@ public final class ApiRoutes {
     private ApiRoutes add(Method method, String pattern, Access access, ApiHandler handler) {
         routes.add(new Route(method, pattern, access));
         routing.route(method, pattern, (req, res) -> dispatch(method, pattern, access, handler, req, res));
+        return this;
+    }
+
+    /**
+     * Registers a route that takes only the requests {@code claims} accepts and passes the others on to the routes
+     * registered after it. It lets a route that serves most requests be matched first (Helidon tries routes in
+     * order, one pattern match each) without shadowing the more specific routes that follow.
+     */
+    public ApiRoutes claiming(Method method, String pattern, Access access, Predicate<ServerRequest> claims, ApiHandler handler) {
+        routes.add(new Route(method, pattern, access));
+        routing.route(method, pattern, (req, res) -> {
+            if (claims.test(req)) {
+                dispatch(method, pattern, access, handler, req, res);
+            } else {
+                res.next();
+            }
+        });
         return this;
     }
 

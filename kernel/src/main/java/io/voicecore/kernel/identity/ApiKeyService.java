@@ -14,28 +14,44 @@ import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.Cursor;
+import io.voicecore.kernel.state.NearCache;
 import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.storage.TenantScope;
+import io.voicecore.kernel.tenancy.TenantDirectory;
 
 /** Creates, lists, revokes and verifies API keys ({@code vck_...}). */
 public final class ApiKeyService {
     public static final String PREFIX = "vck_";
+    private static final Duration TOUCH_INTERVAL = Duration.ofSeconds(60);
     private static final String COLUMNS = "id, tenant_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at";
 
     /** A key just created, with its secret: the only moment the secret exists outside the caller. */
     public record Created(ApiKey key, String secret) {
     }
 
+    /** What authentication needs of a key, cached by the hash of its secret. */
+    private record StoredKey(UUID id, UUID tenantId, Role role, boolean revoked) {
+    }
+
     private final Database database;
     private final AuditLog audit;
     private final SharedState state;
+    private final TenantDirectory tenants;
+    private final NearCache keys;
     private final Clock clock;
+    private final java.util.Map<UUID, Long> touchAsked = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ApiKeyService(Database database, AuditLog audit, SharedState state, Clock clock) {
+    /**
+     * @param keys caches keys by secret hash on this node; {@link #revoke} invalidates it on every node
+     */
+    public ApiKeyService(Database database, AuditLog audit, SharedState state, TenantDirectory tenants, NearCache keys,
+                         Clock clock) {
         this.database = database;
         this.audit = audit;
         this.state = state;
+        this.tenants = tenants;
+        this.keys = keys;
         this.clock = clock;
     }
 
@@ -72,7 +88,7 @@ public final class ApiKeyService {
 
     /** Revokes a key; its next use fails. Revoking twice is harmless. */
     public ApiKey revoke(UUID tenantId, UUID keyId, Principal actor) {
-        return database.inScope(scope(tenantId), tx -> {
+        ApiKey revoked = database.inScope(scope(tenantId), tx -> {
             ApiKey key = find(tx, tenantId, keyId).orElseThrow(() -> new ApiException.NotFound("api-key-not-found",
                     "No API key " + keyId + " in this " + (tenantId == null ? "platform" : "tenant") + "."));
             if (key.revokedAt() == null) {
@@ -82,34 +98,46 @@ public final class ApiKeyService {
             }
             return find(tx, tenantId, keyId).orElseThrow();
         });
+        // Revocations are rare: forgetting every cached key spares storing the hash this needs.
+        keys.invalidateAll();
+        return revoked;
     }
 
-    /** The principal a key secret stands for, or 401. */
+    /** The principal a key secret stands for, or 401 (unknown or revoked key), or 403 when its tenant is suspended. */
     public Principal authenticate(String secret) {
         byte[] hash = Secrets.sha256(secret);
-        record Found(UUID id, UUID tenantId, Role role, boolean revoked, String tenantStatus) {
-        }
-        Optional<Found> found = database.inPlatform(tx -> tx.get(
-                "SELECT k.id, k.tenant_id, k.role, k.revoked_at IS NOT NULL AS revoked, t.status "
-                + "FROM kernel.api_keys k LEFT JOIN kernel.tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ?", hash)
-                .map(row -> new Found(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"),
-                                      Role.fromWire(Database.text(row, "role")).orElseThrow(),
-                                      row.column("revoked").get(Boolean.class), Database.text(row, "status"))));
-        Found key = found.orElseThrow(() -> new ApiException.Unauthenticated("credentials-invalid",
-                "The API key is not valid. Check that it was copied whole; keys are shown only once at creation."));
+        StoredKey key = keys.get(java.util.HexFormat.of().formatHex(hash), () -> database.inPlatform(tx -> tx.get(
+                "SELECT id, tenant_id, role, revoked_at IS NOT NULL AS revoked FROM kernel.api_keys WHERE secret_hash = ?", hash)
+                .map(row -> new StoredKey(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"),
+                                          Role.fromWire(Database.text(row, "role")).orElseThrow(),
+                                          row.column("revoked").get(Boolean.class)))))
+                .orElseThrow(() -> new ApiException.Unauthenticated("credentials-invalid",
+                        "The API key is not valid. Check that it was copied whole; keys are shown only once at creation."));
         if (key.revoked()) {
             throw new ApiException.Unauthenticated("credentials-revoked", "This API key was revoked; create a new one.");
         }
-        if (key.tenantId() != null && !"active".equals(key.tenantStatus())) {
+        if (key.tenantId() != null && !tenants.byId(key.tenantId()).map(t -> "active".equals(t.status())).orElse(false)) {
             throw new ApiException.Forbidden("tenant-suspended", "The tenant of this API key is suspended.");
         }
         touch(key.id(), key.tenantId());
         return new Principal("api-key:" + key.id(), key.role(), Optional.ofNullable(key.tenantId()), "api-key:" + key.id(), false);
     }
 
-    /** Records last use at most once a minute per key, so authentication does not write on every request. */
+    /**
+     * Records last use at most once a minute per key, so authentication does not write on every request. This node
+     * remembers when it last asked, so the shared state (a Redis round trip) is asked once a minute per key, not per request.
+     */
     private void touch(UUID keyId, UUID tenantId) {
-        if (state.putIfAbsent("api-key-touched:" + keyId, "1", Duration.ofSeconds(60))) {
+        long now = clock.millis();
+        Long asked = touchAsked.get(keyId);
+        if (asked != null && now - asked < TOUCH_INTERVAL.toMillis()) {
+            return;
+        }
+        touchAsked.put(keyId, now);
+        if (touchAsked.size() > 100_000) {
+            touchAsked.clear();
+        }
+        if (state.putIfAbsent("api-key-touched:" + keyId, "1", TOUCH_INTERVAL)) {
             database.inScope(scope(tenantId), tx -> tx.dml("UPDATE kernel.api_keys SET last_used_at = now() WHERE id = ?", keyId));
         }
     }

@@ -17,10 +17,12 @@ import io.voicecore.kernel.storage.Database;
 public final class TenantResolver {
     private final Database database;
     private final TenantRepository tenants;
+    private final TenantDirectory directory;
 
-    public TenantResolver(Database database, TenantRepository tenants) {
+    public TenantResolver(Database database, TenantRepository tenants, TenantDirectory directory) {
         this.database = database;
         this.tenants = tenants;
+        this.directory = directory;
     }
 
     /** The tenant named by {@code {tenant}}, visible to the request's principal. */
@@ -34,13 +36,17 @@ public final class TenantResolver {
         if (principal.isPlatformAdmin()) {
             found = database.inPlatform(tx -> tenants.byReference(tx, reference));
         } else if (principal.tenantId().isPresent()) {
-            UUID own = principal.tenantId().get();
-            // Looked up inside the principal's own tenant scope: RLS makes any other tenant invisible.
-            found = database.inTenant(own, tx -> tenants.byReference(tx, reference));
+            // A tenant principal sees its own tenant only (as RLS would), so only that one is looked up.
+            found = directory.byId(principal.tenantId().get()).filter(own -> names(own, reference));
         } else {
             found = Optional.empty();
         }
         return found.orElseThrow(() -> notFound(reference));
+    }
+
+    private static boolean names(Tenant tenant, String reference) {
+        Optional<UUID> id = TenantRepository.parseId(reference);
+        return id.isPresent() ? id.get().equals(tenant.id()) : tenant.slug().equals(reference.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Resolves the tenant and requires one of the roles (a platform admin always qualifies). */

@@ -30,13 +30,16 @@ public final class TenantRoutes {
     private final Database database;
     private final TenantRepository tenants;
     private final TenantResolver resolver;
+    private final TenantDirectory directory;
     private final AuditLog audit;
     private final Clock clock;
 
-    public TenantRoutes(Database database, TenantRepository tenants, TenantResolver resolver, AuditLog audit, Clock clock) {
+    public TenantRoutes(Database database, TenantRepository tenants, TenantResolver resolver, TenantDirectory directory,
+                        AuditLog audit, Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.resolver = resolver;
+        this.directory = directory;
         this.audit = audit;
         this.clock = clock;
     }
@@ -115,6 +118,7 @@ public final class TenantRoutes {
             audit.append(tx, AuditEvent.success(current.id(), principal.actorId(), "tenant.update", "tenant:" + current.slug(), changes));
             return null;
         });
+        directory.changed(current.id());
         return ApiReply.ok(view(updated));
     }
 

@@ -25,6 +25,7 @@ import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;
 import io.voicecore.kernel.plugins.PluginManifest.ConfigSchema;
+import io.voicecore.kernel.state.NearCache;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.sdk.capability.PluginConfig;
 import io.voicecore.sdk.json.Json;
@@ -46,11 +47,17 @@ public final class PluginConfigs {
 
     private final Database database;
     private final AuditLog audit;
+    private final NearCache stored;
     private final Clock clock;
 
-    public PluginConfigs(Database database, AuditLog audit, Clock clock) {
+    /**
+     * @param stored caches each tenant's stored values of each plugin on this node, the absence of any included;
+     *               {@link #put} invalidates it on every node
+     */
+    public PluginConfigs(Database database, AuditLog audit, NearCache stored, Clock clock) {
         this.database = database;
         this.audit = audit;
+        this.stored = stored;
         this.clock = clock;
     }
 
@@ -113,17 +120,23 @@ public final class PluginConfigs {
                                                        "version", manifest.version())));
             return null;
         });
+        this.stored.invalidate(key(tenantId, manifest.id()));
         return withDefaults(manifest.config(), stored);
     }
 
     /** The tenant's configuration of the plugin as the plugin reads it: what the tenant set, defaults for the rest. */
     public Json effective(UUID tenantId, PluginManifest manifest) {
-        Json stored = database.inTenant(tenantId, tx -> Database.first(tx, row -> Database.text(row, "config_values"),
-                        "SELECT config_values FROM kernel.plugin_config WHERE tenant_id = ? AND plugin_id = ?",
-                        tenantId, manifest.id()))
-                .map(Json::parse)
-                .orElseGet(() -> Json.object().build());
-        return withDefaults(manifest.config(), stored);
+        Json values = this.stored.<Json>get(key(tenantId, manifest.id()), () -> Optional.of(
+                database.inTenant(tenantId, tx -> Database.first(tx, row -> Database.text(row, "config_values"),
+                                "SELECT config_values FROM kernel.plugin_config WHERE tenant_id = ? AND plugin_id = ?",
+                                tenantId, manifest.id()))
+                        .map(Json::parse)
+                        .orElseGet(() -> Json.object().build()))).orElseThrow();
+        return withDefaults(manifest.config(), values);
+    }
+
+    private static String key(UUID tenantId, String pluginId) {
+        return tenantId + "/" + pluginId;
     }
 
     /**

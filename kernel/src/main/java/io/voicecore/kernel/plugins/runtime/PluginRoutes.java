@@ -9,8 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
 import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiReply;
@@ -19,6 +23,7 @@ import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.identity.Principal;
 import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.sdk.Caller;
@@ -48,7 +53,7 @@ public final class PluginRoutes {
         this.clock = clock;
     }
 
-    /** Registers the catalogue and enablement routes; {@link #registerPluginRoutes} goes after every kernel route. */
+    /** Registers the catalogue and enablement routes; {@link #registerPluginRoutes} goes before them. */
     public void register(ApiRoutes routes) {
         routes.get("/api/v1/plugins", Access.AUTHENTICATED, this::list)
                 .post("/api/v1/plugins", Access.AUTHENTICATED, this::install)
@@ -61,14 +66,19 @@ public final class PluginRoutes {
                 .delete("/api/v1/tenants/{tenant}/plugins/{pluginId}/grants/{permission}", Access.AUTHENTICATED, this::revoke);
     }
 
-    /** The catch-all for plugin routes; registered last, so kernel routes under a tenant win. */
+    /**
+     * The routes into plugins, registered before every kernel route because they carry most of the traffic.
+     * They pass on what is not theirs: a segment after the tenant that no plugin may take as its id (the kernel's
+     * own routes, see {@link ManifestParser#RESERVED_IDS}) and WebSocket upgrades, which the stream endpoint handles.
+     */
     public void registerPluginRoutes(ApiRoutes routes) {
+        Predicate<ServerRequest> plugins = req ->
+                !ManifestParser.RESERVED_IDS.contains(req.path().pathParameters().first("pluginId").orElse(""))
+                && !req.headers().first(HeaderNames.UPGRADE).map("websocket"::equalsIgnoreCase).orElse(false);
         for (String pattern : List.of("/api/v1/tenants/{tenant}/{pluginId}", "/api/v1/tenants/{tenant}/{pluginId}/*")) {
-            routes.get(pattern, Access.AUTHENTICATED, this::serve)
-                    .post(pattern, Access.AUTHENTICATED, this::serve)
-                    .put(pattern, Access.AUTHENTICATED, this::serve)
-                    .patch(pattern, Access.AUTHENTICATED, this::serve)
-                    .delete(pattern, Access.AUTHENTICATED, this::serve);
+            for (Method method : List.of(Method.GET, Method.POST, Method.PUT, Method.PATCH, Method.DELETE)) {
+                routes.claiming(method, pattern, Access.AUTHENTICATED, plugins, this::serve);
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 package io.voicecore.kernel.plugins.config;
 
+import java.time.Duration;
+import io.voicecore.kernel.state.InProcessSharedState;
+import io.voicecore.kernel.state.NearCache;
 import static io.voicecore.kernel.plugins.CapabilityFixture.call;
 import static io.voicecore.kernel.plugins.CapabilityFixture.manifest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +47,8 @@ class PluginConfigsTest {
     @BeforeAll
     static void open() {
         fixture = CapabilityFixture.open();
-        configs = new PluginConfigs(fixture.database(), new AuditLog(Clock.systemUTC()), Clock.systemUTC());
+        configs = new PluginConfigs(fixture.database(), new AuditLog(Clock.systemUTC()),
+                                    new NearCache("plugin-config", new InProcessSharedState(), Duration.ofSeconds(30), 10_000, Clock.systemUTC()), Clock.systemUTC());
     }
 
     @AfterAll

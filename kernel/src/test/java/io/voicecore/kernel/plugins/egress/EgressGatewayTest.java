@@ -1,5 +1,7 @@
 package io.voicecore.kernel.plugins.egress;
 
+import io.voicecore.kernel.state.InProcessSharedState;
+import io.voicecore.kernel.state.NearCache;
 import static io.voicecore.kernel.plugins.CapabilityFixture.call;
 import static io.voicecore.kernel.plugins.CapabilityFixture.manifest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,7 +60,7 @@ class EgressGatewayTest {
         Clock clock = Clock.systemUTC();
         AuditLog audit = new AuditLog(clock);
         usage = new UsageMeter(fixture.database(), clock);
-        configs = new PluginConfigs(fixture.database(), audit, clock);
+        configs = new PluginConfigs(fixture.database(), audit, new NearCache("plugin-config", new InProcessSharedState(), Duration.ofSeconds(30), 10_000, clock), clock);
         metrics = new RequestMetrics();
         gateway = new EgressGateway(fixture.database(), audit, usage, configs, metrics, LIMIT);
         server = new StandInServer()

@@ -1,5 +1,7 @@
 package io.voicecore.kernel.plugins.events;
 
+import io.voicecore.kernel.tenancy.TenantDirectory;
+import io.voicecore.kernel.state.NearCache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +77,8 @@ class DeadLetterApiTest {
                 () -> new ApiException.Unauthenticated("credentials-invalid", "unknown test token")),
                                       new RateLimiter(state, 100_000, 60, Clock.systemUTC()), 1024 * 1024,
                                       new DeniedRequestAuditor(node.database(), audit));
-        new EventRoutes(node.database(), audit, node.bus(), new TenantResolver(node.database(), new TenantRepository())).register(api);
+        new EventRoutes(node.database(), audit, node.bus(), new TenantResolver(node.database(), new TenantRepository(),
+                new TenantDirectory(node.database(), new TenantRepository(), new NearCache("tenants", state, Duration.ofSeconds(30), 10_000, Clock.systemUTC())))).register(api);
         api.finish();
         server = WebServer.builder().host("127.0.0.1").port(0).routing(routing).build().start();
         node.startDispatcher(plugins, EventNode.quickSettings().withMaxAttempts(MAX_ATTEMPTS));

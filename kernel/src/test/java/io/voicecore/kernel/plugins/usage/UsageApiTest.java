@@ -1,5 +1,7 @@
 package io.voicecore.kernel.plugins.usage;
 
+import io.voicecore.kernel.tenancy.TenantDirectory;
+import io.voicecore.kernel.state.NearCache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,7 +67,8 @@ class UsageApiTest {
         Clock clock = Clock.systemUTC();
         state = new InProcessSharedState();
         AuditLog audit = new AuditLog(clock);
-        apiKeys = new ApiKeyService(database, audit, state, clock);
+        TenantDirectory directory = new TenantDirectory(database, new TenantRepository(), new NearCache("tenants", state, Duration.ofSeconds(30), 10_000, clock));
+        apiKeys = new ApiKeyService(database, audit, state, directory, new NearCache("api-keys", state, Duration.ofSeconds(30), 10_000, clock), clock);
         byte[] masterKey = new byte[32];
         new SecureRandom().nextBytes(masterKey);
         SessionService sessions = new SessionService(database, SessionService.establishSigningKey(database, SecretBox.ofKey(masterKey)),
@@ -76,7 +79,7 @@ class UsageApiTest {
         ApiRoutes api = new ApiRoutes(routing, new KernelAuthenticator(AdminToken.establish(database, Optional.of(ADMIN_TOKEN), t -> { }),
                                                                        apiKeys, sessions),
                                       new RateLimiter(state, 10_000, 60, clock), 1 << 20, new DeniedRequestAuditor(database, audit));
-        new UsageRoutes(usage, new TenantResolver(database, new TenantRepository()), clock).register(api);
+        new UsageRoutes(usage, new TenantResolver(database, new TenantRepository(), directory), clock).register(api);
         api.finish();
         server = WebServer.builder().host("127.0.0.1").port(0).routing(routing).build().start();
         acme = fixture.tenant("acme");
