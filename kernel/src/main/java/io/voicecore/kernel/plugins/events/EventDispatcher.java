@@ -38,15 +38,17 @@ import io.voicecore.sdk.json.Json;
  *   <li><b>Delivery:</b> due pending rows are claimed with {@code FOR UPDATE SKIP LOCKED}; the claim counts the
  *       attempt and moves {@code next_attempt_at} forward by the claim timeout, then commits. The handler runs
  *       outside any transaction; afterwards the row is marked {@code delivered}, or rescheduled with exponential
- *       backoff, or after {@link Settings#maxAttempts()} failed attempts marked {@code dead} (dead letter). The mark
- *       commits before the next delivery of the (tenant, plugin) starts, so a crash repeats only the delivery that
- *       was in progress; that costs one small transaction per delivery.</li>
+ *       backoff, or after {@link Settings#maxAttempts()} failed attempts marked {@code dead} (dead letter). The
+ *       successful deliveries of one (tenant, plugin)'s share of a batch are marked together, in one UPDATE after
+ *       the share is done, so a crash may repeat every delivery of the share in progress (at most one batch);
+ *       failures are recorded one by one as they happen.</li>
  * </ol>
  * Several nodes can run dispatchers on one database: SKIP LOCKED and the claim keep them off each other's rows.
  *
  * <p><b>Duplicates are possible</b> and subscribers must deduplicate by {@link Event#id()}: a node that dies (or
- * loses the database) after a handler returned but before the row was marked delivered leaves the claim to lapse,
- * and the event is delivered again, by any node, with the next attempt number. The same happens if a handler runs
+ * loses the database) after handlers returned but before their rows were marked delivered leaves the claims to
+ * lapse, and those events (at most the share of one batch per (tenant, plugin) the node was serving) are delivered
+ * again, by any node, with the next attempt number and the same id. The same happens if a handler runs
  * longer than the claim timeout, so that timeout must exceed the runtime's per-call deadline; a delivery is only
  * started while its claim has at least half its time left.
  *
@@ -347,7 +349,10 @@ public final class EventDispatcher implements AutoCloseable {
                            Database.text(row, "payload"), Database.instant(row, "occurred_at"));
     }
 
-    /** Delivers one subscription's share of a batch in order, handing back what can no longer be started safely. */
+    /**
+     * Delivers one subscription's share of a batch in order, handing back what can no longer be started safely.
+     * The successful deliveries are marked in one UPDATE once the share is done, whatever happened to the others.
+     */
     private void serve(List<Claimed> deliveries, long claimedAt) {
         try {
             servedAtOnce.acquire();
@@ -355,44 +360,56 @@ public final class EventDispatcher implements AutoCloseable {
             deliveries.forEach(this::release);
             return;
         }
+        List<Claimed> delivered = new ArrayList<>(deliveries.size());
         try {
             long safeToStartNanos = settings.claimTimeout().toNanos() / 2;
             for (Claimed delivery : deliveries) {
                 if (!running || Thread.currentThread().isInterrupted() || System.nanoTime() - claimedAt > safeToStartNanos) {
                     release(delivery);
-                } else {
-                    deliver(delivery);
+                } else if (deliver(delivery)) {
+                    delivered.add(delivery);
                 }
             }
         } finally {
+            recordDelivered(delivered);
             servedAtOnce.release();
         }
     }
 
-    private void deliver(Claimed d) {
+    /** Hands the event to the subscriber; true when its handler returned, false when the failure was recorded. */
+    private boolean deliver(Claimed d) {
         try {
             Event event = new Event(d.eventId().toString(), d.topic(), d.tenantId().toString(), d.publisher(),
                                     Json.parse(d.payload()), d.occurredAt(), d.attempt());
             plugins.deliver(d.tenantId(), d.subscriber(), event);
         } catch (Exception e) {
             recordFailure(d, e);
-            return;
+            return false;
         } catch (Error e) {
             recordFailure(d, e);
             throw e;
         }
-        recordDelivered(d);
+        return true;
     }
 
-    private void recordDelivered(Claimed d) {
+    /**
+     * Marks one subscription's successful deliveries in one UPDATE. Until it commits they are still pending, so a node
+     * that dies before it repeats them once their claim lapses (at least once, subscribers deduplicate by event id).
+     */
+    private void recordDelivered(List<Claimed> delivered) {
+        if (delivered.isEmpty()) {
+            return;
+        }
+        String subscriber = delivered.getFirst().subscriber();
+        String eventIds = delivered.stream().map(d -> d.eventId().toString()).collect(java.util.stream.Collectors.joining(",", "{", "}"));
         try {
-            // Whoever delivered it, it is delivered: no attempt check, so a late success still ends redelivery.
+            // Whoever delivered them, they are delivered: no attempt check, so a late success still ends redelivery.
             database.inPlatform(tx -> tx.dml("UPDATE kernel.event_deliveries SET status = 'delivered', delivered_at = now() "
-                                             + "WHERE event_id = ? AND subscriber = ? AND status = 'pending'",
-                                             d.eventId(), d.subscriber()));
+                                             + "WHERE subscriber = ? AND event_id = ANY (?::uuid[]) AND status = 'pending'",
+                                             subscriber, eventIds));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Event " + d.eventId() + " reached '" + d.subscriber() + "' but could not be marked delivered; "
-                                   + "it will be delivered again", e);
+            LOG.log(Level.WARNING, delivered.size() + " events reached '" + subscriber + "' but could not be marked delivered; "
+                                   + "they will be delivered again", e);
         }
     }
 
