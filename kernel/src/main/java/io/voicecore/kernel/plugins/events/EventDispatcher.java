@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -52,8 +53,9 @@ import io.voicecore.sdk.json.Json;
  * longer than the claim timeout, so that timeout must exceed the runtime's per-call deadline; a delivery is only
  * started while its claim has at least half its time left.
  *
- * <p>Deliveries to one (tenant, plugin) are made one after another in publication order within a batch, so the
- * dispatcher never exceeds a plugin's concurrency limit on its own; different plugins are served in parallel.
+ * <p>A (tenant, plugin)'s share of a batch goes to the plugin in publication order in one plugin call
+ * ({@link PluginDispatcher#deliverAll}; after a failure, the rest in the next call), so the dispatcher takes one of
+ * the plugin's concurrency slots at a time; different (tenant, plugin) pairs are served in parallel.
  * A batch is finished before the next one is claimed. Dispatchers wake on the {@link EventBus#WAKE_CHANNEL}
  * notification and otherwise poll every {@link Settings#pollInterval()}.
  */
@@ -130,7 +132,10 @@ public final class EventDispatcher implements AutoCloseable {
 
     /** A delivery this node claimed: the row's key, the attempt it is, and the event to hand over. */
     private record Claimed(UUID eventId, String subscriber, UUID tenantId, int attempt, String topic, String publisher,
-                           String payload, Instant occurredAt) {
+                           String payload, Instant occurredAt, Event event) {
+        Claimed withEvent(Event parsed) {
+            return new Claimed(eventId, subscriber, tenantId, attempt, topic, publisher, payload, occurredAt, parsed);
+        }
     }
 
     private record Subscription(UUID tenantId, String subscriber) {
@@ -346,12 +351,13 @@ public final class EventDispatcher implements AutoCloseable {
     private static Claimed claimed(DbRow row) {
         return new Claimed(Database.uuid(row, "event_id"), Database.text(row, "subscriber"), Database.uuid(row, "tenant_id"),
                            row.column("attempts").get(Integer.class), Database.text(row, "topic"), Database.text(row, "publisher"),
-                           Database.text(row, "payload"), Database.instant(row, "occurred_at"));
+                           Database.text(row, "payload"), Database.instant(row, "occurred_at"), null); // the event is parsed when served
     }
 
     /**
-     * Delivers one subscription's share of a batch in order, handing back what can no longer be started safely.
-     * The successful deliveries are marked in one UPDATE once the share is done, whatever happened to the others.
+     * Delivers one subscription's share of a batch in order, in as few plugin calls as its outcome allows (one when all
+     * succeed; after a failure the rest go in the next call), handing back what can no longer be started safely. The
+     * successful deliveries are marked in one UPDATE once the share is done, whatever happened to the others.
      */
     private void serve(List<Claimed> deliveries, long claimedAt) {
         try {
@@ -362,34 +368,45 @@ public final class EventDispatcher implements AutoCloseable {
         }
         List<Claimed> delivered = new ArrayList<>(deliveries.size());
         try {
-            long safeToStartNanos = settings.claimTimeout().toNanos() / 2;
-            for (Claimed delivery : deliveries) {
-                if (!running || Thread.currentThread().isInterrupted() || System.nanoTime() - claimedAt > safeToStartNanos) {
-                    release(delivery);
-                } else if (deliver(delivery)) {
-                    delivered.add(delivery);
+            long startBy = claimedAt + settings.claimTimeout().toNanos() / 2;
+            List<Claimed> rest = withEvents(deliveries);
+            while (!rest.isEmpty() && running && !Thread.currentThread().isInterrupted() && System.nanoTime() - startBy <= 0) {
+                Claimed first = rest.getFirst();
+                PluginDispatcher.BatchOutcome outcome;
+                try {
+                    outcome = plugins.deliverAll(first.tenantId(), first.subscriber(), rest.stream().map(Claimed::event).toList(), startBy);
+                } catch (RuntimeException e) {
+                    outcome = new PluginDispatcher.BatchOutcome(0, rest.size(), Optional.of(e));
+                }
+                delivered.addAll(rest.subList(0, outcome.delivered()));
+                for (Claimed failed : rest.subList(outcome.delivered(), outcome.delivered() + outcome.failed())) {
+                    recordFailure(failed, outcome.failure().orElseThrow());
+                }
+                int handled = outcome.delivered() + outcome.failed();
+                rest = rest.subList(handled, rest.size());
+                if (handled == 0) {
+                    break;
                 }
             }
+            rest.forEach(this::release);
         } finally {
             recordDelivered(delivered);
             servedAtOnce.release();
         }
     }
 
-    /** Hands the event to the subscriber; true when its handler returned, false when the failure was recorded. */
-    private boolean deliver(Claimed d) {
-        try {
-            Event event = new Event(d.eventId().toString(), d.topic(), d.tenantId().toString(), d.publisher(),
-                                    Json.parse(d.payload()), d.occurredAt(), d.attempt());
-            plugins.deliver(d.tenantId(), d.subscriber(), event);
-        } catch (Exception e) {
-            recordFailure(d, e);
-            return false;
-        } catch (Error e) {
-            recordFailure(d, e);
-            throw e;
+    /** The deliveries with their events; one whose payload cannot be read (it was validated when published) fails alone. */
+    private List<Claimed> withEvents(List<Claimed> deliveries) {
+        List<Claimed> ready = new ArrayList<>(deliveries.size());
+        for (Claimed d : deliveries) {
+            try {
+                ready.add(d.withEvent(new Event(d.eventId().toString(), d.topic(), d.tenantId().toString(), d.publisher(),
+                                                Json.parse(d.payload()), d.occurredAt(), d.attempt())));
+            } catch (RuntimeException e) {
+                recordFailure(d, e);
+            }
         }
-        return true;
+        return ready;
     }
 
     /**
