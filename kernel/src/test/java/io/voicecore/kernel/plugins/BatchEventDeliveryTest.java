@@ -65,8 +65,8 @@ class BatchEventDeliveryTest {
                         allocate += event.payload().has("allocateMiB") ? event.payload().get("allocateMiB").asLong() : 0;
                     }
                     long kept = 0;
-                    for (long i = 0; i < allocate; i++) {
-                        byte[] chunk = new byte[1 << 20];
+                    for (long i = 0; i < allocate * 16; i++) {
+                        byte[] chunk = new byte[1 << 16];
                         kept += chunk.length;
                     }
                     Thread.sleep(sleep);
@@ -109,14 +109,14 @@ class BatchEventDeliveryTest {
         tenant = UUID.fromString(kernel.createTenant("batches"));
         HttpResult batcher = install(kernel, plugin("batcher", "1.0.0", List.of("storage", "events:publish", "events:subscribe"),
                 List.of("POST /publish"), "events:\n  publishes: [" + TOPIC + "]\n  subscribes: [" + TOPIC + "]\n"
-                                          + "limits: {timeoutMillis: 300, concurrency: 2}\n", batcherSetup(), "")
+                                          + "limits: {timeoutMillis: 1000, concurrency: 2}\n", batcherSetup(), "")
                 .resource("db/migration/V1__calls.sql",
                           "CREATE TABLE calls (tenant_id uuid NOT NULL, id bigserial PRIMARY KEY, ns text NOT NULL, allocated bigint NOT NULL);")
                 .build());
         assertEquals(201, batcher.status(), batcher.body());
         assertEquals(200, enable(kernel, "batches", "batcher", List.of("storage", "events:publish", "events:subscribe")).status());
         HttpResult plodder = install(kernel, plugin("plodder", "1.0.0", List.of("storage", "events:subscribe"), List.of(),
-                "events:\n  subscribes: [" + TOPIC + "]\nlimits: {timeoutMillis: 300, concurrency: 2}\n", plodderSetup(), "")
+                "events:\n  subscribes: [" + TOPIC + "]\nlimits: {timeoutMillis: 1000, concurrency: 2}\n", plodderSetup(), "")
                 .resource("db/migration/V1__handled.sql", "CREATE TABLE handled (tenant_id uuid NOT NULL, n bigint NOT NULL);")
                 .build());
         assertEquals(201, plodder.status(), plodder.body());
@@ -201,12 +201,12 @@ class BatchEventDeliveryTest {
     @Test
     void aBatchGetsThePerCallDeadlineOncePerEvent() {
         clear();
-        // 150 ms per event against a per-call deadline of 300 ms: 4 events take 600 ms in one invocation, within 4 x 300 ms.
-        PluginDispatcher.BatchOutcome outcome = runtime.deliverAll(tenant, "batcher", events(0, 4, Map.of("sleepMillis", 150)),
+        // 500 ms per event against a per-call deadline of 1 s: 3 events take 1.5 s in one invocation, within 3 x 1 s.
+        PluginDispatcher.BatchOutcome outcome = runtime.deliverAll(tenant, "batcher", events(0, 3, Map.of("sleepMillis", 500)),
                                                                    later(60_000));
-        assertEquals(new PluginDispatcher.BatchOutcome(4, 0, Optional.empty()), outcome);
-        // 400 ms for one event is over its own deadline.
-        PluginDispatcher.BatchOutcome late = runtime.deliverAll(tenant, "batcher", events(4, 1, Map.of("sleepMillis", 400)), later(60_000));
+        assertEquals(new PluginDispatcher.BatchOutcome(3, 0, Optional.empty()), outcome);
+        // 1.5 s for one event is over its own deadline.
+        PluginDispatcher.BatchOutcome late = runtime.deliverAll(tenant, "batcher", events(4, 1, Map.of("sleepMillis", 1_500)), later(60_000));
         assertEquals(1, late.failed());
         assertEquals(PluginCallFailure.Kind.TIMEOUT, assertInstanceOf(PluginCallFailure.class, late.failure().orElseThrow()).kind());
     }
@@ -229,11 +229,11 @@ class BatchEventDeliveryTest {
     @Test
     void singleHandlersRunOneAfterAnotherInOneCallEachWithItsOwnDeadline() {
         clear();
-        // 200 ms each against a 300 ms per-call deadline: 4 events (800 ms) in one call all succeed.
-        PluginDispatcher.BatchOutcome outcome = runtime.deliverAll(tenant, "plodder", events(0, 4, Map.of("sleepMillis", 200)),
+        // 600 ms each against a 1 s per-call deadline: 3 events (1.8 s) in one call all succeed.
+        PluginDispatcher.BatchOutcome outcome = runtime.deliverAll(tenant, "plodder", events(0, 3, Map.of("sleepMillis", 600)),
                                                                    later(60_000));
-        assertEquals(new PluginDispatcher.BatchOutcome(4, 0, Optional.empty()), outcome);
-        assertEquals(List.of("0", "1", "2", "3"), rows("SELECT n FROM plugin_plodder.handled ORDER BY n"));
+        assertEquals(new PluginDispatcher.BatchOutcome(3, 0, Optional.empty()), outcome);
+        assertEquals(List.of("0", "1", "2"), rows("SELECT n FROM plugin_plodder.handled ORDER BY n"));
     }
 
     @Test
@@ -246,7 +246,7 @@ class BatchEventDeliveryTest {
         assertEquals(List.of("0", "1"), rows("SELECT n FROM plugin_plodder.handled ORDER BY n"), "nothing after the failure ran");
         // A deadline passed in the middle fails the event in progress only.
         clear();
-        List<Event> slow = concat(events(10, 1, Map.of()), concat(events(11, 1, Map.of("sleepMillis", 2_000)), events(12, 2, Map.of())));
+        List<Event> slow = concat(events(10, 1, Map.of()), concat(events(11, 1, Map.of("sleepMillis", 3_000)), events(12, 2, Map.of())));
         PluginDispatcher.BatchOutcome timedOut = runtime.deliverAll(tenant, "plodder", slow, later(60_000));
         assertEquals(1, timedOut.delivered());
         assertEquals(1, timedOut.failed());

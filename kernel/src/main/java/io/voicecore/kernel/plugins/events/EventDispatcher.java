@@ -35,14 +35,16 @@ import io.voicecore.sdk.json.Json;
  * <ol>
  *   <li><b>Fan-out:</b> events not yet fanned out get one {@code kernel.event_deliveries} row per plugin that
  *       {@link PluginDispatcher#subscribers subscribes} to the topic for the event's tenant at that moment; a batch
- *       takes one INSERT for all its rows and one UPDATE for its events.</li>
- *   <li><b>Delivery:</b> due pending rows are claimed with {@code FOR UPDATE SKIP LOCKED}; the claim counts the
- *       attempt and moves {@code next_attempt_at} forward by the claim timeout, then commits. The handler runs
- *       outside any transaction; afterwards the row is marked {@code delivered}, or rescheduled with exponential
- *       backoff, or after {@link Settings#maxAttempts()} failed attempts marked {@code dead} (dead letter). The
- *       successful deliveries of one (tenant, plugin)'s share of a batch are marked together, in one UPDATE after
- *       the share is done, so a crash may repeat every delivery of the share in progress (at most one batch);
- *       failures are recorded one by one as they happen.</li>
+ *       takes one UPDATE for its events and one INSERT for all its rows. The rows are created already claimed by
+ *       this node (first attempt counted, due again when the claim lapses) and delivered at once.</li>
+ *   <li><b>Delivery:</b> due pending rows (retries, lapsed claims, rows handed back) are claimed with
+ *       {@code FOR UPDATE SKIP LOCKED}; the claim counts the attempt and moves {@code next_attempt_at} forward by
+ *       the claim timeout, then commits. While fresh events arrive in full batches this step runs once per poll
+ *       interval. Handlers run outside any transaction; afterwards the row is marked {@code delivered}, or
+ *       rescheduled with exponential backoff, or after {@link Settings#maxAttempts()} failed attempts marked
+ *       {@code dead} (dead letter). The successful deliveries of one (tenant, plugin)'s share of a batch are marked
+ *       together, in one UPDATE after the share is done, so a crash may repeat every delivery of the share in
+ *       progress (at most one batch); failures are recorded one by one as they happen.</li>
  * </ol>
  * Several nodes can run dispatchers on one database: SKIP LOCKED and the claim keep them off each other's rows.
  *
@@ -151,6 +153,8 @@ public final class EventDispatcher implements AutoCloseable {
     private final Semaphore wakeups = new Semaphore(0);
     private final Semaphore servedAtOnce;
     private volatile boolean running;
+    /** When the loop last looked for due deliveries ({@link System#nanoTime()}); read and written by the loop only. */
+    private long lastDueCheck = System.nanoTime();
     private Thread loop;
     private ExecutorService workers;
     private SharedState.Subscription wakeSubscription;
@@ -240,30 +244,52 @@ public final class EventDispatcher implements AutoCloseable {
     }
 
     /**
-     * One fan-out step and one delivery step.
+     * One fan-out step, delivering what it claimed, and a delivery step for due deliveries (retries, lapsed claims,
+     * handed-back rows). While fresh events keep coming in full batches, the due step runs once per poll interval,
+     * so a backlog is not slowed by a claim query that finds nothing.
      *
      * @return whether a full batch was found, so more work is probably waiting
      */
     private boolean runOnce() {
-        boolean moreEvents = fanOut();
-        boolean moreDeliveries = running && deliverDue();
+        long stepStarted = System.nanoTime();
+        List<Claimed> fresh = new ArrayList<>();
+        boolean moreEvents = fanOut(fresh);
+        if (running) {
+            deliver(fresh, stepStarted);
+        } else {
+            fresh.forEach(this::release); // close() began: hand the fresh claims back rather than let them lapse
+        }
+        boolean dueCheckOwed = !moreEvents || System.nanoTime() - lastDueCheck >= settings.pollInterval().toNanos();
+        boolean moreDeliveries = false;
+        if (running && dueCheckOwed) {
+            lastDueCheck = System.nanoTime();
+            moreDeliveries = deliverDue();
+        }
         return running && (moreEvents || moreDeliveries);
     }
 
     /**
-     * Creates delivery rows for one batch of events not yet fanned out: one INSERT for every delivery row of the
-     * batch and one UPDATE marking its events, whatever the batch's size.
+     * Fans out one batch of events not yet fanned out, in one transaction: one UPDATE marks the events (and returns
+     * them), one INSERT creates every delivery row of the batch. The rows are created claimed by this node (first
+     * attempt counted, due again only once the claim lapses) and added to {@code claimed}, to be delivered at once
+     * without a separate claim.
+     *
+     * @return whether the batch was full
      */
-    private boolean fanOut() {
-        record Published(UUID id, UUID tenantId, String topic) {
+    private boolean fanOut(List<Claimed> claimed) {
+        record Published(UUID id, UUID tenantId, String topic, String publisher, String payload, Instant occurredAt) {
         }
         int found = database.inPlatform(tx -> {
             List<Published> events = Database.list(tx,
-                    row -> new Published(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "topic")),
-                    "SELECT id, tenant_id, topic FROM kernel.event_outbox WHERE fanned_out_at IS NULL "
-                    + "ORDER BY occurred_at, id LIMIT ? FOR UPDATE SKIP LOCKED", settings.batchSize());
+                    row -> new Published(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "topic"),
+                                         Database.text(row, "publisher"), Database.text(row, "payload"),
+                                         Database.instant(row, "occurred_at")),
+                    "UPDATE kernel.event_outbox o SET fanned_out_at = now() FROM (SELECT id FROM kernel.event_outbox "
+                    + "WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ? FOR UPDATE SKIP LOCKED) next WHERE o.id = next.id "
+                    + "RETURNING o.id, o.tenant_id, o.topic, o.publisher, o.payload, o.occurred_at", settings.batchSize());
             ArrayNode deliveries = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
-            ArrayNode fannedOut = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
+            ArrayNode notFannedOut = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
+            Map<Map.Entry<UUID, String>, Published> byDelivery = new HashMap<>();
             // Subscribers are looked up once per (tenant, topic) of the batch, not once per event.
             Map<Map.Entry<UUID, String>, List<String>> subscribersOf = new HashMap<>();
             for (Published event : events) {
@@ -279,23 +305,33 @@ public final class EventDispatcher implements AutoCloseable {
                     // Left for the next step: the event is not lost, and the others go ahead.
                     LOG.log(Level.WARNING, "Could not list the subscribers of event " + event.id() + " (topic " + event.topic()
                                            + ", tenant " + event.tenantId() + "); trying again later", e);
+                    notFannedOut.add(event.id().toString());
                     continue;
                 }
                 for (String subscriber : subscribers) {
                     deliveries.addObject().put("event_id", event.id().toString()).put("subscriber", subscriber)
                             .put("tenant_id", event.tenantId().toString());
+                    byDelivery.put(Map.entry(event.id(), subscriber), event);
                 }
-                fannedOut.add(event.id().toString());
+            }
+            if (!notFannedOut.isEmpty()) {
+                tx.dml("UPDATE kernel.event_outbox SET fanned_out_at = NULL "
+                       + "WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(?::jsonb))", notFannedOut.toString());
             }
             if (!deliveries.isEmpty()) {
-                tx.dml("INSERT INTO kernel.event_deliveries (event_id, subscriber, tenant_id, status, attempts, next_attempt_at) "
-                       + "SELECT v.event_id, v.subscriber, v.tenant_id, 'pending', 0, now() "
-                       + "FROM jsonb_to_recordset(?::jsonb) AS v(event_id uuid, subscriber text, tenant_id uuid) ON CONFLICT DO NOTHING",
-                       deliveries.toString());
-            }
-            if (!fannedOut.isEmpty()) {
-                tx.dml("UPDATE kernel.event_outbox SET fanned_out_at = now() "
-                       + "WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(?::jsonb))", fannedOut.toString());
+                // RETURNING lists the rows this insert created, so a row that somehow existed already is not delivered twice.
+                List<Map.Entry<UUID, String>> created = Database.list(tx,
+                        row -> Map.entry(Database.uuid(row, "event_id"), Database.text(row, "subscriber")),
+                        "INSERT INTO kernel.event_deliveries (event_id, subscriber, tenant_id, status, attempts, next_attempt_at, "
+                        + "last_attempt_at) SELECT v.event_id, v.subscriber, v.tenant_id, 'pending', 1, "
+                        + "now() + ?::bigint * interval '1 millisecond', now() "
+                        + "FROM jsonb_to_recordset(?::jsonb) AS v(event_id uuid, subscriber text, tenant_id uuid) ON CONFLICT DO NOTHING "
+                        + "RETURNING event_id, subscriber", settings.claimTimeout().toMillis(), deliveries.toString());
+                for (Map.Entry<UUID, String> row : created) {
+                    Published event = byDelivery.get(row);
+                    claimed.add(new Claimed(event.id(), row.getValue(), event.tenantId(), 1, event.topic(), event.publisher(),
+                                            event.payload(), event.occurredAt(), null));
+                }
             }
             return events.size();
         });
@@ -304,11 +340,22 @@ public final class EventDispatcher implements AutoCloseable {
 
     /** Claims one batch of due deliveries and delivers them; returns whether the batch was full. */
     private boolean deliverDue() {
+        long claimStarted = System.nanoTime();
         List<Claimed> claimed = claim();
         if (claimed.isEmpty()) {
             return false;
         }
-        long claimedAt = System.nanoTime();
+        deliver(claimed, claimStarted);
+        return claimed.size() == settings.batchSize();
+    }
+
+    /**
+     * Delivers claimed deliveries, each (tenant, plugin)'s share in publication order on a worker of its own, and
+     * waits for all of them.
+     *
+     * @param claimedAt {@link System#nanoTime()} at (or before) the moment the claims started to run
+     */
+    private void deliver(List<Claimed> claimed, long claimedAt) {
         Map<Subscription, List<Claimed>> bySubscription = new LinkedHashMap<>();
         claimed.stream()
                 .sorted(Comparator.comparing(Claimed::occurredAt).thenComparing(Claimed::eventId))
@@ -329,17 +376,16 @@ public final class EventDispatcher implements AutoCloseable {
                 LOG.log(Level.SEVERE, "Event delivery worker failed", e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return;
             }
         }
-        return claimed.size() == settings.batchSize();
     }
 
     private List<Claimed> claim() {
         return database.inPlatform(tx -> Database.list(tx, EventDispatcher::claimed,
                 "WITH due AS (SELECT event_id, subscriber FROM kernel.event_deliveries "
                 + "WHERE status = 'pending' AND next_attempt_at <= now() "
-                + "ORDER BY next_attempt_at, created_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                + "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) "
                 + "UPDATE kernel.event_deliveries d SET attempts = d.attempts + 1, last_attempt_at = now(), "
                 + "next_attempt_at = now() + ?::bigint * interval '1 millisecond' "
                 + "FROM due, kernel.event_outbox e "
