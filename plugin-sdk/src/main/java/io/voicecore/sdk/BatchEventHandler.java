@@ -11,7 +11,7 @@ import java.util.List;
  * <ul>
  *   <li><b>What arrives.</b> One or more events (an unmodifiable list, never empty) of this handler's topic and of
  *       the context's tenant, in publication order. How many is the platform's choice, at most its delivery batch
- *       size (100 by default); a handler must not depend on batches having a particular size or boundary. Each event
+ *       size (500 by default); a handler must not depend on batches having a particular size or boundary. Each event
  *       carries its own {@link Event#attempt()}.</li>
  *   <li><b>Returning normally</b> means every event of the list was handled: none of them is delivered again
  *       (except after a platform crash, see below).</li>

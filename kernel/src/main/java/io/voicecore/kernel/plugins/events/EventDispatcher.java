@@ -89,9 +89,9 @@ public final class EventDispatcher implements AutoCloseable {
             }
         }
 
-        /** 200 ms polls, batches of 100, 8 attempts backing off 1 s, 2 s, 4 s ... up to 10 min, 5 min claims. */
+        /** 200 ms polls, batches of 500, 8 attempts backing off 1 s, 2 s, 4 s ... up to 10 min, 5 min claims. */
         public static Settings defaults() {
-            return new Settings(Duration.ofMillis(200), 100, 8, Duration.ofSeconds(1), Duration.ofMinutes(10),
+            return new Settings(Duration.ofMillis(200), 500, 8, Duration.ofSeconds(1), Duration.ofMinutes(10),
                                 Duration.ofMinutes(5), 16, Duration.ofSeconds(10));
         }
 
@@ -155,6 +155,8 @@ public final class EventDispatcher implements AutoCloseable {
     private volatile boolean running;
     /** When the loop last looked for due deliveries ({@link System#nanoTime()}); read and written by the loop only. */
     private long lastDueCheck = System.nanoTime();
+    /** The deliveries of the last fresh batch while the next one is fanned out; the loop's own. */
+    private Future<?> inFlight;
     private Thread loop;
     private ExecutorService workers;
     private SharedState.Subscription wakeSubscription;
@@ -237,35 +239,70 @@ public final class EventDispatcher implements AutoCloseable {
                     wakeups.tryAcquire(Math.min(pause, LONGEST_ERROR_PAUSE.toMillis()), TimeUnit.MILLISECONDS);
                     wakeups.drainPermits();
                 } catch (InterruptedException e) {
+                    awaitInFlight();
                     return;
                 }
             }
         }
+        awaitInFlight();
     }
 
     /**
      * One fan-out step, delivering what it claimed, and a delivery step for due deliveries (retries, lapsed claims,
-     * handed-back rows). While fresh events keep coming in full batches, the due step runs once per poll interval,
-     * so a backlog is not slowed by a claim query that finds nothing.
+     * handed-back rows). While fresh events keep coming in full batches, a batch's deliveries run while the next batch
+     * is fanned out (two stages, so the database and the plugins work at the same time; a batch's deliveries start
+     * only after the previous batch's ended, which keeps each (tenant, plugin) in order and on one concurrency slot),
+     * and the due step runs once per poll interval, so a backlog is not slowed by a claim query that finds nothing.
      *
      * @return whether a full batch was found, so more work is probably waiting
      */
     private boolean runOnce() {
         long stepStarted = System.nanoTime();
         List<Claimed> fresh = new ArrayList<>();
-        boolean moreEvents = fanOut(fresh);
-        if (running) {
-            deliver(fresh, stepStarted);
-        } else {
+        boolean moreEvents;
+        try {
+            moreEvents = fanOut(fresh);
+        } finally {
+            awaitInFlight();
+        }
+        if (!running) {
             fresh.forEach(this::release); // close() began: hand the fresh claims back rather than let them lapse
+            return false;
+        }
+        if (moreEvents) {
+            try {
+                inFlight = workers.submit(() -> deliver(fresh, stepStarted));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                fresh.forEach(this::release);
+                return false;
+            }
+        } else {
+            deliver(fresh, stepStarted);
         }
         boolean dueCheckOwed = !moreEvents || System.nanoTime() - lastDueCheck >= settings.pollInterval().toNanos();
         boolean moreDeliveries = false;
         if (running && dueCheckOwed) {
+            awaitInFlight();
             lastDueCheck = System.nanoTime();
             moreDeliveries = deliverDue();
         }
         return running && (moreEvents || moreDeliveries);
+    }
+
+    /** Waits for the deliveries of the previous fresh batch, if they still run. */
+    private void awaitInFlight() {
+        Future<?> previous = inFlight;
+        if (previous == null) {
+            return;
+        }
+        inFlight = null;
+        try {
+            previous.get();
+        } catch (ExecutionException e) {
+            LOG.log(Level.SEVERE, "Event delivery worker failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -284,8 +321,10 @@ public final class EventDispatcher implements AutoCloseable {
                     row -> new Published(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "topic"),
                                          Database.text(row, "publisher"), Database.text(row, "payload"),
                                          Database.instant(row, "occurred_at")),
-                    "UPDATE kernel.event_outbox o SET fanned_out_at = now() FROM (SELECT id FROM kernel.event_outbox "
-                    + "WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ? FOR UPDATE SKIP LOCKED) next WHERE o.id = next.id "
+                    // "= ANY (ARRAY(...))" keeps the update on the primary key: a join with the picked ids lets the planner
+                    // choose a sequential scan of the whole outbox, which grows with every event ever published.
+                    "UPDATE kernel.event_outbox o SET fanned_out_at = now() WHERE o.id = ANY (ARRAY(SELECT id FROM kernel.event_outbox "
+                    + "WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ? FOR UPDATE SKIP LOCKED)) "
                     + "RETURNING o.id, o.tenant_id, o.topic, o.publisher, o.payload, o.occurred_at", settings.batchSize());
             ArrayNode deliveries = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
             ArrayNode notFannedOut = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
