@@ -32,8 +32,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <p>The publisher's route {@code POST /publish} publishes many events in one call, inside one
  * {@code Storage.transaction} (the SDK's path for events that commit with the plugin's writes), so the
- * publishing side is not the bottleneck. The subscriber's handler reports each event's sequence number through
- * its {@code Log} capability, which this JVM captures with a logging handler: that is the moment the handler
+ * publishing side is not the bottleneck. The subscriber's batch handler ({@code PluginSetup.onEvents}, several
+ * events per plugin call) reports each event's sequence number through its {@code Log} capability, which this JVM captures with a logging handler: that is the moment the handler
  * was invoked.
  *
  * <ul>
@@ -172,7 +172,11 @@ final class EventsScenario implements Scenario {
                           subscribes: [%s]
                         """.formatted(TOPIC))
                 .setup("""
-                        setup.onEvent("%s", (event, context) -> context.log().info("seq " + event.payload().get("seq").asLong()));
+                        setup.onEvents("%s", (events, context) -> {
+                            for (Event event : events) {
+                                context.log().info("seq " + event.payload().get("seq").asLong());
+                            }
+                        });
                         """.formatted(TOPIC));
     }
 

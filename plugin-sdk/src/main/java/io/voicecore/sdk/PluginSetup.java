@@ -42,6 +42,19 @@ public interface PluginSetup {
     void onEvent(String topic, EventHandler handler);
 
     /**
+     * Receives events of a topic declared in {@code events.subscribes} several at a time: each call hands the handler
+     * a list of events in publication order, and its outcome applies to the whole list (see {@link BatchEventHandler}
+     * for the contract: returning means all were handled, throwing retries all of them). Delivery is at least once,
+     * as for {@link #onEvent}. A topic has one handler: registering both {@code onEvent} and {@code onEvents} for it
+     * fails the setup.
+     *
+     * @param topic   the topic, e.g. {@code conversation.ended}
+     * @param handler called with one or more events at a time, with a context for their tenant
+     * @since SDK 0.3
+     */
+    void onEvents(String topic, BatchEventHandler handler);
+
+    /**
      * Runs a job for every tenant that enabled the plugin, on a schedule. Requires the {@code scheduler} permission.
      *
      * @param name     a name unique within the plugin

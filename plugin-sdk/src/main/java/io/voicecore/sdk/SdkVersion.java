@@ -10,7 +10,7 @@ public final class SdkVersion {
     /** The SDK's major version; it changes only when a change breaks plugins built against it. */
     public static final int MAJOR = 0;
     /** The SDK's minor version; it grows when API is added in a compatible way. */
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
 
     private SdkVersion() {
     }

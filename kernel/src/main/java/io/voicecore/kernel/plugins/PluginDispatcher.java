@@ -1,6 +1,7 @@
 package io.voicecore.kernel.plugins;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.voicecore.sdk.Event;
@@ -35,6 +36,48 @@ public interface PluginDispatcher {
      *                   over its concurrency limit): the caller retries later
      */
     void deliver(UUID tenantId, String pluginId, Event event) throws Exception;
+
+    /**
+     * What became of the events handed to {@link #deliverAll}, in their order: the first {@code delivered} were
+     * handled; the next {@code failed} were attempted and failed with {@code failure}; the rest were not started and
+     * go back to the queue without counting an attempt.
+     *
+     * @param delivered events handled, from the start of the list
+     * @param failed    events after those that were attempted and failed
+     * @param failure   why they failed; present when {@code failed > 0}
+     */
+    record BatchOutcome(int delivered, int failed, Optional<Exception> failure) {
+        public BatchOutcome {
+            if (delivered < 0 || failed < 0 || failed > 0 && failure.isEmpty()) {
+                throw new IllegalArgumentException("a batch outcome needs non-negative counts and a failure for failed events");
+            }
+        }
+    }
+
+    /**
+     * Delivers events to one plugin for one tenant, in order, as far as it can; starts no event after
+     * {@code startByNanos} ({@link System#nanoTime()}), so a delivery never starts on a claim about to lapse.
+     * The default makes one {@link #deliver} call per event and stops at the first failure; the plugin runtime
+     * delivers several events in one plugin call.
+     *
+     * @param events one or more events of the tenant, in publication order
+     * @return how far delivery got; never throws for a failure of the plugin
+     */
+    default BatchOutcome deliverAll(UUID tenantId, String pluginId, List<Event> events, long startByNanos) {
+        int delivered = 0;
+        for (Event event : events) {
+            if (System.nanoTime() - startByNanos > 0) {
+                break;
+            }
+            try {
+                deliver(tenantId, pluginId, event);
+            } catch (Exception e) {
+                return new BatchOutcome(delivered, 1, Optional.of(e));
+            }
+            delivered++;
+        }
+        return new BatchOutcome(delivered, 0, Optional.empty());
+    }
 
     /** Every job of every active plugin version. */
     List<Job> jobs();

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,24 +35,29 @@ import io.voicecore.sdk.json.Json;
  * <ol>
  *   <li><b>Fan-out:</b> events not yet fanned out get one {@code kernel.event_deliveries} row per plugin that
  *       {@link PluginDispatcher#subscribers subscribes} to the topic for the event's tenant at that moment; a batch
- *       takes one INSERT for all its rows and one UPDATE for its events.</li>
- *   <li><b>Delivery:</b> due pending rows are claimed with {@code FOR UPDATE SKIP LOCKED}; the claim counts the
- *       attempt and moves {@code next_attempt_at} forward by the claim timeout, then commits. The handler runs
- *       outside any transaction; afterwards the row is marked {@code delivered}, or rescheduled with exponential
- *       backoff, or after {@link Settings#maxAttempts()} failed attempts marked {@code dead} (dead letter). The mark
- *       commits before the next delivery of the (tenant, plugin) starts, so a crash repeats only the delivery that
- *       was in progress; that costs one small transaction per delivery.</li>
+ *       takes one UPDATE for its events and one INSERT for all its rows. The rows are created already claimed by
+ *       this node (first attempt counted, due again when the claim lapses) and delivered at once.</li>
+ *   <li><b>Delivery:</b> due pending rows (retries, lapsed claims, rows handed back) are claimed with
+ *       {@code FOR UPDATE SKIP LOCKED}; the claim counts the attempt and moves {@code next_attempt_at} forward by
+ *       the claim timeout, then commits. While fresh events arrive in full batches this step runs once per poll
+ *       interval. Handlers run outside any transaction; afterwards the row is marked {@code delivered}, or
+ *       rescheduled with exponential backoff, or after {@link Settings#maxAttempts()} failed attempts marked
+ *       {@code dead} (dead letter). The successful deliveries of one (tenant, plugin)'s share of a batch are marked
+ *       together, in one UPDATE after the share is done, so a crash may repeat every delivery of the share in
+ *       progress (at most one batch); failures are recorded one by one as they happen.</li>
  * </ol>
  * Several nodes can run dispatchers on one database: SKIP LOCKED and the claim keep them off each other's rows.
  *
  * <p><b>Duplicates are possible</b> and subscribers must deduplicate by {@link Event#id()}: a node that dies (or
- * loses the database) after a handler returned but before the row was marked delivered leaves the claim to lapse,
- * and the event is delivered again, by any node, with the next attempt number. The same happens if a handler runs
+ * loses the database) after handlers returned but before their rows were marked delivered leaves the claims to
+ * lapse, and those events (at most the share of one batch per (tenant, plugin) the node was serving) are delivered
+ * again, by any node, with the next attempt number and the same id. The same happens if a handler runs
  * longer than the claim timeout, so that timeout must exceed the runtime's per-call deadline; a delivery is only
  * started while its claim has at least half its time left.
  *
- * <p>Deliveries to one (tenant, plugin) are made one after another in publication order within a batch, so the
- * dispatcher never exceeds a plugin's concurrency limit on its own; different plugins are served in parallel.
+ * <p>A (tenant, plugin)'s share of a batch goes to the plugin in publication order in one plugin call
+ * ({@link PluginDispatcher#deliverAll}; after a failure, the rest in the next call), so the dispatcher takes one of
+ * the plugin's concurrency slots at a time; different (tenant, plugin) pairs are served in parallel.
  * A batch is finished before the next one is claimed. Dispatchers wake on the {@link EventBus#WAKE_CHANNEL}
  * notification and otherwise poll every {@link Settings#pollInterval()}.
  */
@@ -83,9 +89,9 @@ public final class EventDispatcher implements AutoCloseable {
             }
         }
 
-        /** 200 ms polls, batches of 100, 8 attempts backing off 1 s, 2 s, 4 s ... up to 10 min, 5 min claims. */
+        /** 200 ms polls, batches of 500, 8 attempts backing off 1 s, 2 s, 4 s ... up to 10 min, 5 min claims. */
         public static Settings defaults() {
-            return new Settings(Duration.ofMillis(200), 100, 8, Duration.ofSeconds(1), Duration.ofMinutes(10),
+            return new Settings(Duration.ofMillis(200), 500, 8, Duration.ofSeconds(1), Duration.ofMinutes(10),
                                 Duration.ofMinutes(5), 16, Duration.ofSeconds(10));
         }
 
@@ -128,7 +134,10 @@ public final class EventDispatcher implements AutoCloseable {
 
     /** A delivery this node claimed: the row's key, the attempt it is, and the event to hand over. */
     private record Claimed(UUID eventId, String subscriber, UUID tenantId, int attempt, String topic, String publisher,
-                           String payload, Instant occurredAt) {
+                           String payload, Instant occurredAt, Event event) {
+        Claimed withEvent(Event parsed) {
+            return new Claimed(eventId, subscriber, tenantId, attempt, topic, publisher, payload, occurredAt, parsed);
+        }
     }
 
     private record Subscription(UUID tenantId, String subscriber) {
@@ -144,6 +153,10 @@ public final class EventDispatcher implements AutoCloseable {
     private final Semaphore wakeups = new Semaphore(0);
     private final Semaphore servedAtOnce;
     private volatile boolean running;
+    /** When the loop last looked for due deliveries ({@link System#nanoTime()}); read and written by the loop only. */
+    private long lastDueCheck = System.nanoTime();
+    /** The deliveries of the last fresh batch while the next one is fanned out; the loop's own. */
+    private Future<?> inFlight;
     private Thread loop;
     private ExecutorService workers;
     private SharedState.Subscription wakeSubscription;
@@ -226,37 +239,96 @@ public final class EventDispatcher implements AutoCloseable {
                     wakeups.tryAcquire(Math.min(pause, LONGEST_ERROR_PAUSE.toMillis()), TimeUnit.MILLISECONDS);
                     wakeups.drainPermits();
                 } catch (InterruptedException e) {
+                    awaitInFlight();
                     return;
                 }
             }
         }
+        awaitInFlight();
     }
 
     /**
-     * One fan-out step and one delivery step.
+     * One fan-out step, delivering what it claimed, and a delivery step for due deliveries (retries, lapsed claims,
+     * handed-back rows). While fresh events keep coming in full batches, a batch's deliveries run while the next batch
+     * is fanned out (two stages, so the database and the plugins work at the same time; a batch's deliveries start
+     * only after the previous batch's ended, which keeps each (tenant, plugin) in order and on one concurrency slot),
+     * and the due step runs once per poll interval, so a backlog is not slowed by a claim query that finds nothing.
      *
      * @return whether a full batch was found, so more work is probably waiting
      */
     private boolean runOnce() {
-        boolean moreEvents = fanOut();
-        boolean moreDeliveries = running && deliverDue();
+        long stepStarted = System.nanoTime();
+        List<Claimed> fresh = new ArrayList<>();
+        boolean moreEvents;
+        try {
+            moreEvents = fanOut(fresh);
+        } finally {
+            awaitInFlight();
+        }
+        if (!running) {
+            fresh.forEach(this::release); // close() began: hand the fresh claims back rather than let them lapse
+            return false;
+        }
+        if (moreEvents) {
+            try {
+                inFlight = workers.submit(() -> deliver(fresh, stepStarted));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                fresh.forEach(this::release);
+                return false;
+            }
+        } else {
+            deliver(fresh, stepStarted);
+        }
+        boolean dueCheckOwed = !moreEvents || System.nanoTime() - lastDueCheck >= settings.pollInterval().toNanos();
+        boolean moreDeliveries = false;
+        if (running && dueCheckOwed) {
+            awaitInFlight();
+            lastDueCheck = System.nanoTime();
+            moreDeliveries = deliverDue();
+        }
         return running && (moreEvents || moreDeliveries);
     }
 
+    /** Waits for the deliveries of the previous fresh batch, if they still run. */
+    private void awaitInFlight() {
+        Future<?> previous = inFlight;
+        if (previous == null) {
+            return;
+        }
+        inFlight = null;
+        try {
+            previous.get();
+        } catch (ExecutionException e) {
+            LOG.log(Level.SEVERE, "Event delivery worker failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
-     * Creates delivery rows for one batch of events not yet fanned out: one INSERT for every delivery row of the
-     * batch and one UPDATE marking its events, whatever the batch's size.
+     * Fans out one batch of events not yet fanned out, in one transaction: one UPDATE marks the events (and returns
+     * them), one INSERT creates every delivery row of the batch. The rows are created claimed by this node (first
+     * attempt counted, due again only once the claim lapses) and added to {@code claimed}, to be delivered at once
+     * without a separate claim.
+     *
+     * @return whether the batch was full
      */
-    private boolean fanOut() {
-        record Published(UUID id, UUID tenantId, String topic) {
+    private boolean fanOut(List<Claimed> claimed) {
+        record Published(UUID id, UUID tenantId, String topic, String publisher, String payload, Instant occurredAt) {
         }
         int found = database.inPlatform(tx -> {
             List<Published> events = Database.list(tx,
-                    row -> new Published(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "topic")),
-                    "SELECT id, tenant_id, topic FROM kernel.event_outbox WHERE fanned_out_at IS NULL "
-                    + "ORDER BY occurred_at, id LIMIT ? FOR UPDATE SKIP LOCKED", settings.batchSize());
+                    row -> new Published(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "topic"),
+                                         Database.text(row, "publisher"), Database.text(row, "payload"),
+                                         Database.instant(row, "occurred_at")),
+                    // "= ANY (ARRAY(...))" keeps the update on the primary key: a join with the picked ids lets the planner
+                    // choose a sequential scan of the whole outbox, which grows with every event ever published.
+                    "UPDATE kernel.event_outbox o SET fanned_out_at = now() WHERE o.id = ANY (ARRAY(SELECT id FROM kernel.event_outbox "
+                    + "WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ? FOR UPDATE SKIP LOCKED)) "
+                    + "RETURNING o.id, o.tenant_id, o.topic, o.publisher, o.payload, o.occurred_at", settings.batchSize());
             ArrayNode deliveries = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
-            ArrayNode fannedOut = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
+            ArrayNode notFannedOut = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
+            Map<Map.Entry<UUID, String>, Published> byDelivery = new HashMap<>();
             // Subscribers are looked up once per (tenant, topic) of the batch, not once per event.
             Map<Map.Entry<UUID, String>, List<String>> subscribersOf = new HashMap<>();
             for (Published event : events) {
@@ -272,23 +344,33 @@ public final class EventDispatcher implements AutoCloseable {
                     // Left for the next step: the event is not lost, and the others go ahead.
                     LOG.log(Level.WARNING, "Could not list the subscribers of event " + event.id() + " (topic " + event.topic()
                                            + ", tenant " + event.tenantId() + "); trying again later", e);
+                    notFannedOut.add(event.id().toString());
                     continue;
                 }
                 for (String subscriber : subscribers) {
                     deliveries.addObject().put("event_id", event.id().toString()).put("subscriber", subscriber)
                             .put("tenant_id", event.tenantId().toString());
+                    byDelivery.put(Map.entry(event.id(), subscriber), event);
                 }
-                fannedOut.add(event.id().toString());
+            }
+            if (!notFannedOut.isEmpty()) {
+                tx.dml("UPDATE kernel.event_outbox SET fanned_out_at = NULL "
+                       + "WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(?::jsonb))", notFannedOut.toString());
             }
             if (!deliveries.isEmpty()) {
-                tx.dml("INSERT INTO kernel.event_deliveries (event_id, subscriber, tenant_id, status, attempts, next_attempt_at) "
-                       + "SELECT v.event_id, v.subscriber, v.tenant_id, 'pending', 0, now() "
-                       + "FROM jsonb_to_recordset(?::jsonb) AS v(event_id uuid, subscriber text, tenant_id uuid) ON CONFLICT DO NOTHING",
-                       deliveries.toString());
-            }
-            if (!fannedOut.isEmpty()) {
-                tx.dml("UPDATE kernel.event_outbox SET fanned_out_at = now() "
-                       + "WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(?::jsonb))", fannedOut.toString());
+                // RETURNING lists the rows this insert created, so a row that somehow existed already is not delivered twice.
+                List<Map.Entry<UUID, String>> created = Database.list(tx,
+                        row -> Map.entry(Database.uuid(row, "event_id"), Database.text(row, "subscriber")),
+                        "INSERT INTO kernel.event_deliveries (event_id, subscriber, tenant_id, status, attempts, next_attempt_at, "
+                        + "last_attempt_at) SELECT v.event_id, v.subscriber, v.tenant_id, 'pending', 1, "
+                        + "now() + ?::bigint * interval '1 millisecond', now() "
+                        + "FROM jsonb_to_recordset(?::jsonb) AS v(event_id uuid, subscriber text, tenant_id uuid) ON CONFLICT DO NOTHING "
+                        + "RETURNING event_id, subscriber", settings.claimTimeout().toMillis(), deliveries.toString());
+                for (Map.Entry<UUID, String> row : created) {
+                    Published event = byDelivery.get(row);
+                    claimed.add(new Claimed(event.id(), row.getValue(), event.tenantId(), 1, event.topic(), event.publisher(),
+                                            event.payload(), event.occurredAt(), null));
+                }
             }
             return events.size();
         });
@@ -297,11 +379,22 @@ public final class EventDispatcher implements AutoCloseable {
 
     /** Claims one batch of due deliveries and delivers them; returns whether the batch was full. */
     private boolean deliverDue() {
+        long claimStarted = System.nanoTime();
         List<Claimed> claimed = claim();
         if (claimed.isEmpty()) {
             return false;
         }
-        long claimedAt = System.nanoTime();
+        deliver(claimed, claimStarted);
+        return claimed.size() == settings.batchSize();
+    }
+
+    /**
+     * Delivers claimed deliveries, each (tenant, plugin)'s share in publication order on a worker of its own, and
+     * waits for all of them.
+     *
+     * @param claimedAt {@link System#nanoTime()} at (or before) the moment the claims started to run
+     */
+    private void deliver(List<Claimed> claimed, long claimedAt) {
         Map<Subscription, List<Claimed>> bySubscription = new LinkedHashMap<>();
         claimed.stream()
                 .sorted(Comparator.comparing(Claimed::occurredAt).thenComparing(Claimed::eventId))
@@ -322,17 +415,16 @@ public final class EventDispatcher implements AutoCloseable {
                 LOG.log(Level.SEVERE, "Event delivery worker failed", e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return;
             }
         }
-        return claimed.size() == settings.batchSize();
     }
 
     private List<Claimed> claim() {
         return database.inPlatform(tx -> Database.list(tx, EventDispatcher::claimed,
                 "WITH due AS (SELECT event_id, subscriber FROM kernel.event_deliveries "
                 + "WHERE status = 'pending' AND next_attempt_at <= now() "
-                + "ORDER BY next_attempt_at, created_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                + "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) "
                 + "UPDATE kernel.event_deliveries d SET attempts = d.attempts + 1, last_attempt_at = now(), "
                 + "next_attempt_at = now() + ?::bigint * interval '1 millisecond' "
                 + "FROM due, kernel.event_outbox e "
@@ -344,10 +436,14 @@ public final class EventDispatcher implements AutoCloseable {
     private static Claimed claimed(DbRow row) {
         return new Claimed(Database.uuid(row, "event_id"), Database.text(row, "subscriber"), Database.uuid(row, "tenant_id"),
                            row.column("attempts").get(Integer.class), Database.text(row, "topic"), Database.text(row, "publisher"),
-                           Database.text(row, "payload"), Database.instant(row, "occurred_at"));
+                           Database.text(row, "payload"), Database.instant(row, "occurred_at"), null); // the event is parsed when served
     }
 
-    /** Delivers one subscription's share of a batch in order, handing back what can no longer be started safely. */
+    /**
+     * Delivers one subscription's share of a batch in order, in as few plugin calls as its outcome allows (one when all
+     * succeed; after a failure the rest go in the next call), handing back what can no longer be started safely. The
+     * successful deliveries are marked in one UPDATE once the share is done, whatever happened to the others.
+     */
     private void serve(List<Claimed> deliveries, long claimedAt) {
         try {
             servedAtOnce.acquire();
@@ -355,44 +451,67 @@ public final class EventDispatcher implements AutoCloseable {
             deliveries.forEach(this::release);
             return;
         }
+        List<Claimed> delivered = new ArrayList<>(deliveries.size());
         try {
-            long safeToStartNanos = settings.claimTimeout().toNanos() / 2;
-            for (Claimed delivery : deliveries) {
-                if (!running || Thread.currentThread().isInterrupted() || System.nanoTime() - claimedAt > safeToStartNanos) {
-                    release(delivery);
-                } else {
-                    deliver(delivery);
+            long startBy = claimedAt + settings.claimTimeout().toNanos() / 2;
+            List<Claimed> rest = withEvents(deliveries);
+            while (!rest.isEmpty() && running && !Thread.currentThread().isInterrupted() && System.nanoTime() - startBy <= 0) {
+                Claimed first = rest.getFirst();
+                PluginDispatcher.BatchOutcome outcome;
+                try {
+                    outcome = plugins.deliverAll(first.tenantId(), first.subscriber(), rest.stream().map(Claimed::event).toList(), startBy);
+                } catch (RuntimeException e) {
+                    outcome = new PluginDispatcher.BatchOutcome(0, rest.size(), Optional.of(e));
+                }
+                delivered.addAll(rest.subList(0, outcome.delivered()));
+                for (Claimed failed : rest.subList(outcome.delivered(), outcome.delivered() + outcome.failed())) {
+                    recordFailure(failed, outcome.failure().orElseThrow());
+                }
+                int handled = outcome.delivered() + outcome.failed();
+                rest = rest.subList(handled, rest.size());
+                if (handled == 0) {
+                    break;
                 }
             }
+            rest.forEach(this::release);
         } finally {
+            recordDelivered(delivered);
             servedAtOnce.release();
         }
     }
 
-    private void deliver(Claimed d) {
-        try {
-            Event event = new Event(d.eventId().toString(), d.topic(), d.tenantId().toString(), d.publisher(),
-                                    Json.parse(d.payload()), d.occurredAt(), d.attempt());
-            plugins.deliver(d.tenantId(), d.subscriber(), event);
-        } catch (Exception e) {
-            recordFailure(d, e);
-            return;
-        } catch (Error e) {
-            recordFailure(d, e);
-            throw e;
+    /** The deliveries with their events; one whose payload cannot be read (it was validated when published) fails alone. */
+    private List<Claimed> withEvents(List<Claimed> deliveries) {
+        List<Claimed> ready = new ArrayList<>(deliveries.size());
+        for (Claimed d : deliveries) {
+            try {
+                ready.add(d.withEvent(new Event(d.eventId().toString(), d.topic(), d.tenantId().toString(), d.publisher(),
+                                                Json.parse(d.payload()), d.occurredAt(), d.attempt())));
+            } catch (RuntimeException e) {
+                recordFailure(d, e);
+            }
         }
-        recordDelivered(d);
+        return ready;
     }
 
-    private void recordDelivered(Claimed d) {
+    /**
+     * Marks one subscription's successful deliveries in one UPDATE. Until it commits they are still pending, so a node
+     * that dies before it repeats them once their claim lapses (at least once, subscribers deduplicate by event id).
+     */
+    private void recordDelivered(List<Claimed> delivered) {
+        if (delivered.isEmpty()) {
+            return;
+        }
+        String subscriber = delivered.getFirst().subscriber();
+        String eventIds = delivered.stream().map(d -> d.eventId().toString()).collect(java.util.stream.Collectors.joining(",", "{", "}"));
         try {
-            // Whoever delivered it, it is delivered: no attempt check, so a late success still ends redelivery.
+            // Whoever delivered them, they are delivered: no attempt check, so a late success still ends redelivery.
             database.inPlatform(tx -> tx.dml("UPDATE kernel.event_deliveries SET status = 'delivered', delivered_at = now() "
-                                             + "WHERE event_id = ? AND subscriber = ? AND status = 'pending'",
-                                             d.eventId(), d.subscriber()));
+                                             + "WHERE subscriber = ? AND event_id = ANY (?::uuid[]) AND status = 'pending'",
+                                             subscriber, eventIds));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Event " + d.eventId() + " reached '" + d.subscriber() + "' but could not be marked delivered; "
-                                   + "it will be delivered again", e);
+            LOG.log(Level.WARNING, delivered.size() + " events reached '" + subscriber + "' but could not be marked delivered; "
+                                   + "they will be delivered again", e);
         }
     }
 

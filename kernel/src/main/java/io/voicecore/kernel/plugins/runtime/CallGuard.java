@@ -119,6 +119,25 @@ public final class CallGuard {
         CURRENT.set(budget);
     }
 
+    /**
+     * Starts the next unit of work of the current call (the next event, or batch of events, of one delivery call) with
+     * limits of its own: a deadline from now and an allocation allowance counted from now, as if it were a call of its
+     * own. Package-private: plugin code cannot reach it. A call already stopped stays stopped.
+     */
+    static void renew(long timeoutNanos, long allocationQuotaBytes) {
+        CallBudget budget = CURRENT.get();
+        if (budget == null) {
+            return;
+        }
+        if (budget.aborted != null) {
+            throw new PluginCallAborted(budget.aborted);
+        }
+        budget.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+        budget.allocationQuotaBytes = allocationQuotaBytes;
+        budget.arrayBytesSinceCheck = 0;
+        budget.deadlineNanos = System.nanoTime() + timeoutNanos;
+    }
+
     static void exit() {
         CURRENT.remove();
     }

@@ -8,6 +8,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.sdk.BatchEventHandler;
 import io.voicecore.sdk.EventHandler;
 import io.voicecore.sdk.Plugin;
 import io.voicecore.sdk.ServiceFactory;
@@ -28,6 +29,7 @@ final class LoadedVersion {
     final RouteTable routes;
     final StreamTable streams;
     final Map<String, EventHandler> eventHandlers;
+    final Map<String, BatchEventHandler> batchEventHandlers;
     final List<PluginSetupRecorder.Job> jobs;
     final Map<String, ServiceFactory<?>> services;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -43,8 +45,14 @@ final class LoadedVersion {
         this.routes = setup.routes;
         this.streams = setup.streams;
         this.eventHandlers = Map.copyOf(setup.eventHandlers);
+        this.batchEventHandlers = Map.copyOf(setup.batchEventHandlers);
         this.jobs = List.copyOf(setup.jobs);
         this.services = Map.copyOf(setup.services);
+    }
+
+    /** Whether the version registered a handler, of either kind, for the topic. */
+    boolean handles(String topic) {
+        return eventHandlers.containsKey(topic) || batchEventHandlers.containsKey(topic);
     }
 
     String key() {

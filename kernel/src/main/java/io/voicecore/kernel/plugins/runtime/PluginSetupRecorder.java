@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.events.CronExpression;
+import io.voicecore.sdk.BatchEventHandler;
 import io.voicecore.sdk.EventHandler;
 import io.voicecore.sdk.HttpMethod;
 import io.voicecore.sdk.JobHandler;
@@ -29,6 +30,7 @@ final class PluginSetupRecorder implements PluginSetup {
     final RouteTable routes = new RouteTable();
     final StreamTable streams = new StreamTable();
     final Map<String, EventHandler> eventHandlers = new LinkedHashMap<>();
+    final Map<String, BatchEventHandler> batchEventHandlers = new LinkedHashMap<>();
     final List<Job> jobs = new ArrayList<>();
     final Map<String, ServiceFactory<?>> services = new LinkedHashMap<>();
     private volatile boolean closed;
@@ -69,11 +71,27 @@ final class PluginSetupRecorder implements PluginSetup {
 
     @Override
     public void onEvent(String topic, EventHandler handler) {
+        requireSubscribable(topic);
+        if (batchEventHandlers.containsKey(topic)) {
+            throw new IllegalStateException("topic " + topic + " already has a batch handler (onEvents); register one handler per topic");
+        }
+        eventHandlers.put(topic, java.util.Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public void onEvents(String topic, BatchEventHandler handler) {
+        requireSubscribable(topic);
+        if (eventHandlers.containsKey(topic) || batchEventHandlers.containsKey(topic)) {
+            throw new IllegalStateException("topic " + topic + " already has a handler; register one handler per topic");
+        }
+        batchEventHandlers.put(topic, java.util.Objects.requireNonNull(handler, "handler"));
+    }
+
+    private void requireSubscribable(String topic) {
         open();
         if (!manifest.subscribes().contains(topic)) {
             throw new IllegalStateException("topic " + topic + " is not declared under 'events.subscribes' in plugin.yaml");
         }
-        eventHandlers.put(topic, java.util.Objects.requireNonNull(handler, "handler"));
     }
 
     @Override

@@ -196,4 +196,37 @@ class EventDeliveryTest {
         assertThrows(IllegalArgumentException.class, () -> node.database().inTenant(tenantA,
                 tx -> node.bus().publish(tx, tenantA, EventBus.KERNEL_PUBLISHER, "null.payload", null)));
     }
+
+    @Test
+    void aBacklogOfManyBatchesReachesEachSubscriberInOrderOneDeliveryAtATime() {
+        // A node of its own (no other dispatcher on its database) with batches of 10: 120 events take twelve batches,
+        // fanned out while the previous batch is being delivered.
+        RecordingPlugins recorded = new RecordingPlugins();
+        Map<String, Integer> mostAtOnce = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+        RecordingPlugins.Behaviour slowly = (t, plugin, event) -> {
+            int now = running.computeIfAbsent(plugin, p -> new AtomicInteger()).incrementAndGet();
+            mostAtOnce.merge(plugin, now, Math::max);
+            Thread.sleep(1);
+            running.get(plugin).decrementAndGet();
+        };
+        recorded.behave("first", slowly);
+        recorded.behave("second", slowly);
+        try (InProcessSharedState ownState = new InProcessSharedState();
+             EventNode own = new EventNode(TestPostgres.newDatabase(), ownState)) {
+            UUID tenant = own.createTenant("events-pipeline");
+            recorded.subscribe(tenant, "pipeline.tick", "first", "second");
+            List<UUID> ids = own.database().inTenant(tenant, tx -> java.util.stream.IntStream.range(0, 120)
+                    .mapToObj(n -> own.bus().publish(tx, tenant, EventBus.KERNEL_PUBLISHER, "pipeline.tick", Json.of(Map.of("n", n))))
+                    .toList());
+            own.startDispatcher(recorded, EventNode.quickSettings().withBatchSize(10)).wake();
+            EventNode.await(WAIT, () -> own.count("SELECT count(*) AS n FROM kernel.event_deliveries WHERE status = 'delivered'") == 240,
+                            () -> recorded.deliveries().size() + " of 240 deliveries made");
+            for (String subscriber : List.of("first", "second")) {
+                List<String> order = recorded.deliveriesTo(subscriber).stream().map(d -> d.event().id()).toList();
+                assertEquals(ids.stream().map(UUID::toString).toList(), order, subscriber + " got every event once, in publication order");
+                assertEquals(1, mostAtOnce.get(subscriber), subscriber + " never had two deliveries at once");
+            }
+        }
+    }
 }
