@@ -130,7 +130,7 @@ public final class KernelServices implements AutoCloseable {
         this.pluginDatabases = new PluginDatabases(storage.adminLogin(), secrets);
         this.events = new EventBus(database, state, clock);
         ManifestParser manifests = new ManifestParser();
-        this.plugins = new PluginRuntime(database, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
+        this.plugins = new PluginRuntime(database, new JarPluginInspector(manifests, new PluginVerifier(manifests)), secrets,
                                          config.dataDir().resolve("plugin-cache"), capabilities(), audit, state, clock,
                                          PluginRuntime.Settings.defaults().withBodyLimits(config.maxBodyBytes(),
                                                  config.pluginMaxStreamBytes(), config.pluginMaxStreamTimeout()));
