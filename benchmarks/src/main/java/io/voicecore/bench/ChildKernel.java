@@ -56,9 +56,11 @@ final class ChildKernel {
         Path log = Files.createTempFile("voicecore-child", ".log");
         String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = root.resolve("kernel/target/voicecore-kernel.jar") + java.io.File.pathSeparator + root.resolve("kernel/target/lib") + "/*";
-        ProcessBuilder builder = new ProcessBuilder(javaBinary, "-Djava.util.logging.manager=io.voicecore.kernel.observe.KernelLogManager",
-                                                    "-cp", classpath, "io.voicecore.kernel.Main", "start", "--port", String.valueOf(port),
-                                                    "--data", data.toString())
+        List<String> command = new java.util.ArrayList<>(List.of(javaBinary,
+                "-Djava.util.logging.manager=io.voicecore.kernel.observe.KernelLogManager"));
+        command.addAll(childJavaOptions());
+        command.addAll(List.of("-cp", classpath, "io.voicecore.kernel.Main", "start", "--port", String.valueOf(port), "--data", data.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
@@ -78,6 +80,16 @@ final class ChildKernel {
             stop(process);
             Files.deleteIfExists(log);
         }
+    }
+
+    /**
+     * Extra JVM options for the child, from {@code VOICECORE_BENCH_CHILD_JAVA_OPTS} (split on spaces), e.g. to profile it:
+     * {@code -XX:StartFlightRecording=filename=/tmp/child.jfr,settings=profile}. None by default: the child runs exactly as
+     * {@code ./voicecore start} does.
+     */
+    static List<String> childJavaOptions() {
+        String options = System.getenv().getOrDefault("VOICECORE_BENCH_CHILD_JAVA_OPTS", "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     private static double awaitHealthy(Process process, URI health, long begin, Path log) throws IOException, InterruptedException {
