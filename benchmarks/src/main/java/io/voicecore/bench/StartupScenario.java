@@ -21,7 +21,9 @@ import java.util.function.ToDoubleFunction;
  * <p>The per-plugin cost is a slope between 0 and the most plugins, of medians over repetitions, computed twice: from
  * the plugin phases the child measured itself ({@code startup.ms_per_plugin}, which the database's and the JVM's start
  * do not disturb) and from the wall time to healthy ({@code startup.ms_per_plugin_wall}, which includes everything
- * that grows with plugins, e.g. route registration, and all the noise of a shared machine).
+ * that grows with plugins, e.g. route registration, and all the noise of a shared machine). {@code startup.cpu_ms_per_plugin}
+ * is the same slope of the CPU time the child process used during its plugin phases, which a busy machine stretches far
+ * less than wall time.
  */
 final class StartupScenario implements Scenario {
     static final String NAME = "startup";
@@ -70,13 +72,13 @@ final class StartupScenario implements Scenario {
                     try {
                         ChildKernel.Start first = ChildKernel.startAndStop(options.root(), data, pluginDirs.get(count), adminToken, masterKey);
                         of.firsts().add(first);
-                        progress.printf("%2d plugins: first start %,6.0f ms (database %,d ms, plugins %,d ms)%n", count, first.millis(),
-                                        first.phase("database"), pluginMillis(first));
+                        progress.printf("%2d plugins: first start %,6.0f ms (database %,d ms, plugins %,d ms, %,d ms CPU)%n", count,
+                                        first.millis(), first.phase("database"), pluginMillis(first), pluginCpuMillis(first));
                         for (int r = 0; r < restartsPerFirst; r++) {
                             ChildKernel.Start restart = ChildKernel.startAndStop(options.root(), data, pluginDirs.get(count), adminToken, masterKey);
                             of.restarts().add(restart);
-                            progress.printf("%2d plugins: restart     %,6.0f ms (database %,d ms, plugins %,d ms)%n", count, restart.millis(),
-                                            restart.phase("database"), pluginMillis(restart));
+                            progress.printf("%2d plugins: restart     %,6.0f ms (database %,d ms, plugins %,d ms, %,d ms CPU)%n", count,
+                                            restart.millis(), restart.phase("database"), pluginMillis(restart), pluginCpuMillis(restart));
                         }
                     } finally {
                         ChildKernel.deleteTree(data);
@@ -99,6 +101,8 @@ final class StartupScenario implements Scenario {
                                     "restart: extra time per installed plugin, kernel's plugin phases (slope 0 to " + most + ", target <= 15)"));
         results.add(new Measurement("startup.ms_per_plugin_wall", slope(none.restarts(), all.restarts(), ChildKernel.Start::millis, most), "ms",
                                     "restart: extra wall time to healthy per installed plugin (slope 0 to " + most + ")"));
+        results.add(new Measurement("startup.cpu_ms_per_plugin", slope(none.restarts(), all.restarts(), StartupScenario::pluginCpuMillis, most),
+                                    "ms", "restart: extra process CPU time (all threads) per installed plugin, plugin phases (slope 0 to " + most + ")"));
         results.add(new Measurement("startup.ms_per_plugin_first", slope(none.firsts(), all.firsts(), StartupScenario::pluginMillis, most), "ms",
                                     "first start: extra time per plugin installed, kernel's plugin phases (slope 0 to " + most + ")"));
         results.add(new Measurement("startup.ms_per_plugin_first_wall", slope(none.firsts(), all.firsts(), ChildKernel.Start::millis, most), "ms",
@@ -121,6 +125,11 @@ final class StartupScenario implements Scenario {
     /** The kernel's plugin phases as it measured them: installed versions loaded, then the plugin directories scanned. */
     private static long pluginMillis(ChildKernel.Start start) {
         return start.phase("plugins-loaded") + start.phase("plugins-installed");
+    }
+
+    /** The CPU time the child used during its plugin phases: unlike wall time, barely stretched by a busy machine. */
+    private static long pluginCpuMillis(ChildKernel.Start start) {
+        return start.cpu("plugins-loaded") + start.cpu("plugins-installed");
     }
 
     /** Extra {@code value} per plugin between the medians with no plugins and with {@code plugins}. */
