@@ -18,7 +18,10 @@ import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import io.voicecore.kernel.plugins.verify.PluginVerifier;
 import io.voicecore.kernel.plugins.verify.VerificationReport;
 
-/** Reads {@code plugin.yaml} from a jar with {@link ManifestParser}, then runs {@link PluginVerifier} over every class. */
+/**
+ * Reads {@code plugin.yaml} from a jar with {@link ManifestParser}, then runs {@link PluginVerifier} over every class;
+ * for an installed jar ({@link #reinspect}) the verification is skipped when the caller vouches for its fingerprint.
+ */
 public final class JarPluginInspector implements PluginInspector {
     private static final int MAX_MANIFEST_BYTES = 256 * 1024;
 

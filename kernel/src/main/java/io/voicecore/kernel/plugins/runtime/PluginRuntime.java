@@ -18,6 +18,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -109,7 +118,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     private final TenantPluginCache tenantCache = new TenantPluginCache();
     private final SharedState.Subscription subscription;
     private final Object installLock = new Object();
-    private final List<Runnable> enablementWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> enablementWatchers = new CopyOnWriteArrayList<>();
 
     /**
      * @param secrets seals the record that a version's jar passed verification, so a restart may trust it
@@ -141,9 +150,9 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         List<PluginStore.StoredVersion> stored = database.inPlatform(store::versionsInUse);
         current.putAll(database.inPlatform(store::currentVersions));
         int threads = Math.max(1, Math.min(stored.size(), Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, startupThreads());
-        Map<String, RuntimeException> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
-        List<Reverified> reverified = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, startupThreads());
+        Map<String, RuntimeException> failures = new ConcurrentSkipListMap<>();
+        List<Reverified> reverified = new CopyOnWriteArrayList<>();
         try {
             Map<PluginStore.StoredVersion, PluginManifest> parsed = new ConcurrentHashMap<>();
             runAll(pool, stored, version -> {
@@ -192,24 +201,24 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     private record Reverified(String pluginId, String version, String sha256, byte[] seal) {
     }
 
-    private static void runAll(java.util.concurrent.ExecutorService pool, List<PluginStore.StoredVersion> versions,
-                               java.util.function.Consumer<PluginStore.StoredVersion> work) {
-        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+    private static void runAll(ExecutorService pool, List<PluginStore.StoredVersion> versions,
+                               Consumer<PluginStore.StoredVersion> work) {
+        List<Future<?>> running = new ArrayList<>();
         versions.forEach(version -> running.add(pool.submit(() -> work.accept(version))));
-        for (java.util.concurrent.Future<?> task : running) {
+        for (Future<?> task : running) {
             try {
                 task.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while loading plugins", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException("loading plugins failed", e.getCause());
             }
         }
     }
 
-    private static java.util.concurrent.ThreadFactory startupThreads() {
-        java.util.concurrent.atomic.AtomicInteger number = new java.util.concurrent.atomic.AtomicInteger();
+    private static ThreadFactory startupThreads() {
+        AtomicInteger number = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, "plugin-load-" + number.incrementAndGet());
             thread.setDaemon(true);
@@ -247,8 +256,8 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
      */
     public Installed install(byte[] jar, Principal actor) {
         synchronized (installLock) {
-            // The very bytes of a loaded version: it was inspected and verified when installed and again when loaded at
-            // start-up, and its version cannot be newer than itself. Answer as for any version that is not newer, without
+            // The very bytes of a loaded version: it was inspected and verified when installed (and its bytes checked
+            // against their sha256 when loaded at start-up), and its version cannot be newer than itself. Answer as for any version that is not newer, without
             // verifying it once more (the plugin directories offer every installed jar again at each start).
             String sha = sha256(jar);
             Optional<LoadedVersion> same = loaded.values().stream().filter(v -> !v.retired() && v.jarSha256.equals(sha)).findFirst();
@@ -577,7 +586,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
      * response's body: for callers that want the whole body anyway, such as tests.
      */
     public Response serve(UUID tenantId, String pluginId, Request request, String requestId,
-                          java.util.function.Consumer<String> matchedTemplate) {
+                          Consumer<String> matchedTemplate) {
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
         Response response = serve(tenantId, pluginId, request, requestId, matchedTemplate, (status, type, headers) -> buffer);
         return response.streamed() ? new Response(response.status(), response.contentType(), response.headers(), buffer.toByteArray())
@@ -600,7 +609,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
      * @throws PluginCallFailure when the call failed; if {@code sink} was opened, the body must be cut off
      */
     public Response serve(UUID tenantId, String pluginId, Request request, String requestId,
-                          java.util.function.Consumer<String> matchedTemplate, ResponseSink sink) {
+                          Consumer<String> matchedTemplate, ResponseSink sink) {
         StreamExchange exchange = new StreamExchange();
         Response response;
         try {
