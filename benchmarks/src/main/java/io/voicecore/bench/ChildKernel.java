@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 final class ChildKernel {
     private static final Pattern PHASES = Pattern.compile("Start-up phases \\(ms\\): (.*)");
     private static final Pattern PHASE = Pattern.compile("([a-z-]+)=(\\d+)");
+    /** Between the wall times and the process CPU times of the phases in the kernel's log line. */
+    private static final String CPU_SEPARATOR = "; process CPU (ms): ";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
@@ -36,12 +38,22 @@ final class ChildKernel {
      *
      * @param millis time from process creation to the first healthy answer
      * @param phases the kernel's own phase timings, in milliseconds ({@code database}, {@code plugins-installed}, ...)
+     * @param cpu    the CPU time the child used during each phase, in milliseconds, as far as it logged them
      */
-    record Start(double millis, Map<String, Long> phases) {
+    record Start(double millis, Map<String, Long> phases, Map<String, Long> cpu) {
         long phase(String name) {
-            Long value = phases.get(name);
+            return named(phases, name, "phase");
+        }
+
+        /** The CPU time the whole child process used during a phase, in milliseconds. */
+        long cpu(String name) {
+            return named(cpu, name, "process CPU time for the phase");
+        }
+
+        private static long named(Map<String, Long> values, String name, String what) {
+            Long value = values.get(name);
             if (value == null) {
-                throw new IllegalStateException("the kernel logged no '" + name + "' phase: " + phases);
+                throw new IllegalStateException("the kernel logged no " + what + " '" + name + "': " + values);
             }
             return value;
         }
@@ -56,9 +68,11 @@ final class ChildKernel {
         Path log = Files.createTempFile("voicecore-child", ".log");
         String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = root.resolve("kernel/target/voicecore-kernel.jar") + java.io.File.pathSeparator + root.resolve("kernel/target/lib") + "/*";
-        ProcessBuilder builder = new ProcessBuilder(javaBinary, "-Djava.util.logging.manager=io.voicecore.kernel.observe.KernelLogManager",
-                                                    "-cp", classpath, "io.voicecore.kernel.Main", "start", "--port", String.valueOf(port),
-                                                    "--data", data.toString())
+        List<String> command = new java.util.ArrayList<>(List.of(javaBinary,
+                "-Djava.util.logging.manager=io.voicecore.kernel.observe.KernelLogManager"));
+        command.addAll(childJavaOptions());
+        command.addAll(List.of("-cp", classpath, "io.voicecore.kernel.Main", "start", "--port", String.valueOf(port), "--data", data.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
@@ -73,11 +87,24 @@ final class ChildKernel {
         Process process = builder.start();
         try {
             double millis = awaitHealthy(process, health, begin, log);
-            return new Start(millis, phases(log));
+            String line = phasesLine(log);
+            int cpu = line.indexOf(CPU_SEPARATOR);
+            return cpu < 0 ? new Start(millis, values(line), Map.of())
+                    : new Start(millis, values(line.substring(0, cpu)), values(line.substring(cpu + CPU_SEPARATOR.length())));
         } finally {
             stop(process);
             Files.deleteIfExists(log);
         }
+    }
+
+    /**
+     * Extra JVM options for the child, from {@code VOICECORE_BENCH_CHILD_JAVA_OPTS} (split on spaces), e.g. to profile it:
+     * {@code -XX:StartFlightRecording=filename=/tmp/child.jfr,settings=profile}. None by default: the child runs exactly as
+     * {@code ./voicecore start} does.
+     */
+    static List<String> childJavaOptions() {
+        String options = System.getenv().getOrDefault("VOICECORE_BENCH_CHILD_JAVA_OPTS", "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     private static double awaitHealthy(Process process, URI health, long begin, Path log) throws IOException, InterruptedException {
@@ -99,23 +126,27 @@ final class ChildKernel {
         throw new IllegalStateException("the kernel was not healthy within 3 minutes:\n" + tail(log));
     }
 
-    private static Map<String, Long> phases(Path log) throws IOException, InterruptedException {
+    private static String phasesLine(Path log) throws IOException, InterruptedException {
         // The line is logged right after the server starts listening; give the log a moment to reach the file.
         for (int attempt = 0; attempt < 200; attempt++) {
             for (String line : Files.readAllLines(log)) {
                 Matcher matcher = PHASES.matcher(line);
                 if (matcher.find()) {
-                    Map<String, Long> phases = new LinkedHashMap<>();
-                    Matcher phase = PHASE.matcher(matcher.group(1));
-                    while (phase.find()) {
-                        phases.put(phase.group(1), Long.parseLong(phase.group(2)));
-                    }
-                    return phases;
+                    return matcher.group(1);
                 }
             }
             Thread.sleep(10);
         }
         throw new IllegalStateException("the kernel logged no start-up phases:\n" + tail(log));
+    }
+
+    private static Map<String, Long> values(String text) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        Matcher value = PHASE.matcher(text);
+        while (value.find()) {
+            values.put(value.group(1), Long.parseLong(value.group(2)));
+        }
+        return values;
     }
 
     /** SIGTERM, as an operator stops it: the kernel stops its embedded PostgreSQL on the way out. */

@@ -136,7 +136,7 @@ public final class KernelServices implements AutoCloseable {
         this.pluginDatabases = new PluginDatabases(storage.adminLogin(), secrets);
         this.events = new EventBus(database, state, clock);
         ManifestParser manifests = new ManifestParser();
-        this.plugins = new PluginRuntime(database, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
+        this.plugins = new PluginRuntime(database, new JarPluginInspector(manifests, new PluginVerifier(manifests)), secrets,
                                          config.dataDir().resolve("plugin-cache"), capabilities(), audit, state, clock,
                                          PluginRuntime.Settings.defaults().withBodyLimits(config.maxBodyBytes(),
                                                  config.pluginMaxStreamBytes(), config.pluginMaxStreamTimeout()));
@@ -164,26 +164,33 @@ public final class KernelServices implements AutoCloseable {
     public static KernelServices start(KernelConfig config, PrintStream console) {
         Clock clock = Clock.systemUTC();
         long started = System.nanoTime();
+        long cpuStarted = StartupPhases.processCpuNanos();
         Storage storage = Storage.open(config);
         long databaseReady = System.nanoTime();
+        long cpuDatabaseReady = StartupPhases.processCpuNanos();
         SharedState state = null;
         try {
             state = config.redisUrl().<SharedState>map(url -> new RedisSharedState(url, config.redisKeyPrefix()))
                     .orElseGet(InProcessSharedState::new);
             KernelServices services = new KernelServices(config, console, clock, storage, state);
             StartupPhases phases = services.phases;
-            phases.record("database", databaseReady - started);
+            phases.record("database", databaseReady - started, cpuDelta(cpuStarted, cpuDatabaseReady));
             long mark = System.nanoTime();
-            phases.record("services", mark - databaseReady);
+            long cpuMark = StartupPhases.processCpuNanos();
+            phases.record("services", mark - databaseReady, cpuDelta(cpuDatabaseReady, cpuMark));
             services.plugins.loadInstalled();
-            phases.record("plugins-loaded", System.nanoTime() - mark);
+            long cpu = StartupPhases.processCpuNanos();
+            phases.record("plugins-loaded", System.nanoTime() - mark, cpuDelta(cpuMark, cpu));
             mark = System.nanoTime();
+            cpuMark = cpu;
             services.pluginDirectories.installFrom(List.of(config.pluginsDir(), config.dataDir().resolve("plugins")));
-            phases.record("plugins-installed", System.nanoTime() - mark);
+            cpu = StartupPhases.processCpuNanos();
+            phases.record("plugins-installed", System.nanoTime() - mark, cpuDelta(cpuMark, cpu));
             mark = System.nanoTime();
+            cpuMark = cpu;
             services.dispatcher.start();
             services.scheduler.start();
-            phases.record("background", System.nanoTime() - mark);
+            phases.record("background", System.nanoTime() - mark, cpuDelta(cpuMark, StartupPhases.processCpuNanos()));
             return services;
         } catch (RuntimeException | Error e) {
             if (state != null) {
@@ -192,6 +199,11 @@ public final class KernelServices implements AutoCloseable {
             storage.close();
             throw e;
         }
+    }
+
+    /** CPU used between two readings, or -1 when the JVM does not tell. */
+    private static long cpuDelta(long before, long after) {
+        return before < 0 || after < 0 ? -1 : after - before;
     }
 
     /** The capabilities of plugin calls, each from its own component. */

@@ -290,6 +290,44 @@ class PluginApiTest {
         assertEquals(1, auditFor(uninstalls, "plugin:audited"), uninstalls.toString());
     }
 
+    /** A plugin with its own table: {@code POST /notes} adds a row, {@code GET /notes} answers the count and {@code label}. */
+    private static PluginJar notebook(String label) {
+        return plugin("notebook", "1.0.0", List.of("storage"), List.of("GET /notes", "POST /notes"), "", """
+                setup.route(HttpMethod.POST, "/notes", (request, context) -> {
+                    context.storage().update("INSERT INTO notes (tenant_id) VALUES (?)", Storage.TENANT);
+                    return Response.created(Json.object().put("ok", true).build());
+                });
+                setup.route(HttpMethod.GET, "/notes", (request, context) -> Response.ok(Json.object()
+                        .put("count", context.storage().query("SELECT tenant_id FROM notes").size()).put("label", "%s").build()));
+                """.formatted(label), "").resource("db/migration/V1__notes.sql", "CREATE TABLE notes (tenant_id uuid NOT NULL);");
+    }
+
+    @Test
+    void anUninstalledVersionCanBeInstalledAgainWithItsDataKept() {
+        kernel.createTenant("api-reinstaller");
+        String route = "/api/v1/tenants/api-reinstaller/notebook/notes";
+        assertEquals(201, install(kernel, notebook("first").build()).status());
+        assertEquals(200, enable(kernel, "api-reinstaller", "notebook", List.of("storage")).status());
+        assertEquals(201, kernel.post(route, admin, Map.of()).status());
+        assertEquals(204, kernel.delete("/api/v1/plugins/notebook", admin).status());
+
+        HttpResult again = install(kernel, notebook("first").build());
+        assertEquals(201, again.status(), again.body());
+        assertEquals(200, enable(kernel, "api-reinstaller", "notebook", List.of("storage")).status());
+        HttpResult notes = kernel.get(route, admin);
+        assertEquals(200, notes.status(), notes.body());
+        assertEquals(1, notes.json().get("count").asInt(), "the plugin's data outlives the uninstall: " + notes.body());
+        assertProblem(install(kernel, notebook("first").build()), 409, "plugin-version-not-newer");
+
+        // Removed again, the same version may come back with other bytes; they are what runs.
+        assertEquals(204, kernel.delete("/api/v1/plugins/notebook", admin).status());
+        assertEquals(201, install(kernel, notebook("second").build()).status());
+        assertEquals(200, enable(kernel, "api-reinstaller", "notebook", List.of("storage")).status());
+        assertEquals("second", kernel.get(route, admin).json().get("label").asText());
+        JsonNode installs = kernel.get("/api/v1/audit?action=plugin.install", admin).json().get("items");
+        assertEquals(3, auditFor(installs, "plugin:notebook"), installs.toString());
+    }
+
     private static int auditFor(JsonNode items, String target) {
         assertNotNull(items);
         int count = 0;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -17,7 +18,10 @@ import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import io.voicecore.kernel.plugins.verify.PluginVerifier;
 import io.voicecore.kernel.plugins.verify.VerificationReport;
 
-/** Reads {@code plugin.yaml} from a jar with {@link ManifestParser}, then runs {@link PluginVerifier} over every class. */
+/**
+ * Reads {@code plugin.yaml} from a jar with {@link ManifestParser}, then runs {@link PluginVerifier} over every class;
+ * for an installed jar ({@link #reinspect}) the verification is skipped when the caller vouches for its fingerprint.
+ */
 public final class JarPluginInspector implements PluginInspector {
     private static final int MAX_MANIFEST_BYTES = 256 * 1024;
 
@@ -32,14 +36,39 @@ public final class JarPluginInspector implements PluginInspector {
     @Override
     public Inspected inspect(byte[] jar, Function<PluginManifest, Set<String>> allowedPackages) {
         String yaml = manifestText(jar);
-        PluginManifest manifest;
+        PluginManifest manifest = parseInstalled(yaml);
+        Set<String> allowed = allowedPackages.apply(manifest);
+        verify(jar, manifest, allowed);
+        return new Inspected(manifest, yaml, verifier.fingerprint(allowed), true);
+    }
+
+    @Override
+    public PluginManifest parseInstalled(String manifestYaml) {
         try {
-            manifest = manifests.parse(yaml);
+            return manifests.parse(manifestYaml);
         } catch (ManifestException e) {
             throw new PluginRejectedException("manifest", e.getMessage(),
                     e.errors().stream().map(error -> Map.<String, Object>of("field", error.field(), "reason", error.problem())).toList());
         }
-        VerificationReport report = verifier.verify(jar, allowedPackages.apply(manifest));
+    }
+
+    @Override
+    public Inspected reinspect(byte[] jar, PluginManifest manifest, String manifestYaml, Set<String> allowedPackages,
+                               Predicate<String> verifiedBefore) {
+        if (!manifestText(jar).equals(manifestYaml)) {
+            throw rejected("The jar's plugin.yaml is not the one stored when plugin '" + manifest.id() + "' " + manifest.version()
+                           + " was installed.");
+        }
+        String fingerprint = verifier.fingerprint(allowedPackages);
+        if (verifiedBefore.test(fingerprint)) {
+            return new Inspected(manifest, manifestYaml, fingerprint, false);
+        }
+        verify(jar, manifest, allowedPackages);
+        return new Inspected(manifest, manifestYaml, fingerprint, true);
+    }
+
+    private void verify(byte[] jar, PluginManifest manifest, Set<String> allowedPackages) {
+        VerificationReport report = verifier.verify(jar, allowedPackages);
         if (!report.passed()) {
             throw new PluginRejectedException("verification", "Plugin '" + manifest.id() + "' uses APIs that bypass the kernel's "
                     + "capabilities: " + report.summary(),
@@ -52,7 +81,6 @@ public final class JarPluginInspector implements PluginInspector {
                         return finding;
                     }).toList());
         }
-        return new Inspected(manifest, yaml);
     }
 
     private static String manifestText(byte[] jar) {

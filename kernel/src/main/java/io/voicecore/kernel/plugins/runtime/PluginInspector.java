@@ -1,6 +1,8 @@
 package io.voicecore.kernel.plugins.runtime;
 
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.voicecore.kernel.plugins.PluginManifest;
 
@@ -10,14 +12,42 @@ import io.voicecore.kernel.plugins.PluginManifest;
  */
 public interface PluginInspector {
     /**
+     * Inspects an uploaded jar: parses its manifest and always verifies its bytecode.
+     *
      * @param jar              the jar bytes
      * @param allowedPackages  given the parsed manifest, the exported service packages of the plugins it may use;
      *                         may throw {@link PluginRejectedException} to refuse the jar before verification
-     * @return the manifest and its YAML text
+     * @return the manifest, its YAML text and the verification fingerprint it passed under
      */
-    Inspected inspect(byte[] jar, java.util.function.Function<PluginManifest, Set<String>> allowedPackages);
+    Inspected inspect(byte[] jar, Function<PluginManifest, Set<String>> allowedPackages);
 
-    /** A jar that passed: its manifest and the manifest's text. */
-    record Inspected(PluginManifest manifest, String manifestYaml) {
+    /**
+     * Parses the manifest text of an installed version, as stored at its installation.
+     *
+     * @throws PluginRejectedException when the text is not a valid manifest (any more)
+     */
+    PluginManifest parseInstalled(String manifestYaml);
+
+    /**
+     * Inspects the jar of an installed version again before it is loaded: its {@code plugin.yaml} must be exactly the
+     * stored one; its bytecode is verified unless {@code verifiedBefore} accepts the fingerprint the verification would
+     * have now (the caller vouches that these very bytes passed under it).
+     *
+     * @param jar             the jar bytes, whose sha256 the caller has checked against the stored one
+     * @param manifest        the stored manifest, parsed with {@link #parseInstalled}
+     * @param manifestYaml    the stored manifest text
+     * @param allowedPackages the exported service packages of the plugins it may use, and its libraries' packages
+     * @param verifiedBefore  whether these bytes are known to have passed under a fingerprint
+     */
+    Inspected reinspect(byte[] jar, PluginManifest manifest, String manifestYaml, Set<String> allowedPackages,
+                        Predicate<String> verifiedBefore);
+
+    /**
+     * A jar that passed.
+     *
+     * @param verifiedWith the fingerprint of the verification it passed under ({@code PluginVerifier.fingerprint})
+     * @param verifiedNow  whether its bytecode was verified by this inspection (not trusted from before)
+     */
+    record Inspected(PluginManifest manifest, String manifestYaml, String verifiedWith, boolean verifiedNow) {
     }
 }

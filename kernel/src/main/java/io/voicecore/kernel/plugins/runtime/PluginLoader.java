@@ -87,7 +87,8 @@ final class PluginLoader {
         try {
             Files.createDirectories(cacheDir);
             Path target = cacheDir.resolve(manifest.id() + "-" + manifest.version() + "-" + sha256.substring(0, 12) + ".jar");
-            if (!Files.exists(target)) {
+            // A file left by an earlier start is used only if it holds exactly these (verified) bytes.
+            if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), jar)) {
                 Path temp = Files.createTempFile(cacheDir, manifest.id(), ".part");
                 Files.write(temp, jar);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

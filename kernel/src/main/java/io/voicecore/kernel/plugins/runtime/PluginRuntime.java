@@ -18,11 +18,21 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.crypto.SecretBox;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.identity.Principal;
 import io.voicecore.kernel.plugins.PluginCall;
@@ -95,6 +105,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     private final Database database;
     private final PluginStore store = new PluginStore();
     private final PluginInspector inspector;
+    private final VerificationSeals seals;
     private final PluginLoader loader;
     private final PluginInvoker invoker;
     private final CapabilityFactory capabilities;
@@ -108,12 +119,16 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     private final TenantPluginCache tenantCache = new TenantPluginCache();
     private final SharedState.Subscription subscription;
     private final Object installLock = new Object();
-    private final List<Runnable> enablementWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> enablementWatchers = new CopyOnWriteArrayList<>();
 
-    public PluginRuntime(Database database, PluginInspector inspector, java.nio.file.Path cacheDir, CapabilityFactory capabilities,
-                         AuditLog audit, SharedState state, Clock clock, Settings settings) {
+    /**
+     * @param secrets seals the record that a version's jar passed verification, so a restart may trust it
+     */
+    public PluginRuntime(Database database, PluginInspector inspector, SecretBox secrets, java.nio.file.Path cacheDir,
+                         CapabilityFactory capabilities, AuditLog audit, SharedState state, Clock clock, Settings settings) {
         this.database = database;
         this.inspector = inspector;
+        this.seals = new VerificationSeals(secrets);
         this.invoker = new PluginInvoker(256);
         this.loader = new PluginLoader(cacheDir, invoker, new PluginInvoker.Limits(Duration.ofSeconds(10), 4,
                                                                                     settings.allocationQuotaBytes()));
@@ -125,47 +140,113 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         this.subscription = state.subscribe(CHANNEL, this::onNotification);
     }
 
-    /** Loads every version in use (at start-up). A version that fails to load is logged and skipped. */
+    /**
+     * Loads every version in use (at start-up). A version that fails to load is logged and skipped.
+     *
+     * <p>Versions load in parallel, in waves: a consumer after every stored version of the providers it requires
+     * (it needs their exported packages). Each jar's bytes must match their stored sha256; their bytecode is verified
+     * again unless the version's verification seal vouches for these bytes under the current verifier.
+     */
     public void loadInstalled() {
         List<PluginStore.StoredVersion> stored = database.inPlatform(store::versionsInUse);
-        Map<String, String> currents = new HashMap<>();
-        for (PluginStore.StoredVersion version : stored) {
-            database.inPlatform(tx -> store.currentVersion(tx, version.pluginId())).ifPresent(v -> currents.put(version.pluginId(), v));
-        }
-        current.putAll(currents);
-        // A consumer needs its providers loaded first (their exported packages): retry while anything loads.
-        List<PluginStore.StoredVersion> pending = new ArrayList<>(stored);
-        Map<String, RuntimeException> failures = new LinkedHashMap<>();
-        boolean progress = true;
-        while (!pending.isEmpty() && progress) {
-            progress = false;
-            failures.clear();
-            List<PluginStore.StoredVersion> retry = new ArrayList<>();
-            for (PluginStore.StoredVersion version : pending) {
+        current.putAll(database.inPlatform(store::currentVersions));
+        int threads = Math.max(1, Math.min(stored.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, startupThreads());
+        Map<String, RuntimeException> failures = new ConcurrentSkipListMap<>();
+        List<Reverified> reverified = new CopyOnWriteArrayList<>();
+        try {
+            Map<PluginStore.StoredVersion, PluginManifest> parsed = new ConcurrentHashMap<>();
+            runAll(pool, stored, version -> {
                 try {
-                    loadStored(version);
-                    progress = true;
+                    parsed.put(version, inspector.parseInstalled(version.manifestYaml()));
                 } catch (RuntimeException e) {
                     failures.put(version.pluginId() + " " + version.version(), e);
-                    retry.add(version);
                 }
+            });
+            Map<PluginStore.StoredVersion, PluginManifest> pending = new LinkedHashMap<>();
+            stored.stream().filter(parsed::containsKey).forEach(version -> pending.put(version, parsed.get(version)));
+            while (!pending.isEmpty()) {
+                Set<String> waiting = new HashSet<>();
+                pending.keySet().forEach(version -> waiting.add(version.pluginId()));
+                List<PluginStore.StoredVersion> wave = new ArrayList<>(pending.entrySet().stream()
+                        .filter(e -> e.getValue().requires().stream().noneMatch(r -> !r.plugin().equals(e.getKey().pluginId())
+                                                                                    && waiting.contains(r.plugin())))
+                        .map(Map.Entry::getKey).toList());
+                if (wave.isEmpty()) {
+                    wave.addAll(pending.keySet()); // a cycle: load what can be, as one wave; the rest fails and is logged
+                }
+                runAll(pool, wave, version -> {
+                    try {
+                        loadStored(version, parsed.get(version)).ifPresent(reverified::add);
+                    } catch (RuntimeException e) {
+                        failures.put(version.pluginId() + " " + version.version(), e);
+                    }
+                });
+                wave.forEach(pending::remove);
             }
-            pending = retry;
+        } finally {
+            pool.shutdownNow();
+        }
+        if (!reverified.isEmpty()) {
+            database.inPlatform(tx -> {
+                reverified.forEach(r -> store.setVerification(tx, r.pluginId(), r.version(), r.sha256(), r.seal()));
+                return null;
+            });
+            LOG.info(() -> reverified.size() + " installed plugin version(s) verified again (new or changed verifier rules)");
         }
         failures.forEach((version, e) -> LOG.log(Level.SEVERE, "Plugin " + version + " failed to load; it is skipped", e));
         LOG.info(() -> "Plugin runtime ready with " + loaded.size() + " loaded plugin version(s)");
     }
 
-    private LoadedVersion loadStored(PluginStore.StoredVersion version) {
+    /** A version verified again at start-up, and its new seal. */
+    private record Reverified(String pluginId, String version, String sha256, byte[] seal) {
+    }
+
+    private static void runAll(ExecutorService pool, List<PluginStore.StoredVersion> versions,
+                               Consumer<PluginStore.StoredVersion> work) {
+        List<Future<?>> running = new ArrayList<>();
+        versions.forEach(version -> running.add(pool.submit(() -> work.accept(version))));
+        for (Future<?> task : running) {
+            try {
+                task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while loading plugins", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("loading plugins failed", e.getCause());
+            }
+        }
+    }
+
+    private static ThreadFactory startupThreads() {
+        AtomicInteger number = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "plugin-load-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** @return the version's new seal when its jar had to be verified again */
+    private Optional<Reverified> loadStored(PluginStore.StoredVersion version, PluginManifest manifest) {
         String key = version.pluginId() + "@" + version.version();
         LoadedVersion existing = loaded.get(key);
         if (existing != null && !existing.retired()) {
-            return existing;
+            return Optional.empty();
         }
-        PluginInspector.Inspected inspected = inspector.inspect(version.jar(), this::exportedPackagesFor);
+        if (!sha256(version.jar()).equals(version.sha256())) {
+            throw new PluginLoadException("the stored jar of plugin " + key + " does not match the sha256 recorded when it was"
+                                          + " installed (" + version.sha256() + "); it was altered and is not loaded");
+        }
+        PluginInspector.Inspected inspected = inspector.reinspect(version.jar(), manifest, version.manifestYaml(),
+                exportedPackagesFor(manifest),
+                fingerprint -> seals.vouches(version.verification(), version.pluginId(), version.version(), version.sha256(), fingerprint));
         LoadedVersion fresh = loader.load(inspected.manifest(), version.jar(), version.sha256(), exportedLoadersFor(inspected.manifest()));
         loaded.put(key, fresh);
-        return fresh;
+        return inspected.verifiedNow()
+                ? Optional.of(new Reverified(version.pluginId(), version.version(), version.sha256(),
+                                             seals.seal(version.pluginId(), version.version(), version.sha256(), inspected.verifiedWith())))
+                : Optional.empty();
     }
 
     // ---------------------------------------------------------------- installation
@@ -176,8 +257,8 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
      */
     public Installed install(byte[] jar, Principal actor) {
         synchronized (installLock) {
-            // The very bytes of a loaded version: it was inspected and verified when installed and again when loaded at
-            // start-up, and its version cannot be newer than itself. Answer as for any version that is not newer, without
+            // The very bytes of a loaded version: it was inspected and verified when installed (and its bytes checked
+            // against their sha256 when loaded at start-up), and its version cannot be newer than itself. Answer as for any version that is not newer, without
             // verifying it once more (the plugin directories offer every installed jar again at each start).
             String sha = sha256(jar);
             Optional<LoadedVersion> same = loaded.values().stream().filter(v -> !v.retired() && v.jarSha256.equals(sha)).findFirst();
@@ -208,8 +289,13 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             int[] moved = {0, 0};
             try {
                 capabilities.prepare(manifest, version.classLoader);
+                byte[] seal = seals.seal(manifest.id(), manifest.version(), sha, inspected.verifiedWith());
                 database.inPlatform(tx -> {
-                    store.insertVersion(tx, manifest.id(), manifest.version(), inspected.manifestYaml(), jar, sha, actor.actorId());
+                    if (!store.insertVersion(tx, manifest.id(), manifest.version(), inspected.manifestYaml(), jar, sha, seal,
+                                             actor.actorId())) {
+                        throw new ApiException.Conflict("plugin-version-not-newer", "Plugin '" + manifest.id() + "' "
+                                + manifest.version() + " is already installed; upload a higher version to upgrade.");
+                    }
                     store.setCurrent(tx, manifest.id(), manifest.version());
                     for (PluginStore.TenantPlugin tenant : store.enabledTenants(tx, manifest.id())) {
                         if (tenant.granted().containsAll(manifest.permissionNames())) {
@@ -429,7 +515,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 if (!(parts[2].equals(current.get(parts[1])))) {
                     database.inPlatform(tx -> store.version(tx, parts[1], parts[2])).ifPresent(v -> {
                         try {
-                            loadStored(v);
+                            loadStored(v, inspector.parseInstalled(v.manifestYaml()));
                             current.put(parts[1], parts[2]);
                             tenantCache.invalidateAll(parts[1]);
                             enablementChanged();
@@ -501,7 +587,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
      * response's body: for callers that want the whole body anyway, such as tests.
      */
     public Response serve(UUID tenantId, String pluginId, Request request, String requestId,
-                          java.util.function.Consumer<String> matchedTemplate) {
+                          Consumer<String> matchedTemplate) {
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
         Response response = serve(tenantId, pluginId, request, requestId, matchedTemplate, (status, type, headers) -> buffer);
         return response.streamed() ? new Response(response.status(), response.contentType(), response.headers(), buffer.toByteArray())
@@ -524,7 +610,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
      * @throws PluginCallFailure when the call failed; if {@code sink} was opened, the body must be cut off
      */
     public Response serve(UUID tenantId, String pluginId, Request request, String requestId,
-                          java.util.function.Consumer<String> matchedTemplate, ResponseSink sink) {
+                          Consumer<String> matchedTemplate, ResponseSink sink) {
         StreamExchange exchange = new StreamExchange();
         Response response;
         try {

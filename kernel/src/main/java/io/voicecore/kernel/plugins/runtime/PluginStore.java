@@ -2,7 +2,9 @@ package io.voicecore.kernel.plugins.runtime;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,8 +18,13 @@ import io.voicecore.kernel.storage.Database;
 /** SQL for installed plugin versions and per-tenant enablement. Runs in the caller's transaction. */
 final class PluginStore {
 
-    /** A stored version. */
-    record StoredVersion(String pluginId, String version, String manifestYaml, byte[] jar, String sha256) {
+    /**
+     * A stored version.
+     *
+     * @param verification the kernel's sealed record that the jar passed verification ({@link VerificationSeals}), if any
+     */
+    record StoredVersion(String pluginId, String version, String manifestYaml, byte[] jar, String sha256,
+                         Optional<byte[]> verification) {
     }
 
     /** A tenant's relation to one plugin. */
@@ -29,10 +36,33 @@ final class PluginStore {
         }
     }
 
-    void insertVersion(DbExecute tx, String pluginId, String version, String manifestYaml, byte[] jar, String sha256,
-                       String actor) {
-        tx.dml("INSERT INTO kernel.plugin_versions (plugin_id, version, manifest, jar, jar_sha256, installed_by) "
-               + "VALUES (?, ?, ?, ?, ?, ?)", pluginId, version, manifestYaml, jar, sha256, actor);
+    /**
+     * Stores a new version. A version removed by an uninstall (retired) may be installed again, with these bytes.
+     *
+     * @return false when the version is stored and not retired (installed by another node meanwhile)
+     */
+    boolean insertVersion(DbExecute tx, String pluginId, String version, String manifestYaml, byte[] jar, String sha256,
+                          byte[] verification, String actor) {
+        return tx.dml("INSERT INTO kernel.plugin_versions (plugin_id, version, manifest, jar, jar_sha256, verification, installed_by) "
+                      + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plugin_id, version) DO UPDATE SET manifest = excluded.manifest, "
+                      + "jar = excluded.jar, jar_sha256 = excluded.jar_sha256, verification = excluded.verification, "
+                      + "installed_by = excluded.installed_by, installed_at = now(), retired_at = NULL "
+                      + "WHERE kernel.plugin_versions.retired_at IS NOT NULL",
+                      pluginId, version, manifestYaml, jar, sha256, verification, actor) == 1;
+    }
+
+    /** Replaces a version's verification record, after the jar was verified again under other rules. */
+    void setVerification(DbExecute tx, String pluginId, String version, String sha256, byte[] verification) {
+        tx.dml("UPDATE kernel.plugin_versions SET verification = ? WHERE plugin_id = ? AND version = ? AND jar_sha256 = ?",
+               verification, pluginId, version, sha256);
+    }
+
+    /** Every installed plugin's current version, by plugin id. */
+    Map<String, String> currentVersions(DbExecute tx) {
+        Map<String, String> versions = new HashMap<>();
+        Database.list(tx, row -> Map.entry(Database.text(row, "plugin_id"), Database.text(row, "current_version")),
+                      "SELECT plugin_id, current_version FROM kernel.plugins").forEach(e -> versions.put(e.getKey(), e.getValue()));
+        return versions;
     }
 
     void setCurrent(DbExecute tx, String pluginId, String version) {
@@ -46,14 +76,14 @@ final class PluginStore {
     }
 
     Optional<StoredVersion> version(DbExecute tx, String pluginId, String version) {
-        return Database.first(tx, PluginStore::mapVersion, "SELECT plugin_id, version, manifest, jar, jar_sha256 "
-                + "FROM kernel.plugin_versions WHERE plugin_id = ? AND version = ?", pluginId, version);
+        return Database.first(tx, PluginStore::mapVersion, "SELECT plugin_id, version, manifest, jar, jar_sha256, "
+                + "verification FROM kernel.plugin_versions WHERE plugin_id = ? AND version = ?", pluginId, version);
     }
 
     /** Every version some node must keep loaded: each plugin's current one and any still active for a tenant. */
     List<StoredVersion> versionsInUse(DbExecute tx) {
         return Database.list(tx, PluginStore::mapVersion,
-                "SELECT v.plugin_id, v.version, v.manifest, v.jar, v.jar_sha256 FROM kernel.plugin_versions v "
+                "SELECT v.plugin_id, v.version, v.manifest, v.jar, v.jar_sha256, v.verification FROM kernel.plugin_versions v "
                 + "WHERE EXISTS (SELECT 1 FROM kernel.plugins p WHERE p.plugin_id = v.plugin_id AND p.current_version = v.version) "
                 + "OR EXISTS (SELECT 1 FROM kernel.tenant_plugins t WHERE t.plugin_id = v.plugin_id AND t.active_version = v.version "
                 + "AND t.enabled) ORDER BY v.plugin_id, v.installed_at");
@@ -92,7 +122,8 @@ final class PluginStore {
 
     private static StoredVersion mapVersion(DbRow row) {
         return new StoredVersion(Database.text(row, "plugin_id"), Database.text(row, "version"), Database.text(row, "manifest"),
-                                 row.column("jar").get(byte[].class), Database.text(row, "jar_sha256"));
+                                 row.column("jar").get(byte[].class), Database.text(row, "jar_sha256"),
+                                 Optional.ofNullable(row.column("verification").get(byte[].class)));
     }
 
     private static TenantPlugin mapTenant(DbRow row) {

@@ -83,11 +83,59 @@ public final class PluginVerifier {
     private static final VerifierRule NATIVE_METHOD_RULE = VerifierRules.RULES.stream()
             .filter(rule -> rule.target().kind() == VerifierRule.Target.Kind.NATIVE_METHOD).findFirst().orElseThrow();
 
+    /**
+     * The version of the verifier's own logic. The rule tables, the JDK's packages and the limits are part of
+     * {@link #fingerprint} by content; this number covers what they do not show (how references are found and
+     * judged), so raise it with any change to this class that could refuse a jar it used to accept.
+     */
+    public static final int LOGIC_VERSION = 1;
+
     private final ManifestParser manifests;
+    private final String rules;
 
     /** @param manifests reads the jar's {@code plugin.yaml} */
     public PluginVerifier(ManifestParser manifests) {
+        this(manifests, LOGIC_VERSION);
+    }
+
+    /** A verifier whose logic claims another version: how a test stands in for a kernel with changed rules. */
+    PluginVerifier(ManifestParser manifests, int logicVersion) {
         this.manifests = manifests;
+        this.rules = rulesFingerprint(logicVersion);
+    }
+
+    /**
+     * What a verification's verdict depends on besides the jar: this verifier's logic version, its rule tables, the
+     * running JDK's packages, its limits, and the service and library packages the plugin was allowed. A jar that
+     * passed under a fingerprint passes again under the same one, so the kernel may keep the verdict with the jar's
+     * sha256 and verify again only when the fingerprint changes (a newer kernel, other rules, another JDK).
+     *
+     * @param allowedServicePackages as for {@link #verify(byte[], Set)}
+     * @return a hex SHA-256
+     */
+    public String fingerprint(Set<String> allowedServicePackages) {
+        StringBuilder text = new StringBuilder(rules).append("\nallowed:");
+        allowedServicePackages.stream().map(p -> p.replace('.', '/')).sorted().distinct().forEach(p -> text.append(' ').append(p));
+        return sha256(text.toString());
+    }
+
+    private static String rulesFingerprint(int logicVersion) {
+        StringBuilder text = new StringBuilder("logic:").append(logicVersion).append("\nlimits:").append(MAX_ENTRIES).append(' ')
+                .append(MAX_ENTRY_BYTES).append(' ').append(MAX_TOTAL_BYTES).append("\nplatform:").append(PLATFORM_PACKAGES);
+        VerifierRules.RULES.forEach(rule -> text.append("\nrule:").append(rule.category()).append(' ')
+                .append(rule.target().text()).append(' ').append(rule.note()));
+        text.append("\njdk-allowed:").append(VerifierRules.JDK_ALLOWED).append("\njdk-packages:");
+        JDK_PACKAGES.stream().sorted().forEach(p -> text.append(' ').append(p));
+        return sha256(text.toString());
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     /**
