@@ -37,7 +37,18 @@ public final class RequestContext {
     /** Keeps the caller's {@code X-Request-Id} when it is safe to log, otherwise makes a new one. */
     static String acceptOrGenerate(Optional<String> callerId) {
         return callerId.filter(id -> ACCEPTABLE_ID.matcher(id).matches())
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(RequestContext::newRequestId);
+    }
+
+    /**
+     * A random version-4 UUID. A correlation id needs to be unique, not unpredictable: drawing it from
+     * {@link java.util.concurrent.ThreadLocalRandom} spares every request a read of the secure random source.
+     */
+    static String newRequestId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     public static Optional<RequestContext> current() {

@@ -30,8 +30,11 @@ public final class ApiKeyService {
     public record Created(ApiKey key, String secret) {
     }
 
-    /** What authentication needs of a key, cached by the hash of its secret. */
-    private record StoredKey(UUID id, UUID tenantId, Role role, boolean revoked) {
+    /** What authentication needs of a key, cached by the hash of its secret; the principal is made once. */
+    private record StoredKey(UUID id, UUID tenantId, Role role, boolean revoked, Principal principal) {
+        StoredKey(UUID id, UUID tenantId, Role role, boolean revoked) {
+            this(id, tenantId, role, revoked, new Principal("api-key:" + id, role, Optional.ofNullable(tenantId), "api-key:" + id, false));
+        }
     }
 
     private final Database database;
@@ -106,7 +109,8 @@ public final class ApiKeyService {
     /** The principal a key secret stands for, or 401 (unknown or revoked key), or 403 when its tenant is suspended. */
     public Principal authenticate(String secret) {
         byte[] hash = Secrets.sha256(secret);
-        StoredKey key = keys.get(java.util.HexFormat.of().formatHex(hash), () -> database.inPlatform(tx -> tx.get(
+        // The hash's bytes as a Latin-1 string: a cache key as unique as the hash, without formatting it.
+        StoredKey key = keys.get(new String(hash, java.nio.charset.StandardCharsets.ISO_8859_1), () -> database.inPlatform(tx -> tx.get(
                 "SELECT id, tenant_id, role, revoked_at IS NOT NULL AS revoked FROM kernel.api_keys WHERE secret_hash = ?", hash)
                 .map(row -> new StoredKey(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"),
                                           Role.fromWire(Database.text(row, "role")).orElseThrow(),
@@ -120,7 +124,7 @@ public final class ApiKeyService {
             throw new ApiException.Forbidden("tenant-suspended", "The tenant of this API key is suspended.");
         }
         touch(key.id(), key.tenantId());
-        return new Principal("api-key:" + key.id(), key.role(), Optional.ofNullable(key.tenantId()), "api-key:" + key.id(), false);
+        return key.principal();
     }
 
     /**

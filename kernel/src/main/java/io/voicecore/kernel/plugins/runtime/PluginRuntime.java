@@ -921,8 +921,8 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
 
     private <T> T call(UUID tenantId, String pluginId, Optional<Caller> caller, String requestId, String what, CallPlan<T> plan) {
         while (true) {
-            LoadedVersion version = versionFor(tenantId, pluginId).orElseThrow(() -> notEnabled(pluginId));
             PluginStore.TenantPlugin tenant = tenantPlugin(tenantId, pluginId).orElseThrow(() -> notEnabled(pluginId));
+            LoadedVersion version = versionFor(tenant, pluginId).orElseThrow(() -> notEnabled(pluginId));
             if (tenant.quarantined(clock.instant())) {
                 throw quarantined(pluginId, tenant);
             }
@@ -1028,7 +1028,11 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
 
     /** The version a tenant's calls go to: its active version, if the plugin is enabled and that version is loaded. */
     private Optional<LoadedVersion> versionFor(UUID tenantId, String pluginId) {
-        return tenantPlugin(tenantId, pluginId).filter(PluginStore.TenantPlugin::enabled)
+        return tenantPlugin(tenantId, pluginId).flatMap(tenant -> versionFor(tenant, pluginId));
+    }
+
+    private Optional<LoadedVersion> versionFor(PluginStore.TenantPlugin tenant, String pluginId) {
+        return Optional.of(tenant).filter(PluginStore.TenantPlugin::enabled)
                 .flatMap(t -> Optional.ofNullable(loaded.get(pluginId + "@" + t.activeVersion())))
                 .filter(v -> !v.retired() || v.inFlight() > 0);
     }
