@@ -122,7 +122,7 @@ public final class NearCache implements AutoCloseable {
     }
 
     private void onNotification(String key) {
-        forget(key);
+        forget(SharedState.MESSAGES_MAY_BE_LOST.equals(key) ? ALL : key);
     }
 
     private void trim() {

@@ -122,12 +122,14 @@ public final class RedisSharedState implements SharedState {
      * until it unsubscribes, so taking it from the pool would starve ordinary commands after a few subscriptions.
      */
     private final class RedisSubscription extends JedisPubSub implements Subscription {
+        private static final long MAX_BACKOFF_MILLIS = 5_000;
         private final String channel;
         private final Consumer<String> listener;
-        private final Jedis connection;
+        private volatile Jedis connection;
         private final CountDownLatch confirmed = new CountDownLatch(1);
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         private final AtomicBoolean open = new AtomicBoolean(true);
+        private final AtomicBoolean resubscribing = new AtomicBoolean();
         private Thread thread;
 
         RedisSubscription(String channel, Consumer<String> listener) {
@@ -155,24 +157,47 @@ public final class RedisSharedState implements SharedState {
             }
         }
 
+        /**
+         * Stays subscribed until closed: a lost connection (Redis restarted, the connection killed) is replaced, with
+         * a growing pause between attempts, and the listener is told that messages may have been lost meanwhile.
+         */
         private void receive() {
-            try {
-                connection.subscribe(this, prefix + channel);
-            } catch (RuntimeException e) {
-                if (confirmed.getCount() > 0) {
-                    failure.set(e);
-                } else if (open.get()) {
-                    LOG.log(Level.WARNING, "Subscription to " + channel + " ended: " + e.getMessage());
+            long backoff = 100;
+            while (open.get()) {
+                try {
+                    connection.subscribe(this, prefix + channel);
+                } catch (RuntimeException e) {
+                    if (confirmed.getCount() > 0) {
+                        failure.set(e);
+                        return;
+                    }
+                    if (open.get()) {
+                        LOG.log(Level.WARNING, "Subscription to " + channel + " lost (" + e.getMessage() + "); subscribing again");
+                    }
+                } finally {
+                    confirmed.countDown();
+                    connection.close();
                 }
-            } finally {
-                confirmed.countDown();
-                connection.close();
+                if (!open.get()) {
+                    return;
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                resubscribing.set(true);
+                connection = new Jedis(uri);
             }
         }
 
         @Override
         public void onSubscribe(String ch, int count) {
             confirmed.countDown();
+            if (resubscribing.getAndSet(false)) {
+                onMessage(ch, MESSAGES_MAY_BE_LOST);
+            }
         }
 
         @Override
@@ -201,6 +226,7 @@ public final class RedisSharedState implements SharedState {
             } catch (RuntimeException e) {
                 // The connection is already gone; closing it below ends the thread either way.
             }
+            thread.interrupt(); // ends a pause between attempts to subscribe again; a blocked socket read ignores it
             try {
                 thread.join(1000);
             } catch (InterruptedException e) {

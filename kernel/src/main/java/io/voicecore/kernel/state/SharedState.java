@@ -36,7 +36,16 @@ public interface SharedState extends AutoCloseable {
     /** Sends a message to every subscriber of the channel on every node. */
     void publish(String channel, String message);
 
-    /** Receives the channel's messages on a background thread until the subscription is closed. */
+    /**
+     * What a listener receives, in place of a message, when its subscription was lost and is back: messages published
+     * meanwhile are lost, so a listener that keeps anything up to date by messages must treat it all as stale.
+     */
+    String MESSAGES_MAY_BE_LOST = "\u0000messages-may-be-lost";
+
+    /**
+     * Receives the channel's messages on a background thread until the subscription is closed. A subscription that
+     * loses its connection subscribes again by itself and then delivers {@link #MESSAGES_MAY_BE_LOST}.
+     */
     Subscription subscribe(String channel, Consumer<String> listener);
 
     /** Whether the backing store answers, for readiness. */

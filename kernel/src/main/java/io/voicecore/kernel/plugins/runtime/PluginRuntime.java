@@ -531,6 +531,12 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
                 tenantCache.invalidateAll(parts[1]);
                 enablementChanged();
             }
+            case SharedState.MESSAGES_MAY_BE_LOST -> {
+                current.keySet().forEach(tenantCache::invalidateAll);
+                enablementChanged();
+                LOG.warning("Plugin notifications from other nodes may have been lost; every tenant's enablement is read"
+                            + " again. A plugin installed or upgraded on another node meanwhile is loaded here on restart.");
+            }
             default -> LOG.fine(() -> "Ignoring plugin notification " + message);
         }
     }
