@@ -18,8 +18,9 @@ import java.util.logging.Logger;
  * its transaction committed: this node forgets the entry at once and every other node when the notification on
  * the shared-state channel arrives (milliseconds). A read that overlapped an invalidation is never kept: the
  * generation counter moves on every invalidation, and a reader that sees it moved drops what it stored. Entries
- * also expire after {@code maxAge}, which bounds how long a node that missed a notification (a broken Redis
- * subscription) can serve a changed row. Absent rows are not cached, so made-up keys cannot fill the cache; it is
+ * also expire after {@code maxAge}, which bounds how long a node that missed a notification can serve a changed
+ * row; a subscription that was lost and is back makes the cache forget everything
+ * ({@link SharedState#MESSAGES_MAY_BE_LOST}). Absent rows are not cached, so made-up keys cannot fill the cache; it is
  * bounded by {@code maxEntries} besides.
  */
 public final class NearCache implements AutoCloseable {
