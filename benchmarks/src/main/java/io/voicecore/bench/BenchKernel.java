@@ -3,7 +3,6 @@ package io.voicecore.bench;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,11 +13,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,7 +63,7 @@ final class BenchKernel implements AutoCloseable {
             Kernel kernel = Kernel.start(ConfigLoader.load(Optional.empty(), Map.of(), settings), new PrintStream(OutputStream.nullOutputStream()));
             return new BenchKernel(kernel, data, adminToken);
         } catch (RuntimeException e) {
-            delete(data);
+            ChildKernel.deleteTree(data);
             throw e;
         }
     }
@@ -127,17 +124,7 @@ final class BenchKernel implements AutoCloseable {
         try {
             kernel.close();
         } finally {
-            delete(data);
-        }
-    }
-
-    private static void delete(Path directory) {
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the benchmark's data in " + directory, e);
+            ChildKernel.deleteTree(data);
         }
     }
 

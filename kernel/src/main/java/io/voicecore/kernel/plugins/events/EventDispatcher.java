@@ -296,12 +296,20 @@ public final class EventDispatcher implements AutoCloseable {
             return;
         }
         inFlight = null;
+        awaitWorker(previous);
+    }
+
+    /** Waits for a delivery worker; a worker's failure is logged. Returns false when interrupted meanwhile. */
+    private static boolean awaitWorker(Future<?> worker) {
         try {
-            previous.get();
+            worker.get();
+            return true;
         } catch (ExecutionException e) {
             LOG.log(Level.SEVERE, "Event delivery worker failed", e.getCause());
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -409,12 +417,7 @@ public final class EventDispatcher implements AutoCloseable {
             bySubscription.values().stream().skip(served.size()).flatMap(List::stream).forEach(this::release);
         }
         for (Future<?> future : served) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                LOG.log(Level.SEVERE, "Event delivery worker failed", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!awaitWorker(future)) {
                 return;
             }
         }
