@@ -62,7 +62,7 @@ import io.voicecore.kernel.storage.Storage;
 import io.voicecore.kernel.tenancy.TenantRepository;
 import io.voicecore.kernel.tenancy.TenantDirectory;
 import io.voicecore.kernel.tenancy.TenantResolver;
-import io.voicecore.kernel.tenancy.TenantRoutes;
+import io.voicecore.kernel.tenancy.admin.TenantRoutes;
 import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;

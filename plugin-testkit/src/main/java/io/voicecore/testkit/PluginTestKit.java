@@ -27,10 +27,10 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 import io.voicecore.kernel.KernelServices;
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.config.ConfigLoader;
 import io.voicecore.kernel.identity.AdminToken;
-import io.voicecore.kernel.identity.Principal;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.runtime.PluginRejectedException;
 import io.voicecore.kernel.tenancy.Tenant;

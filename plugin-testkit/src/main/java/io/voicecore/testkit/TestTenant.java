@@ -20,10 +20,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 import io.voicecore.kernel.KernelServices;
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ProblemWriter;
 import io.voicecore.kernel.http.RequestContext;
-import io.voicecore.kernel.identity.Principal;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.events.EventBus;
 import io.voicecore.kernel.plugins.runtime.PluginCallFailure;

@@ -3,10 +3,10 @@ package io.voicecore.kernel.audit;
 import java.util.Map;
 import java.util.UUID;
 
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.RefusalAuditor;
 import io.voicecore.kernel.http.RequestContext;
-import io.voicecore.kernel.identity.Principal;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.storage.TenantScope;
 

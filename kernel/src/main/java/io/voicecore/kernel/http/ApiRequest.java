@@ -12,7 +12,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.voicecore.kernel.identity.Principal;
+import io.voicecore.kernel.access.Principal;
 
 /**
  * A request as handlers see it: path and query parameters, the principal and a size-limited body; and, for a

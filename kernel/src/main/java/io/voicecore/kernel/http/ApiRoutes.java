@@ -16,7 +16,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http.spi.ProtocolUpgradeHandler;
-import io.voicecore.kernel.identity.Principal;
+import io.voicecore.kernel.access.Principal;
 
 /**
  * Registers API endpoints on Helidon's routing. Every endpoint goes through the same path:

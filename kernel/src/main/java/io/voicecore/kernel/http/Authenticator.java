@@ -1,6 +1,7 @@
 package io.voicecore.kernel.http;
 
-import io.voicecore.kernel.identity.Principal;
+import io.voicecore.kernel.access.Principal;
+
 
 /** Turns a bearer token into a principal, or throws {@link ApiException.Unauthenticated}. */
 @FunctionalInterface

@@ -1,6 +1,7 @@
 package io.voicecore.kernel.http;
 
-import io.voicecore.kernel.identity.Principal;
+import io.voicecore.kernel.access.Principal;
+
 
 /**
  * Told when an authenticated principal's state-changing request was refused (403 or 404), so the

@@ -4,7 +4,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import io.voicecore.kernel.identity.Principal;
+import io.voicecore.kernel.access.Principal;
+
 
 /**
  * What the kernel knows about the request being served: its correlation id, the matched route and,

@@ -8,7 +8,6 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
-import io.voicecore.kernel.observe.RequestMetrics;
 
 /**
  * First thing every request meets: assigns the correlation id, binds the {@link RequestContext}
@@ -17,9 +16,9 @@ import io.voicecore.kernel.observe.RequestMetrics;
 public final class RequestFilter implements Filter {
     private static final Logger ACCESS = Logger.getLogger("io.voicecore.access");
 
-    private final RequestMetrics metrics;
+    private final RequestRecorder metrics;
 
-    public RequestFilter(RequestMetrics metrics) {
+    public RequestFilter(RequestRecorder metrics) {
         this.metrics = metrics;
     }
 

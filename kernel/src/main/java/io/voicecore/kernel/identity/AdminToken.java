@@ -3,6 +3,8 @@ package io.voicecore.kernel.identity;
 import java.util.HexFormat;
 import java.util.Optional;
 
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.storage.Database;
 
 /**

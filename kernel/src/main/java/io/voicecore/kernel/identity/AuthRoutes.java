@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiReply;
 import io.voicecore.kernel.http.ApiRequest;

@@ -1,5 +1,6 @@
 package io.voicecore.kernel.identity;
 
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.Authenticator;
 

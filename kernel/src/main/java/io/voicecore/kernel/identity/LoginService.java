@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.http.ApiException;

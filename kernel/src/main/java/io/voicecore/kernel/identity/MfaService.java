@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 
 import io.helidon.dbclient.DbExecute;
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.crypto.SecretBox;

@@ -21,6 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.config.ConfigException;
 import io.voicecore.kernel.crypto.SecretBox;
 import io.voicecore.kernel.http.ApiException;

@@ -3,6 +3,8 @@ package io.voicecore.kernel.identity;
 import java.time.Instant;
 import java.util.UUID;
 
+import io.voicecore.kernel.access.Role;
+
 /**
  * A person who logs in to one tenant with email and password. Its password hash and TOTP seed are
  * not part of this record: they stay in {@link UserRepository.StoredCredentials}, which never leaves the server.

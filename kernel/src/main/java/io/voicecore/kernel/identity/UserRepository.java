@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.http.Cursor;
 import io.voicecore.kernel.storage.Database;
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiReply;

@@ -5,11 +5,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import io.voicecore.kernel.http.RequestRecorder;
+
 /**
  * Request counts and latency histograms by method, route pattern and status, rendered in the
  * Prometheus text exposition format. Routes are patterns, never raw paths, so the label set stays bounded.
  */
-public final class RequestMetrics {
+public final class RequestMetrics implements RequestRecorder {
     /** Histogram bucket upper bounds in seconds. */
     private static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
@@ -31,6 +33,7 @@ public final class RequestMetrics {
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, Family> families = new java.util.concurrent.ConcurrentSkipListMap<>();
 
+    @Override
     public void record(String method, String route, int status, long nanos) {
         Series s = series.computeIfAbsent(new Key(method, route, status), k -> new Series());
         s.count.incrementAndGet();

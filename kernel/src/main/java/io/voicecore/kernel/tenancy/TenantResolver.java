@@ -3,10 +3,10 @@ package io.voicecore.kernel.tenancy;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiRequest;
-import io.voicecore.kernel.identity.Principal;
-import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.storage.Database;
 
 /**

@@ -14,8 +14,8 @@ import java.util.Optional;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.voicecore.kernel.identity.Principal;
-import io.voicecore.kernel.identity.Role;
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.state.InProcessSharedState;
 import org.junit.jupiter.api.AfterAll;

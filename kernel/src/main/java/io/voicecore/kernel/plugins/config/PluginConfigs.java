@@ -16,11 +16,11 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiException.FieldError;
-import io.voicecore.kernel.identity.Principal;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;

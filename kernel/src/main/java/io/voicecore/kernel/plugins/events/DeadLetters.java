@@ -8,10 +8,10 @@ import java.util.UUID;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.http.ApiException;
-import io.voicecore.kernel.identity.Principal;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.storage.TenantScope;
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiException;
@@ -15,7 +16,6 @@ import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.Cursor;
 import io.voicecore.kernel.http.Json;
-import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.storage.TenantScope;
 import io.voicecore.kernel.tenancy.Tenant;

@@ -13,9 +13,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.http.ApiException;
-import io.voicecore.kernel.identity.Principal;
-import io.voicecore.kernel.identity.Role;
 
 /**
  * Installs the plugin jars shipped with the distribution ({@code plugins/}) and dropped into the data

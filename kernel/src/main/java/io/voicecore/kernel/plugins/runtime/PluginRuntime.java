@@ -30,11 +30,11 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.crypto.SecretBox;
 import io.voicecore.kernel.http.ApiException;
-import io.voicecore.kernel.identity.Principal;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginDispatcher;
 import io.voicecore.kernel.plugins.PluginManifest;

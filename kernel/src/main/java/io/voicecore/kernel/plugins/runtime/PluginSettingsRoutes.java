@@ -3,12 +3,12 @@ package io.voicecore.kernel.plugins.runtime;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiReply;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
-import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.config.PluginConfigs;
 import io.voicecore.kernel.plugins.secrets.PluginSecrets;

@@ -9,14 +9,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiReply;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.Json;
-import io.voicecore.kernel.identity.Principal;
-import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.identity.Secrets;
 import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.tenancy.Tenant;

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiReply;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
-import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.kernel.tenancy.TenantResolver;
 

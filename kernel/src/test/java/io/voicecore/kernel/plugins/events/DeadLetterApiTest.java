@@ -1,5 +1,7 @@
 package io.voicecore.kernel.plugins.events;
 
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.tenancy.TenantDirectory;
 import io.voicecore.kernel.state.NearCache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +32,6 @@ import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.RateLimiter;
 import io.voicecore.kernel.http.RequestFilter;
-import io.voicecore.kernel.identity.Principal;
-import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.state.InProcessSharedState;
 import io.voicecore.kernel.tenancy.TenantRepository;

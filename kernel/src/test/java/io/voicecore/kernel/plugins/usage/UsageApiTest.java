@@ -1,5 +1,6 @@
 package io.voicecore.kernel.plugins.usage;
 
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.tenancy.TenantDirectory;
 import io.voicecore.kernel.state.NearCache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +34,6 @@ import io.voicecore.kernel.http.RequestFilter;
 import io.voicecore.kernel.identity.AdminToken;
 import io.voicecore.kernel.identity.ApiKeyService;
 import io.voicecore.kernel.identity.KernelAuthenticator;
-import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.identity.SessionService;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.plugins.CapabilityFixture;

@@ -1,5 +1,11 @@
-package io.voicecore.kernel.tenancy;
+package io.voicecore.kernel.tenancy.admin;
 
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.access.Role;
+import io.voicecore.kernel.tenancy.Tenant;
+import io.voicecore.kernel.tenancy.TenantDirectory;
+import io.voicecore.kernel.tenancy.TenantRepository;
+import io.voicecore.kernel.tenancy.TenantResolver;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -17,8 +23,6 @@ import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.Cursor;
 import io.voicecore.kernel.http.JsonFields;
-import io.voicecore.kernel.identity.Principal;
-import io.voicecore.kernel.identity.Role;
 import io.voicecore.kernel.storage.Database;
 
 /** {@code /api/v1/tenants}: create, list, read and update tenants. */

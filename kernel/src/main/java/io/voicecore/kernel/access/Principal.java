@@ -1,4 +1,4 @@
-package io.voicecore.kernel.identity;
+package io.voicecore.kernel.access;
 
 import java.util.Optional;
 import java.util.UUID;
