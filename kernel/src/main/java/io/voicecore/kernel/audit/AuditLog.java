@@ -1,8 +1,5 @@
 package io.voicecore.kernel.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,6 +9,7 @@ import java.util.UUID;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
+import io.voicecore.kernel.crypto.Sha256;
 import io.voicecore.kernel.http.Json;
 import io.voicecore.kernel.http.RequestContext;
 import io.voicecore.kernel.storage.Database;
@@ -71,11 +69,6 @@ public final class AuditLog {
             // Length-prefixing keeps "a|b" + "c" distinct from "a" + "b|c".
             canonical.append(text.length()).append(':').append(text).append(';');
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Sha256.hex(canonical.toString());
     }
 }

@@ -14,8 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-import io.voicecore.kernel.plugins.manifest.ManifestParser;
-
+import io.voicecore.kernel.plugins.PluginManifest;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -134,9 +133,9 @@ public final class ConfigLoader {
     /** At most the longest deadline a manifest may ask for, so the key can only lower it. */
     private static Duration streamTimeout(Map<String, String> v) {
         Duration timeout = duration(v, "plugins.max-stream-timeout");
-        if (timeout.toMillis() < 1000 || timeout.toMillis() > ManifestParser.MAX_STREAM_TIMEOUT_MILLIS) {
+        if (timeout.toMillis() < 1000 || timeout.toMillis() > PluginManifest.Limits.MAX_STREAM_TIMEOUT_MILLIS) {
             throw new ConfigException("plugins.max-stream-timeout must be between 1s and "
-                                      + ManifestParser.MAX_STREAM_TIMEOUT_MILLIS / 60_000 + "m, not '"
+                                      + PluginManifest.Limits.MAX_STREAM_TIMEOUT_MILLIS / 60_000 + "m, not '"
                                       + v.get("plugins.max-stream-timeout") + "' (environment variable "
                                       + environmentName("plugins.max-stream-timeout") + ")");
         }

@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -284,14 +283,10 @@ public final class SecretBox {
 
     /** A one-byte fingerprint of the key, {@link #MIN_DERIVED_KEY_ID} to 255; reveals nothing useful about the key. */
     static byte derivedKeyId(byte[] key) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update("voicecore master key id".getBytes(StandardCharsets.US_ASCII));
-            byte[] digest = sha.digest(key);
-            return (byte) (MIN_DERIVED_KEY_ID + Byte.toUnsignedInt(digest[0]) % (256 - MIN_DERIVED_KEY_ID));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        MessageDigest sha = Sha256.newDigest();
+        sha.update("voicecore master key id".getBytes(StandardCharsets.US_ASCII));
+        byte[] digest = sha.digest(key);
+        return (byte) (MIN_DERIVED_KEY_ID + Byte.toUnsignedInt(digest[0]) % (256 - MIN_DERIVED_KEY_ID));
     }
 
     /** The key specs hold their own copies; the decoded arrays are not kept around. */

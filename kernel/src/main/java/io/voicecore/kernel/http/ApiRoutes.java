@@ -42,6 +42,15 @@ public final class ApiRoutes {
         Principal redeem(String ticket, String tenantReference);
     }
 
+    /**
+     * Segments after {@code /api/v1/tenants/{tenant}/} that the kernel's own routes use, or may, and so no plugin may
+     * take as its id (a tenant's kernel routes and its plugins' routes share that level). Registering a kernel route
+     * under a tenant with any other segment fails, so this list cannot fall behind the routes.
+     */
+    public static final Set<String> RESERVED_TENANT_SEGMENTS = Set.of("api", "kernel", "plugins", "api-keys", "users", "audit",
+                                                                      "events", "usage", "me", "auth", "stream-tickets");
+    private static final String TENANT_PREFIX = "/api/v1/tenants/{tenant}/";
+
     /** The query parameter carrying a WebSocket ticket. */
     public static final String TICKET_PARAMETER = "ticket";
 
@@ -120,6 +129,13 @@ public final class ApiRoutes {
     }
 
     private ApiRoutes add(Method method, String pattern, Access access, ApiHandler handler) {
+        if (pattern.startsWith(TENANT_PREFIX)) {
+            String segment = pattern.substring(TENANT_PREFIX.length()).split("/", 2)[0];
+            if (!RESERVED_TENANT_SEGMENTS.contains(segment)) {
+                throw new IllegalStateException("The kernel route " + pattern + " uses the segment '" + segment + "', which a"
+                        + " plugin could take as its id; add it to ApiRoutes.RESERVED_TENANT_SEGMENTS");
+            }
+        }
         routes.add(new Route(method, pattern, access));
         routing.route(method, pattern, (req, res) -> dispatch(method, pattern, access, handler, req, res));
         return this;

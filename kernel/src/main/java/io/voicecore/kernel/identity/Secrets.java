@@ -1,9 +1,9 @@
 package io.voicecore.kernel.identity;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+
+import io.voicecore.kernel.crypto.Sha256;
 
 /**
  * Generation and hashing of high-entropy bearer secrets (API keys, the admin token, recovery codes).
@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 public final class Secrets {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Never updated itself, only cloned, so threads may share it. */
-    private static final MessageDigest SHA_256 = sha256Digest();
     private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
     private Secrets() {
@@ -35,20 +34,7 @@ public final class Secrets {
     }
 
     public static byte[] sha256(String secret) {
-        try {
-            // Cloning skips the provider look-up of getInstance, which costs more than hashing a key (every request).
-            return ((MessageDigest) SHA_256.clone()).digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 digests of this JDK cannot be cloned", e);
-        }
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Sha256.digest(secret);
     }
 
     /** Compares in time independent of where the inputs differ. */

@@ -201,7 +201,23 @@ public record PluginManifest(
      * @param concurrency    calls in flight at once per tenant
      */
     public record Limits(int timeoutMillis, int concurrency) {
+        public static final int DEFAULT_TIMEOUT_MILLIS = 5000;
+        public static final int MIN_TIMEOUT_MILLIS = 100;
+        public static final int MAX_TIMEOUT_MILLIS = 30_000;
+        /** The longest deadline a streaming route may ask for (the kernel's {@code plugins.max-stream-timeout} may cap it lower). */
+        public static final int MAX_STREAM_TIMEOUT_MILLIS = 600_000;
+        public static final int DEFAULT_CONCURRENCY = 8;
+        public static final int MIN_CONCURRENCY = 1;
+        public static final int MAX_CONCURRENCY = 64;
     }
+
+    /**
+     * Packages a plugin's classes may not live in, nor its manifest name as its main class: they belong to the JDK,
+     * the SDK or the kernel (a split package would pose as the platform). The manifest parser and the bytecode
+     * verifier both refuse them.
+     */
+    public static final List<String> PLATFORM_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
+                                                                 "io.voicecore.sdk.", "io.voicecore.kernel.");
 
     /**
      * The per-tenant configuration schema: a flat object of typed properties.

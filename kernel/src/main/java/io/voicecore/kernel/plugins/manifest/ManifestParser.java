@@ -19,6 +19,14 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import com.github.zafarkhaja.semver.Version;
+import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;
+import io.voicecore.kernel.plugins.PluginManifest.ConfigSchema;
+import io.voicecore.kernel.plugins.PluginManifest.Limits;
+import io.voicecore.kernel.plugins.PluginManifest.Permission;
+import io.voicecore.kernel.plugins.PluginManifest.Route;
+import io.voicecore.kernel.plugins.PluginManifest.ServiceRequirement;
+import io.voicecore.kernel.plugins.PluginManifest;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -30,13 +38,6 @@ import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
-import io.voicecore.kernel.plugins.PluginManifest;
-import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;
-import io.voicecore.kernel.plugins.PluginManifest.ConfigSchema;
-import io.voicecore.kernel.plugins.PluginManifest.Limits;
-import io.voicecore.kernel.plugins.PluginManifest.Permission;
-import io.voicecore.kernel.plugins.PluginManifest.Route;
-import io.voicecore.kernel.plugins.PluginManifest.ServiceRequirement;
 import io.voicecore.kernel.plugins.manifest.ManifestException.FieldError;
 
 /**
@@ -53,9 +54,6 @@ import io.voicecore.kernel.plugins.manifest.ManifestException.FieldError;
 public final class ManifestParser {
     /** A plugin id: 2-40 characters, lower-case letters, digits and '-', starting with a letter. */
     public static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,39}");
-    /** Ids that would collide with the kernel's own URL segments (a tenant's kernel routes and plugin routes share a level). */
-    public static final Set<String> RESERVED_IDS = Set.of("api", "kernel", "plugins", "api-keys", "users", "audit", "events",
-                                                          "usage", "me", "auth", "stream-tickets");
     /** An event topic: dotted, at least two parts, e.g. {@code crm.contact.created}. */
     public static final Pattern TOPIC = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9_-]*)+");
     /** A configuration property name: lower camel case, e.g. {@code instanceUrl}. */
@@ -67,15 +65,6 @@ public final class ManifestParser {
     /** Configuration property types. */
     public static final List<String> CONFIG_TYPES = List.of("string", "integer", "boolean", "url", "enum");
 
-    public static final int DEFAULT_TIMEOUT_MILLIS = 5000;
-    public static final int MIN_TIMEOUT_MILLIS = 100;
-    public static final int MAX_TIMEOUT_MILLIS = 30_000;
-    /** The longest deadline a streaming route may ask for (the kernel's {@code plugins.max-stream-timeout} may cap it lower). */
-    public static final int MAX_STREAM_TIMEOUT_MILLIS = 600_000;
-    public static final int DEFAULT_CONCURRENCY = 8;
-    public static final int MIN_CONCURRENCY = 1;
-    public static final int MAX_CONCURRENCY = 64;
-
     /** Largest manifest accepted, in characters. */
     public static final int MAX_CHARACTERS = 64 * 1024;
 
@@ -85,9 +74,6 @@ public final class ManifestParser {
 
     private static final Pattern JAVA_CLASS_NAME =
             Pattern.compile("([a-zA-Z_$][a-zA-Z0-9_$]*\\.)+[a-zA-Z_$][a-zA-Z0-9_$]*");
-    /** Packages a plugin's classes may not live in: they belong to the JDK, the SDK or the kernel. */
-    private static final List<String> RESERVED_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
-                                                                  "io.voicecore.sdk.", "io.voicecore.kernel.");
     private static final String LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
     private static final Pattern HOST = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
     private static final Pattern WILDCARD_HOST = Pattern.compile("\\*\\.(" + LABEL + "(\\." + LABEL + ")+)");
@@ -322,7 +308,8 @@ public final class ManifestParser {
                     if (options.get().get("timeoutMillis") != null) {
                         if (stream) {
                             timeout = Optional.of(bounded(options.get().get("timeoutMillis"), field + ".timeoutMillis",
-                                                          DEFAULT_TIMEOUT_MILLIS, MIN_TIMEOUT_MILLIS, MAX_STREAM_TIMEOUT_MILLIS));
+                                                          Limits.DEFAULT_TIMEOUT_MILLIS, Limits.MIN_TIMEOUT_MILLIS,
+                                                          Limits.MAX_STREAM_TIMEOUT_MILLIS));
                         } else {
                             error(field + ".timeoutMillis", "applies only to a streaming route; add 'stream: true' or remove it"
                                                             + " (an ordinary route uses limits.timeoutMillis)");
@@ -564,10 +551,10 @@ public final class ManifestParser {
         private Limits limits(Object value) {
             Map<String, Object> limits = optionalMapping(value, "limits");
             onlyKeys(limits, "limits", LIMITS_KEYS);
-            int timeout = bounded(limits.get("timeoutMillis"), "limits.timeoutMillis", DEFAULT_TIMEOUT_MILLIS,
-                                  MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
-            int concurrency = bounded(limits.get("concurrency"), "limits.concurrency", DEFAULT_CONCURRENCY,
-                                      MIN_CONCURRENCY, MAX_CONCURRENCY);
+            int timeout = bounded(limits.get("timeoutMillis"), "limits.timeoutMillis", Limits.DEFAULT_TIMEOUT_MILLIS,
+                                  Limits.MIN_TIMEOUT_MILLIS, Limits.MAX_TIMEOUT_MILLIS);
+            int concurrency = bounded(limits.get("concurrency"), "limits.concurrency", Limits.DEFAULT_CONCURRENCY,
+                                      Limits.MIN_CONCURRENCY, Limits.MAX_CONCURRENCY);
             return new Limits(timeout, concurrency);
         }
 
@@ -591,8 +578,8 @@ public final class ManifestParser {
                              + " letter, e.g. 'crm'");
                 return false;
             }
-            if (RESERVED_IDS.contains(id)) {
-                error(field, "'" + id + "' is reserved (" + String.join(", ", new TreeSet<>(RESERVED_IDS))
+            if (ApiRoutes.RESERVED_TENANT_SEGMENTS.contains(id)) {
+                error(field, "'" + id + "' is reserved (" + String.join(", ", new TreeSet<>(ApiRoutes.RESERVED_TENANT_SEGMENTS))
                              + "); choose another id");
                 return false;
             }
@@ -624,7 +611,7 @@ public final class ManifestParser {
                              + " (a package is required)");
                 return false;
             }
-            for (String reserved : RESERVED_PACKAGES) {
+            for (String reserved : PluginManifest.PLATFORM_PACKAGES) {
                 if (name.startsWith(reserved)) {
                     error(field, "'" + name + "' is in the package " + reserved.substring(0, reserved.length() - 1)
                                  + ", which belongs to the platform; use the plugin's own package");

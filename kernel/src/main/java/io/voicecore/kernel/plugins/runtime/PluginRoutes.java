@@ -23,7 +23,6 @@ import io.voicecore.kernel.http.ApiReply;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.plugins.PluginManifest;
-import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.sdk.Caller;
@@ -69,11 +68,11 @@ public final class PluginRoutes {
     /**
      * The routes into plugins, registered before every kernel route because they carry most of the traffic.
      * They pass on what is not theirs: a segment after the tenant that no plugin may take as its id (the kernel's
-     * own routes, see {@link ManifestParser#RESERVED_IDS}) and WebSocket upgrades, which the stream endpoint handles.
+     * own routes, see {@link ApiRoutes#RESERVED_TENANT_SEGMENTS}) and WebSocket upgrades, which the stream endpoint handles.
      */
     public void registerPluginRoutes(ApiRoutes routes) {
         Predicate<ServerRequest> plugins = req ->
-                !ManifestParser.RESERVED_IDS.contains(req.path().pathParameters().first("pluginId").orElse(""))
+                !ApiRoutes.RESERVED_TENANT_SEGMENTS.contains(req.path().pathParameters().first("pluginId").orElse(""))
                 && !req.headers().first(HeaderNames.UPGRADE).map("websocket"::equalsIgnoreCase).orElse(false);
         for (String pattern : List.of("/api/v1/tenants/{tenant}/{pluginId}", "/api/v1/tenants/{tenant}/{pluginId}/*")) {
             for (Method method : List.of(Method.GET, Method.POST, Method.PUT, Method.PATCH, Method.DELETE)) {

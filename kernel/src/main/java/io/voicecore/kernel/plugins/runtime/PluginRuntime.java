@@ -1,7 +1,5 @@
 package io.voicecore.kernel.plugins.runtime;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +30,9 @@ import java.util.logging.Logger;
 import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.config.KernelVersion;
 import io.voicecore.kernel.crypto.SecretBox;
+import io.voicecore.kernel.crypto.Sha256;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginDispatcher;
@@ -61,8 +60,6 @@ import org.pf4j.VersionManager;
  */
 public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginRuntime.class.getName());
-    /** The kernel's own version, matched against each manifest's {@code kernel} range. */
-    public static final String KERNEL_VERSION = "0.1.0";
     private static final String CHANNEL = "plugins";
 
     /**
@@ -234,7 +231,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
         if (existing != null && !existing.retired()) {
             return Optional.empty();
         }
-        if (!sha256(version.jar()).equals(version.sha256())) {
+        if (!Sha256.hex(version.jar()).equals(version.sha256())) {
             throw new PluginLoadException("the stored jar of plugin " + key + " does not match the sha256 recorded when it was"
                                           + " installed (" + version.sha256() + "); it was altered and is not loaded");
         }
@@ -260,7 +257,7 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
             // The very bytes of a loaded version: it was inspected and verified when installed (and its bytes checked
             // against their sha256 when loaded at start-up), and its version cannot be newer than itself. Answer as for any version that is not newer, without
             // verifying it once more (the plugin directories offer every installed jar again at each start).
-            String sha = sha256(jar);
+            String sha = Sha256.hex(jar);
             Optional<LoadedVersion> same = loaded.values().stream().filter(v -> !v.retired() && v.jarSha256.equals(sha)).findFirst();
             if (same.isPresent()) {
                 PluginManifest manifest = same.get().manifest;
@@ -347,10 +344,10 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
     }
 
     private void checkCompatible(PluginManifest manifest) {
-        if (!VersionRange.parse(manifest.kernel()).includes(KERNEL_VERSION)) {
+        if (!VersionRange.parse(manifest.kernel()).includes(KernelVersion.CURRENT)) {
             throw new PluginRejectedException("compatibility", "Plugin '" + manifest.id() + "' supports kernel versions "
-                    + manifest.kernel() + ", but this kernel is " + KERNEL_VERSION + ".",
-                    List.of(Map.of("field", "kernel", "reason", "does not include " + KERNEL_VERSION)));
+                    + manifest.kernel() + ", but this kernel is " + KernelVersion.CURRENT + ".",
+                    List.of(Map.of("field", "kernel", "reason", "does not include " + KernelVersion.CURRENT)));
         }
         List<Map<String, Object>> missing = new ArrayList<>();
         for (PluginManifest.ServiceRequirement requirement : manifest.requires()) {
@@ -1114,14 +1111,6 @@ public final class PluginRuntime implements PluginDispatcher, AutoCloseable {
 
     static ApiException.NotFound notEnabled(String pluginId) {
         return new ApiException.NotFound("plugin-not-enabled", "Plugin '" + pluginId + "' is not enabled for this tenant.");
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -26,6 +26,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
+import io.voicecore.kernel.crypto.Sha256;
+import io.voicecore.kernel.plugins.PluginManifest;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ConstantDynamic;
@@ -35,7 +37,6 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
-import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.manifest.ManifestException;
 import io.voicecore.kernel.plugins.manifest.ManifestParser;
 
@@ -73,8 +74,9 @@ public final class PluginVerifier {
     private static final String SDK = "io/voicecore/sdk/";
     private static final String PLUGIN_INTERFACE = "io/voicecore/sdk/Plugin";
     /** Packages a plugin's own classes may not be declared in. */
-    private static final List<String> PLATFORM_PACKAGES = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/", SDK,
-                                                                  "io/voicecore/kernel/");
+    /** {@link PluginManifest#PLATFORM_PACKAGES} in JVM internal form (the verifier fingerprint quotes this list). */
+    private static final List<String> PLATFORM_PACKAGES = PluginManifest.PLATFORM_PACKAGES.stream()
+            .map(name -> name.replace('.', '/')).toList();
     /** Every package of the running JDK's system modules. */
     private static final Set<String> JDK_PACKAGES = ModuleFinder.ofSystem().findAll().stream()
             .flatMap(module -> module.descriptor().packages().stream())
@@ -116,7 +118,7 @@ public final class PluginVerifier {
     public String fingerprint(Set<String> allowedServicePackages) {
         StringBuilder text = new StringBuilder(rules).append("\nallowed:");
         allowedServicePackages.stream().map(p -> p.replace('.', '/')).sorted().distinct().forEach(p -> text.append(' ').append(p));
-        return sha256(text.toString());
+        return Sha256.hex(text.toString());
     }
 
     private static String rulesFingerprint(int logicVersion) {
@@ -126,17 +128,9 @@ public final class PluginVerifier {
                 .append(rule.target().text()).append(' ').append(rule.note()));
         text.append("\njdk-allowed:").append(VerifierRules.JDK_ALLOWED).append("\njdk-packages:");
         JDK_PACKAGES.stream().sorted().forEach(p -> text.append(' ').append(p));
-        return sha256(text.toString());
+        return Sha256.hex(text.toString());
     }
 
-    private static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
-    }
 
     /**
      * Verifies a jar given as bytes (it is written to a temporary file, so that it is read through its

@@ -12,6 +12,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;
+import io.voicecore.kernel.plugins.PluginManifest.ConfigSchema;
+import io.voicecore.kernel.plugins.PluginManifest.Limits;
+import io.voicecore.kernel.plugins.PluginManifest.Permission;
+import io.voicecore.kernel.plugins.PluginManifest.Route;
+import io.voicecore.kernel.plugins.PluginManifest.ServiceRequirement;
+import io.voicecore.kernel.plugins.PluginManifest;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -19,13 +27,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-import io.voicecore.kernel.plugins.PluginManifest;
-import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;
-import io.voicecore.kernel.plugins.PluginManifest.ConfigSchema;
-import io.voicecore.kernel.plugins.PluginManifest.Limits;
-import io.voicecore.kernel.plugins.PluginManifest.Permission;
-import io.voicecore.kernel.plugins.PluginManifest.Route;
-import io.voicecore.kernel.plugins.PluginManifest.ServiceRequirement;
 
 /** A manifest rendered as YAML from random valid parts parses back to exactly the record it was rendered from. */
 class ManifestRoundTripProperties {
@@ -45,7 +46,7 @@ class ManifestRoundTripProperties {
         Arbitrary<String> id = Combinators.combine(Arbitraries.chars().range('a', 'z'),
                                                    Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9')
                                                            .withChars('-').ofMinLength(1).ofMaxLength(39))
-                .as((first, rest) -> first + rest).filter(value -> !ManifestParser.RESERVED_IDS.contains(value));
+                .as((first, rest) -> first + rest).filter(value -> !ApiRoutes.RESERVED_TENANT_SEGMENTS.contains(value));
         Arbitrary<Set<String>> permissions = Arbitraries.of(new TreeSet<>(PluginManifest.KNOWN_PERMISSIONS)).set()
                 .map(TreeSet::new);
         Arbitrary<Head> head = Combinators.combine(id, text(80), version(), text(80), text(2000), className(), range())
@@ -53,8 +54,8 @@ class ManifestRoundTripProperties {
         Arbitrary<Map<String, ConfigProperty>> config = Arbitraries.maps(configName(), configProperty()).ofMaxSize(5)
                 .map(LinkedHashMap::new);
         Arbitrary<Limits> limits = Combinators.combine(
-                Arbitraries.integers().between(ManifestParser.MIN_TIMEOUT_MILLIS, ManifestParser.MAX_TIMEOUT_MILLIS),
-                Arbitraries.integers().between(ManifestParser.MIN_CONCURRENCY, ManifestParser.MAX_CONCURRENCY)).as(Limits::new);
+                Arbitraries.integers().between(PluginManifest.Limits.MIN_TIMEOUT_MILLIS, PluginManifest.Limits.MAX_TIMEOUT_MILLIS),
+                Arbitraries.integers().between(PluginManifest.Limits.MIN_CONCURRENCY, PluginManifest.Limits.MAX_CONCURRENCY)).as(Limits::new);
         Arbitrary<Style> style = Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false),
                                                      Arbitraries.of(true, false)).as(Style::new);
         Arbitrary<Body> body = Combinators.combine(head, permissions, text(500).list().ofSize(8), routes(), topics(),
@@ -223,7 +224,7 @@ class ManifestRoundTripProperties {
 
     private static Arbitrary<List<ServiceRequirement>> requirements(String ownId) {
         Arbitrary<String> plugin = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(2).ofMaxLength(12)
-                .filter(p -> !p.equals(ownId) && !ManifestParser.RESERVED_IDS.contains(p));
+                .filter(p -> !p.equals(ownId) && !ApiRoutes.RESERVED_TENANT_SEGMENTS.contains(p));
         return Combinators.combine(plugin, range(), className()).as(ServiceRequirement::new).list().ofMaxSize(3)
                 .map(list -> {
                     Map<String, ServiceRequirement> byService = new LinkedHashMap<>();
@@ -301,7 +302,7 @@ class ManifestRoundTripProperties {
             }
         }
         list(yaml, "", "dataClasses", m.dataClasses(), style);
-        Limits defaults = new Limits(ManifestParser.DEFAULT_TIMEOUT_MILLIS, ManifestParser.DEFAULT_CONCURRENCY);
+        Limits defaults = new Limits(PluginManifest.Limits.DEFAULT_TIMEOUT_MILLIS, PluginManifest.Limits.DEFAULT_CONCURRENCY);
         if (!(style.omitDefaults() && m.limits().equals(defaults))) {
             yaml.append("limits:\n  timeoutMillis: ").append(m.limits().timeoutMillis())
                     .append("\n  concurrency: ").append(m.limits().concurrency()).append('\n');

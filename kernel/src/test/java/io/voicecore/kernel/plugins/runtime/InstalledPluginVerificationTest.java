@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.voicecore.kernel.crypto.SecretBox;
+import io.voicecore.kernel.crypto.Sha256;
 import io.voicecore.kernel.plugins.TestPlugins;
 import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import io.voicecore.kernel.plugins.verify.PluginVerifier;
@@ -117,7 +117,7 @@ class InstalledPluginVerificationTest {
         // restart takes the seal's word and loads them without verifying them again (which is why only the master key
         // can seal). The run-time guard, a layer of its own, still refuses the call its route makes.
         byte[] jar = bytes(refused());
-        String sha = PluginRuntime.sha256(jar);
+        String sha = Sha256.hex(jar);
         replaceStored(installed, jar, sha, Optional.of(SEALS.seal(ID, VERSION, sha, CURRENT_RULES)));
         HttpResult call = restartAndCall(installed);
         assertEquals(500, call.status(), "loaded, and its route refused at run time: " + call.body());
@@ -129,7 +129,7 @@ class InstalledPluginVerificationTest {
     void aSealMadeUnderOtherVerifierRulesMeansVerifyingAgain() throws Exception {
         Installed installed = installed();
         byte[] jar = bytes(refused());
-        String sha = PluginRuntime.sha256(jar);
+        String sha = Sha256.hex(jar);
         replaceStored(installed, jar, sha, Optional.of(SEALS.seal(ID, VERSION, sha, "the fingerprint of an older verifier")));
         HttpResult call = restartAndCall(installed);
         assertEquals(404, call.status(), "verified again and refused: " + call.body());
@@ -155,7 +155,7 @@ class InstalledPluginVerificationTest {
         Installed installed = installed();
         byte[] jar = bytes(refused());
         // The sha256 is made to match the new bytes, but the seal is still the one of the original jar.
-        replaceStored(installed, jar, PluginRuntime.sha256(jar), Optional.empty());
+        replaceStored(installed, jar, Sha256.hex(jar), Optional.empty());
         HttpResult call = restartAndCall(installed);
         assertEquals(404, call.status(), call.body());
     }

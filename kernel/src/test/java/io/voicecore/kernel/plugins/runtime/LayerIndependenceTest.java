@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import io.voicecore.kernel.crypto.Sha256;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.TestPlugins;
 import io.voicecore.kernel.plugins.manifest.ManifestParser;
@@ -60,7 +61,7 @@ class LayerIndependenceTest {
     private static LoadedVersion loadUnverified(PluginJar jar, String manifestYaml) {
         byte[] bytes = jar.bytes();
         PluginManifest manifest = MANIFESTS.parse(manifestYaml);
-        return loader.load(manifest, bytes, PluginRuntime.sha256(bytes), Map.of());
+        return loader.load(manifest, bytes, Sha256.hex(bytes), Map.of());
     }
 
     private static String call(LoadedVersion version, String path, PluginInvoker.Limits limits) {
