@@ -13,4 +13,6 @@ module io.voicecore.sdk {
     exports io.voicecore.sdk;
     exports io.voicecore.sdk.capability;
     exports io.voicecore.sdk.json;
+    // io.voicecore.sdk.internal is not exported: it holds the implementations behind the API (Request.of builds a
+    // WholeBodyRequest), which plugins must not name, so they can change without breaking plugins.
 }

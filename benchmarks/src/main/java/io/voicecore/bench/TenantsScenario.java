@@ -136,7 +136,7 @@ final class TenantsScenario implements Scenario {
                                                                  "SELECT id FROM kernel.tenants"));
         for (UUID id : ids) {
             for (String pluginId : pluginIds) {
-                kernel.services().plugins().tenantPlugin(id, pluginId);
+                kernel.services().plugins().enablement().tenantPlugin(id, pluginId);
             }
         }
         if (!routeCalls) {

@@ -50,7 +50,7 @@ public final class Kernel implements AutoCloseable {
                 res.send(openApiDocument());
             });
             ApiRoutes api = new ApiRoutes(routing, services.authenticator(), services.rateLimiter(), config.maxBodyBytes(),
-                                          services.refusalAuditor());
+                                          services.refusalAuditor(), services.problemMapper());
             services.registerRoutes(api);
             api.finish();
 

@@ -12,6 +12,7 @@ import io.voicecore.kernel.config.KernelConfig;
 import io.voicecore.kernel.crypto.SecretBox;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.Authenticator;
+import io.voicecore.kernel.http.ProblemMapper;
 import io.voicecore.kernel.http.RateLimiter;
 import io.voicecore.kernel.http.RefusalAuditor;
 import io.voicecore.kernel.identity.AdminToken;
@@ -38,29 +39,38 @@ import io.voicecore.kernel.plugins.events.EventBus;
 import io.voicecore.kernel.plugins.events.EventDispatcher;
 import io.voicecore.kernel.plugins.events.EventRoutes;
 import io.voicecore.kernel.plugins.events.JobScheduler;
+import io.voicecore.kernel.plugins.install.JarPluginInspector;
+import io.voicecore.kernel.plugins.install.PluginCatalog;
+import io.voicecore.kernel.plugins.install.PluginDirectories;
+import io.voicecore.kernel.plugins.install.VerificationSeals;
 import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import io.voicecore.kernel.plugins.runtime.CapabilityFactory;
-import io.voicecore.kernel.plugins.runtime.JarPluginInspector;
-import io.voicecore.kernel.plugins.runtime.PluginDirectories;
-import io.voicecore.kernel.plugins.runtime.PluginRoutes;
-import io.voicecore.kernel.plugins.runtime.PluginSettingsRoutes;
+import io.voicecore.kernel.plugins.runtime.EventCalls;
+import io.voicecore.kernel.plugins.runtime.PluginCalls;
 import io.voicecore.kernel.plugins.runtime.PluginRuntime;
-import io.voicecore.kernel.plugins.runtime.PluginStreamEndpoint;
-import io.voicecore.kernel.plugins.runtime.PluginStreams;
-import io.voicecore.kernel.plugins.runtime.StreamTickets;
+import io.voicecore.kernel.plugins.runtime.RouteCalls;
+import io.voicecore.kernel.plugins.runtime.TenantEnablement;
+import io.voicecore.kernel.plugins.sandbox.PluginInvoker;
 import io.voicecore.kernel.plugins.secrets.PluginSecrets;
 import io.voicecore.kernel.plugins.storage.PluginDatabases;
+import io.voicecore.kernel.plugins.store.PluginStore;
+import io.voicecore.kernel.plugins.streams.PluginStreamEndpoint;
+import io.voicecore.kernel.plugins.streams.PluginStreams;
+import io.voicecore.kernel.plugins.streams.StreamTickets;
 import io.voicecore.kernel.plugins.usage.UsageMeter;
 import io.voicecore.kernel.plugins.usage.UsageRoutes;
 import io.voicecore.kernel.plugins.verify.PluginVerifier;
+import io.voicecore.kernel.plugins.web.PluginProblems;
+import io.voicecore.kernel.plugins.web.PluginRoutes;
+import io.voicecore.kernel.plugins.web.PluginSettingsRoutes;
 import io.voicecore.kernel.state.InProcessSharedState;
 import io.voicecore.kernel.state.NearCache;
 import io.voicecore.kernel.state.RedisSharedState;
 import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.storage.Storage;
-import io.voicecore.kernel.tenancy.TenantRepository;
 import io.voicecore.kernel.tenancy.TenantDirectory;
+import io.voicecore.kernel.tenancy.TenantRepository;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.kernel.tenancy.admin.TenantRoutes;
 import io.voicecore.sdk.capability.Events;
@@ -136,15 +146,22 @@ public final class KernelServices implements AutoCloseable {
         this.pluginDatabases = new PluginDatabases(storage.adminLogin(), secrets);
         this.events = new EventBus(database, state, clock);
         ManifestParser manifests = new ManifestParser();
-        this.plugins = new PluginRuntime(database, new JarPluginInspector(manifests, new PluginVerifier(manifests)), secrets,
-                                         config.dataDir().resolve("plugin-cache"), capabilities(), audit, state, clock,
-                                         PluginRuntime.Settings.defaults().withBodyLimits(config.maxBodyBytes(),
-                                                 config.pluginMaxStreamBytes(), config.pluginMaxStreamTimeout()));
+        PluginRuntime.Settings runtime = PluginRuntime.Settings.defaults().withBodyLimits(config.maxBodyBytes(),
+                config.pluginMaxStreamBytes(), config.pluginMaxStreamTimeout());
+        PluginStore store = new PluginStore();
+        PluginInvoker invoker = new PluginInvoker(256);
+        CapabilityFactory capabilities = capabilities();
+        PluginCatalog catalog = new PluginCatalog(database, store, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
+                new VerificationSeals(secrets), config.dataDir().resolve("plugin-cache"), invoker,
+                new PluginInvoker.Limits(Duration.ofSeconds(10), 4, runtime.allocationQuotaBytes()), capabilities, audit, state);
+        TenantEnablement enablement = new TenantEnablement(database, store, catalog, audit, state, clock, runtime.quarantinePolicy());
+        PluginCalls calls = new PluginCalls(enablement, invoker, capabilities, runtime);
+        this.plugins = new PluginRuntime(catalog, enablement, calls, new RouteCalls(calls), new EventCalls(catalog, enablement, calls));
         EventDispatcher.Settings delivery = EventDispatcher.Settings.defaults().withMaxAttempts(config.eventMaxAttempts());
-        this.dispatcher = new EventDispatcher(database, plugins, state,
+        this.dispatcher = new EventDispatcher(database, plugins.events(), state,
                                               delivery.withBackoff(config.eventRetryBackoff(), delivery.maxBackoff()));
-        this.scheduler = new JobScheduler(database, plugins, clock, JobScheduler.Settings.defaults());
-        this.pluginDirectories = new PluginDirectories(plugins);
+        this.scheduler = new JobScheduler(database, plugins.events(), clock, JobScheduler.Settings.defaults());
+        this.pluginDirectories = new PluginDirectories(catalog);
         this.streams = new PluginStreams(plugins, metrics, new PluginStreams.Settings(config.streamMaxPerTenant(),
                                          config.streamMaxFrameBytes(), Duration.ofSeconds(1)));
         this.streamEndpoint = new PluginStreamEndpoint(streams, new StreamTickets(state, resolver, clock), resolver);
@@ -178,7 +195,7 @@ public final class KernelServices implements AutoCloseable {
             long mark = System.nanoTime();
             long cpuMark = StartupPhases.processCpuNanos();
             phases.record("services", mark - databaseReady, cpuDelta(cpuDatabaseReady, cpuMark));
-            services.plugins.loadInstalled();
+            services.plugins.catalog().loadInstalled();
             long cpu = StartupPhases.processCpuNanos();
             phases.record("plugins-loaded", System.nanoTime() - mark, cpuDelta(cpuMark, cpu));
             mark = System.nanoTime();
@@ -282,6 +299,11 @@ public final class KernelServices implements AutoCloseable {
 
     public RateLimiter rateLimiter() {
         return new RateLimiter(state, config.rateLimitPerMinute(), 60, clock);
+    }
+
+    /** How the plugin core's exceptions become problems: the one mapping, applied by the API's routes. */
+    public ProblemMapper problemMapper() {
+        return PluginProblems::problemFor;
     }
 
     public RefusalAuditor refusalAuditor() {

@@ -4,13 +4,15 @@ package io.voicecore.sdk;
  * The version of the plugin SDK a plugin was compiled against.
  *
  * <p>The SDK follows semantic versioning: a plugin built against {@code MAJOR.MINOR} runs on any
- * kernel whose SDK has the same {@code MAJOR} and an equal or greater {@code MINOR}.
+ * kernel whose SDK has the same {@code MAJOR} and an equal or greater {@code MINOR}. A plugin built against
+ * another {@code MAJOR} must be rebuilt: 1.0 made {@link Request} an interface, so calls compiled against the
+ * 0.x record no longer link.
  */
 public final class SdkVersion {
     /** The SDK's major version; it changes only when a change breaks plugins built against it. */
-    public static final int MAJOR = 0;
+    public static final int MAJOR = 1;
     /** The SDK's minor version; it grows when API is added in a compatible way. */
-    public static final int MINOR = 3;
+    public static final int MINOR = 0;
 
     private SdkVersion() {
     }
@@ -18,7 +20,7 @@ public final class SdkVersion {
     /**
      * Returns the version as {@code MAJOR.MINOR}.
      *
-     * @return the version string, for example {@code "0.1"}
+     * @return the version string, for example {@code "1.0"}
      */
     public static String text() {
         return MAJOR + "." + MINOR;

@@ -32,7 +32,7 @@ import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.config.ConfigLoader;
 import io.voicecore.kernel.identity.AdminToken;
 import io.voicecore.kernel.plugins.PluginManifest;
-import io.voicecore.kernel.plugins.runtime.PluginRejectedException;
+import io.voicecore.kernel.plugins.install.PluginRejectedException;
 import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.sdk.Event;
 import io.voicecore.sdk.HttpMethod;
@@ -364,7 +364,7 @@ public final class PluginTestKit implements AutoCloseable {
 
     private static PluginManifest install(KernelServices kernel, byte[] jar, Principal admin) {
         try {
-            return kernel.plugins().install(jar, admin).manifest();
+            return kernel.plugins().catalog().install(jar, admin).manifest();
         } catch (PluginRejectedException rejected) {
             throw new PluginRefusedException(rejected.kind(), rejected.getMessage(), rejected.findings());
         }
@@ -382,9 +382,9 @@ public final class PluginTestKit implements AutoCloseable {
             return null;
         });
         for (PluginManifest other : others) {
-            kernel.plugins().enable(tenant.id(), other.id(), other.permissionNames(), admin);
+            kernel.plugins().enablement().enable(tenant.id(), other.id(), other.permissionNames(), admin);
         }
-        kernel.plugins().enable(tenant.id(), manifest.id(), manifest.permissionNames(), admin);
+        kernel.plugins().enablement().enable(tenant.id(), manifest.id(), manifest.permissionNames(), admin);
         if (!granted.equals(manifest.permissionNames())) {
             String narrowed = String.join(",", new TreeSet<>(granted));
             kernel.database().inTenant(tenant.id(), tx -> {
@@ -394,7 +394,7 @@ public final class PluginTestKit implements AutoCloseable {
                                                              Map.of("version", manifest.version(), "granted", narrowed)));
                 return null;
             });
-            kernel.plugins().refreshTenant(tenant.id(), manifest.id());
+            kernel.plugins().enablement().refreshTenant(tenant.id(), manifest.id());
         }
         return new TestTenant(kernel, manifest.id(), tenant.id(), slug, admin, granted);
     }

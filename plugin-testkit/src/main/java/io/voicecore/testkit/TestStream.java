@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.voicecore.kernel.plugins.runtime.PluginStreams;
+import io.voicecore.kernel.plugins.streams.PluginStreams;
 import io.voicecore.sdk.json.Json;
 
 /**

@@ -25,16 +25,17 @@ import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ProblemWriter;
 import io.voicecore.kernel.http.RequestContext;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.plugins.events.EventBus;
-import io.voicecore.kernel.plugins.runtime.PluginCallFailure;
-import io.voicecore.kernel.plugins.runtime.PluginProblems;
-import io.voicecore.kernel.plugins.runtime.PluginStreams;
+import io.voicecore.kernel.plugins.runtime.RouteRequest;
+import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
+import io.voicecore.kernel.plugins.streams.PluginStreams;
+import io.voicecore.kernel.plugins.web.PluginProblems;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.sdk.Caller;
 import io.voicecore.sdk.Event;
 import io.voicecore.sdk.HttpMethod;
 import io.voicecore.sdk.PluginProblem;
-import io.voicecore.sdk.Request;
 import io.voicecore.sdk.Response;
 import io.voicecore.sdk.json.Json;
 
@@ -149,13 +150,13 @@ public final class TestTenant {
         String instance = "/api/v1/tenants/" + slug + "/" + pluginId + path;
         // As over HTTP, GET and DELETE get no body; the runtime reads or streams the others by the route's declaration.
         boolean withoutBody = method == HttpMethod.GET || method == HttpMethod.DELETE;
-        Request request = new Request(method, routePath, Map.of(), query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
-                                      lowerCase, new byte[0], new Caller(admin.actorId(), admin.role().wireName()),
-                                      withoutBody ? Optional.empty() : Optional.of(body));
+        RouteRequest request = new RouteRequest(method, routePath, query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
+                                                lowerCase, new Caller(admin.actorId(), admin.role().wireName()),
+                                                withoutBody ? Optional.empty() : Optional.of(body));
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
         boolean[] opened = {false};
         try {
-            Response response = kernel.plugins().serve(id, pluginId, request, requestId, template -> { }, (status, type, more) -> {
+            Response response = kernel.plugins().routes().serve(id, pluginId, request, requestId, template -> { }, (status, type, more) -> {
                 opened[0] = true;
                 return streamed;
             });
@@ -166,7 +167,7 @@ public final class TestTenant {
             answered.putAll(response.headers());
             answered.put(requestIdHeader(), requestId);
             return new TestResponse(response.status(), answered, response.streamed() ? streamed.toByteArray() : response.body());
-        } catch (PluginProblem | PluginCallFailure | ApiException failure) {
+        } catch (PluginProblem | PluginCallFailure | PluginRefusal | ApiException failure) {
             TestResponse problem = problem(PluginProblems.toApiException(failure, pluginId, requestId), requestId, instance);
             if (opened[0]) {
                 throw new PluginCallException(method + " " + path + ": the streamed response was cut off after "
@@ -201,7 +202,7 @@ public final class TestTenant {
         try {
             admission = streams.admit(id, pluginId, streamPath, query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
                                       new Caller(admin.actorId(), admin.role().wireName()), instance);
-        } catch (PluginProblem | PluginCallFailure | ApiException failure) {
+        } catch (PluginProblem | PluginCallFailure | PluginRefusal | ApiException failure) {
             throw new PluginCallException("Opening stream " + path, problem(PluginProblems.toApiException(failure, pluginId,
                     requestId), requestId, instance), failure);
         }
@@ -235,15 +236,15 @@ public final class TestTenant {
      * @throws PluginCallException   if the handler did not complete
      */
     public void deliver(Event event) {
-        if (!kernel.plugins().subscribers(id, event.topic()).contains(pluginId)) {
+        if (!kernel.plugins().events().subscribers(id, event.topic()).contains(pluginId)) {
             throw new IllegalStateException("The event bus would not deliver '" + event.topic() + "' to plugin '" + pluginId
                     + "': it must list the topic under events.subscribes in plugin.yaml, register a handler with "
                     + "setup.onEvent(\"" + event.topic() + "\", ...), and be granted events:subscribe (granted: " + granted + ").");
         }
         String requestId = "event-" + event.id();
         try {
-            kernel.plugins().deliver(id, pluginId, event);
-        } catch (PluginProblem | PluginCallFailure | ApiException failure) {
+            kernel.plugins().events().deliver(id, pluginId, event);
+        } catch (PluginProblem | PluginCallFailure | PluginRefusal | ApiException failure) {
             throw new PluginCallException("Delivering " + event.topic(), problem(PluginProblems.toApiException(failure, pluginId,
                     requestId), requestId, "event " + event.topic()), failure.getCause() != null ? failure.getCause() : failure);
         }
@@ -257,19 +258,19 @@ public final class TestTenant {
      * @throws PluginCallException      if the job did not complete
      */
     public void runJob(String name) {
-        List<String> jobs = kernel.plugins().jobs().stream().filter(job -> job.pluginId().equals(pluginId))
+        List<String> jobs = kernel.plugins().events().jobs().stream().filter(job -> job.pluginId().equals(pluginId))
                 .map(job -> job.name()).toList();
         if (!jobs.contains(name)) {
             throw new IllegalArgumentException("Plugin '" + pluginId + "' registered no job '" + name + "' (its jobs: " + jobs + ").");
         }
-        if (!kernel.plugins().tenantsForJobs(pluginId).contains(id)) {
+        if (!kernel.plugins().events().tenantsForJobs(pluginId).contains(id)) {
             throw new IllegalStateException("The scheduler would not run jobs of plugin '" + pluginId + "' for this tenant: it "
                     + "must be granted scheduler (granted: " + granted + ").");
         }
         String requestId = "job-" + name;
         try {
-            kernel.plugins().runJob(id, pluginId, name);
-        } catch (PluginProblem | PluginCallFailure | ApiException failure) {
+            kernel.plugins().events().runJob(id, pluginId, name);
+        } catch (PluginProblem | PluginCallFailure | PluginRefusal | ApiException failure) {
             throw new PluginCallException("Job " + name, problem(PluginProblems.toApiException(failure, pluginId, requestId),
                     requestId, "job " + name), failure.getCause() != null ? failure.getCause() : failure);
         }
@@ -300,7 +301,7 @@ public final class TestTenant {
         PluginManifest manifest = installed(pluginId);
         try {
             return kernel.pluginConfigs().put(id, manifest, Objects.requireNonNull(values, "values"), admin);
-        } catch (ApiException.Validation invalid) {
+        } catch (PluginRefusal invalid) {
             throw new IllegalArgumentException("Invalid configuration for plugin '" + pluginId + "': " + invalid.getMessage(), invalid);
         }
     }
@@ -337,7 +338,7 @@ public final class TestTenant {
      * @param permission a permission the plugin declares, e.g. {@code http:egress}
      */
     public void revoke(String permission) {
-        kernel.plugins().revoke(id, pluginId, permission, admin);
+        kernel.plugins().enablement().revoke(id, pluginId, permission, admin);
     }
 
     /**
@@ -367,7 +368,7 @@ public final class TestTenant {
     }
 
     private PluginManifest installed(String otherPluginId) {
-        return kernel.plugins().installed(otherPluginId).orElseThrow(() -> new IllegalArgumentException(
+        return kernel.plugins().catalog().installed(otherPluginId).orElseThrow(() -> new IllegalArgumentException(
                 "No plugin '" + otherPluginId + "' is installed in this kit; add it with PluginTestKit.builder(...).withPlugin(path)."));
     }
 

@@ -76,9 +76,9 @@ final class ConversationStream implements StreamHandler {
                                PluginContext context) throws Exception {
         StreamRequest opened = session.request();
         String id = opened.pathParam("id").orElseThrow();
-        Request request = new Request(method, "/conversations/" + id + suffix, Map.of("id", id), Map.of(),
-                                      Map.of("content-type", "application/json"), body.toString().getBytes(StandardCharsets.UTF_8),
-                                      opened.caller());
+        Request request = Request.of(method, "/conversations/" + id + suffix, Map.of("id", id), Map.of(),
+                                     Map.of("content-type", "application/json"), body.toString().getBytes(StandardCharsets.UTF_8),
+                                     opened.caller());
         return Json.parse(new String(route.handle(request, context).body(), StandardCharsets.UTF_8));
     }
 

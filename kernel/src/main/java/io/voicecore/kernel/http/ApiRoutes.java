@@ -3,9 +3,9 @@ package io.voicecore.kernel.http;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -62,15 +62,18 @@ public final class ApiRoutes {
     private final RateLimiter rateLimiter;
     private final long maxBodyBytes;
     private final RefusalAuditor refusals;
+    private final ProblemMapper problems;
     private final List<Route> routes = new ArrayList<>();
 
+    /** @param problems how the exceptions of the kernel's components become problems (the one place they are mapped) */
     public ApiRoutes(HttpRouting.Builder routing, Authenticator authenticator, RateLimiter rateLimiter, long maxBodyBytes,
-                     RefusalAuditor refusals) {
+                     RefusalAuditor refusals, ProblemMapper problems) {
         this.routing = routing;
         this.authenticator = authenticator;
         this.rateLimiter = rateLimiter;
         this.maxBodyBytes = maxBodyBytes;
         this.refusals = refusals;
+        this.problems = problems;
     }
 
     public ApiRoutes get(String pattern, Access access, ApiHandler handler) {
@@ -193,7 +196,8 @@ public final class ApiRoutes {
                                   + "); the connection is dropped so the client cannot mistake the body for complete",
                     aborted.getCause());
             throw aborted;
-        } catch (Throwable failure) {
+        } catch (Throwable thrown) {
+            Throwable failure = asProblem(thrown, context);
             if (request.streamStarted()) {
                 // The status and part of the body are out: no problem can be sent, so the transfer is cut off.
                 LOG.log(Level.SEVERE, "Streaming " + context.path() + " failed part-way (request " + context.requestId()
@@ -237,8 +241,14 @@ public final class ApiRoutes {
             res.status(Status.SWITCHING_PROTOCOLS_101);
             res.next();
         } catch (Throwable failure) {
-            ProblemWriter.write(res, failure, context.requestId(), req.path().path());
+            ProblemWriter.write(res, asProblem(failure, context), context.requestId(), req.path().path());
         }
+    }
+
+    /** A component's exception as its problem; anything else as it is. */
+    private Throwable asProblem(Throwable failure, RequestContext context) {
+        return failure instanceof ApiException ? failure
+                : problems.problemFor(failure, context.requestId()).<Throwable>map(problem -> problem).orElse(failure);
     }
 
     /** Ends a body the handler streamed; closing is what tells the client the body is complete. */

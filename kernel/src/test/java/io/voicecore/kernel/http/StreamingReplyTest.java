@@ -33,7 +33,7 @@ class StreamingReplyTest {
         routing.addFilter(new RequestFilter(new RequestMetrics()));
         Principal caller = new Principal("tester", Role.PLATFORM_ADMIN, Optional.empty(), "tester", false);
         ApiRoutes api = new ApiRoutes(routing, token -> caller, new RateLimiter(state, 1000, 60, Clock.systemUTC()), 1024,
-                                      (context, principal, refusal) -> { });
+                                      (context, principal, refusal) -> { }, ProblemMapper.NONE);
         api.get("/complete", Access.AUTHENTICATED, request -> ApiReply.stream("text/plain", out -> {
             for (int i = 0; i < 5000; i++) {
                 out.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));

@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import io.voicecore.kernel.plugins.runtime.PluginCallFailure;
-import io.voicecore.kernel.plugins.runtime.PluginRuntime;
+import io.voicecore.kernel.plugins.runtime.EventCalls;
+import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.kernel.testing.TestKernel;
 import io.voicecore.sdk.Event;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Several events in one plugin call ({@link PluginRuntime#deliverAll}) with real plugins in a real kernel: a batch
+ * Several events in one plugin call ({@link EventCalls#deliverAll}) with real plugins in a real kernel: a batch
  * handler ({@code PluginSetup.onEvents}) gets consecutive events of its topic in one invocation and succeeds or fails
  * as a whole; single handlers are called one event after another and stop the call at the first failure; every
  * handler invocation is held to the plugin's per-call deadline and allocation quota once per event it handles; and
@@ -42,7 +42,7 @@ class BatchEventDeliveryTest {
     static final String PER_EVENT_MIB = "perEventMiB";
 
     static TestKernel kernel;
-    static PluginRuntime runtime;
+    static EventCalls runtime;
     static UUID tenant;
 
     /**
@@ -105,7 +105,7 @@ class BatchEventDeliveryTest {
     @BeforeAll
     static void start() {
         kernel = TestKernel.start();
-        runtime = kernel.kernel().services().plugins();
+        runtime = kernel.kernel().services().plugins().events();
         tenant = UUID.fromString(kernel.createTenant("batches"));
         HttpResult batcher = install(kernel, plugin("batcher", "1.0.0", List.of("storage", "events:publish", "events:subscribe"),
                 List.of("POST /publish"), "events:\n  publishes: [" + TOPIC + "]\n  subscribes: [" + TOPIC + "]\n"

@@ -19,12 +19,12 @@ import java.util.regex.PatternSyntaxException;
 import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
-import io.voicecore.kernel.http.ApiException;
-import io.voicecore.kernel.http.ApiException.FieldError;
 import io.voicecore.kernel.plugins.PluginCall;
-import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;
 import io.voicecore.kernel.plugins.PluginManifest.ConfigSchema;
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginRefusal.FieldError;
+import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.state.NearCache;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.sdk.capability.PluginConfig;
@@ -65,11 +65,11 @@ public final class PluginConfigs {
      * Checks a configuration object against the schema.
      *
      * @return the object with {@code null} members removed and integers in canonical form, as it is stored
-     * @throws ApiException.Validation listing every problem, one field error per key
+     * @throws PluginRefusal {@code INVALID_INPUT} listing every problem, one field error per key
      */
     public Json validate(ConfigSchema schema, Json values) {
         if (!(values instanceof Json.Obj object)) {
-            throw new ApiException.Validation("config", "must be a JSON object of configuration keys, not " + values.kind());
+            throw PluginRefusal.invalid(List.of(new FieldError("config", "must be a JSON object of configuration keys, not " + values.kind())));
         }
         Map<String, ConfigProperty> properties = schema.properties();
         List<FieldError> errors = new ArrayList<>();
@@ -96,7 +96,7 @@ public final class PluginConfigs {
             errors.add(new FieldError("config", "is larger than " + MAX_CONFIG_BYTES + " bytes as JSON"));
         }
         if (!errors.isEmpty()) {
-            throw new ApiException.Validation(errors);
+            throw PluginRefusal.invalid(errors);
         }
         return result;
     }
@@ -106,7 +106,7 @@ public final class PluginConfigs {
      * change (the names of the keys set, never their values).
      *
      * @return the configuration as the plugin will read it, defaults applied
-     * @throws ApiException.Validation listing every problem
+     * @throws PluginRefusal {@code INVALID_INPUT} listing every problem
      */
     public Json put(UUID tenantId, PluginManifest manifest, Json values, Principal actor) {
         Json stored = validate(manifest.config(), values);

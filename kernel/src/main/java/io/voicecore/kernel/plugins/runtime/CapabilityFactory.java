@@ -1,6 +1,7 @@
 package io.voicecore.kernel.plugins.runtime;
 
 import io.voicecore.kernel.plugins.PluginCall;
+import io.voicecore.kernel.plugins.install.PluginResources;
 import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;
@@ -11,9 +12,10 @@ import io.voicecore.sdk.capability.Usage;
 /**
  * Makes the capabilities of one plugin call. Each component (plugin storage, events, egress, secrets,
  * usage, configuration) lives in its own package; the kernel wires them here. Every capability checks
- * the call's permission itself on every use.
+ * the call's permission itself on every use. As {@link PluginResources} it also prepares and releases what
+ * each installed plugin keeps outside its jar.
  */
-public interface CapabilityFactory {
+public interface CapabilityFactory extends PluginResources {
     Storage storage(PluginCall call);
 
     HttpEgress http(PluginCall call);
@@ -25,13 +27,4 @@ public interface CapabilityFactory {
     Usage usage(PluginCall call);
 
     PluginConfig config(PluginCall call);
-
-    /**
-     * Prepares a newly installed version before it serves: e.g. creates and migrates its database schema
-     * from the migrations in its jar. Throws to refuse the installation.
-     */
-    void prepare(io.voicecore.kernel.plugins.PluginManifest manifest, ClassLoader pluginResources);
-
-    /** Releases what a plugin held on this node (e.g. its database connections) once it is uninstalled. */
-    void release(String pluginId);
 }

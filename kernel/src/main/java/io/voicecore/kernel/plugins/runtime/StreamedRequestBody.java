@@ -3,6 +3,8 @@ package io.voicecore.kernel.plugins.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 
+import io.voicecore.kernel.plugins.sandbox.CallGuard;
+
 /**
  * The request body of a streaming route as plugin code reads it: unbuffered, cut at the kernel's limit
  * ({@code plugins.max-stream-bytes}), and crediting the call's allocation allowance per byte read

@@ -4,6 +4,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
+import io.voicecore.kernel.plugins.sandbox.CallGuard;
+
 /**
  * The body stream a plugin's {@code BodyWriter} writes to: buffered, crediting the call's allocation allowance per
  * byte written ({@link CallGuard#credit}), and unable to end the body itself ({@link #close()} only flushes): the

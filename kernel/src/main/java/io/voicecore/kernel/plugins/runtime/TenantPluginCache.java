@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.voicecore.kernel.plugins.store.PluginStore;
+
 /**
  * What this node knows of each tenant's enablement of each plugin, read from the database on first use.
  * Entries are invalidated by generation counters rather than removed: a read in progress while a change

@@ -1,8 +1,5 @@
 package io.voicecore.kernel.plugins.config;
 
-import java.time.Duration;
-import io.voicecore.kernel.state.InProcessSharedState;
-import io.voicecore.kernel.state.NearCache;
 import static io.voicecore.kernel.plugins.CapabilityFixture.call;
 import static io.voicecore.kernel.plugins.CapabilityFixture.manifest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +20,16 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.voicecore.kernel.audit.AuditLog;
-import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.identity.AdminToken;
-import io.voicecore.kernel.plugins.CapabilityFixture;
 import io.voicecore.kernel.plugins.CapabilityFixture.Audited;
-import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.CapabilityFixture;
 import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;
 import io.voicecore.kernel.plugins.PluginManifest.ConfigSchema;
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginRefusal;
+import io.voicecore.kernel.plugins.web.PluginProblems;
+import io.voicecore.kernel.state.InProcessSharedState;
+import io.voicecore.kernel.state.NearCache;
 import io.voicecore.sdk.capability.PluginConfig;
 import io.voicecore.sdk.json.Json;
 import io.voicecore.sdk.json.JsonException;
@@ -90,10 +91,10 @@ class PluginConfigsTest {
 
     @Test
     void everyProblemIsListedAtOnce() {
-        ApiException.Validation invalid = assertThrows(ApiException.Validation.class, () -> configs.validate(SCHEMA, Json.parse("""
+        PluginRefusal invalid = assertThrows(PluginRefusal.class, () -> configs.validate(SCHEMA, Json.parse("""
                 {"region": "mars", "pageSize": 501, "sync": "yes", "accountCode": "acm-42", "colour": "blue", "note": 7}""")));
-        Map<String, String> errors = invalid.errors().stream()
-                .collect(Collectors.toMap(ApiException.FieldError::field, ApiException.FieldError::message));
+        Map<String, String> errors = invalid.fieldErrors().stream()
+                .collect(Collectors.toMap(PluginRefusal.FieldError::field, PluginRefusal.FieldError::message));
         assertEquals(Set.of("instanceUrl", "region", "pageSize", "sync", "accountCode", "colour", "note"), errors.keySet(), errors.toString());
         assertTrue(errors.get("instanceUrl").contains("is required"), errors.toString());
         assertTrue(errors.get("region").contains("[eu, us]") && errors.get("region").contains("mars"), errors.toString());
@@ -102,7 +103,7 @@ class PluginConfigsTest {
         assertTrue(errors.get("accountCode").contains("[A-Z]{3}-[0-9]{4}"), errors.toString());
         assertTrue(errors.get("colour").contains("unknown configuration key"), errors.toString());
         assertTrue(errors.get("note").contains("must be a string"), errors.toString());
-        assertEquals(422, invalid.status());
+        assertEquals(422, PluginProblems.problemFor(invalid, "request").orElseThrow().status());
         assertTrue(invalid.getMessage().contains("colour: unknown configuration key"), invalid.getMessage());
     }
 
@@ -126,12 +127,12 @@ class PluginConfigsTest {
             // Otherwise valid, so the one bad value is the only error.
             Map<String, Json> members = new LinkedHashMap<>(Json.parse("{\"accountCode\": \"ABC-0001\", \"instanceUrl\": \"https://ok.test\"}").asMap());
             members.put(c.getKey(), Json.parse(c.getValue()));
-            ApiException.Validation invalid = assertThrows(ApiException.Validation.class,
+            PluginRefusal invalid = assertThrows(PluginRefusal.class,
                                                            () -> configs.validate(SCHEMA, new Json.Obj(members)), c.toString());
-            assertEquals(List.of(c.getKey()), invalid.errors().stream().map(ApiException.FieldError::field).toList(), c.toString());
+            assertEquals(List.of(c.getKey()), invalid.fieldErrors().stream().map(PluginRefusal.FieldError::field).toList(), c.toString());
         }
-        assertThrows(ApiException.Validation.class, () -> configs.validate(SCHEMA, Json.parse("[1, 2]")));
-        ApiException.Validation userInfo = assertThrows(ApiException.Validation.class, () -> configs.validate(SCHEMA,
+        assertThrows(PluginRefusal.class, () -> configs.validate(SCHEMA, Json.parse("[1, 2]")));
+        PluginRefusal userInfo = assertThrows(PluginRefusal.class, () -> configs.validate(SCHEMA,
                 Json.parse("{\"accountCode\": \"ABC-0001\", \"instanceUrl\": \"https://user:secret@crm.acme.test\"}")));
         assertFalse(userInfo.getMessage().contains("secret@"), userInfo.getMessage());
     }
@@ -166,7 +167,7 @@ class PluginConfigsTest {
     @Test
     void putIsValidatedAndAuditedWithoutValues() {
         UUID tenant = fixture.tenant("config-audit");
-        assertThrows(ApiException.Validation.class, () -> configs.put(tenant, CRM, Json.parse("{\"pageSize\": 0}"), AdminToken.principal()));
+        assertThrows(PluginRefusal.class, () -> configs.put(tenant, CRM, Json.parse("{\"pageSize\": 0}"), AdminToken.principal()));
         assertEquals(List.of(), fixture.audit(tenant, "plugin.config.update"), "a refused configuration changes nothing");
         configs.put(tenant, CRM, Json.parse("{\"instanceUrl\": \"https://private-crm.acme.test\", \"accountCode\": \"ACM-0001\"}"),
                     AdminToken.principal());

@@ -1,9 +1,5 @@
 package io.voicecore.kernel.plugins.events;
 
-import io.voicecore.kernel.access.Principal;
-import io.voicecore.kernel.access.Role;
-import io.voicecore.kernel.tenancy.TenantDirectory;
-import io.voicecore.kernel.state.NearCache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,14 +22,19 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.audit.DeniedRequestAuditor;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.http.ProblemMapper;
 import io.voicecore.kernel.http.RateLimiter;
 import io.voicecore.kernel.http.RequestFilter;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.state.InProcessSharedState;
+import io.voicecore.kernel.state.NearCache;
+import io.voicecore.kernel.tenancy.TenantDirectory;
 import io.voicecore.kernel.tenancy.TenantRepository;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.kernel.testing.HttpResult;
@@ -76,7 +77,7 @@ class DeadLetterApiTest {
         ApiRoutes api = new ApiRoutes(routing, token -> Optional.ofNullable(principals.get(token)).orElseThrow(
                 () -> new ApiException.Unauthenticated("credentials-invalid", "unknown test token")),
                                       new RateLimiter(state, 100_000, 60, Clock.systemUTC()), 1024 * 1024,
-                                      new DeniedRequestAuditor(node.database(), audit));
+                                      new DeniedRequestAuditor(node.database(), audit), ProblemMapper.NONE);
         new EventRoutes(node.database(), audit, node.bus(), new TenantResolver(node.database(), new TenantRepository(),
                 new TenantDirectory(node.database(), new TenantRepository(), new NearCache("tenants", state, Duration.ofSeconds(30), 10_000, Clock.systemUTC())))).register(api);
         api.finish();

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpServer;
 import io.voicecore.kernel.plugins.PluginCall;
-import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginManifest.Permission;
+import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.TestPlugins;
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.kernel.testing.TestKernel;
@@ -92,9 +92,9 @@ class PermissionProperties {
                 """.formatted(TOPIC, SERVICE), "", "")
                 .resource("db/migration/V1__notes.sql", "CREATE TABLE notes (tenant_id uuid NOT NULL, body text NOT NULL);").build());
         assertEquals(201, permitted.status(), permitted.body());
-        installed = runtime.installed("permitted").orElseThrow();
+        installed = runtime.catalog().installed("permitted").orElseThrow();
         // The interface as the requiring plugin's code sees it: the provider's own class, through the provider's loader.
-        service = runtime.classLoader("permitted", "1.0.0").orElseThrow().loadClass(SERVICE);
+        service = runtime.catalog().classLoader("permitted", "1.0.0").orElseThrow().loadClass(SERVICE);
     }
 
     @AfterContainer
@@ -118,7 +118,7 @@ class PermissionProperties {
                                                                        @ForAll("permissionSets") Set<String> granted,
                                                                        @ForAll("uses") List<String> uses) {
         PluginCall call = new PluginCall(tenant, declaring(declared), granted, Optional.empty(), "permissions-" + UUID.randomUUID());
-        PluginContext context = runtime.contextFor(call);
+        PluginContext context = runtime.calls().contextFor(call);
         for (String permission : uses) {
             if (declared.contains(permission) && granted.contains(permission)) {
                 use(context, permission);

@@ -1,8 +1,5 @@
 package io.voicecore.kernel.plugins.usage;
 
-import io.voicecore.kernel.access.Role;
-import io.voicecore.kernel.tenancy.TenantDirectory;
-import io.voicecore.kernel.state.NearCache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,11 +21,13 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.audit.DeniedRequestAuditor;
 import io.voicecore.kernel.crypto.SecretBox;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.Json;
+import io.voicecore.kernel.http.ProblemMapper;
 import io.voicecore.kernel.http.RateLimiter;
 import io.voicecore.kernel.http.RequestFilter;
 import io.voicecore.kernel.identity.AdminToken;
@@ -38,6 +37,8 @@ import io.voicecore.kernel.identity.SessionService;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.plugins.CapabilityFixture;
 import io.voicecore.kernel.state.InProcessSharedState;
+import io.voicecore.kernel.state.NearCache;
+import io.voicecore.kernel.tenancy.TenantDirectory;
 import io.voicecore.kernel.tenancy.TenantRepository;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import org.junit.jupiter.api.AfterAll;
@@ -78,7 +79,7 @@ class UsageApiTest {
         routing.addFilter(new RequestFilter(new RequestMetrics()));
         ApiRoutes api = new ApiRoutes(routing, new KernelAuthenticator(AdminToken.establish(database, Optional.of(ADMIN_TOKEN), t -> { }),
                                                                        apiKeys, sessions),
-                                      new RateLimiter(state, 10_000, 60, clock), 1 << 20, new DeniedRequestAuditor(database, audit));
+                                      new RateLimiter(state, 10_000, 60, clock), 1 << 20, new DeniedRequestAuditor(database, audit), ProblemMapper.NONE);
         new UsageRoutes(usage, new TenantResolver(database, new TenantRepository(), directory), clock).register(api);
         api.finish();
         server = WebServer.builder().host("127.0.0.1").port(0).routing(routing).build().start();

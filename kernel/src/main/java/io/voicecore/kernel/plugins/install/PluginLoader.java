@@ -1,0 +1,104 @@
+package io.voicecore.kernel.plugins.install;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.UUID;
+
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.sandbox.IsolatedPluginClassLoader;
+import io.voicecore.kernel.plugins.sandbox.LibraryClassLoader;
+import io.voicecore.kernel.plugins.sandbox.PlatformLibrary;
+import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
+import io.voicecore.kernel.plugins.sandbox.PluginInvoker;
+import io.voicecore.sdk.Plugin;
+
+/**
+ * Turns a verified jar into a running {@link LoadedVersion}: writes it to the plugin cache, gives it an
+ * {@link IsolatedPluginClassLoader}, instantiates its main class and runs its {@code setup} under the
+ * same containment as any call, so a plugin that throws or hangs while starting is refused, not fatal.
+ */
+final class PluginLoader {
+    /** The pseudo-tenant under which constructors and setup run (they serve no tenant). */
+    static final UUID SETUP_TENANT = new UUID(0, 0);
+
+    private final Path cacheDir;
+    private final PluginInvoker invoker;
+    private final PluginInvoker.Limits setupLimits;
+
+    PluginLoader(Path cacheDir, PluginInvoker invoker, PluginInvoker.Limits setupLimits) {
+        this.cacheDir = cacheDir;
+        this.invoker = invoker;
+        this.setupLimits = setupLimits;
+    }
+
+    /**
+     * @throws PluginLoadException when the main class is missing or wrong, or construction or setup fails
+     */
+    LoadedVersion load(PluginManifest manifest, byte[] jar, String sha256, Map<String, ClassLoader> exportedPackages) {
+        Path file = write(manifest, jar, sha256);
+        Map<String, ClassLoader> visiblePackages = new java.util.HashMap<>(exportedPackages);
+        if (!manifest.libraries().isEmpty()) {
+            LibraryClassLoader libraries = new LibraryClassLoader(manifest.id(), manifest.version(),
+                    manifest.libraries().stream().map(PlatformLibrary::named).toList());
+            libraries.packages().forEach(p -> visiblePackages.putIfAbsent(p, libraries));
+        }
+        IsolatedPluginClassLoader loader = new IsolatedPluginClassLoader(manifest.id(), manifest.version(), file, visiblePackages);
+        try {
+            PluginSetupRecorder setup = new PluginSetupRecorder(manifest);
+            Plugin plugin = invoker.invoke(SETUP_TENANT, manifest, loader, setupLimits, "construction", () -> {
+                Class<?> main = Class.forName(manifest.main(), true, loader);
+                if (!Plugin.class.isAssignableFrom(main)) {
+                    throw new PluginLoadException("main class " + manifest.main() + " does not implement io.voicecore.sdk.Plugin");
+                }
+                return (Plugin) main.getDeclaredConstructor().newInstance();
+            }, failure -> { });
+            invoker.invoke(SETUP_TENANT, manifest, loader, setupLimits, "setup()", () -> {
+                plugin.setup(setup);
+                return null;
+            }, failure -> { });
+            setup.close();
+            return new LoadedVersion(manifest, sha256, loader, plugin, setup);
+        } catch (PluginCallFailure failure) {
+            close(loader);
+            Throwable cause = failure.getCause();
+            String reason = cause instanceof PluginLoadException load ? load.getMessage()
+                    : cause instanceof ClassNotFoundException ? "main class " + manifest.main() + " is not in the jar"
+                    : cause instanceof NoSuchMethodException ? "main class " + manifest.main() + " has no public no-argument constructor"
+                    : cause instanceof IllegalStateException state ? state.getMessage()
+                    : failure.getMessage() + (cause == null ? "" : " " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            throw new PluginLoadException("plugin " + manifest.id() + " " + manifest.version() + " could not start: " + reason);
+        } catch (RuntimeException | Error e) {
+            close(loader);
+            throw e instanceof PluginLoadException ple ? ple
+                    : new PluginLoadException("plugin " + manifest.id() + " " + manifest.version() + " could not start: " + e.getMessage());
+        }
+    }
+
+    private Path write(PluginManifest manifest, byte[] jar, String sha256) {
+        try {
+            Files.createDirectories(cacheDir);
+            Path target = cacheDir.resolve(manifest.id() + "-" + manifest.version() + "-" + sha256.substring(0, 12) + ".jar");
+            // A file left by an earlier start is used only if it holds exactly these (verified) bytes.
+            if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), jar)) {
+                Path temp = Files.createTempFile(cacheDir, manifest.id(), ".part");
+                Files.write(temp, jar);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write plugin jar to " + cacheDir, e);
+        }
+    }
+
+    private static void close(IsolatedPluginClassLoader loader) {
+        try {
+            loader.close();
+        } catch (IOException ignored) {
+            // nothing was loaded from it that outlives this failure
+        }
+    }
+}

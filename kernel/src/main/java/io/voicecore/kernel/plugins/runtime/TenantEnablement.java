@@ -1,0 +1,298 @@
+package io.voicecore.kernel.plugins.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.audit.AuditEvent;
+import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginRefusal;
+import io.voicecore.kernel.plugins.install.LoadedVersion;
+import io.voicecore.kernel.plugins.install.PluginCatalog;
+import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
+import io.voicecore.kernel.plugins.store.PluginStore;
+import io.voicecore.kernel.state.SharedState;
+import io.voicecore.kernel.storage.Database;
+
+/**
+ * Which version of each plugin a tenant uses, with which grants: consent (enable, revoke, disable), quarantine
+ * after repeated faults, and the per-node cache of each tenant's row that every plugin call reads. Changes are
+ * persisted and audited, and other nodes learn of them through {@link SharedState} notifications.
+ */
+public final class TenantEnablement implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TenantEnablement.class.getName());
+
+    /**
+     * When repeated faults quarantine a plugin for a tenant.
+     *
+     * @param faultThreshold faults within {@code faultWindow} that quarantine the plugin
+     * @param quarantine     how long a quarantine lasts, unless a tenant admin enables the plugin again
+     */
+    public record Quarantine(int faultThreshold, Duration faultWindow, Duration quarantine) {
+    }
+
+    /** A tenant's enabled plugin, with the version its calls go to. */
+    public record Admitted(PluginStore.TenantPlugin tenant, LoadedVersion version) {
+    }
+
+    private final Database database;
+    private final PluginStore store;
+    private final PluginCatalog catalog;
+    private final AuditLog audit;
+    private final SharedState state;
+    private final Clock clock;
+    private final Quarantine quarantine;
+    private final TenantPluginCache cache = new TenantPluginCache();
+    private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
+    private final SharedState.Subscription subscription;
+
+    public TenantEnablement(Database database, PluginStore store, PluginCatalog catalog, AuditLog audit, SharedState state,
+                            Clock clock, Quarantine quarantine) {
+        this.database = database;
+        this.store = store;
+        this.catalog = catalog;
+        this.audit = audit;
+        this.state = state;
+        this.clock = clock;
+        this.quarantine = quarantine;
+        catalog.watch(this::pluginChanged);
+        this.subscription = state.subscribe(PluginCatalog.CHANNEL, this::onNotification);
+    }
+
+    /**
+     * Enables a plugin for a tenant with the given grants, which must cover every permission the latest
+     * version declares. Also how an admin consents to an upgrade's new permissions, and lifts a quarantine.
+     *
+     * @throws PluginRefusal {@code NOT_INSTALLED}, or {@code INVALID_INPUT} when the grants are not exactly what it declares
+     */
+    public PluginStore.TenantPlugin enable(UUID tenantId, String pluginId, Set<String> granted, Principal actor) {
+        PluginManifest manifest = catalog.installed(pluginId).orElseThrow(() -> PluginRefusal.notInstalled(pluginId));
+        Set<String> unknown = new TreeSet<>(granted);
+        unknown.removeAll(manifest.permissionNames());
+        Set<String> missing = new TreeSet<>(manifest.permissionNames());
+        missing.removeAll(granted);
+        List<PluginRefusal.FieldError> errors = new ArrayList<>();
+        if (!unknown.isEmpty()) {
+            errors.add(new PluginRefusal.FieldError("grantedPermissions", "plugin '" + pluginId + "' does not declare " + unknown));
+        }
+        if (!missing.isEmpty()) {
+            errors.add(new PluginRefusal.FieldError("grantedPermissions", "must grant every permission plugin '" + pluginId
+                    + "' " + manifest.version() + " declares; missing " + missing));
+        }
+        if (!errors.isEmpty()) {
+            throw PluginRefusal.invalid(errors);
+        }
+        PluginStore.TenantPlugin enabled = new PluginStore.TenantPlugin(tenantId, pluginId, true, Set.copyOf(granted),
+                                                                        manifest.version(), null, null);
+        Optional<PluginStore.TenantPlugin> previous = database.inTenant(tenantId, tx -> {
+            Optional<PluginStore.TenantPlugin> before = store.tenantPlugin(tx, tenantId, pluginId);
+            store.upsertTenant(tx, enabled);
+            audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), before.map(b -> b.enabled()).orElse(false)
+                    ? "plugin.grant" : "plugin.enable", "plugin:" + pluginId,
+                    Map.of("version", manifest.version(), "granted", String.join(",", new TreeSet<>(granted)))));
+            return before;
+        });
+        invalidate(tenantId, pluginId);
+        // Consent may have moved the last tenant off an older version: stop it once idle.
+        previous.map(PluginStore.TenantPlugin::activeVersion).filter(v -> v != null && !v.equals(manifest.version()))
+                .ifPresent(old -> catalog.retireIfUnused(pluginId, old));
+        return enabled;
+    }
+
+    /**
+     * Withdraws one permission from a plugin the tenant has enabled. The plugin stays enabled; whatever needs
+     * the permission fails with a permission error from then on (and services acting for the plugin are
+     * refused it too). Granting it back is a {@link #enable} with every permission.
+     *
+     * @throws PluginRefusal {@code NOT_ENABLED}, or {@code PERMISSION_NOT_DECLARED}
+     */
+    public PluginStore.TenantPlugin revoke(UUID tenantId, String pluginId, String permission, Principal actor) {
+        PluginStore.TenantPlugin before = tenantPlugin(tenantId, pluginId).filter(PluginStore.TenantPlugin::enabled)
+                .orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
+        PluginManifest active = versionFor(tenantId, pluginId).orElseThrow(() -> PluginRefusal.notEnabled(pluginId)).manifest();
+        if (!active.declares(permission)) {
+            throw PluginRefusal.of(PluginRefusal.Reason.PERMISSION_NOT_DECLARED, "Plugin '" + pluginId + "' " + active.version()
+                    + " does not declare the permission '" + permission + "'; it declares " + new TreeSet<>(active.permissionNames()) + ".");
+        }
+        Set<String> remaining = new TreeSet<>(before.granted());
+        remaining.remove(permission);
+        PluginStore.TenantPlugin revoked = new PluginStore.TenantPlugin(tenantId, pluginId, true, remaining, before.activeVersion(),
+                                                                        before.quarantinedUntil(), before.quarantineReason());
+        database.inTenant(tenantId, tx -> {
+            store.upsertTenant(tx, revoked);
+            audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "plugin.revoke", "plugin:" + pluginId,
+                    Map.of("permission", permission, "granted", String.join(",", remaining))));
+            return null;
+        });
+        invalidate(tenantId, pluginId);
+        return revoked;
+    }
+
+    /**
+     * Disables a plugin for a tenant; its data stays.
+     *
+     * @throws PluginRefusal {@code NOT_ENABLED}
+     */
+    public PluginStore.TenantPlugin disable(UUID tenantId, String pluginId, Principal actor) {
+        PluginStore.TenantPlugin before = tenantPlugin(tenantId, pluginId).filter(PluginStore.TenantPlugin::enabled)
+                .orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
+        PluginStore.TenantPlugin disabled = new PluginStore.TenantPlugin(tenantId, pluginId, false, before.granted(),
+                                                                         before.activeVersion(), null, null);
+        database.inTenant(tenantId, tx -> {
+            store.upsertTenant(tx, disabled);
+            audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "plugin.disable", "plugin:" + pluginId, Map.of()));
+            return null;
+        });
+        invalidate(tenantId, pluginId);
+        return disabled;
+    }
+
+    /** The tenant's row of the plugin, from this node's cache. */
+    public Optional<PluginStore.TenantPlugin> tenantPlugin(UUID tenantId, String pluginId) {
+        return cache.get(tenantId, pluginId, () -> database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId)));
+    }
+
+    /**
+     * Forgets what this node and every other node cached about a tenant's enablement of a plugin, so the
+     * next call reads it again from the database: for a change made to that row outside the runtime.
+     */
+    public void refreshTenant(UUID tenantId, String pluginId) {
+        invalidate(tenantId, pluginId);
+    }
+
+    /**
+     * The plugin as a tenant may call it now: enabled, its version loaded, and not quarantined.
+     *
+     * @throws PluginRefusal     {@code NOT_ENABLED}
+     * @throws PluginCallFailure {@code QUARANTINED}
+     */
+    public Admitted admit(UUID tenantId, String pluginId) {
+        PluginStore.TenantPlugin tenant = tenantPlugin(tenantId, pluginId).orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
+        LoadedVersion version = versionFor(tenant, pluginId).orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
+        if (tenant.quarantined(clock.instant())) {
+            throw quarantined(pluginId, tenant);
+        }
+        return new Admitted(tenant, version);
+    }
+
+    /** The version a tenant's calls go to: its active version, if the plugin is enabled and that version is loaded. */
+    public Optional<LoadedVersion> versionFor(UUID tenantId, String pluginId) {
+        return tenantPlugin(tenantId, pluginId).flatMap(tenant -> versionFor(tenant, pluginId));
+    }
+
+    private Optional<LoadedVersion> versionFor(PluginStore.TenantPlugin tenant, String pluginId) {
+        return Optional.of(tenant).filter(PluginStore.TenantPlugin::enabled)
+                .flatMap(t -> catalog.loaded(pluginId, t.activeVersion()))
+                .filter(v -> !v.retired() || v.inFlight() > 0);
+    }
+
+    /** Whether the tenant's row says the plugin is quarantined now. */
+    public boolean quarantined(PluginStore.TenantPlugin tenant) {
+        return tenant.quarantined(clock.instant());
+    }
+
+    /** The failure a call to a quarantined plugin gets, with when to retry. */
+    public PluginCallFailure quarantined(String pluginId, PluginStore.TenantPlugin tenant) {
+        return PluginCallFailure.quarantined(pluginId, "Plugin '" + pluginId + "' is quarantined for this tenant until "
+                + tenant.quarantinedUntil() + " after repeated faults (" + tenant.quarantineReason() + "); a tenant admin can"
+                + " re-enable it.", Math.max(1, Duration.between(clock.instant(), tenant.quarantinedUntil()).toSeconds()));
+    }
+
+    /** Counts a fault of the plugin for the tenant, across nodes; enough of them within the window quarantine it. */
+    void countFault(UUID tenantId, String pluginId, PluginCallFailure failure) {
+        long faults = state.increment("plugin-faults:" + tenantId + ":" + pluginId, quarantine.faultWindow().toSeconds());
+        if (faults >= quarantine.faultThreshold()) {
+            quarantine(tenantId, pluginId, quarantine.faultThreshold() + " faults within " + quarantine.faultWindow().toSeconds()
+                                           + " s, last: " + failure.kind().type());
+        }
+    }
+
+    private void quarantine(UUID tenantId, String pluginId, String reason) {
+        Optional<PluginStore.TenantPlugin> tenant = tenantPlugin(tenantId, pluginId);
+        if (tenant.isEmpty() || tenant.get().quarantined(clock.instant())) {
+            return;
+        }
+        Instant until = clock.instant().plus(quarantine.quarantine());
+        PluginStore.TenantPlugin quarantined = new PluginStore.TenantPlugin(tenantId, pluginId, true, tenant.get().granted(),
+                                                                            tenant.get().activeVersion(), until, reason);
+        database.inTenant(tenantId, tx -> {
+            store.upsertTenant(tx, quarantined);
+            audit.append(tx, new AuditEvent(tenantId, "kernel", "plugin.quarantine", "plugin:" + pluginId, "success",
+                                            Map.of("until", until.toString(), "reason", reason)));
+            return null;
+        });
+        state.delete("plugin-faults:" + tenantId + ":" + pluginId);
+        invalidate(tenantId, pluginId);
+        LOG.warning(() -> "Plugin " + pluginId + " quarantined for tenant " + tenantId + " until " + until + ": " + reason);
+    }
+
+    /** Every enabled tenant of the plugin that granted {@code permission} (platform scope). */
+    public List<UUID> tenantsGranting(String pluginId, String permission) {
+        return database.inPlatform(tx -> store.enabledTenants(tx, pluginId)).stream()
+                .filter(t -> t.granted().contains(permission)).map(PluginStore.TenantPlugin::tenantId).toList();
+    }
+
+    /**
+     * Asks to be told, on this node, whenever some tenant's enablement, grants, quarantine or version of some
+     * plugin may have changed here or on another node (e.g. to end streams the tenant may no longer hold).
+     * The watcher must return quickly.
+     */
+    public void watch(Runnable watcher) {
+        watchers.add(watcher);
+    }
+
+    private void invalidate(UUID tenantId, String pluginId) {
+        cache.invalidate(tenantId, pluginId);
+        changed();
+        state.publish(PluginCatalog.CHANNEL, "tenant " + tenantId + " " + pluginId);
+    }
+
+    /** The plugin's versions changed (install, upgrade, uninstall): every tenant's row of it may name another version. */
+    private void pluginChanged(String pluginId) {
+        cache.invalidateAll(pluginId);
+        changed();
+    }
+
+    private void onNotification(String message) {
+        String[] parts = message.split(" ");
+        switch (parts[0]) {
+            case "tenant" -> {
+                cache.invalidate(UUID.fromString(parts[1]), parts[2]);
+                changed();
+            }
+            case SharedState.MESSAGES_MAY_BE_LOST -> {
+                catalog.installedIds().forEach(cache::invalidateAll);
+                changed();
+                LOG.warning("Plugin notifications from other nodes may have been lost; every tenant's enablement is read again.");
+            }
+            default -> LOG.fine(() -> "Plugin notification for others: " + message);
+        }
+    }
+
+    private void changed() {
+        for (Runnable watcher : watchers) {
+            try {
+                watcher.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "An enablement watcher failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+    }
+}

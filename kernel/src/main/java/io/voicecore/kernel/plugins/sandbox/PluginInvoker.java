@@ -1,0 +1,175 @@
+package io.voicecore.kernel.plugins.sandbox;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.sdk.PluginProblem;
+
+/**
+ * Runtime containment (sandbox layer 5): every call into plugin code runs on a pooled platform thread
+ * with a deadline, an allocation quota and a bounded number of concurrent calls per (tenant, plugin).
+ * An exception, timeout or exhausted quota becomes a {@link PluginCallFailure} for that call only; the
+ * kernel and other plugins keep serving. Faults are reported so repeated ones can quarantine the plugin.
+ * Platform threads, because the JVM measures allocation per platform thread only.
+ */
+public final class PluginInvoker implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PluginInvoker.class.getName());
+    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    /**
+     * A call's limits.
+     *
+     * @param allocationQuotaBytes        what the call may allocate in total, to begin with
+     * @param allocationPerStreamedByte   how much the allowance grows per byte the call streams in or out
+     */
+    public record Limits(Duration timeout, int concurrency, long allocationQuotaBytes, long allocationPerStreamedByte) {
+        /** Limits of a call that streams nothing. */
+        public Limits(Duration timeout, int concurrency, long allocationQuotaBytes) {
+            this(timeout, concurrency, allocationQuotaBytes, 0);
+        }
+    }
+
+    private final ThreadPoolExecutor executor;
+    private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
+
+    public PluginInvoker(int maxThreads) {
+        AtomicInteger number = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "plugin-call-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Runs plugin code for a tenant within limits.
+     *
+     * @param onFault told about each fault (after the failure is decided), for quarantine accounting
+     * @throws PluginProblem      what the plugin deliberately answered (not a fault)
+     * @throws PluginCallFailure  when the call failed, timed out, ran out of memory or was refused as busy
+     */
+    public <T> T invoke(UUID tenantId, PluginManifest plugin, ClassLoader classLoader, Limits limits, String what,
+                        Callable<T> work, Consumer<PluginCallFailure> onFault) {
+        String pluginId = plugin.id();
+        Semaphore permits = inFlight.computeIfAbsent(tenantId + "/" + pluginId, k -> new Semaphore(limits.concurrency()));
+        if (!permits.tryAcquire()) {
+            throw new PluginCallFailure(PluginCallFailure.Kind.BUSY, pluginId, "Plugin '" + pluginId + "' already has "
+                    + limits.concurrency() + " calls in flight for this tenant; retry shortly.", null);
+        }
+        try {
+            return run(pluginId, classLoader, limits, what, work);
+        } catch (PluginCallFailure failure) {
+            if (failure.isFault()) {
+                LOG.log(Level.WARNING, "Plugin " + pluginId + "@" + plugin.version() + " failed in " + what + ": " + failure.getMessage(),
+                        failure.getCause());
+                onFault.accept(failure);
+            }
+            throw failure;
+        } finally {
+            permits.release();
+        }
+    }
+
+    private <T> T run(String pluginId, ClassLoader classLoader, Limits limits, String what, Callable<T> work) {
+        Future<T> future;
+        CallGuard.CallBudget budget = CallGuard.budget(limits.timeout().toNanos(), limits.allocationQuotaBytes());
+        try {
+            future = executor.submit(() -> {
+                Thread thread = Thread.currentThread();
+                ClassLoader previous = thread.getContextClassLoader();
+                thread.setContextClassLoader(classLoader);
+                CallGuard.enter(budget);
+                try {
+                    return work.call();
+                } finally {
+                    CallGuard.exit();
+                    thread.setContextClassLoader(previous);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new PluginCallFailure(PluginCallFailure.Kind.BUSY, pluginId,
+                                        "The plugin runtime is at its thread limit; retry shortly.", null);
+        }
+        try {
+            return awaitWithinDeadline(future, budget);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw timeout(pluginId, limits, what);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new PluginCallFailure(PluginCallFailure.Kind.FAILED, pluginId, "interrupted while waiting for the plugin", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof PluginProblem problem) {
+                throw problem;
+            }
+            if (cause instanceof PluginCallAborted aborted) {
+                throw aborted.reason() == PluginCallAborted.Reason.DEADLINE ? timeout(pluginId, limits, what)
+                        : new PluginCallFailure(PluginCallFailure.Kind.MEMORY, pluginId, "Plugin '" + pluginId
+                        + "' allocated more than its quota of " + limits.allocationQuotaBytes() / (1024 * 1024) + " MiB"
+                        + (limits.allocationPerStreamedByte() > 0 ? " plus " + limits.allocationPerStreamedByte()
+                                                                     + " bytes per byte streamed" : "")
+                        + " in " + what + ".", null);
+            }
+            if (cause instanceof OutOfMemoryError) {
+                throw new PluginCallFailure(PluginCallFailure.Kind.MEMORY, pluginId, "Plugin '" + pluginId
+                        + "' ran out of memory in " + what + ".", null);
+            }
+            if (cause instanceof PluginCallFailure nested) {
+                throw nested;
+            }
+            throw new PluginCallFailure(PluginCallFailure.Kind.FAILED, pluginId, "Plugin '" + pluginId + "' failed in "
+                    + what + " (" + cause.getClass().getSimpleName() + ").", cause);
+        }
+    }
+
+    /**
+     * Waits until the call's deadline plus a little grace (the guard inside plugin code usually stops the
+     * call first); the deadline is read again after each wait, since defining library classes extends it.
+     */
+    private static <T> T awaitWithinDeadline(Future<T> future, CallGuard.CallBudget budget)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            long remaining = budget.deadlineNanos + GRACE_NANOS - System.nanoTime();
+            try {
+                return future.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (budget.deadlineNanos + GRACE_NANOS - System.nanoTime() <= 0) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static PluginCallFailure timeout(String pluginId, Limits limits, String what) {
+        return new PluginCallFailure(PluginCallFailure.Kind.TIMEOUT, pluginId, "Plugin '" + pluginId + "' did not answer "
+                + what + " within " + limits.timeout().toMillis() + " ms.", null);
+    }
+
+    /** Threads currently running plugin code, for metrics and tests. */
+    public int activeThreads() {
+        return executor.getActiveCount();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,485 @@
+package io.voicecore.kernel.plugins.streams;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.voicecore.kernel.http.ApiException;
+import io.voicecore.kernel.http.Json;
+import io.voicecore.kernel.http.ProblemWriter;
+import io.voicecore.kernel.http.RequestContext;
+import io.voicecore.kernel.observe.RequestMetrics;
+import io.voicecore.kernel.plugins.PluginRefusal;
+import io.voicecore.kernel.plugins.runtime.PluginCalls;
+import io.voicecore.kernel.plugins.runtime.PluginRuntime;
+import io.voicecore.kernel.plugins.runtime.StreamVersionChanged;
+import io.voicecore.kernel.plugins.runtime.TenantEnablement;
+import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
+import io.voicecore.kernel.plugins.web.PluginProblems;
+import io.voicecore.sdk.Caller;
+import io.voicecore.sdk.PluginProblem;
+import io.voicecore.sdk.StreamHandler;
+import io.voicecore.sdk.StreamRequest;
+import io.voicecore.sdk.StreamSession;
+
+/**
+ * Plugins' real-time streams, whatever carries them (a WebSocket, or the test kit's in-memory client): who may
+ * open one ({@link #admit}), the open streams of this node with a limit per tenant, one contained plugin call per
+ * message (the same deadline, quota, concurrency limit and fault counting as a route) answered with an error
+ * frame when it fails, and ending the streams a tenant may no longer hold: the plugin disabled, uninstalled,
+ * quarantined or upgraded, noticed at once on this node and within {@link Settings#sweepInterval()} from others.
+ *
+ * <p>Close codes the kernel uses: {@code 4000 + status} with the problem type as reason when the plugin's
+ * {@code onOpen} refused the stream or the tenant may no longer use the plugin (4404 {@code plugin-not-enabled},
+ * 4503 {@code plugin-quarantined}, 4429 {@code stream-limit-reached}); 1012 {@code plugin-upgraded}; 1009
+ * {@code message-too-big}; 1003 {@code text-only}; 1001 {@code kernel-stopping}.
+ */
+public final class PluginStreams implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PluginStreams.class.getName());
+    private static final Logger ACCESS = Logger.getLogger("io.voicecore.access");
+    /** Counter of stream messages by plugin and status (200 for a message handled, else the problem's status). */
+    public static final String MESSAGES_METRIC = "voicecore_plugin_stream_messages_total";
+    /** Gauge of the streams open on this node, by plugin. */
+    public static final String OPEN_METRIC = "voicecore_plugin_streams_open";
+    /** The longest close reason a WebSocket close frame carries (125 bytes, two of them for the code). */
+    static final int MAX_CLOSE_REASON = 120;
+
+    /**
+     * Limits of streams.
+     *
+     * @param maxPerTenant    streams one tenant may hold open on one node at once
+     * @param maxMessageBytes the largest message a client may send (a frame, or a message split into frames)
+     * @param sweepInterval   how often connections are checked for loss and tenants for revoked plugins
+     */
+    public record Settings(int maxPerTenant, int maxMessageBytes, Duration sweepInterval) {
+    }
+
+    /** How the kernel reaches one client. */
+    public interface Transport {
+        /** @return {@code false} when the text could not be sent because the connection is gone */
+        boolean send(String text);
+
+        /** Sends a close frame with this code and reason; the connection ends once the client answers it. */
+        void close(int code, String reason);
+
+        /** @return {@code false} once the connection is known to be lost */
+        boolean alive();
+
+        /** @return the client's address, for the log */
+        String remoteAddress();
+    }
+
+    private final TenantEnablement enablement;
+    private final StreamAccess access;
+    private final PluginCalls calls;
+    private final RequestMetrics metrics;
+    private final Settings settings;
+    private final Map<String, OpenStream> open = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> openByPlugin = new ConcurrentHashMap<>();
+    private final Object registration = new Object();
+    private final ScheduledExecutorService sweeper;
+    /** Runs {@code onClose} callbacks, which wait for the stream's current callback to finish. */
+    private final ExecutorService closeCallbacks = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicBoolean recheckQueued = new AtomicBoolean();
+
+    public PluginStreams(PluginRuntime runtime, RequestMetrics metrics, Settings settings) {
+        this.enablement = runtime.enablement();
+        this.access = new StreamAccess(enablement);
+        this.calls = runtime.calls();
+        this.metrics = metrics;
+        this.settings = settings;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "plugin-streams");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = settings.sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        enablement.watch(this::recheckSoon);
+        metrics.gauge(OPEN_METRIC, "Plugin streams open on this node, by plugin.", "plugin", this::openCounts);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * Decides whether a caller may open a stream, before any connection is upgraded: the plugin is enabled and
+     * not quarantined for the tenant, its version serves a stream on the path, and the tenant is below its limit.
+     *
+     * @param path     the path below the plugin's base, e.g. {@code /conversations/42/stream}
+     * @param query    the opening request's query parameters; the kernel's {@code ticket} is not passed on
+     * @param instance the full request path, for problems and the log
+     * @throws PluginRefusal    {@code NOT_ENABLED}, {@code ROUTE_NOT_FOUND}, {@code STREAM_LIMIT_REACHED}
+     * @throws PluginCallFailure {@code 503 plugin-quarantined}
+     */
+    public Admission admit(UUID tenantId, String pluginId, String path, Map<String, List<String>> query, Caller caller,
+                           String instance) {
+        StreamAccess.Target target = access.target(tenantId, pluginId, path);
+        if (openFor(tenantId) >= settings.maxPerTenant()) {
+            throw limitReached();
+        }
+        Map<String, List<String>> passed = new LinkedHashMap<>(query);
+        passed.remove(io.voicecore.kernel.http.ApiRoutes.TICKET_PARAMETER);
+        StreamRequest request = new StreamRequest(path, target.match().params(), passed, caller);
+        return new Admission(tenantId, pluginId, target, request, instance);
+    }
+
+    /** A stream the kernel agreed to open, waiting for its connection. */
+    public final class Admission {
+        private final UUID tenantId;
+        private final String pluginId;
+        private final StreamAccess.Target target;
+        private final StreamRequest request;
+        private final String instance;
+
+        private Admission(UUID tenantId, String pluginId, StreamAccess.Target target, StreamRequest request,
+                          String instance) {
+            this.tenantId = tenantId;
+            this.pluginId = pluginId;
+            this.target = target;
+            this.request = request;
+            this.instance = instance;
+        }
+
+        /** @return the plugin's stream template, e.g. {@code /conversations/{id}/stream} (a bounded metrics label) */
+        public String template() {
+            return target.match().entry().template();
+        }
+
+        /**
+         * Opens the stream on its connection: registers it and runs the handler's {@code onOpen}. When that fails,
+         * or the tenant reached its limit meanwhile, the client gets the error frame and the close.
+         */
+        public OpenStream open(Transport transport) {
+            OpenStream stream = new OpenStream(this, transport);
+            synchronized (registration) {
+                if (openFor(tenantId) >= settings.maxPerTenant()) {
+                    String requestId = UUID.randomUUID().toString();
+                    stream.refuse(PluginProblems.toApiException(limitReached(), pluginId, requestId), requestId);
+                    return stream;
+                }
+                open.put(stream.id, stream);
+                openByPlugin.computeIfAbsent(pluginId, k -> new AtomicLong()).incrementAndGet();
+            }
+            stream.start();
+            return stream;
+        }
+    }
+
+    /** One open stream: the kernel's side (messages and closes from the client) and the plugin's {@link StreamSession}. */
+    public final class OpenStream implements StreamSession {
+        private final String id = UUID.randomUUID().toString();
+        private final Admission admission;
+        private final Transport transport;
+        private final StreamHandler handler;
+        /** Callbacks of one stream never overlap, including an {@code onClose} the plugin caused inside {@code onMessage}. */
+        private final java.util.concurrent.locks.ReentrantLock callbacks = new java.util.concurrent.locks.ReentrantLock();
+        private final AtomicBoolean live = new AtomicBoolean(true);
+        private volatile boolean opened;
+
+        private OpenStream(Admission admission, Transport transport) {
+            this.admission = admission;
+            this.transport = transport;
+            this.handler = admission.target.match().entry().handler();
+        }
+
+        // ------------------------------------------------------------ the kernel's side
+
+        private void start() {
+            String requestId = UUID.randomUUID().toString();
+            String outcome = run(requestId, "onOpen", context -> {
+                handler.onOpen(this, admission.request, context);
+                return "200";
+            }, failure -> {
+                ApiException problem = problem(failure, requestId);
+                refuse(problem, requestId);
+                return Integer.toString(problem.status());
+            });
+            if (live.get()) {
+                opened = true;
+            }
+            access("opened " + outcome, requestId);
+        }
+
+        /** A text message from the client: one plugin call. */
+        public void receive(String text) {
+            if (!live.get()) {
+                return;
+            }
+            String requestId = UUID.randomUUID().toString();
+            long started = System.nanoTime();
+            String status = run(requestId, "onMessage", context -> {
+                handler.onMessage(this, text, context);
+                return "200";
+            }, failure -> {
+                ApiException problem = problem(failure, requestId);
+                sendError(problem, requestId);
+                revokedBy(failure).ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
+                return Integer.toString(problem.status());
+            });
+            // A fault of this message may have quarantined the plugin: end the stream now, after its error frame.
+            recheck();
+            metrics.increment(MESSAGES_METRIC, "Messages clients sent on plugin streams, by plugin and status.",
+                              Map.of("plugin", admission.pluginId, "status", status));
+            access("message " + status + " " + (System.nanoTime() - started) / 1_000_000 + "ms", requestId);
+        }
+
+        /** The client sent a message over the limit: the stream ends with 1009. */
+        public void tooBig() {
+            end(1009, "message-too-big", true, true);
+        }
+
+        /** The client sent binary data: streams carry text, so it ends with 1003. */
+        public void binaryRefused() {
+            end(1003, "text-only", true, true);
+        }
+
+        /** The client closed the stream. */
+        public void closedByClient(int code, String reason) {
+            end(code, reason, true, false);
+        }
+
+        /** The connection was lost without a close. */
+        public void lost() {
+            end(1006, "connection-lost", true, false);
+        }
+
+        private void refuse(ApiException problem, String requestId) {
+            sendError(problem, requestId);
+            end(4000 + problem.status(), slug(problem), false, true);
+        }
+
+        /** Ends the stream once: unregisters it, optionally sends the close frame and tells the plugin. */
+        private void end(int code, String reason, boolean notifyPlugin, boolean sendClose) {
+            if (!live.compareAndSet(true, false)) {
+                return;
+            }
+            if (open.remove(id) != null) {
+                openByPlugin.get(admission.pluginId).decrementAndGet();
+            }
+            if (sendClose) {
+                transport.close(code, reason);
+            }
+            access("closed " + code + " " + reason, null);
+            if (notifyPlugin && opened) {
+                try {
+                    closeCallbacks.execute(() -> notifyClosed(code, reason));
+                } catch (RejectedExecutionException stopping) {
+                    LOG.fine(() -> "Not telling stream " + id + " of its close: the kernel is stopping");
+                }
+            }
+        }
+
+        private void notifyClosed(int code, String reason) {
+            String requestId = UUID.randomUUID().toString();
+            run(requestId, "onClose", context -> {
+                handler.onClose(this, code, reason, context);
+                return null;
+            }, failure -> {
+                LOG.log(Level.FINE, "onClose of stream " + id + " did not run: " + failure.getMessage());
+                return null;
+            });
+        }
+
+        /** Runs one callback as a contained plugin call under its own request id; {@code onFailure} maps a failure. */
+        private <T> T run(String requestId, String callback, PluginCalls.Work<T> work,
+                          java.util.function.Function<RuntimeException, T> onFailure) {
+            return RequestContext.withRequestId(requestId, "STREAM", admission.instance, transport.remoteAddress(), () -> {
+                callbacks.lock();
+                try {
+                    return calls.callVersion(admission.tenantId, admission.target.version(), admission.request.caller(),
+                                              requestId, "stream " + admission.template() + " " + callback, work);
+                } catch (RuntimeException failure) {
+                    return onFailure.apply(failure);
+                } finally {
+                    callbacks.unlock();
+                }
+            });
+        }
+
+        /**
+         * Checks that the tenant may still hold this stream, and ends it otherwise. A stream busy with a callback is
+         * left to that callback (or the next check), so the answer to a message is sent before the close.
+         */
+        private void recheck() {
+            if (!live.get() || !callbacks.tryLock()) {
+                return;
+            }
+            try {
+                access.revoked(admission.tenantId, admission.pluginId, admission.target.version())
+                        .flatMap(this::revokedBy)
+                        .ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
+            } finally {
+                callbacks.unlock();
+            }
+        }
+
+        private Optional<Closure> revokedBy(RuntimeException failure) {
+            return switch (failure) {
+                case StreamVersionChanged changed -> Optional.of(new Closure(1012, "plugin-upgraded"));
+                case PluginCallFailure call when call.kind() == PluginCallFailure.Kind.QUARANTINED ->
+                        Optional.of(new Closure(4503, "plugin-quarantined"));
+                case PluginRefusal refusal when refusal.reason() == PluginRefusal.Reason.NOT_ENABLED ->
+                        Optional.of(new Closure(4404, "plugin-not-enabled"));
+                default -> Optional.empty();
+            };
+        }
+
+        private void sendError(ApiException problem, String requestId) {
+            Map<String, Object> frame = new LinkedHashMap<>();
+            frame.put("type", "error");
+            frame.put("problem", ProblemWriter.body(problem, requestId, admission.instance));
+            transport.send(Json.writeString(frame));
+        }
+
+        private ApiException problem(RuntimeException failure, String requestId) {
+            if (failure instanceof StreamVersionChanged changed) {
+                return new ApiException.Custom("urn:voicecore:problem:plugin-upgraded", 503, "Plugin upgraded",
+                                               changed.getMessage(), Map.of("plugin", admission.pluginId));
+            }
+            if (failure instanceof PluginProblem || failure instanceof PluginCallFailure || failure instanceof PluginRefusal) {
+                return PluginProblems.toApiException(failure, admission.pluginId, requestId);
+            }
+            LOG.log(Level.SEVERE, "Stream " + id + " failed in the kernel (request " + requestId + ")", failure);
+            return new ApiException.Custom("urn:voicecore:problem:internal", 500, "Internal error", "The server failed to "
+                    + "process the message. Quote request id " + requestId + " to the operator; the cause is in the server log "
+                    + "under that id.", Map.of());
+        }
+
+        private void access(String what, String requestId) {
+            if (ACCESS.isLoggable(Level.INFO)) {
+                ACCESS.info("STREAM " + admission.instance + " " + what + " stream=" + id + " actor="
+                            + admission.request.caller().actorId() + (requestId == null ? "" : " request=" + requestId));
+            }
+        }
+
+        // ------------------------------------------------------------ the plugin's side
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public StreamRequest request() {
+            return admission.request;
+        }
+
+        @Override
+        public boolean send(String text) {
+            return live.get() && transport.send(text);
+        }
+
+        @Override
+        public boolean send(io.voicecore.sdk.json.Json value) {
+            return send(value.toString());
+        }
+
+        @Override
+        public boolean isOpen() {
+            return live.get() && transport.alive();
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            if (code != NORMAL_CLOSE && (code < 4000 || code > 4999)) {
+                throw new IllegalArgumentException("a plugin closes a stream with 1000 or a code from 4000 to 4999, not " + code);
+            }
+            if (reason.length() > MAX_CLOSE_REASON || reason.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON) {
+                throw new IllegalArgumentException("a close reason is at most " + MAX_CLOSE_REASON + " characters");
+            }
+            end(code, reason, true, true);
+        }
+
+        @Override
+        public String toString() {
+            return "stream " + id + " " + admission.instance;
+        }
+    }
+
+    private record Closure(int code, String reason) {
+    }
+
+    private static String slug(ApiException problem) {
+        String type = problem.type();
+        return type.substring(type.lastIndexOf(':') + 1);
+    }
+
+    private static PluginRefusal limitReached() {
+        return PluginRefusal.of(PluginRefusal.Reason.STREAM_LIMIT_REACHED,
+                                "This tenant already holds the most streams allowed at once; close one and retry.");
+    }
+
+    private long openFor(UUID tenantId) {
+        return open.values().stream().filter(s -> s.admission.tenantId.equals(tenantId)).count();
+    }
+
+    private Map<String, Long> openCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        openByPlugin.forEach((plugin, count) -> counts.put(plugin, count.get()));
+        return counts;
+    }
+
+    /** Streams open on this node for a tenant and plugin, e.g. for tests and the operator. */
+    public long openStreams(UUID tenantId, String pluginId) {
+        return open.values().stream().filter(s -> s.admission.tenantId.equals(tenantId) && s.admission.pluginId.equals(pluginId))
+                .count();
+    }
+
+    private void recheckSoon() {
+        if (recheckQueued.compareAndSet(false, true)) {
+            try {
+                sweeper.execute(() -> {
+                    recheckQueued.set(false);
+                    recheckAll();
+                });
+            } catch (RejectedExecutionException stopping) {
+                recheckQueued.set(false);
+            }
+        }
+    }
+
+    private void sweep() {
+        for (OpenStream stream : open.values()) {
+            if (!stream.transport.alive()) {
+                stream.lost();
+            }
+        }
+        recheckAll();
+    }
+
+    private void recheckAll() {
+        for (OpenStream stream : open.values()) {
+            try {
+                stream.recheck();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not check whether " + stream + " may stay open", e);
+            }
+        }
+    }
+
+    /** Closes every stream (1001) and stops checking them. */
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        for (OpenStream stream : open.values()) {
+            stream.end(1001, "kernel-stopping", false, true);
+        }
+        closeCallbacks.shutdown();
+    }
+}

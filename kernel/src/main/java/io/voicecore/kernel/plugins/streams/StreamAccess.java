@@ -1,0 +1,65 @@
+package io.voicecore.kernel.plugins.streams;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import io.voicecore.kernel.plugins.PluginRefusal;
+import io.voicecore.kernel.plugins.install.LoadedVersion;
+import io.voicecore.kernel.plugins.install.StreamTable;
+import io.voicecore.kernel.plugins.runtime.StreamVersionChanged;
+import io.voicecore.kernel.plugins.runtime.TenantEnablement;
+import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
+import io.voicecore.kernel.plugins.store.PluginStore;
+
+/**
+ * Whether a tenant may open a stream of a plugin, and whether it may keep one it opened: the plugin enabled for the
+ * tenant and not quarantined, and the stream bound to the version the tenant uses.
+ */
+final class StreamAccess {
+    private final TenantEnablement enablement;
+
+    StreamAccess(TenantEnablement enablement) {
+        this.enablement = enablement;
+    }
+
+    /**
+     * The stream a tenant may open now on a plugin's path: the tenant's version and its matching stream.
+     *
+     * @throws PluginRefusal     {@code NOT_ENABLED}, or {@code ROUTE_NOT_FOUND} when the version serves no stream on the path
+     * @throws PluginCallFailure when the plugin is quarantined for the tenant
+     */
+    Target target(UUID tenantId, String pluginId, String path) {
+        LoadedVersion version = enablement.versionFor(tenantId, pluginId).filter(v -> !v.retired())
+                .orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
+        PluginStore.TenantPlugin tenant = enablement.tenantPlugin(tenantId, pluginId).orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
+        if (enablement.quarantined(tenant)) {
+            throw enablement.quarantined(pluginId, tenant);
+        }
+        StreamTable.Match match = version.streams().match(path).orElseThrow(() -> PluginRefusal.of(
+                PluginRefusal.Reason.ROUTE_NOT_FOUND, "Plugin '" + pluginId + "' has no stream " + path + "."));
+        return new Target(version, match);
+    }
+
+    /** A stream of a plugin version, as a tenant may open it. */
+    record Target(LoadedVersion version, StreamTable.Match match) {
+    }
+
+    /**
+     * Why a stream opened on {@code version} may no longer run for the tenant, if it may not: the plugin is no
+     * longer enabled (or uninstalled), is quarantined, or the tenant moved to another version.
+     */
+    Optional<RuntimeException> revoked(UUID tenantId, String pluginId, LoadedVersion version) {
+        Optional<LoadedVersion> active = enablement.versionFor(tenantId, pluginId);
+        Optional<PluginStore.TenantPlugin> tenant = enablement.tenantPlugin(tenantId, pluginId);
+        if (active.isEmpty() || tenant.isEmpty()) {
+            return Optional.of(PluginRefusal.notEnabled(pluginId));
+        }
+        if (enablement.quarantined(tenant.get())) {
+            return Optional.of(enablement.quarantined(pluginId, tenant.get()));
+        }
+        if (active.get() != version || version.retired()) {
+            return Optional.of(new StreamVersionChanged(pluginId, tenant.get().activeVersion()));
+        }
+        return Optional.empty();
+    }
+}
