@@ -1,14 +1,11 @@
 package io.voicecore.kernel.plugins.storage;
 
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,7 +27,6 @@ import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
-import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -48,7 +44,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       and on {@code vc_guard.current_tenant()}, nothing else (no TRUNCATE, which would ignore row-level
  *       security; no access to schema {@code kernel} or to another plugin's schema);</li>
  *   <li>both passwords are random, sealed with the master key in {@code kernel.plugin_databases}, so every
- *       kernel node can log in as them.</li>
+ *       kernel node can log in as them ({@link PluginRoles}).</li>
  * </ul>
  *
  * <h2>Migrations</h2>
@@ -77,11 +73,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class PluginDatabases implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginDatabases.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String SEAL_CONTEXT = "plugin-db-password:";
 
     private final DatabaseLogin admin;
-    private final SecretBox secrets;
+    private final PluginRoles pluginRoles;
     private final PluginStorageSettings settings;
     private final TenantBinder binder;
     private final String kernelUser;
@@ -95,7 +89,7 @@ public final class PluginDatabases implements AutoCloseable {
      */
     public PluginDatabases(DatabaseLogin admin, SecretBox secrets, PluginStorageSettings settings) {
         this.admin = admin;
-        this.secrets = secrets;
+        this.pluginRoles = new PluginRoles(secrets);
         this.settings = settings;
         try (Connection c = adminConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_user")) {
             rs.next();
@@ -149,7 +143,7 @@ public final class PluginDatabases implements AutoCloseable {
             }
             return new InstallResult(manifest.id(), Optional.empty(), List.of(), Optional.empty());
         }
-        Credentials credentials = prepare(names);
+        PluginRoles.Credentials credentials = prepare(names);
         MigrationDataSource owner = ownerDataSource(names, credentials);
         MigrateResult result;
         try {
@@ -240,7 +234,7 @@ public final class PluginDatabases implements AutoCloseable {
             c.setAutoCommit(false);
             lock(c, names);
             for (String role : List.of(names.runtimeRole(), names.ownerRole())) {
-                if (roleExists(c, role)) {
+                if (PluginRoles.exists(c, role)) {
                     roles.add(role);
                 }
             }
@@ -291,30 +285,12 @@ public final class PluginDatabases implements AutoCloseable {
         }
     }
 
-    private record Credentials(String ownerPassword, String runtimePassword) {
-        @Override
-        public String toString() {
-            return "Credentials[***]";
-        }
-    }
-
     /** Roles, schema and the rights on vc_guard, in one transaction under a per-plugin lock (kernel nodes may race). */
-    private Credentials prepare(PluginDatabaseNames names) {
+    private PluginRoles.Credentials prepare(PluginDatabaseNames names) {
         try (Connection c = adminConnection()) {
             c.setAutoCommit(false);
             lock(c, names);
-            Credentials credentials = credentials(c, names);
-            for (String role : List.of(names.ownerRole(), names.runtimeRole())) {
-                ensureRole(c, names, role);
-            }
-            setPassword(c, names.ownerRole(), credentials.ownerPassword());
-            setPassword(c, names.runtimeRole(), credentials.runtimePassword());
-            // Lets a kernel login that is not a superuser create the schema for the owner and drop the roles' objects later.
-            execute(c, "GRANT " + names.ownerRole() + ", " + names.runtimeRole() + " TO CURRENT_USER");
-            revokeStrayMemberships(c, names);
-            // Settings a plugin role gave itself (ALTER ROLE ... SET) do not survive an install.
-            execute(c, "ALTER ROLE " + names.ownerRole() + " RESET ALL");
-            execute(c, "ALTER ROLE " + names.runtimeRole() + " RESET ALL");
+            PluginRoles.Credentials credentials = pluginRoles.prepare(c, names);
             execute(c, "CREATE SCHEMA IF NOT EXISTS " + names.schema() + " AUTHORIZATION " + names.ownerRole());
             execute(c, "ALTER SCHEMA " + names.schema() + " OWNER TO " + names.ownerRole());
             execute(c, "REVOKE ALL ON SCHEMA " + names.schema() + " FROM PUBLIC");
@@ -331,87 +307,7 @@ public final class PluginDatabases implements AutoCloseable {
         }
     }
 
-    private Credentials credentials(Connection c, PluginDatabaseNames names) throws SQLException {
-        try (PreparedStatement query = c.prepareStatement(
-                "SELECT owner_password, runtime_password FROM kernel.plugin_databases WHERE plugin_id = ? FOR UPDATE")) {
-            query.setString(1, names.pluginId());
-            try (ResultSet rs = query.executeQuery()) {
-                if (rs.next()) {
-                    return new Credentials(open(rs.getBytes(1), names.ownerRole()), open(rs.getBytes(2), names.runtimeRole()));
-                }
-            }
-        }
-        Credentials fresh = new Credentials(randomPassword(), randomPassword());
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO kernel.plugin_databases (plugin_id, schema_name, owner_role, runtime_role, owner_password, "
-                + "runtime_password, plugin_version) VALUES (?, ?, ?, ?, ?, ?, '')")) {
-            insert.setString(1, names.pluginId());
-            insert.setString(2, names.schema());
-            insert.setString(3, names.ownerRole());
-            insert.setString(4, names.runtimeRole());
-            insert.setBytes(5, seal(fresh.ownerPassword(), names.ownerRole()));
-            insert.setBytes(6, seal(fresh.runtimePassword(), names.runtimeRole()));
-            insert.executeUpdate();
-        }
-        return fresh;
-    }
-
-    private void ensureRole(Connection c, PluginDatabaseNames names, String role) throws SQLException {
-        try (PreparedStatement query = c.prepareStatement(
-                "SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = ?")) {
-            query.setString(1, role);
-            try (ResultSet rs = query.executeQuery()) {
-                if (!rs.next()) {
-                    execute(c, "CREATE ROLE " + role + " LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
-                    return;
-                }
-                if (rs.getBoolean(1)) {
-                    throw new PluginMigrationException(names.pluginId(), Optional.empty(), "Plugin '" + names.pluginId()
-                                                       + "' cannot be installed: the role " + role + " already exists with SUPERUSER, "
-                                                       + "CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS, which a plugin role must not have. "
-                                                       + "Drop the role or remove those attributes.");
-                }
-            }
-        }
-        execute(c, "ALTER ROLE " + role + " LOGIN NOINHERIT");
-    }
-
-    /**
-     * Takes the plugin's roles back from any role but the kernel's. Before PostgreSQL 16 a role logged in as
-     * itself may grant itself to others ({@code GRANT vcp_x TO vcp_y}), which would let plugin y use plugin x's
-     * tables (still only for the tenant of y's call: the binding follows the session user). Migrations that
-     * do it are refused; a grant made by runtime SQL is taken back whenever the kernel installs the plugin or
-     * opens its pool on a node.
-     */
-    private static void revokeStrayMemberships(Connection c, PluginDatabaseNames names) throws SQLException {
-        List<String> revokes = new ArrayList<>();
-        try (PreparedStatement query = c.prepareStatement("""
-                SELECT r.rolname, m.rolname FROM pg_catalog.pg_auth_members am
-                  JOIN pg_catalog.pg_roles r ON r.oid = am.roleid
-                  JOIN pg_catalog.pg_roles m ON m.oid = am.member
-                 WHERE r.rolname IN (?, ?) AND m.rolname <> current_user""")) {
-            query.setString(1, names.ownerRole());
-            query.setString(2, names.runtimeRole());
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    revokes.add("REVOKE " + TenantIsolationEnforcer.quote(rs.getString(1)) + " FROM "
-                                + TenantIsolationEnforcer.quote(rs.getString(2)));
-                }
-            }
-        }
-        for (String revoke : revokes) {
-            LOG.warning("Plugin '" + names.pluginId() + "': a plugin role had been granted to another role; " + revoke);
-            execute(c, revoke);
-        }
-    }
-
-    /** Sets the password as a SCRAM verifier computed here, so the password itself never reaches the server's logs. */
-    private static void setPassword(Connection c, String role, String password) throws SQLException {
-        char[] chars = password.toCharArray();
-        c.unwrap(PGConnection.class).alterUserPassword(role, chars, "scram-sha-256");
-    }
-
-    private MigrationDataSource ownerDataSource(PluginDatabaseNames names, Credentials credentials) {
+    private MigrationDataSource ownerDataSource(PluginDatabaseNames names, PluginRoles.Credentials credentials) {
         PGSimpleDataSource login = new PGSimpleDataSource();
         login.setURL(pluginUrl(admin.jdbcUrl()));
         login.setUser(names.ownerRole());
@@ -495,19 +391,9 @@ public final class PluginDatabases implements AutoCloseable {
     private PluginPool openPool(String pluginId) {
         PluginDatabaseNames names = PluginDatabaseNames.of(pluginId);
         String password;
-        try (Connection c = adminConnection();
-             PreparedStatement query = c.prepareStatement("SELECT runtime_password FROM kernel.plugin_databases WHERE plugin_id = ?")) {
-            query.setString(1, pluginId);
-            try (ResultSet rs = query.executeQuery()) {
-                if (!rs.next()) {
-                    throw PluginStorageException.misuse(pluginId, "storage-not-installed", "the plugin has no database: "
-                                                        + "it must be installed with the permission 'storage' first");
-                }
-                password = open(rs.getBytes(1), names.runtimeRole());
-            }
-            // The role may have changed its own password; the stored one is the one the kernel logs in with.
-            setPassword(c, names.runtimeRole(), password);
-            revokeStrayMemberships(c, names);
+        try (Connection c = adminConnection()) {
+            password = pluginRoles.runtimePassword(c, names).orElseThrow(() -> PluginStorageException.misuse(
+                    pluginId, "storage-not-installed", "the plugin has no database: it must be installed with the permission 'storage' first"));
         } catch (SQLException e) {
             throw new PluginStorageException(503, "storage-unavailable", "", "Storage of plugin '" + pluginId
                                              + "' is unavailable: " + PluginStorageException.databaseMessage(e));
@@ -585,29 +471,6 @@ public final class PluginDatabases implements AutoCloseable {
             lock.setString(1, "voicecore:plugin-database:" + names.pluginId());
             lock.execute();
         }
-    }
-
-    private static boolean roleExists(Connection c, String role) throws SQLException {
-        try (PreparedStatement query = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?")) {
-            query.setString(1, role);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private byte[] seal(String password, String role) {
-        return secrets.seal(password.getBytes(StandardCharsets.UTF_8), SEAL_CONTEXT + role);
-    }
-
-    private String open(byte[] sealed, String role) {
-        return new String(secrets.open(sealed, SEAL_CONTEXT + role), StandardCharsets.UTF_8);
-    }
-
-    private static String randomPassword() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static void execute(Connection c, String sql) throws SQLException {
