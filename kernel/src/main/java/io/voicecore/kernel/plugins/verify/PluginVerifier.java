@@ -1,44 +1,30 @@
 package io.voicecore.kernel.plugins.verify;
 
+import static io.voicecore.kernel.plugins.verify.JarContents.packaging;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.module.ModuleFinder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Deque;
-import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipInputStream;
 
 import io.voicecore.kernel.crypto.Sha256;
-import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ConstantDynamic;
-import org.objectweb.asm.FieldVisitor;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
-
-import io.voicecore.kernel.plugins.manifest.ManifestException;
-import io.voicecore.kernel.plugins.manifest.ManifestParser;
 
 /**
  * Install-time bytecode verification of a plugin jar: one of the layers that keep a plugin inside its
@@ -58,7 +44,8 @@ import io.voicecore.kernel.plugins.manifest.ManifestParser;
  * agree, without nested jars or entry names that escape the jar, within size limits, with a valid
  * {@code plugin.yaml} whose {@code main} class is in the jar, implements {@code io.voicecore.sdk.Plugin}
  * and has a public no-argument constructor, and with no classes in platform packages (a split package
- * would let the plugin pose as the JDK, the SDK or the kernel).
+ * would let the plugin pose as the JDK, the SDK or the kernel). {@code JarContents} reads the jar and checks
+ * this before any reference is judged.
  *
  * <p>Stateless and safe for concurrent use.
  */
@@ -70,13 +57,7 @@ public final class PluginVerifier {
     /** Largest total of class files and manifest, uncompressed. */
     public static final long MAX_TOTAL_BYTES = 128L << 20;
 
-    private static final String MANIFEST = "plugin.yaml";
     private static final String SDK = "io/voicecore/sdk/";
-    private static final String PLUGIN_INTERFACE = "io/voicecore/sdk/Plugin";
-    /** Packages a plugin's own classes may not be declared in. */
-    /** {@link PluginManifest#PLATFORM_PACKAGES} in JVM internal form (the verifier fingerprint quotes this list). */
-    private static final List<String> PLATFORM_PACKAGES = PluginManifest.PLATFORM_PACKAGES.stream()
-            .map(name -> name.replace('.', '/')).toList();
     /** Every package of the running JDK's system modules. */
     private static final Set<String> JDK_PACKAGES = ModuleFinder.ofSystem().findAll().stream()
             .flatMap(module -> module.descriptor().packages().stream())
@@ -88,7 +69,8 @@ public final class PluginVerifier {
     /**
      * The version of the verifier's own logic. The rule tables, the JDK's packages and the limits are part of
      * {@link #fingerprint} by content; this number covers what they do not show (how references are found and
-     * judged), so raise it with any change to this class that could refuse a jar it used to accept.
+     * judged), so raise it with any change to this class or to {@code JarContents} that could refuse a jar it used
+     * to accept.
      */
     public static final int LOGIC_VERSION = 1;
 
@@ -123,7 +105,8 @@ public final class PluginVerifier {
 
     private static String rulesFingerprint(int logicVersion) {
         StringBuilder text = new StringBuilder("logic:").append(logicVersion).append("\nlimits:").append(MAX_ENTRIES).append(' ')
-                .append(MAX_ENTRY_BYTES).append(' ').append(MAX_TOTAL_BYTES).append("\nplatform:").append(PLATFORM_PACKAGES);
+                .append(MAX_ENTRY_BYTES).append(' ').append(MAX_TOTAL_BYTES)
+                .append("\nplatform:").append(JarContents.PLATFORM_PACKAGES);
         VerifierRules.RULES.forEach(rule -> text.append("\nrule:").append(rule.category()).append(' ')
                 .append(rule.target().text()).append(' ').append(rule.note()));
         text.append("\njdk-allowed:").append(VerifierRules.JDK_ALLOWED).append("\njdk-packages:");
@@ -172,114 +155,12 @@ public final class PluginVerifier {
     public VerificationReport verify(Path jar, Set<String> allowedServicePackages) {
         List<Violation> violations = new ArrayList<>();
         Set<String> allowed = allowedServicePackages.stream().map(p -> p.replace('.', '/')).collect(Collectors.toSet());
-        read(jar, violations).ifPresent(contents -> new Verification(contents, allowed, violations).run());
+        JarContents.read(jar, manifests, violations)
+                .ifPresent(contents -> new Verification(contents, allowed, violations).run());
         return new VerificationReport(violations);
     }
 
-    /** The entries that matter: class files by entry name, and the manifest. */
-    private record Contents(Map<String, byte[]> classes, Optional<byte[]> manifest) {
-    }
-
-    private static Optional<Contents> read(Path jar, List<Violation> violations) {
-        Map<String, byte[]> classes = new LinkedHashMap<>();
-        byte[] manifest = null;
-        List<String> central = new ArrayList<>();
-        long total = 0;
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                String name = entry.getName();
-                central.add(name);
-                if (central.size() > MAX_ENTRIES) {
-                    violations.add(packaging("<jar>", "entries", "the jar has more than " + MAX_ENTRIES + " entries"));
-                    return Optional.empty();
-                }
-                if (escapes(name)) {
-                    violations.add(packaging(name, name, "the entry name is absolute, uses '\\' or contains '..';"
-                                                         + " every entry must stay inside the jar"));
-                    continue;
-                }
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                if (name.endsWith(".jar")) {
-                    violations.add(packaging(name, name, "nested jars are not verified and cannot be loaded; merge the"
-                                                         + " library's classes into the plugin jar (shade it)"));
-                    continue;
-                }
-                if (!name.endsWith(".class") && !name.equals(MANIFEST)) {
-                    continue;
-                }
-                Optional<byte[]> bytes = readLimited(zip.getInputStream(entry));
-                if (bytes.isEmpty()) {
-                    violations.add(packaging(name, name, "the entry is larger than " + MAX_ENTRY_BYTES + " bytes"));
-                    continue;
-                }
-                total += bytes.get().length;
-                if (total > MAX_TOTAL_BYTES) {
-                    violations.add(packaging("<jar>", "size", "the classes are larger than " + MAX_TOTAL_BYTES
-                                                              + " bytes in total"));
-                    return Optional.empty();
-                }
-                if (name.equals(MANIFEST)) {
-                    manifest = bytes.get();
-                } else {
-                    classes.put(name, bytes.get());
-                }
-            }
-        } catch (IOException e) {
-            violations.add(packaging("<jar>", "zip", "the file is not a readable jar: " + e.getMessage()));
-            return Optional.empty();
-        }
-        try {
-            List<String> local = localEntryNames(jar);
-            if (!sorted(local).equals(sorted(central))) {
-                violations.add(packaging("<jar>", "zip", "the jar's central directory and its local entries list different"
-                                                         + " files; rebuild it with a standard jar tool"));
-                return Optional.empty();
-            }
-        } catch (IOException e) {
-            violations.add(packaging("<jar>", "zip", "the jar's entries cannot be read in order: " + e.getMessage()));
-            return Optional.empty();
-        }
-        return Optional.of(new Contents(classes, Optional.ofNullable(manifest)));
-    }
-
-    private static boolean escapes(String name) {
-        return name.startsWith("/") || name.contains("\\") || List.of(name.split("/")).contains("..");
-    }
-
-    private static Optional<byte[]> readLimited(InputStream in) throws IOException {
-        try (in) {
-            byte[] bytes = in.readNBytes(MAX_ENTRY_BYTES + 1);
-            return bytes.length > MAX_ENTRY_BYTES ? Optional.empty() : Optional.of(bytes);
-        }
-    }
-
-    /** The entry names as a streaming reader (which some tools use to unpack plugins) sees them. */
-    private static List<String> localEntryNames(Path jar) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar))) {
-            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                names.add(entry.getName());
-                if (names.size() > MAX_ENTRIES) {
-                    break;
-                }
-            }
-        }
-        return names;
-    }
-
-    private static List<String> sorted(Collection<String> names) {
-        return names.stream().sorted().toList();
-    }
-
-    private static Violation packaging(String subject, String api, String problem) {
-        return new Violation(subject, Violation.JAR, api, Category.PACKAGING.label() + ": " + problem);
-    }
-
-    private static String binaryName(String internalName) {
+    static String binaryName(String internalName) {
         return internalName.replace('/', '.');
     }
 
@@ -288,7 +169,7 @@ public final class PluginVerifier {
         return slash < 0 ? "" : internalName.substring(0, slash);
     }
 
-    private static Optional<VerifierRule> firstRule(Predicate<VerifierRule> refuses) {
+    static Optional<VerifierRule> firstRule(Predicate<VerifierRule> refuses) {
         return VerifierRules.RULES.stream().filter(refuses).findFirst();
     }
 
@@ -296,32 +177,22 @@ public final class PluginVerifier {
     private record Finding(String api, String reason) {
     }
 
-    /** What pass one learns about a class of the jar. */
-    private record ClassInfo(String name, int access, Optional<String> superName, List<String> interfaces,
-                             Map<String, Integer> methods, Set<String> fields) {
-    }
-
     /** One verification: the jar's classes, the packages of other plugins it may use, and what was found. */
     private final class Verification {
-        private final Contents contents;
+        private final JarContents contents;
         private final Set<String> allowedPackages;
         private final List<Violation> violations;
-        private final Map<String, ClassInfo> own = new HashMap<>();
-        private final Map<String, ClassReader> readers = new LinkedHashMap<>();
         /** Findings (API, reason) by reference, so a jar that makes the same reference many times judges it once. */
         private final Map<String, List<Finding>> decisions = new HashMap<>();
 
-        Verification(Contents contents, Set<String> allowedPackages, List<Violation> violations) {
+        Verification(JarContents contents, Set<String> allowedPackages, List<Violation> violations) {
             this.contents = contents;
             this.allowedPackages = allowedPackages;
             this.violations = violations;
         }
 
         void run() {
-            Optional<PluginManifest> manifest = manifest();
-            contents.classes().forEach(this::readHeader);
-            manifest.ifPresent(m -> checkMain(m.main().replace('.', '/')));
-            readers.forEach((entry, reader) -> {
+            contents.classes().forEach((entry, reader) -> {
                 try {
                     reader.accept(new References(), ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
                 } catch (RuntimeException e) {
@@ -330,145 +201,8 @@ public final class PluginVerifier {
             });
         }
 
-        private Optional<PluginManifest> manifest() {
-            if (contents.manifest().isEmpty()) {
-                violations.add(packaging(MANIFEST, MANIFEST, "the jar has no plugin.yaml at its root; every plugin declares"
-                                                             + " itself there (see docs/plugin-manifest.md)"));
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(manifests.parse(new String(contents.manifest().get(), StandardCharsets.UTF_8)));
-            } catch (ManifestException e) {
-                e.errors().forEach(error -> violations.add(packaging(MANIFEST, MANIFEST + ":" + error.field(),
-                        "plugin.yaml is invalid at " + error.field() + ": " + error.problem())));
-                return Optional.empty();
-            }
-        }
-
-        private void readHeader(String entry, byte[] bytes) {
-            ClassInfo[] info = new ClassInfo[1];
-            ClassReader reader;
-            try {
-                reader = new ClassReader(bytes);
-                reader.accept(new ClassVisitor(Opcodes.ASM9) {
-                    private final Map<String, Integer> methods = new HashMap<>();
-                    private final Set<String> fields = new HashSet<>();
-
-                    @Override
-                    public void visit(int version, int access, String name, String signature, String superName,
-                                      String[] interfaces) {
-                        info[0] = new ClassInfo(name, access, Optional.ofNullable(superName),
-                                                interfaces == null ? List.of() : List.of(interfaces), methods, fields);
-                    }
-
-                    @Override
-                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                                     String[] exceptions) {
-                        methods.put(name + descriptor, access);
-                        return null;
-                    }
-
-                    @Override
-                    public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
-                        fields.add(name);
-                        return null;
-                    }
-                }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-            } catch (RuntimeException e) {
-                violations.add(packaging(entry, entry, "the class file cannot be read: " + e));
-                return;
-            }
-            if ((info[0].access() & Opcodes.ACC_MODULE) != 0) {
-                return; // module-info declares no code; plugins are loaded from the class path
-            }
-            String name = info[0].name();
-            for (String platform : PLATFORM_PACKAGES) {
-                if (name.startsWith(platform)) {
-                    violations.add(new Violation(binaryName(name), Violation.CLASS, name, Category.PACKAGING.label()
-                            + ": a plugin may not declare classes in " + binaryName(platform) + "* (a split package would"
-                            + " pose as the platform); move it to the plugin's own package"));
-                    return;
-                }
-            }
-            Optional<VerifierRule> refused = firstRule(rule -> rule.target().refusesType(name));
-            if (refused.isPresent()) {
-                violations.add(new Violation(binaryName(name), Violation.CLASS, name, Category.PACKAGING.label()
-                        + ": a plugin may not declare classes in a package the verifier refuses (" + refused.get().reason()
-                        + "); move it to the plugin's own package"));
-                return;
-            }
-            own.put(name, info[0]);
-            readers.put(entry, reader);
-        }
-
-        private void checkMain(String main) {
-            String binary = binaryName(main);
-            ClassInfo info = own.get(main);
-            if (info == null) {
-                violations.add(new Violation(binary, Violation.CLASS, "plugin.yaml:main", Category.PACKAGING.label()
-                        + ": the main class " + binary + " named in plugin.yaml is not in the jar"));
-                return;
-            }
-            if (!implementsPlugin(main, new HashSet<>())) {
-                violations.add(new Violation(binary, Violation.CLASS, "plugin.yaml:main", Category.PACKAGING.label()
-                        + ": the main class " + binary + " does not implement io.voicecore.sdk.Plugin"));
-            }
-            int concrete = Opcodes.ACC_ABSTRACT | Opcodes.ACC_INTERFACE;
-            if ((info.access() & Opcodes.ACC_PUBLIC) == 0 || (info.access() & concrete) != 0) {
-                violations.add(new Violation(binary, Violation.CLASS, "plugin.yaml:main", Category.PACKAGING.label()
-                        + ": the main class " + binary + " must be a public, non-abstract class"));
-            }
-            Integer constructor = info.methods().get("<init>()V");
-            if (constructor == null || (constructor & Opcodes.ACC_PUBLIC) == 0) {
-                violations.add(new Violation(binary, Violation.CLASS, "plugin.yaml:main", Category.PACKAGING.label()
-                        + ": the main class " + binary + " needs a public constructor without arguments"));
-            }
-        }
-
-        private boolean implementsPlugin(String type, Set<String> seen) {
-            if (type.equals(PLUGIN_INTERFACE)) {
-                return true;
-            }
-            ClassInfo info = own.get(type);
-            if (info == null || !seen.add(type)) {
-                return false;
-            }
-            if (info.superName().filter(s -> implementsPlugin(s, seen)).isPresent()) {
-                return true;
-            }
-            return info.interfaces().stream().anyMatch(i -> implementsPlugin(i, seen));
-        }
-
-        /**
-         * The first types outside the jar from which a member referenced on one of the jar's classes is
-         * inherited: the member is looked up through the jar's superclasses and interfaces, stopping at
-         * the classes that declare it.
-         */
-        private Set<String> inheritedFrom(String owner, String signature, boolean method) {
-            Set<String> external = new LinkedHashSet<>();
-            Set<String> seen = new HashSet<>();
-            Deque<String> todo = new ArrayDeque<>(List.of(owner));
-            while (!todo.isEmpty()) {
-                String type = todo.pop();
-                if (!seen.add(type)) {
-                    continue;
-                }
-                ClassInfo info = own.get(type);
-                if (info == null) {
-                    external.add(type);
-                    continue;
-                }
-                boolean declared = method ? info.methods().containsKey(signature) : info.fields().contains(signature);
-                if (!declared) {
-                    info.superName().ifPresent(todo::add);
-                    todo.addAll(info.interfaces());
-                }
-            }
-            return external;
-        }
-
         private List<Finding> judgeType(String type) {
-            if (own.containsKey(type)) {
+            if (contents.isOwn(type)) {
                 return List.of();
             }
             return firstRule(rule -> rule.target().refusesType(type)).map(VerifierRule::reason).or(() -> unlisted(type))
@@ -476,9 +210,9 @@ public final class PluginVerifier {
         }
 
         private List<Finding> judgeMember(String owner, String signature, boolean isMethod) {
-            if (own.containsKey(owner)) {
+            if (contents.isOwn(owner)) {
                 List<Finding> findings = new ArrayList<>();
-                for (String external : inheritedFrom(owner, signature, isMethod)) {
+                for (String external : contents.inheritedFrom(owner, signature, isMethod)) {
                     firstRule(rule -> rule.target().refusesMember(external, signature))
                             .ifPresent(rule -> findings.add(new Finding(external + "." + signature, rule.reason())));
                 }
@@ -491,7 +225,7 @@ public final class PluginVerifier {
 
         /** Why a type no rule refused is still refused: not the plugin's, the SDK's, an allowed JDK or service type. */
         private Optional<String> unlisted(String type) {
-            if (own.containsKey(type) || type.startsWith(SDK)) {
+            if (contents.isOwn(type) || type.startsWith(SDK)) {
                 return Optional.empty();
             }
             String pkg = packageOf(type);
@@ -528,7 +262,7 @@ public final class PluginVerifier {
                     supertypes.addAll(List.of(interfaces));
                 }
                 for (String supertype : supertypes) {
-                    if (own.containsKey(supertype)) {
+                    if (contents.isOwn(supertype)) {
                         continue;
                     }
                     Optional<String> reason = firstRule(rule -> rule.target().refusesSubtype(supertype))
