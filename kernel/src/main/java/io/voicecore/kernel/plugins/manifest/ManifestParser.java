@@ -1,22 +1,15 @@
 package io.voicecore.kernel.plugins.manifest;
 
-import java.math.BigInteger;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import com.github.zafarkhaja.semver.Version;
 import io.voicecore.kernel.http.ApiRoutes;
@@ -27,6 +20,7 @@ import io.voicecore.kernel.plugins.PluginManifest.Permission;
 import io.voicecore.kernel.plugins.PluginManifest.Route;
 import io.voicecore.kernel.plugins.PluginManifest.ServiceRequirement;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.manifest.ManifestException.FieldError;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -38,8 +32,6 @@ import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
-import io.voicecore.kernel.plugins.manifest.ManifestException.FieldError;
-
 /**
  * Reads a plugin's {@code plugin.yaml} into a {@link PluginManifest}, or refuses it with a
  * {@link ManifestException} listing every problem. {@code docs/plugin-manifest.md} documents the format;
@@ -50,6 +42,9 @@ import io.voicecore.kernel.plugins.manifest.ManifestException.FieldError;
  * YAML 1.2 core scalars: {@code true}/{@code false} are booleans but {@code yes}, {@code on} or
  * {@code 2024-01-01} stay text, and {@code 0755} or {@code 1:30} are not numbers. Unknown keys are
  * errors everywhere, so a misspelt key never silently falls back to a default.
+ *
+ * <p>This class holds the format: its sections and rules. Reading typed values with every problem collected is
+ * {@code YamlFields}; the {@code config} section is {@code ConfigSchemaReader}.
  */
 public final class ManifestParser {
     /** A plugin id: 2-40 characters, lower-case letters, digits and '-', starting with a letter. */
@@ -70,7 +65,8 @@ public final class ManifestParser {
 
     private static final int MAX_NAME = 80;
     private static final int MAX_DESCRIPTION = 2000;
-    private static final int MAX_REASON = 500;
+    /** Longest text shown to the tenant admin about one item: a permission's reason, a config property's description. */
+    static final int MAX_REASON = 500;
 
     private static final Pattern JAVA_CLASS_NAME =
             Pattern.compile("([a-zA-Z_$][a-zA-Z0-9_$]*\\.)+[a-zA-Z_$][a-zA-Z0-9_$]*");
@@ -89,8 +85,6 @@ public final class ManifestParser {
     private static final List<String> REQUIREMENT_KEYS = List.of("plugin", "version", "service");
     private static final List<String> LIMITS_KEYS = List.of("timeoutMillis", "concurrency");
     private static final List<String> ROUTE_KEYS = List.of("route", "stream", "timeoutMillis");
-    private static final List<String> PROPERTY_KEYS = List.of("type", "required", "description", "default", "values",
-                                                              "pattern", "minimum", "maximum");
 
     /** Creates a parser; it holds no state between calls. */
     public ManifestParser() {
@@ -118,10 +112,11 @@ public final class ManifestParser {
             throw new ManifestException(List.of(new FieldError(ManifestException.DOCUMENT,
                     "is empty; it must be a mapping with at least id, name, version, vendor, description, main and kernel")));
         }
-        Reading reading = new Reading();
-        Optional<PluginManifest> manifest = reading.mapping(document, ManifestException.DOCUMENT).flatMap(reading::manifest);
-        if (!reading.errors.isEmpty()) {
-            throw new ManifestException(reading.errors);
+        YamlFields fields = new YamlFields();
+        Optional<PluginManifest> manifest = fields.mapping(document, ManifestException.DOCUMENT)
+                .flatMap(new Reading(fields)::manifest);
+        if (fields.errorCount() > 0) {
+            throw new ManifestException(fields.errors());
         }
         return manifest.orElseThrow();
     }
@@ -161,49 +156,52 @@ public final class ManifestParser {
         }
     }
 
-    /** One parse: the problems found so far, and readers that record a problem instead of throwing. */
+    /** One parse: readers of the manifest's sections and rules, recording each problem in {@code fields}. */
     private static final class Reading {
-        private final List<FieldError> errors = new ArrayList<>();
+        private final YamlFields fields;
 
-        private void error(String field, String problem) {
-            errors.add(new FieldError(field, problem));
+        private Reading(YamlFields fields) {
+            this.fields = fields;
         }
 
         private Optional<PluginManifest> manifest(Map<String, Object> root) {
-            int before = errors.size();
-            onlyKeys(root, "", TOP_LEVEL_KEYS);
-            Optional<String> id = text(root.get("id"), "id", true, 40).filter(value -> validId(value, "id"));
-            Optional<String> name = text(root.get("name"), "name", true, MAX_NAME);
-            Optional<String> version = text(root.get("version"), "version", true, 100).filter(this::validVersion);
-            Optional<String> vendor = text(root.get("vendor"), "vendor", true, MAX_NAME);
-            Optional<String> description = text(root.get("description"), "description", true, MAX_DESCRIPTION);
-            Optional<String> main = text(root.get("main"), "main", true, 300).filter(value -> validClassName(value, "main"));
-            Optional<String> kernel = text(root.get("kernel"), "kernel", true, 200).filter(value -> validRange(value, "kernel"));
+            int before = fields.errorCount();
+            fields.onlyKeys(root, "", TOP_LEVEL_KEYS);
+            Optional<String> id = fields.text(root.get("id"), "id", true, 40).filter(value -> validId(value, "id"));
+            Optional<String> name = fields.text(root.get("name"), "name", true, MAX_NAME);
+            Optional<String> version = fields.text(root.get("version"), "version", true, 100).filter(this::validVersion);
+            Optional<String> vendor = fields.text(root.get("vendor"), "vendor", true, MAX_NAME);
+            Optional<String> description = fields.text(root.get("description"), "description", true, MAX_DESCRIPTION);
+            Optional<String> main = fields.text(root.get("main"), "main", true, 300)
+                    .filter(value -> validClassName(value, "main"));
+            Optional<String> kernel = fields.text(root.get("kernel"), "kernel", true, 200)
+                    .filter(value -> validRange(value, "kernel"));
             List<Permission> permissions = permissions(root.get("permissions"));
             List<Route> routes = routes(root.get("routes"));
             List<String> streams = streams(root.get("streams"));
 
-            Map<String, Object> events = optionalMapping(root.get("events"), "events");
-            onlyKeys(events, "events", EVENTS_KEYS);
+            Map<String, Object> events = fields.optionalMapping(root.get("events"), "events");
+            fields.onlyKeys(events, "events", EVENTS_KEYS);
             List<String> publishes = topics(events.get("publishes"), "events.publishes");
             List<String> subscribes = topics(events.get("subscribes"), "events.subscribes");
 
-            Map<String, ConfigProperty> config = config(root.get("config"));
+            Map<String, ConfigProperty> config = new ConfigSchemaReader(fields).read(root.get("config"));
 
-            Map<String, Object> egress = optionalMapping(root.get("egress"), "egress");
-            onlyKeys(egress, "egress", EGRESS_KEYS);
-            List<String> hosts = textList(egress.get("hosts"), "egress.hosts", 253, (host, field) -> validHost(host, field, config));
+            Map<String, Object> egress = fields.optionalMapping(root.get("egress"), "egress");
+            fields.onlyKeys(egress, "egress", EGRESS_KEYS);
+            List<String> hosts = fields.textList(egress.get("hosts"), "egress.hosts", 253,
+                                                 (host, field) -> validHost(host, field, config));
 
-            Map<String, Object> services = optionalMapping(root.get("services"), "services");
-            onlyKeys(services, "services", SERVICES_KEYS);
-            List<String> exports = textList(services.get("exports"), "services.exports", 300, this::validClassName);
+            Map<String, Object> services = fields.optionalMapping(root.get("services"), "services");
+            fields.onlyKeys(services, "services", SERVICES_KEYS);
+            List<String> exports = fields.textList(services.get("exports"), "services.exports", 300, this::validClassName);
             List<ServiceRequirement> requires = requirements(services.get("requires"), id);
 
-            List<String> dataClasses = textList(root.get("dataClasses"), "dataClasses", 40, (value, field) ->
+            List<String> dataClasses = fields.textList(root.get("dataClasses"), "dataClasses", 40, (value, field) ->
                     matches(DATA_CLASS, value, field, "must be 1-40 lower-case letters, digits or '-', starting with a letter,"
                                                       + " e.g. 'contact-pii'"));
             Limits limits = limits(root.get("limits"));
-            List<String> libraries = textList(root.get("libraries"), "libraries", 40, (value, field) ->
+            List<String> libraries = fields.textList(root.get("libraries"), "libraries", 40, (value, field) ->
                     matches(LIBRARY_NAME, value, field, "must be the name of a platform library, 1-40 lower-case letters,"
                                                         + " digits or '-', e.g. 'openai-java'"));
 
@@ -217,13 +215,13 @@ public final class ManifestParser {
                               "using other plugins' services");
             // Without hosts, http:egress only lets services of required plugins call out on the plugin's behalf.
             if (declared.contains(Permission.HTTP_EGRESS) && hosts.isEmpty() && requires.isEmpty()
-                && noErrorsUnder("egress", before) && noErrorsUnder("services", before)) {
-                error("egress.hosts", "lists no hosts, but the permission 'http:egress' is declared; list the hosts the plugin"
-                                      + " calls (e.g. egress: {hosts: [api.example.com]}), require a service that calls out on"
-                                      + " its behalf, or remove the permission");
+                && fields.noErrorsUnder("egress", before) && fields.noErrorsUnder("services", before)) {
+                fields.error("egress.hosts", "lists no hosts, but the permission 'http:egress' is declared; list the hosts"
+                                             + " the plugin calls (e.g. egress: {hosts: [api.example.com]}), require a service"
+                                             + " that calls out on its behalf, or remove the permission");
             }
 
-            if (errors.size() > before) {
+            if (fields.errorCount() > before) {
                 return Optional.empty();
             }
             return Optional.of(new PluginManifest(id.orElseThrow(), name.orElseThrow(), version.orElseThrow(),
@@ -232,16 +230,10 @@ public final class ManifestParser {
                     libraries));
         }
 
-        /** Whether no error since {@code from} concerns the field, so an empty list is really empty, not emptied by errors. */
-        private boolean noErrorsUnder(String field, int from) {
-            return errors.subList(from, errors.size()).stream().noneMatch(e -> e.field().equals(field)
-                    || e.field().startsWith(field + "[") || e.field().startsWith(field + "."));
-        }
-
         private void requirePermission(boolean needed, Set<String> declared, String permission, String field, String what) {
             if (needed && !declared.contains(permission)) {
-                error(field, what + " requires the permission '" + permission + "'; add it under permissions, e.g."
-                             + " {name: " + permission + ", reason: ...}");
+                fields.error(field, what + " requires the permission '" + permission + "'; add it under permissions, e.g."
+                                    + " {name: " + permission + ", reason: ...}");
             }
         }
 
@@ -250,34 +242,35 @@ public final class ManifestParser {
         private List<Permission> permissions(Object value) {
             List<Permission> permissions = new ArrayList<>();
             Map<String, String> firstAt = new HashMap<>();
-            List<Object> items = list(value, "permissions");
+            List<Object> items = fields.list(value, "permissions");
             for (int i = 0; i < items.size(); i++) {
                 String field = "permissions[" + i + "]";
                 Object item = items.get(i);
                 if (item instanceof String text) {
-                    error(field, "is just '" + text + "'; write a mapping with a name and the reason shown to the tenant"
-                                 + " admin, e.g. {name: " + text + ", reason: Keeps contacts in its own tables.}");
+                    fields.error(field, "is just '" + text + "'; write a mapping with a name and the reason shown to the tenant"
+                                        + " admin, e.g. {name: " + text + ", reason: Keeps contacts in its own tables.}");
                     continue;
                 }
-                Optional<Map<String, Object>> permission = mapping(item, field);
+                Optional<Map<String, Object>> permission = fields.mapping(item, field);
                 if (permission.isEmpty()) {
                     continue;
                 }
-                onlyKeys(permission.get(), field, PERMISSION_KEYS);
-                Optional<String> name = text(permission.get().get("name"), field + ".name", true, 40).filter(n -> {
+                fields.onlyKeys(permission.get(), field, PERMISSION_KEYS);
+                Optional<String> name = fields.text(permission.get().get("name"), field + ".name", true, 40).filter(n -> {
                     if (!PluginManifest.KNOWN_PERMISSIONS.contains(n)) {
-                        error(field + ".name", "'" + n + "' is not a permission; use one of "
-                                               + String.join(", ", new TreeSet<>(PluginManifest.KNOWN_PERMISSIONS)));
+                        fields.error(field + ".name", "'" + n + "' is not a permission; use one of "
+                                                      + String.join(", ", new TreeSet<>(PluginManifest.KNOWN_PERMISSIONS)));
                         return false;
                     }
                     String first = firstAt.putIfAbsent(n, field);
                     if (first != null) {
-                        error(field + ".name", "'" + n + "' is already declared at " + first + "; declare each permission once");
+                        fields.error(field + ".name", "'" + n + "' is already declared at " + first
+                                                      + "; declare each permission once");
                         return false;
                     }
                     return true;
                 });
-                Optional<String> reason = text(permission.get().get("reason"), field + ".reason", true, MAX_REASON);
+                Optional<String> reason = fields.text(permission.get().get("reason"), field + ".reason", true, MAX_REASON);
                 if (name.isPresent() && reason.isPresent()) {
                     permissions.add(new Permission(name.get(), reason.get()));
                 }
@@ -288,7 +281,7 @@ public final class ManifestParser {
         private List<Route> routes(Object value) {
             List<Route> routes = new ArrayList<>();
             Map<String, String> firstAt = new HashMap<>();
-            List<Object> items = list(value, "routes");
+            List<Object> items = fields.list(value, "routes");
             for (int i = 0; i < items.size(); i++) {
                 String field = "routes[" + i + "]";
                 // A route is a line 'METHOD /path', or a mapping {route: 'METHOD /path', stream: true, timeoutMillis: n}.
@@ -297,39 +290,39 @@ public final class ManifestParser {
                 Optional<Integer> timeout = Optional.empty();
                 String lineField = field;
                 if (item instanceof Map<?, ?>) {
-                    Optional<Map<String, Object>> options = mapping(item, field);
+                    Optional<Map<String, Object>> options = fields.mapping(item, field);
                     if (options.isEmpty()) {
                         continue;
                     }
-                    onlyKeys(options.get(), field, ROUTE_KEYS);
+                    fields.onlyKeys(options.get(), field, ROUTE_KEYS);
                     lineField = field + ".route";
                     item = options.get().get("route");
-                    stream = bool(options.get().get("stream"), field + ".stream").orElse(false);
+                    stream = fields.bool(options.get().get("stream"), field + ".stream").orElse(false);
                     if (options.get().get("timeoutMillis") != null) {
                         if (stream) {
-                            timeout = Optional.of(bounded(options.get().get("timeoutMillis"), field + ".timeoutMillis",
-                                                          Limits.DEFAULT_TIMEOUT_MILLIS, Limits.MIN_TIMEOUT_MILLIS,
-                                                          Limits.MAX_STREAM_TIMEOUT_MILLIS));
+                            timeout = Optional.of(fields.bounded(options.get().get("timeoutMillis"), field + ".timeoutMillis",
+                                                                 Limits.DEFAULT_TIMEOUT_MILLIS, Limits.MIN_TIMEOUT_MILLIS,
+                                                                 Limits.MAX_STREAM_TIMEOUT_MILLIS));
                         } else {
-                            error(field + ".timeoutMillis", "applies only to a streaming route; add 'stream: true' or remove it"
-                                                            + " (an ordinary route uses limits.timeoutMillis)");
+                            fields.error(field + ".timeoutMillis", "applies only to a streaming route; add 'stream: true' or"
+                                                                   + " remove it (an ordinary route uses limits.timeoutMillis)");
                         }
                     }
                 }
-                Optional<String> line = text(item, lineField, true, 300);
+                Optional<String> line = fields.text(item, lineField, true, 300);
                 if (line.isEmpty()) {
                     continue;
                 }
                 String[] parts = line.get().strip().split("\\s+");
                 if (parts.length != 2) {
-                    error(lineField, "'" + line.get() + "' is not a route; write the method and the path separated by a space,"
-                                     + " e.g. 'GET /contacts/{id}'");
+                    fields.error(lineField, "'" + line.get() + "' is not a route; write the method and the path separated by"
+                                            + " a space, e.g. 'GET /contacts/{id}'");
                     continue;
                 }
                 Optional<String> methodProblem = Route.methodProblem(parts[0]);
                 Optional<String> pathProblem = Route.pathProblem(parts[1]);
-                methodProblem.ifPresent(problem -> error(field + ".method", problem));
-                pathProblem.ifPresent(problem -> error(field + ".path", problem));
+                methodProblem.ifPresent(problem -> fields.error(field + ".method", problem));
+                pathProblem.ifPresent(problem -> fields.error(field + ".path", problem));
                 if (methodProblem.isPresent() || pathProblem.isPresent()) {
                     continue;
                 }
@@ -337,8 +330,8 @@ public final class ManifestParser {
                 Route route = new Route(parsed.method(), parsed.path(), stream, timeout);
                 String first = firstAt.putIfAbsent(route.shape(), field);
                 if (first != null) {
-                    error(field, "'" + route.text() + "' has the same method and path shape as " + first
-                                 + "; each route must be distinct (parameter names do not make paths different)");
+                    fields.error(field, "'" + route.text() + "' has the same method and path shape as " + first
+                                        + "; each route must be distinct (parameter names do not make paths different)");
                     continue;
                 }
                 routes.add(route);
@@ -350,22 +343,22 @@ public final class ManifestParser {
         private List<String> streams(Object value) {
             List<String> streams = new ArrayList<>();
             Map<String, String> firstAt = new HashMap<>();
-            List<Object> items = list(value, "streams");
+            List<Object> items = fields.list(value, "streams");
             for (int i = 0; i < items.size(); i++) {
                 String field = "streams[" + i + "]";
-                Optional<String> path = text(items.get(i), field, true, 300);
+                Optional<String> path = fields.text(items.get(i), field, true, 300);
                 if (path.isEmpty()) {
                     continue;
                 }
                 Optional<String> problem = Route.pathProblem(path.get());
                 if (problem.isPresent()) {
-                    error(field, problem.get());
+                    fields.error(field, problem.get());
                     continue;
                 }
                 String first = firstAt.putIfAbsent(new Route("GET", path.get()).shape(), field);
                 if (first != null) {
-                    error(field, "'" + path.get() + "' has the same path shape as " + first
-                                 + "; each stream must be distinct (parameter names do not make paths different)");
+                    fields.error(field, "'" + path.get() + "' has the same path shape as " + first
+                                        + "; each stream must be distinct (parameter names do not make paths different)");
                     continue;
                 }
                 streams.add(path.get());
@@ -374,169 +367,39 @@ public final class ManifestParser {
         }
 
         private List<String> topics(Object value, String field) {
-            return textList(value, field, 200, (topic, at) -> matches(TOPIC, topic, at,
+            return fields.textList(value, field, 200, (topic, at) -> matches(TOPIC, topic, at,
                     "must be dotted lower-case words, at least two, e.g. 'crm.contact.created'"));
-        }
-
-        private Map<String, ConfigProperty> config(Object value) {
-            Map<String, ConfigProperty> properties = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> entry : optionalMapping(value, "config").entrySet()) {
-                String field = "config." + entry.getKey();
-                if (!CONFIG_NAME.matcher(entry.getKey()).matches()) {
-                    error(field, "'" + entry.getKey() + "' is not a property name; use lower camel case letters and digits,"
-                                 + " at most 40, e.g. 'instanceUrl'");
-                    continue;
-                }
-                mapping(entry.getValue(), field).flatMap(property -> property(property, field))
-                        .ifPresent(property -> properties.put(entry.getKey(), property));
-            }
-            return Collections.unmodifiableMap(properties);
-        }
-
-        private Optional<ConfigProperty> property(Map<String, Object> property, String field) {
-            int before = errors.size();
-            onlyKeys(property, field, PROPERTY_KEYS);
-            Optional<String> type = text(property.get("type"), field + ".type", true, 20).filter(t -> {
-                if (!CONFIG_TYPES.contains(t)) {
-                    error(field + ".type", "'" + t + "' is not a property type; use one of " + String.join(", ", CONFIG_TYPES));
-                    return false;
-                }
-                return true;
-            });
-            boolean required = bool(property.get("required"), field + ".required").orElse(false);
-            String description = text(property.get("description"), field + ".description", false, MAX_REASON).orElse("");
-            if (type.isEmpty()) {
-                return Optional.empty();
-            }
-            String t = type.get();
-            appliesOnlyTo(property, field, "values", "enum", t);
-            appliesOnlyTo(property, field, "pattern", "string", t);
-            appliesOnlyTo(property, field, "minimum", "integer", t);
-            appliesOnlyTo(property, field, "maximum", "integer", t);
-
-            List<String> values = List.of();
-            if (t.equals("enum")) {
-                if (property.get("values") == null) {
-                    error(field + ".values", "is required for type enum; list the allowed values, e.g. [small, large]");
-                } else {
-                    values = textList(property.get("values"), field + ".values", 100, (v, at) -> true);
-                    if (values.isEmpty() && noErrorsUnder(field + ".values", before)) {
-                        error(field + ".values", "is empty; an enum needs at least one value");
-                    }
-                }
-            }
-            Optional<Pattern> compiled = Optional.empty();
-            Optional<String> pattern = Optional.empty();
-            if (t.equals("string")) {
-                pattern = text(property.get("pattern"), field + ".pattern", false, 500);
-                try {
-                    compiled = pattern.map(Pattern::compile);
-                } catch (PatternSyntaxException e) {
-                    error(field + ".pattern", "is not a Java regular expression: " + e.getDescription() + " near index "
-                                              + e.getIndex());
-                }
-            }
-            Optional<Long> minimum = Optional.empty();
-            Optional<Long> maximum = Optional.empty();
-            if (t.equals("integer")) {
-                minimum = integer(property.get("minimum"), field + ".minimum");
-                maximum = integer(property.get("maximum"), field + ".maximum");
-                if (minimum.isPresent() && maximum.isPresent() && minimum.get() > maximum.get()) {
-                    error(field + ".maximum", "is " + maximum.get() + ", below the minimum " + minimum.get());
-                }
-            }
-            Optional<String> defaultValue = Optional.empty();
-            Object rawDefault = property.get("default");
-            if (rawDefault != null) {
-                if (required) {
-                    error(field + ".default", "a required property has no default: the tenant must set it; remove 'default'"
-                                              + " or set 'required: false'");
-                }
-                defaultValue = defaultValue(rawDefault, field + ".default", t, values, compiled, minimum, maximum);
-            }
-            if (errors.size() > before) {
-                return Optional.empty();
-            }
-            return Optional.of(new ConfigProperty(t, required, defaultValue, values, pattern, minimum, maximum, description));
-        }
-
-        private void appliesOnlyTo(Map<String, Object> property, String field, String key, String type, String actual) {
-            if (property.containsKey(key) && !type.equals(actual)) {
-                error(field + "." + key, "applies only to type " + type + ", not " + actual + "; remove it");
-            }
-        }
-
-        private Optional<String> defaultValue(Object value, String field, String type, List<String> values,
-                                              Optional<Pattern> pattern, Optional<Long> minimum, Optional<Long> maximum) {
-            switch (type) {
-                case "boolean" -> {
-                    return bool(value, field).map(String::valueOf);
-                }
-                case "integer" -> {
-                    Optional<Long> number = integer(value, field);
-                    if (number.isPresent() && minimum.isPresent() && number.get() < minimum.get()) {
-                        error(field, "is " + number.get() + ", below the minimum " + minimum.get());
-                        return Optional.empty();
-                    }
-                    if (number.isPresent() && maximum.isPresent() && number.get() > maximum.get()) {
-                        error(field, "is " + number.get() + ", above the maximum " + maximum.get());
-                        return Optional.empty();
-                    }
-                    return number.map(String::valueOf);
-                }
-                case "url" -> {
-                    return text(value, field, true, 2000).filter(url -> validUrl(url, field));
-                }
-                case "enum" -> {
-                    return text(value, field, true, 100).filter(v -> {
-                        if (!values.isEmpty() && !values.contains(v)) {
-                            error(field, "'" + v + "' is not one of the values " + String.join(", ", values));
-                            return false;
-                        }
-                        return true;
-                    });
-                }
-                default -> {
-                    return text(value, field, false, 2000).filter(v -> {
-                        if (pattern.isPresent() && !pattern.get().matcher(v).matches()) {
-                            error(field, "'" + v + "' does not match the pattern " + pattern.get().pattern());
-                            return false;
-                        }
-                        return true;
-                    });
-                }
-            }
         }
 
         private List<ServiceRequirement> requirements(Object value, Optional<String> ownId) {
             List<ServiceRequirement> requirements = new ArrayList<>();
             Map<String, String> firstAt = new HashMap<>();
-            List<Object> items = list(value, "services.requires");
+            List<Object> items = fields.list(value, "services.requires");
             for (int i = 0; i < items.size(); i++) {
                 String field = "services.requires[" + i + "]";
-                Optional<Map<String, Object>> requirement = mapping(items.get(i), field);
+                Optional<Map<String, Object>> requirement = fields.mapping(items.get(i), field);
                 if (requirement.isEmpty()) {
                     continue;
                 }
-                onlyKeys(requirement.get(), field, REQUIREMENT_KEYS);
-                Optional<String> plugin = text(requirement.get().get("plugin"), field + ".plugin", true, 40)
+                fields.onlyKeys(requirement.get(), field, REQUIREMENT_KEYS);
+                Optional<String> plugin = fields.text(requirement.get().get("plugin"), field + ".plugin", true, 40)
                         .filter(p -> validId(p, field + ".plugin"))
                         .filter(p -> {
                             if (ownId.filter(p::equals).isPresent()) {
-                                error(field + ".plugin", "is this plugin itself; require only other plugins' services");
+                                fields.error(field + ".plugin", "is this plugin itself; require only other plugins' services");
                                 return false;
                             }
                             return true;
                         });
-                Optional<String> version = text(requirement.get().get("version"), field + ".version", true, 200)
+                Optional<String> version = fields.text(requirement.get().get("version"), field + ".version", true, 200)
                         .filter(v -> validRange(v, field + ".version"));
-                Optional<String> service = text(requirement.get().get("service"), field + ".service", true, 300)
+                Optional<String> service = fields.text(requirement.get().get("service"), field + ".service", true, 300)
                         .filter(s -> validClassName(s, field + ".service"))
                         .filter(s -> {
                             String first = firstAt.putIfAbsent(s, field);
                             if (first != null) {
-                                error(field + ".service", "'" + s + "' is already required at " + first
-                                                          + "; require each service once");
+                                fields.error(field + ".service", "'" + s + "' is already required at " + first
+                                                                 + "; require each service once");
                                 return false;
                             }
                             return true;
@@ -549,38 +412,26 @@ public final class ManifestParser {
         }
 
         private Limits limits(Object value) {
-            Map<String, Object> limits = optionalMapping(value, "limits");
-            onlyKeys(limits, "limits", LIMITS_KEYS);
-            int timeout = bounded(limits.get("timeoutMillis"), "limits.timeoutMillis", Limits.DEFAULT_TIMEOUT_MILLIS,
-                                  Limits.MIN_TIMEOUT_MILLIS, Limits.MAX_TIMEOUT_MILLIS);
-            int concurrency = bounded(limits.get("concurrency"), "limits.concurrency", Limits.DEFAULT_CONCURRENCY,
-                                      Limits.MIN_CONCURRENCY, Limits.MAX_CONCURRENCY);
+            Map<String, Object> limits = fields.optionalMapping(value, "limits");
+            fields.onlyKeys(limits, "limits", LIMITS_KEYS);
+            int timeout = fields.bounded(limits.get("timeoutMillis"), "limits.timeoutMillis", Limits.DEFAULT_TIMEOUT_MILLIS,
+                                         Limits.MIN_TIMEOUT_MILLIS, Limits.MAX_TIMEOUT_MILLIS);
+            int concurrency = fields.bounded(limits.get("concurrency"), "limits.concurrency", Limits.DEFAULT_CONCURRENCY,
+                                             Limits.MIN_CONCURRENCY, Limits.MAX_CONCURRENCY);
             return new Limits(timeout, concurrency);
-        }
-
-        private int bounded(Object value, String field, int fallback, int min, int max) {
-            if (value == null) {
-                return fallback;
-            }
-            Optional<Long> number = integer(value, field);
-            if (number.isPresent() && (number.get() < min || number.get() > max)) {
-                error(field, "is " + number.get() + "; it must be between " + min + " and " + max + " (default " + fallback + ")");
-                return fallback;
-            }
-            return number.map(Long::intValue).orElse(fallback);
         }
 
         // ----- single values -----
 
         private boolean validId(String id, String field) {
             if (!ID.matcher(id).matches()) {
-                error(field, "'" + id + "' is not a plugin id; use 2-40 lower-case letters, digits or '-', starting with a"
-                             + " letter, e.g. 'crm'");
+                fields.error(field, "'" + id + "' is not a plugin id; use 2-40 lower-case letters, digits or '-', starting"
+                                    + " with a letter, e.g. 'crm'");
                 return false;
             }
             if (ApiRoutes.RESERVED_TENANT_SEGMENTS.contains(id)) {
-                error(field, "'" + id + "' is reserved (" + String.join(", ", new TreeSet<>(ApiRoutes.RESERVED_TENANT_SEGMENTS))
-                             + "); choose another id");
+                String reserved = String.join(", ", new TreeSet<>(ApiRoutes.RESERVED_TENANT_SEGMENTS));
+                fields.error(field, "'" + id + "' is reserved (" + reserved + "); choose another id");
                 return false;
             }
             return true;
@@ -588,8 +439,8 @@ public final class ManifestParser {
 
         private boolean validVersion(String version) {
             if (!Version.isValid(version, true)) {
-                error("version", "'" + version + "' is not a semantic version; write MAJOR.MINOR.PATCH with an optional"
-                                 + " -prerelease and +build, e.g. '1.2.0' or '2.0.0-rc.1'");
+                fields.error("version", "'" + version + "' is not a semantic version; write MAJOR.MINOR.PATCH with an optional"
+                                        + " -prerelease and +build, e.g. '1.2.0' or '2.0.0-rc.1'");
                 return false;
             }
             return true;
@@ -600,21 +451,21 @@ public final class ManifestParser {
                 VersionRange.parse(range);
                 return true;
             } catch (IllegalArgumentException e) {
-                error(field, e.getMessage());
+                fields.error(field, e.getMessage());
                 return false;
             }
         }
 
         private boolean validClassName(String name, String field) {
             if (!JAVA_CLASS_NAME.matcher(name).matches()) {
-                error(field, "'" + name + "' is not a fully qualified Java class name such as 'io.voicecore.crm.CrmPlugin'"
-                             + " (a package is required)");
+                fields.error(field, "'" + name + "' is not a fully qualified Java class name such as"
+                                    + " 'io.voicecore.crm.CrmPlugin' (a package is required)");
                 return false;
             }
             for (String reserved : PluginManifest.PLATFORM_PACKAGES) {
                 if (name.startsWith(reserved)) {
-                    error(field, "'" + name + "' is in the package " + reserved.substring(0, reserved.length() - 1)
-                                 + ", which belongs to the platform; use the plugin's own package");
+                    fields.error(field, "'" + name + "' is in the package " + reserved.substring(0, reserved.length() - 1)
+                                        + ", which belongs to the platform; use the plugin's own package");
                     return false;
                 }
             }
@@ -627,23 +478,24 @@ public final class ManifestParser {
                 String property = fromConfig.group(1);
                 ConfigProperty declared = config.get(property);
                 if (declared == null) {
-                    error(field, "'" + host + "' names the configuration property '" + property + "', which config does"
-                                 + " not declare; declare it with type url");
+                    fields.error(field, "'" + host + "' names the configuration property '" + property + "', which config does"
+                                        + " not declare; declare it with type url");
                     return false;
                 }
                 if (!declared.type().equals("url")) {
-                    error(field, "'" + host + "' names the configuration property '" + property + "' of type "
-                                 + declared.type() + "; only a property of type url can supply a host");
+                    fields.error(field, "'" + host + "' names the configuration property '" + property + "' of type "
+                                        + declared.type() + "; only a property of type url can supply a host");
                     return false;
                 }
                 return true;
             }
             if (host.contains("/") || host.contains(":")) {
-                error(field, "'" + host + "' must be a host name only, without scheme, port or path, e.g. 'api.openai.com'");
+                fields.error(field, "'" + host + "' must be a host name only, without scheme, port or path, e.g."
+                                    + " 'api.openai.com'");
                 return false;
             }
             if (!host.equals(host.toLowerCase(Locale.ROOT))) {
-                error(field, "'" + host + "' must be written in lower case");
+                fields.error(field, "'" + host + "' must be written in lower case");
                 return false;
             }
             if (host.startsWith("*")) {
@@ -654,190 +506,12 @@ public final class ManifestParser {
                                               + " such as '*.salesforce.com' or '${config.<url property>}'");
         }
 
-        private boolean validUrl(String url, String field) {
-            try {
-                URI uri = new URI(url);
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if ((scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null) {
-                    return true;
-                }
-            } catch (URISyntaxException e) {
-                // reported below
-            }
-            error(field, "'" + url + "' is not an absolute http or https URL such as 'https://example.my.salesforce.com'");
-            return false;
-        }
-
         private boolean matches(Pattern pattern, String value, String field, String rule) {
             if (pattern.matcher(value).matches()) {
                 return true;
             }
-            error(field, "'" + value + "' " + rule);
+            fields.error(field, "'" + value + "' " + rule);
             return false;
         }
-
-        // ----- YAML shapes -----
-
-        @SuppressWarnings("unchecked")
-        private Optional<Map<String, Object>> mapping(Object value, String field) {
-            if (!(value instanceof Map<?, ?> map)) {
-                error(field, "must be a mapping of keys to values, found " + kind(value));
-                return Optional.empty();
-            }
-            for (Object key : map.keySet()) {
-                if (!(key instanceof String)) {
-                    error(field, "has the key " + key + " (" + kind(key) + "); keys must be text");
-                    return Optional.empty();
-                }
-            }
-            return Optional.of((Map<String, Object>) map);
-        }
-
-        /** An optional section: absent or null is an empty mapping. */
-        private Map<String, Object> optionalMapping(Object value, String field) {
-            return value == null ? Map.of() : mapping(value, field).orElse(Map.of());
-        }
-
-        private void onlyKeys(Map<String, Object> map, String field, List<String> allowed) {
-            for (String key : map.keySet()) {
-                if (!allowed.contains(key)) {
-                    String where = field.isEmpty() ? key : field + "." + key;
-                    String hint = closest(key, allowed).map(k -> "did you mean '" + k + "'? ").orElse("");
-                    error(where, "is not a known key; " + hint + "allowed " + (field.isEmpty() ? "top-level keys" : "keys here")
-                                 + ": " + String.join(", ", allowed));
-                }
-            }
-        }
-
-        /** A list: absent or null is empty. */
-        private List<Object> list(Object value, String field) {
-            if (value == null) {
-                return List.of();
-            }
-            if (value instanceof List<?> list) {
-                return new ArrayList<>(list);
-            }
-            error(field, "must be a list, found " + kind(value));
-            return List.of();
-        }
-
-        /** A list of text items, each checked by {@code valid}, without duplicates. */
-        private List<String> textList(Object value, String field, int maxLength, ItemCheck valid) {
-            List<String> result = new ArrayList<>();
-            Map<String, String> firstAt = new HashMap<>();
-            List<Object> items = list(value, field);
-            for (int i = 0; i < items.size(); i++) {
-                String at = field + "[" + i + "]";
-                Optional<String> item = text(items.get(i), at, true, maxLength).filter(v -> valid.check(v, at));
-                if (item.isEmpty()) {
-                    continue;
-                }
-                String first = firstAt.putIfAbsent(item.get(), at);
-                if (first != null) {
-                    error(at, "'" + item.get() + "' is already listed at " + first + "; list each value once");
-                    continue;
-                }
-                result.add(item.get());
-            }
-            return List.copyOf(result);
-        }
-
-        private Optional<String> text(Object value, String field, boolean required, int maxLength) {
-            if (value == null) {
-                if (required) {
-                    error(field, "is required");
-                }
-                return Optional.empty();
-            }
-            if (!(value instanceof String text)) {
-                error(field, "must be text, found " + kind(value) + (value instanceof Number || value instanceof Boolean
-                        ? " (" + value + "); put it in quotes" : ""));
-                return Optional.empty();
-            }
-            if (text.isBlank()) {
-                error(field, "must not be blank");
-                return Optional.empty();
-            }
-            if (text.length() > maxLength) {
-                error(field, "is " + text.length() + " characters long; the limit is " + maxLength);
-                return Optional.empty();
-            }
-            return Optional.of(text);
-        }
-
-        private Optional<Boolean> bool(Object value, String field) {
-            if (value == null) {
-                return Optional.empty();
-            }
-            if (value instanceof Boolean b) {
-                return Optional.of(b);
-            }
-            error(field, "must be true or false, found " + kind(value));
-            return Optional.empty();
-        }
-
-        private Optional<Long> integer(Object value, String field) {
-            if (value == null) {
-                return Optional.empty();
-            }
-            if (value instanceof Integer || value instanceof Long) {
-                return Optional.of(((Number) value).longValue());
-            }
-            if (value instanceof BigInteger) {
-                error(field, "is " + value + ", which is too large; the limit is " + Long.MAX_VALUE);
-                return Optional.empty();
-            }
-            error(field, "must be a whole number, found " + kind(value));
-            return Optional.empty();
-        }
-
-        private static String kind(Object value) {
-            return switch (value) {
-                case null -> "nothing";
-                case Map<?, ?> m -> "a mapping";
-                case List<?> l -> "a list";
-                case String s -> "text '" + s + "'";
-                case Boolean b -> "true/false";
-                case Integer i -> "a number";
-                case Long l -> "a number";
-                case BigInteger b -> "a number";
-                case Double d -> "a decimal number";
-                default -> "a value of type " + value.getClass().getSimpleName();
-            };
-        }
-
-        /** The allowed key a misspelt one most likely meant: at most two edits away, fewer for short keys. */
-        private static Optional<String> closest(String key, List<String> allowed) {
-            Function<String, Integer> distance = candidate -> editDistance(key.toLowerCase(Locale.ROOT),
-                                                                           candidate.toLowerCase(Locale.ROOT));
-            int tolerance = Math.min(2, Math.max(1, key.length() / 3));
-            return allowed.stream().filter(candidate -> distance.apply(candidate) <= tolerance)
-                    .min((a, b) -> Integer.compare(distance.apply(a), distance.apply(b)));
-        }
-
-        private static int editDistance(String a, String b) {
-            int[] previous = new int[b.length() + 1];
-            int[] current = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) {
-                previous[j] = j;
-            }
-            for (int i = 1; i <= a.length(); i++) {
-                current[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                    current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-                }
-                int[] swap = previous;
-                previous = current;
-                current = swap;
-            }
-            return previous[b.length()];
-        }
-    }
-
-    /** Checks one list item, recording a problem when it is invalid. */
-    @FunctionalInterface
-    private interface ItemCheck {
-        boolean check(String value, String field);
     }
 }
