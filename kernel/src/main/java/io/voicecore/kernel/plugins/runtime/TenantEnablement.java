@@ -181,8 +181,9 @@ public final class TenantEnablement implements AutoCloseable {
     public Admitted admit(UUID tenantId, String pluginId) {
         PluginStore.TenantPlugin tenant = tenantPlugin(tenantId, pluginId).orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
         LoadedVersion version = versionFor(tenant, pluginId).orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
-        if (tenant.quarantined(clock.instant())) {
-            throw quarantined(pluginId, tenant);
+        Optional<PluginCallFailure> quarantined = quarantineOf(tenant);
+        if (quarantined.isPresent()) {
+            throw quarantined.get();
         }
         return new Admitted(tenant, version);
     }
@@ -198,16 +199,15 @@ public final class TenantEnablement implements AutoCloseable {
                 .filter(v -> !v.retired() || v.inFlight() > 0);
     }
 
-    /** Whether the tenant's row says the plugin is quarantined now. */
-    public boolean quarantined(PluginStore.TenantPlugin tenant) {
-        return tenant.quarantined(clock.instant());
-    }
-
-    /** The failure a call to a quarantined plugin gets, with when to retry. */
-    public PluginCallFailure quarantined(String pluginId, PluginStore.TenantPlugin tenant) {
-        return PluginCallFailure.quarantined(pluginId, "Plugin '" + pluginId + "' is quarantined for this tenant until "
+    /** The failure a call gets while the tenant's row says the plugin is quarantined, with when to retry; empty if it is not. */
+    public Optional<PluginCallFailure> quarantineOf(PluginStore.TenantPlugin tenant) {
+        if (!tenant.quarantined(clock.instant())) {
+            return Optional.empty();
+        }
+        String pluginId = tenant.pluginId();
+        return Optional.of(PluginCallFailure.quarantined(pluginId, "Plugin '" + pluginId + "' is quarantined for this tenant until "
                 + tenant.quarantinedUntil() + " after repeated faults (" + tenant.quarantineReason() + "); a tenant admin can"
-                + " re-enable it.", Math.max(1, Duration.between(clock.instant(), tenant.quarantinedUntil()).toSeconds()));
+                + " re-enable it.", Math.max(1, Duration.between(clock.instant(), tenant.quarantinedUntil()).toSeconds())));
     }
 
     /** Counts a fault of the plugin for the tenant, across nodes; enough of them within the window quarantine it. */

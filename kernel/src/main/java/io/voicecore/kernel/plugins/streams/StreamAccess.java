@@ -29,11 +29,9 @@ final class StreamAccess {
      * @throws PluginCallFailure when the plugin is quarantined for the tenant
      */
     Target target(UUID tenantId, String pluginId, String path) {
-        LoadedVersion version = enablement.versionFor(tenantId, pluginId).filter(v -> !v.retired())
-                .orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
-        PluginStore.TenantPlugin tenant = enablement.tenantPlugin(tenantId, pluginId).orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
-        if (enablement.quarantined(tenant)) {
-            throw enablement.quarantined(pluginId, tenant);
+        LoadedVersion version = enablement.admit(tenantId, pluginId).version();
+        if (version.retired()) {
+            throw PluginRefusal.notEnabled(pluginId); // only its in-flight calls still finish on it
         }
         StreamTable.Match match = version.streams().match(path).orElseThrow(() -> PluginRefusal.of(
                 PluginRefusal.Reason.ROUTE_NOT_FOUND, "Plugin '" + pluginId + "' has no stream " + path + "."));
@@ -54,8 +52,9 @@ final class StreamAccess {
         if (active.isEmpty() || tenant.isEmpty()) {
             return Optional.of(PluginRefusal.notEnabled(pluginId));
         }
-        if (enablement.quarantined(tenant.get())) {
-            return Optional.of(enablement.quarantined(pluginId, tenant.get()));
+        Optional<PluginCallFailure> quarantined = enablement.quarantineOf(tenant.get());
+        if (quarantined.isPresent()) {
+            return Optional.of(quarantined.get());
         }
         if (active.get() != version || version.retired()) {
             return Optional.of(new StreamVersionChanged(pluginId, tenant.get().activeVersion()));
