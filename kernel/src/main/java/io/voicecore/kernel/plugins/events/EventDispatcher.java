@@ -60,6 +60,10 @@ import io.voicecore.sdk.json.Json;
  * the plugin's concurrency slots at a time; different (tenant, plugin) pairs are served in parallel.
  * A batch is finished before the next one is claimed. Dispatchers wake on the {@link EventBus#WAKE_CHANNEL}
  * notification and otherwise poll every {@link Settings#pollInterval()}.
+ *
+ * <p>Why it is long: fan-out and delivery are one loop over one batch; they share its claims, its in-flight workers
+ * and the crash bound documented above, and splitting them would spread that guarantee over two classes. A fifth of
+ * the file is this documentation and the settings' own.
  */
 public final class EventDispatcher implements AutoCloseable {
 

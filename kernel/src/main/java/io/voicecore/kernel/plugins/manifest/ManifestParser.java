@@ -45,6 +45,9 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *
  * <p>This class holds the format: its sections and rules. Reading typed values with every problem collected is
  * {@code YamlFields}; the {@code config} section is {@code ConfigSchemaReader}.
+ *
+ * <p>Why it is long: the other sections of the format and their rules stay together here, in the order of
+ * {@code docs/plugin-manifest.md}, so the two can be read side by side.
  */
 public final class ManifestParser {
     /** A plugin id: 2-40 characters, lower-case letters, digits and '-', starting with a letter. */
