@@ -17,7 +17,9 @@ public enum Category {
     KERNEL_INTERNALS("kernel internals"),
     OTHER_PLUGINS("other plugins' internals"),
     JDK_OUTSIDE_ALLOWLIST("JDK outside the allowlist"),
-    PACKAGING("packaging");
+    PACKAGING("packaging"),
+    /** A reference into the SDK that the SDK this kernel runs does not have (a plugin built against another SDK). */
+    SDK_COMPATIBILITY("SDK compatibility");
 
     private final String label;
 

@@ -72,7 +72,7 @@ public final class PluginVerifier {
      * judged), so raise it with any change to this class or to {@code JarContents} that could refuse a jar it used
      * to accept.
      */
-    public static final int LOGIC_VERSION = 1;
+    public static final int LOGIC_VERSION = 2;
 
     private final ManifestParser manifests;
     private final String rules;
@@ -300,11 +300,17 @@ public final class PluginVerifier {
             @Override
             public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
                 member(owner, name + descriptor, true);
+                if (SdkCompatibility.inSdk(owner)) {
+                    SdkCompatibility.method(owner, name, descriptor, isInterface).ifPresent(this::sdk);
+                }
             }
 
             @Override
             public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
                 member(owner, name, false);
+                if (SdkCompatibility.inSdk(owner)) {
+                    SdkCompatibility.field(owner, name, descriptor).ifPresent(this::sdk);
+                }
             }
 
             @Override
@@ -354,6 +360,11 @@ public final class PluginVerifier {
             private void handle(Handle handle) {
                 boolean field = handle.getTag() <= Opcodes.H_PUTSTATIC;
                 member(handle.getOwner(), field ? handle.getName() : handle.getName() + handle.getDesc(), !field);
+                if (SdkCompatibility.inSdk(handle.getOwner())) {
+                    (field ? SdkCompatibility.field(handle.getOwner(), handle.getName(), handle.getDesc())
+                           : SdkCompatibility.method(handle.getOwner(), handle.getName(), handle.getDesc(), handle.isInterface()))
+                            .ifPresent(this::sdk);
+                }
             }
 
             private void type(Type type) {
@@ -363,6 +374,9 @@ public final class PluginVerifier {
                 }
                 String name = element.getInternalName();
                 decisions.computeIfAbsent(name, key -> judgeType(name)).forEach(this::add);
+                if (SdkCompatibility.inSdk(name)) {
+                    SdkCompatibility.type(name).ifPresent(this::sdk);
+                }
             }
 
             private void member(String owner, String signature, boolean isMethod) {
@@ -376,6 +390,11 @@ public final class PluginVerifier {
 
             private void add(Finding finding) {
                 violations.add(new Violation(className, method, finding.api(), finding.reason()));
+            }
+
+            /** A reference into the SDK that does not link against the SDK this kernel runs. */
+            private void sdk(SdkCompatibility.Mismatch mismatch) {
+                violations.add(new Violation(className, method, mismatch.api(), mismatch.reason()));
             }
         }
     }

@@ -18,12 +18,12 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 
-import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.Opcodes;
-
 import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import io.voicecore.kernel.testing.PluginJar;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Install-time verification of real plugin jars compiled from a few lines of source: a well-behaved
@@ -438,6 +438,52 @@ class PluginVerifierTest {
                          "java.lang.Backdoor <class> java/lang/Backdoor",
                          "org.pf4j.PluginManager2 <class> org/pf4j/PluginManager2");
         assertTrue(report.violations().get(0).reason().contains("split package"), report.summary());
+    }
+
+    @Test
+    void referencesTheSdkOfThisKernelDoesNotHaveAreRefused() throws IOException {
+        // Bytecode as javac wrote it against SDK 0.x, where Request was a record: a virtual call, its constructor.
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V21, Opcodes.ACC_PUBLIC, "sample/OldSdk", null, "java/lang/Object", null);
+        MethodVisitor run = writer.visitMethod(Opcodes.ACC_PUBLIC, "run", "(Lio/voicecore/sdk/Request;)V", null, null);
+        run.visitCode();
+        run.visitVarInsn(Opcodes.ALOAD, 1);
+        run.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "io/voicecore/sdk/Request", "method", "()Lio/voicecore/sdk/HttpMethod;", false);
+        run.visitInsn(Opcodes.POP);
+        run.visitVarInsn(Opcodes.ALOAD, 1);
+        run.visitMethodInsn(Opcodes.INVOKEINTERFACE, "io/voicecore/sdk/Request", "path", "()Ljava/lang/String;", true);
+        run.visitInsn(Opcodes.POP);
+        run.visitTypeInsn(Opcodes.NEW, "io/voicecore/sdk/Request");
+        run.visitInsn(Opcodes.DUP);
+        for (int i = 0; i < 7; i++) {
+            run.visitInsn(Opcodes.ACONST_NULL);
+        }
+        run.visitMethodInsn(Opcodes.INVOKESPECIAL, "io/voicecore/sdk/Request", "<init>", "(Lio/voicecore/sdk/HttpMethod;"
+                + "Ljava/lang/String;Ljava/util/Map;Ljava/util/Map;Ljava/util/Map;[BLio/voicecore/sdk/Caller;)V", false);
+        run.visitInsn(Opcodes.POP);
+        run.visitFieldInsn(Opcodes.GETSTATIC, "io/voicecore/sdk/SdkVersion", "PATCH", "I");
+        run.visitInsn(Opcodes.POP);
+        run.visitLdcInsn(org.objectweb.asm.Type.getObjectType("io/voicecore/sdk/Gone"));
+        run.visitInsn(Opcodes.POP);
+        run.visitInsn(Opcodes.RETURN);
+        run.visitMaxs(0, 0);
+        run.visitEnd();
+        writer.visitEnd();
+        byte[] jar = withEntries(plugin("old-sdk").bytes(), Map.of("sample/OldSdk.class", writer.toByteArray()));
+
+        VerificationReport report = verifier.verify(jar, Set.of());
+
+        String method = "run(Lio/voicecore/sdk/Request;)V";
+        assertViolations(report, Category.SDK_COMPATIBILITY,
+                         "sample.OldSdk " + method + " io/voicecore/sdk/Gone",
+                         "sample.OldSdk " + method + " io/voicecore/sdk/Request.<init>(Lio/voicecore/sdk/HttpMethod;Ljava/lang/String;"
+                         + "Ljava/util/Map;Ljava/util/Map;Ljava/util/Map;[BLio/voicecore/sdk/Caller;)V",
+                         "sample.OldSdk " + method + " io/voicecore/sdk/Request.method()Lio/voicecore/sdk/HttpMethod;",
+                         "sample.OldSdk " + method + " io/voicecore/sdk/SdkVersion.PATCH");
+        String reasons = report.summary();
+        assertTrue(reasons.contains("io.voicecore.sdk.Request is an interface, but the plugin calls it as a class"), reasons);
+        assertTrue(reasons.contains("io.voicecore.sdk.Gone does not exist in SDK " + io.voicecore.sdk.SdkVersion.text()), reasons);
+        assertTrue(reasons.contains("must be rebuilt against " + io.voicecore.sdk.SdkVersion.text()), reasons);
     }
 
     @Test
