@@ -1,7 +1,6 @@
 package io.voicecore.kernel.plugins;
 
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -87,10 +86,5 @@ public final class PluginRefusal extends RuntimeException {
     /** The limit a body exceeded, for {@link Reason#BODY_TOO_LARGE}. */
     public OptionalLong limitBytes() {
         return limitBytes < 0 ? OptionalLong.empty() : OptionalLong.of(limitBytes);
-    }
-
-    /** The field errors as the {@code name -> message} pairs a report lists, in order. */
-    public List<Map<String, String>> fieldErrorMaps() {
-        return fieldErrors.stream().map(e -> Map.of("field", e.field(), "message", e.message())).toList();
     }
 }
