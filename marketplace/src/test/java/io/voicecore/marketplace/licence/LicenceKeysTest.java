@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +28,13 @@ class LicenceKeysTest {
         // As copied from a file or an environment variable.
         assertEquals(MARKETPLACE.getPublic(), LicenceKeys.decodePublicKey("  " + publicText + "\n"));
 
-        // The private key's text signs exactly as the key itself.
+        // A node configured with the public key's text verifies what the marketplace signs with the private key's.
+        LicenceSigner signer = new LicenceSigner("mk-1", LicenceKeys.decodePrivateKey(privateText));
+        Clock inForce = Clock.fixed(Instant.parse("2027-06-01T00:00:00Z"), ZoneOffset.UTC);
+        LicenceVerifier verifier = new LicenceVerifier(Map.of("mk-1", LicenceKeys.decodePublicKey(publicText)), inForce,
+                                                       Duration.ZERO);
         Licence licence = TestLicences.sample("mk-1");
-        assertEquals(new LicenceSigner("mk-1", MARKETPLACE.getPrivate()).sign(licence),
-                     new LicenceSigner("mk-1", LicenceKeys.decodePrivateKey(privateText)).sign(licence));
+        assertEquals(new Verdict.Valid(licence), verifier.verify(signer.sign(licence)));
     }
 
     @Test

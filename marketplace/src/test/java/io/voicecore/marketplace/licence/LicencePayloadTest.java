@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class LicencePayloadTest {
     /** A key pair made for this test vector only; it signs nothing else. */
     private static final String VECTOR_PRIVATE_KEY = "MC4CAQAwBQYDK2VwBCIEIFUwVJcWT0UnNN75VyyduFjdQK0GJZz4dmTw7kxWKh1X";
+    private static final String VECTOR_PUBLIC_KEY = "MCowBQYDK2VwAyEAP3XLegXUa3vtes4fTb5Ta5W5QIU1otaSsZVOY80WFAk=";
     private static final String VECTOR_PAYLOAD = "{\"kid\":\"mk-2026-01\",\"lid\":\"0b1e5a53-8f0c-4e8e-9d7a-2f1c3b4d5e6f\","
             + "\"tid\":\"7c9e6679-7425-40de-944b-e07fc1f90ae7\",\"plg\":\"crm-sync\",\"pln\":\"team\",\"trl\":false,\"sts\":5,"
             + "\"lim\":{\"api.calls\":100000},\"iat\":1796083200,\"nbf\":1796083200,\"exp\":1827619200}";
@@ -54,6 +58,14 @@ class LicencePayloadTest {
     void theTokenOfTheVectorIsExactlyThis() {
         LicenceSigner signer = new LicenceSigner("mk-2026-01", LicenceKeys.decodePrivateKey(VECTOR_PRIVATE_KEY));
         assertEquals(VECTOR_TOKEN, signer.sign(TestLicences.sample("mk-2026-01")));
+    }
+
+    @Test
+    void theVectorVerifiesWithItsPublicKey() {
+        Clock inForce = Clock.fixed(Instant.parse("2027-06-01T00:00:00Z"), ZoneOffset.UTC);
+        LicenceVerifier verifier = new LicenceVerifier(Map.of("mk-2026-01", LicenceKeys.decodePublicKey(VECTOR_PUBLIC_KEY)),
+                                                       inForce, Duration.ofDays(7));
+        assertEquals(new Verdict.Valid(TestLicences.sample("mk-2026-01")), verifier.verify(VECTOR_TOKEN));
     }
 
     private static String ascii(byte[] bytes) {
