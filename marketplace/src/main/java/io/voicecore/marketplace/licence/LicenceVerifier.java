@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 import io.voicecore.marketplace.licence.Verdict.Invalid.Reason;
@@ -20,12 +21,16 @@ import io.voicecore.marketplace.licence.Verdict.Invalid.Reason;
  *
  * <p>The trusted keys are fixed at construction, by key id; to rotate, the marketplace signs new licences with a new
  * key id while nodes trust both the old and the new key until the old licences are gone, then nodes are given a
- * verifier without the old key.
+ * verifier without the old key. Fixed keys are also what lets verified tokens be remembered: a token seen again
+ * (kept are about the last {@value #DEFAULT_CACHE_SIZE} by default) skips decoding and the signature check, while
+ * its verdict is still judged anew against the clock.
  *
  * <p>{@link #verify(String)} never throws for any token, whoever made it: whatever is wrong with it is an
  * {@link Verdict.Invalid}.
  */
 public final class LicenceVerifier {
+    /** How many verified tokens a verifier keeps by default. */
+    public static final int DEFAULT_CACHE_SIZE = 4096;
     /** The longest grace period a verifier accepts. */
     public static final Duration MAX_GRACE = Duration.ofDays(365);
 
@@ -40,6 +45,8 @@ public final class LicenceVerifier {
     private final Map<String, PublicKey> trustedKeys;
     private final Clock clock;
     private final Duration grace;
+    private final VerifiedTokens verified;
+    private final LongAdder signatureChecks = new LongAdder();
 
     /**
      * A verifier trusting these keys, judging by this clock with this grace period.
@@ -52,6 +59,11 @@ public final class LicenceVerifier {
      *                                  grace period is negative or too long
      */
     public LicenceVerifier(Map<String, PublicKey> trustedKeys, Clock clock, Duration grace) {
+        this(trustedKeys, clock, grace, DEFAULT_CACHE_SIZE);
+    }
+
+    /** As the public constructor, with the number of verified tokens to keep. */
+    LicenceVerifier(Map<String, PublicKey> trustedKeys, Clock clock, Duration grace, int cacheSize) {
         Objects.requireNonNull(trustedKeys, "trustedKeys");
         if (trustedKeys.isEmpty()) {
             throw new IllegalArgumentException("a verifier needs at least one trusted key");
@@ -70,6 +82,7 @@ public final class LicenceVerifier {
         this.trustedKeys = Map.copyOf(trustedKeys);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.grace = grace;
+        this.verified = new VerifiedTokens(cacheSize);
     }
 
     /**
@@ -87,6 +100,14 @@ public final class LicenceVerifier {
         if (token.length() > TokenFormat.MAX_LENGTH) {
             return TOO_LONG;
         }
+        Licence known = verified.get(token);
+        if (known != null) {
+            return judge(known);
+        }
+        return check(token);
+    }
+
+    private Verdict check(String token) {
         if (!token.startsWith(TokenFormat.PREFIX)) {
             int dot = token.indexOf('.');
             return dot > 0 && VERSION.matcher(token.substring(0, dot)).matches() ? UNSUPPORTED_VERSION : MALFORMED;
@@ -117,10 +138,12 @@ public final class LicenceVerifier {
         if (!signatureVerifies(key, token.substring(0, signatureDot), signature.get())) {
             return BAD_SIGNATURE;
         }
+        verified.put(token, licence.get());
         return judge(licence.get());
     }
 
     private boolean signatureVerifies(PublicKey key, String signedPart, byte[] signature) {
+        signatureChecks.increment();
         try {
             Signature ed25519 = Signature.getInstance(LicenceKeys.ALGORITHM);
             ed25519.initVerify(key);
@@ -147,5 +170,15 @@ public final class LicenceVerifier {
         // Licence.LATEST plus MAX_GRACE is far inside Instant's range.
         Instant graceEndsAt = licence.expiresAt().get().plus(grace);
         return now.isBefore(graceEndsAt) ? new Verdict.InGrace(licence, graceEndsAt) : new Verdict.Expired(licence);
+    }
+
+    /** How many Ed25519 checks this verifier has made: what the cache saves shows here. */
+    long signatureChecks() {
+        return signatureChecks.sum();
+    }
+
+    /** How many verified tokens are kept now. */
+    int cachedTokens() {
+        return verified.size();
     }
 }

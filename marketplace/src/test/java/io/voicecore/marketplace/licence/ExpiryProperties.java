@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.LongRange;
 /**
  * The verdict's boundaries against an injected clock: valid up to just before expiry, in grace from expiry up to
  * just before expiry plus grace, expired from then on; not started before the start. One verifier per grace period
- * answers at every instant.
+ * answers at every instant, so the remembered token is judged anew each time.
  */
 class ExpiryProperties {
     private static final KeyPair MARKETPLACE = LicenceKeys.generate();
@@ -52,6 +52,8 @@ class ExpiryProperties {
         assertEquals(new Verdict.Expired(licence), at(clock, graceEnd, verifier, token));
         assertEquals(new Verdict.Expired(licence), at(clock, graceEnd.plus(SECOND), verifier, token));
         assertEquals(new Verdict.Expired(licence), at(clock, Instant.MAX, verifier, token));
+        // Up to eleven verdicts, one signature check: the token was remembered, the verdicts were not.
+        assertEquals(1, verifier.signatureChecks());
     }
 
     @Property(tries = 100)

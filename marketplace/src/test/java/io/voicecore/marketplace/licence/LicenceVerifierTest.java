@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Examples of what a verifier refuses. */
+/** Examples of what a verifier refuses, and how it remembers what it verified. */
 class LicenceVerifierTest {
     private static final KeyPair MARKETPLACE = LicenceKeys.generate();
     private static final LicenceSigner SIGNER = new LicenceSigner("mk-1", MARKETPLACE.getPrivate());
@@ -175,6 +175,53 @@ class LicenceVerifierTest {
                            + "\"tid\":\"7c9e6679-7425-40de-944b-e07fc1f90ae7\",\"plg\":\"crm-sync\",\"pln\":\"team\","
                            + "\"trl\":false,\"iat\":1796083200,\"nbf\":1796083200}";
         assertEquals(Verdict.Valid.class, verifier.verify(signRaw(canonical, MARKETPLACE.getPrivate())).getClass());
+    }
+
+    @Test
+    void aVerifiedTokenIsRememberedAndItsVerdictJudgedAnewEachTime() {
+        Instant expiry = SAMPLE.expiresAt().orElseThrow();
+        assertEquals(new Verdict.Valid(SAMPLE), verifier.verify(TOKEN));
+        clock.set(expiry);
+        assertEquals(new Verdict.InGrace(SAMPLE, expiry.plus(Duration.ofDays(7))), verifier.verify(TOKEN));
+        clock.set(expiry.plus(Duration.ofDays(7)));
+        assertEquals(new Verdict.Expired(SAMPLE), verifier.verify(TOKEN));
+        clock.set(SAMPLE.startsAt().minusSeconds(1));
+        assertEquals(new Verdict.NotYetStarted(SAMPLE), verifier.verify(TOKEN));
+        assertEquals(1, verifier.signatureChecks());
+        assertEquals(1, verifier.cachedTokens());
+        // A fresh string of the same characters is the same token.
+        assertEquals(new Verdict.NotYetStarted(SAMPLE), verifier.verify(new String(TOKEN.toCharArray())));
+        assertEquals(1, verifier.signatureChecks());
+    }
+
+    @Test
+    void refusedTokensAreNotRemembered() {
+        String forged = new LicenceSigner("mk-1", LicenceKeys.generate().getPrivate()).sign(SAMPLE);
+        assertEquals(new Invalid(Reason.BAD_SIGNATURE), verifier.verify(forged));
+        assertEquals(new Invalid(Reason.BAD_SIGNATURE), verifier.verify(forged));
+        assertEquals(2, verifier.signatureChecks());
+        assertEquals(0, verifier.cachedTokens());
+    }
+
+    @Test
+    void theRememberedTokensAreBounded() {
+        LicenceVerifier small = new LicenceVerifier(Map.of("mk-1", MARKETPLACE.getPublic()), clock, Duration.ZERO, 8);
+        String first = null;
+        String last = null;
+        for (int i = 0; i < 50; i++) {
+            Licence licence = new Licence(new UUID(0, i), SAMPLE.tenantId(), SAMPLE.pluginId(), SAMPLE.planId(), false,
+                                          OptionalInt.empty(), Map.of(), SAMPLE.issuedAt(), SAMPLE.startsAt(),
+                                          Optional.empty(), "mk-1");
+            last = SIGNER.sign(licence);
+            first = first == null ? last : first;
+            assertEquals(new Verdict.Valid(licence), small.verify(last));
+            assertTrue(small.cachedTokens() <= 8, () -> small.cachedTokens() + " tokens kept");
+        }
+        assertEquals(50, small.signatureChecks());
+        small.verify(last);
+        assertEquals(50, small.signatureChecks());
+        small.verify(first);
+        assertEquals(51, small.signatureChecks());
     }
 
     @Test
