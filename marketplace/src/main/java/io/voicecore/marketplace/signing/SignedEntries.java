@@ -21,6 +21,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.ZipFile;
 
 import io.voicecore.marketplace.signing.SignedJarRefusal.Reason;
 
@@ -28,7 +29,8 @@ import io.voicecore.marketplace.signing.SignedJarRefusal.Reason;
  * What the JDK's own jar verification finds in a jar: for each entry that must be signed, the certificates of the
  * signers the JDK accepted for it. It reads the jar as class loaders do: a {@link JarFile} opened with verification
  * on, each entry read to its end (which is when the JDK compares the entry with its signed digest), then
- * {@link JarEntry#getCodeSigners()}.
+ * {@link JarEntry#getCodeSigners()}. Each entry is also read plainly, without verification, so that what is accepted
+ * reads the same to any reader.
  *
  * @param signers for each entry that must be signed, in jar order, the end certificate of each signer the JDK
  *     accepted for it; an empty list if none
@@ -42,10 +44,10 @@ record SignedEntries(Map<String, List<X509Certificate>> signers, List<String> si
     private static final String META_INF = "META-INF/";
 
     /**
-     * Reads every entry of the jar with verification on.
+     * Reads every entry of the jar, with verification on and plainly.
      *
-     * @throws SignedJarRefusal {@code MALFORMED} if the bytes are not a readable jar, have an entry name twice or exceed
-     *     the limits; {@code TAMPERED} if the JDK finds an entry that does not match its signed digest
+     * @throws SignedJarRefusal {@code MALFORMED} if the bytes are not a jar both readers read alike, have an entry name
+     *     twice or exceed the limits; {@code TAMPERED} if the JDK finds an entry that does not match its signed digest
      */
     static SignedEntries read(byte[] jar, int maxEntries, long maxExpandedBytes) {
         Path file = null;
@@ -73,13 +75,13 @@ record SignedEntries(Map<String, List<X509Certificate>> signers, List<String> si
         List<String> signatureFiles = new ArrayList<>();
         long expanded = 0;
         String current = null;
-        try (JarFile jarFile = new JarFile(file.toFile(), true)) {
+        try (JarFile jarFile = new JarFile(file.toFile(), true); ZipFile plain = new ZipFile(file.toFile())) {
             Set<String> names = distinctNames(jarFile, maxEntries);
             Enumeration<JarEntry> entries = jarFile.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 current = entry.getName();
-                expanded += readToEnd(jarFile, entry, maxExpandedBytes - expanded);
+                expanded += readAlike(jarFile, plain, entry, maxExpandedBytes - expanded);
                 if (entry.isDirectory() || current.equalsIgnoreCase(JarFile.MANIFEST_NAME)) {
                     continue;
                 }
@@ -127,20 +129,46 @@ record SignedEntries(Map<String, List<X509Certificate>> signers, List<String> si
         return names;
     }
 
-    /** Reads the entry to its end, which makes the JDK check its digest; the number of bytes read. */
-    private static long readToEnd(JarFile jarFile, JarEntry entry, long allowed) throws IOException {
-        long read = 0;
-        byte[] buffer = new byte[8192];
+    /**
+     * Reads the entry to its end twice: verified, which makes the JDK check it against its signed digest, and plain,
+     * as a reader that does not verify sees it. The verified read stops at the size the entry declares, so only the
+     * plain one finds damage after that point; a jar that two readers read differently is refused.
+     *
+     * @return the number of bytes of the entry
+     */
+    private static long readAlike(JarFile jarFile, ZipFile plain, JarEntry entry, long allowed) throws IOException {
+        long verified;
         try (InputStream in = jarFile.getInputStream(entry)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                read += n;
-                if (read > allowed) {
-                    throw SignedJarRefusal.atEntry(Reason.MALFORMED, entry.getName(), "The jar expands to more bytes than"
-                            + " the marketplace checks (reached at entry " + entry.getName() + ").");
-                }
-            }
+            verified = count(in, allowed);
         }
-        return read;
+        if (verified > allowed) {
+            throw SignedJarRefusal.atEntry(Reason.MALFORMED, entry.getName(), "The jar expands to more bytes than the"
+                    + " marketplace checks (reached at entry " + entry.getName() + ").");
+        }
+        long read;
+        try (InputStream in = plain.getInputStream(entry)) {
+            read = count(in, verified);
+        } catch (IOException e) {
+            throw new SignedJarRefusal(Reason.MALFORMED, entry.getName(), "Entry " + entry.getName() + " cannot be read"
+                    + " to its end (" + e.getMessage() + "): its data or sizes in the jar are damaged. Upload the jar as"
+                    + " the build wrote it.", e);
+        }
+        if (read != verified) {
+            throw SignedJarRefusal.atEntry(Reason.MALFORMED, entry.getName(), "Entry " + entry.getName() + " holds "
+                    + (read > verified ? "more" : "fewer") + " bytes than its declared size: its sizes in the jar are"
+                    + " damaged. Upload the jar as the build wrote it.");
+        }
+        return verified;
+    }
+
+    /** The number of bytes up to the end of the stream, or {@code limit + 1} once there are more than the limit. */
+    private static long count(InputStream in, long limit) throws IOException {
+        long count = 0;
+        byte[] buffer = new byte[8192];
+        for (int n = in.read(buffer); n >= 0 && count <= limit; n = in.read(buffer)) {
+            count += n;
+        }
+        return Math.min(count, limit + 1);
     }
 
     private static List<X509Certificate> signersOf(JarEntry entry) {

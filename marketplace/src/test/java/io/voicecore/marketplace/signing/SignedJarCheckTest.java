@@ -194,6 +194,18 @@ class SignedJarCheckTest {
     }
 
     @Test
+    void anEntryOnlyAPlainReaderFindsDamagedIsRefusedAsMalformed() {
+        // A directory has no signed content, and a verifying reader does not open its local header; a plain one does.
+        byte[] signed = fixture.sign(pluginJar(), acme);
+        int header = localHeaderOf(signed, "com/");
+        signed[header] = 'X';
+
+        SignedJarRefusal refusal = refused(signed, registered, Reason.MALFORMED);
+        assertEquals(Optional.of("com/"), refusal.entry());
+        assertTrue(refusal.getMessage().startsWith("Entry com/ cannot be read to its end"), refusal.getMessage());
+    }
+
+    @Test
     void aJarWithNothingButSignatureFilesIsRefusedAsMalformed() {
         byte[] signed = fixture.sign(pluginJar(), acme);
         for (String entry : List.of(PLUGIN_YAML, GREETER, REPLY, "com/", "com/acme/", "com/acme/greeter/")) {
@@ -229,6 +241,17 @@ class SignedJarCheckTest {
         SignedJarRefusal refusal = assertThrows(SignedJarRefusal.class, () -> SignedJarCheck.check(jar, certificates));
         assertEquals(reason, refusal.reason(), refusal.getMessage());
         return refusal;
+    }
+
+    /** Where the local header of the named entry starts: its signature, then 26 bytes, then the name. */
+    private static int localHeaderOf(byte[] jar, String name) {
+        String text = new String(jar, StandardCharsets.ISO_8859_1);
+        for (int at = text.indexOf("PK\u0003\u0004"); at >= 0; at = text.indexOf("PK\u0003\u0004", at + 1)) {
+            if (text.startsWith(name, at + 30)) {
+                return at;
+            }
+        }
+        throw new AssertionError("no local header for " + name);
     }
 
     private static byte[] replaceAll(byte[] bytes, String from, String to) {

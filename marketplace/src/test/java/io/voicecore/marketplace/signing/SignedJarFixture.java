@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
@@ -203,6 +205,28 @@ final class SignedJarFixture {
         Map<String, byte[]> entries = entries(jar);
         entries.remove(name);
         return write(entries);
+    }
+
+    /**
+     * The name and content of every entry as a class loader sees them (from the central directory, no verification);
+     * directories have empty content.
+     */
+    static Map<String, byte[]> contentsAsLoaded(byte[] jar, Path folder) {
+        try {
+            Path file = Files.createTempFile(folder, "loaded-", ".jar");
+            Files.write(file, jar);
+            Map<String, byte[]> contents = new LinkedHashMap<>();
+            try (JarFile jarFile = new JarFile(file.toFile(), false)) {
+                for (JarEntry entry : Collections.list(jarFile.entries())) {
+                    contents.put(entry.getName(), jarFile.getInputStream(entry).readAllBytes());
+                }
+            } finally {
+                Files.delete(file);
+            }
+            return contents;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Map<String, byte[]> entries(byte[] jar) {
