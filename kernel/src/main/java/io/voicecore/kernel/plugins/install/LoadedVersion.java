@@ -66,11 +66,6 @@ public final class LoadedVersion {
         return classLoader;
     }
 
-    /** The plugin instance. */
-    public Plugin plugin() {
-        return plugin;
-    }
-
     /** The routes its setup registered. */
     public RouteTable routes() {
         return routes;

@@ -2,6 +2,7 @@ package io.voicecore.kernel.plugins.install;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -417,9 +418,9 @@ public final class PluginCatalog implements AutoCloseable {
         return currentVersion(pluginId).map(LoadedVersion::manifest);
     }
 
-    /** The ids of the installed plugins. */
+    /** The ids of the installed plugins: a live, read-only view (event fan-out asks for it per event and tenant). */
     public Set<String> installedIds() {
-        return Set.copyOf(current.keySet());
+        return Collections.unmodifiableSet(current.keySet());
     }
 
     /** A loaded version, current or still serving tenants that did not move off it. */

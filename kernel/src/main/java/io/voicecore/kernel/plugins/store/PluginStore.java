@@ -75,10 +75,6 @@ public final class PluginStore {
                + "DO UPDATE SET current_version = excluded.current_version, updated_at = now()", pluginId, version);
     }
 
-    public Optional<String> currentVersion(DbExecute tx, String pluginId) {
-        return tx.get("SELECT current_version FROM kernel.plugins WHERE plugin_id = ?", pluginId)
-                .map(row -> Database.text(row, "current_version"));
-    }
 
     public Optional<StoredVersion> version(DbExecute tx, String pluginId, String version) {
         return Database.first(tx, PluginStore::mapVersion, "SELECT plugin_id, version, manifest, jar, jar_sha256, "
@@ -105,10 +101,6 @@ public final class PluginStore {
                 tenantId, pluginId);
     }
 
-    public List<TenantPlugin> tenantPlugins(DbExecute tx, UUID tenantId) {
-        return Database.list(tx, PluginStore::mapTenant, "SELECT tenant_id, plugin_id, enabled, granted, active_version, "
-                + "quarantined_until, quarantine_reason FROM kernel.tenant_plugins WHERE tenant_id = ?", tenantId);
-    }
 
     /** All tenants' rows for one plugin (platform scope): used when a new version is installed. */
     public List<TenantPlugin> enabledTenants(DbExecute tx, String pluginId) {

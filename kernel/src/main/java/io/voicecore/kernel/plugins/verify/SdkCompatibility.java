@@ -7,10 +7,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.voicecore.sdk.SdkVersion;
 import org.objectweb.asm.Type;
@@ -23,11 +23,12 @@ import org.objectweb.asm.Type;
  * reference, so its author knows to rebuild it.
  *
  * <p>The SDK's classes are read by reflection from the kernel's own class path, the very classes plugins link
- * against; answers are cached, the SDK does not change while the kernel runs.
+ * against; references that link are remembered, the SDK does not change while the kernel runs.
  */
 final class SdkCompatibility {
     private static final String SDK = "io/voicecore/sdk/";
-    private static final Map<String, Optional<Mismatch>> ANSWERS = new ConcurrentHashMap<>();
+    /** References that link: bounded by the SDK's own members, so a jar naming endless missing ones grows nothing. */
+    private static final Set<String> LINKS = ConcurrentHashMap.newKeySet();
 
     /**
      * A reference that does not link.
@@ -48,7 +49,7 @@ final class SdkCompatibility {
 
     /** Why a reference to the SDK type cannot be resolved, if it cannot. */
     static Optional<Mismatch> type(String owner) {
-        return ANSWERS.computeIfAbsent("type " + owner, k -> sdkClass(owner).isPresent() ? Optional.empty()
+        return answer("type " + owner, () -> sdkClass(owner).isPresent() ? Optional.empty()
                 : mismatch(owner, PluginVerifier.binaryName(owner) + " does not exist"));
     }
 
@@ -59,7 +60,7 @@ final class SdkCompatibility {
      *                     static or special call on an interface)
      */
     static Optional<Mismatch> method(String owner, String name, String descriptor, boolean viaInterface) {
-        return ANSWERS.computeIfAbsent("method " + owner + "." + name + descriptor + " " + viaInterface, k -> {
+        return answer("method " + owner + "." + name + descriptor + " " + viaInterface, () -> {
             String api = owner + "." + name + descriptor;
             Optional<Class<?>> type = sdkClass(owner);
             if (type.isEmpty()) {
@@ -76,7 +77,7 @@ final class SdkCompatibility {
 
     /** Why an SDK field cannot be resolved, if it cannot. */
     static Optional<Mismatch> field(String owner, String name, String descriptor) {
-        return ANSWERS.computeIfAbsent("field " + owner + "." + name + ":" + descriptor, k -> {
+        return answer("field " + owner + "." + name + ":" + descriptor, () -> {
             String api = owner + "." + name;
             Optional<Class<?>> type = sdkClass(owner);
             if (type.isEmpty()) {
@@ -91,6 +92,17 @@ final class SdkCompatibility {
             }
             return mismatch(api, PluginVerifier.binaryName(owner) + "." + name + " does not exist");
         });
+    }
+
+    private static Optional<Mismatch> answer(String reference, Supplier<Optional<Mismatch>> judge) {
+        if (LINKS.contains(reference)) {
+            return Optional.empty();
+        }
+        Optional<Mismatch> mismatch = judge.get();
+        if (mismatch.isEmpty()) {
+            LINKS.add(reference);
+        }
+        return mismatch;
     }
 
     private static Optional<Mismatch> mismatch(String api, String problem) {
