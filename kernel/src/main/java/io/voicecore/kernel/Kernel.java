@@ -3,7 +3,9 @@ package io.voicecore.kernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 import io.helidon.http.DirectHandler;
@@ -39,15 +41,21 @@ public final class Kernel implements AutoCloseable {
      * @param console where a newly generated admin token is shown once (never the log)
      */
     public static Kernel start(KernelConfig config, PrintStream console) {
+        return start(config, console, KernelServices.discoverExtensions());
+    }
+
+    /** Starts everything with exactly these extensions (tests choose theirs; {@link #start(KernelConfig, PrintStream)} finds them). */
+    public static Kernel start(KernelConfig config, PrintStream console, List<KernelExtension> extensions) {
         long started = System.nanoTime();
-        KernelServices services = KernelServices.start(config, console);
+        KernelServices services = KernelServices.start(config, console, extensions);
         try {
+            byte[] openApi = openApiDocument(extensions);
             HttpRouting.Builder routing = HttpRouting.builder();
             routing.addFilter(new RequestFilter(services.metrics()));
             new ObserveRoutes(services.database(), services.state(), services.metrics()).register(routing);
             routing.get("/openapi", (req, res) -> {
                 res.header(HeaderNames.CONTENT_TYPE, "application/vnd.oai.openapi;charset=utf-8");
-                res.send(openApiDocument());
+                res.send(openApi);
             });
             ApiRoutes api = new ApiRoutes(routing, services.authenticator(), services.rateLimiter(), config.maxBodyBytes(),
                                           services.refusalAuditor(), services.problemMapper());
@@ -115,15 +123,50 @@ public final class Kernel implements AutoCloseable {
         LOG.info("VoiceCore stopped");
     }
 
-    static byte[] openApiDocument() {
+    /** The kernel's OpenAPI document, with the paths and components of each extension merged in. */
+    static byte[] openApiDocument(List<KernelExtension> extensions) {
+        byte[] kernelDocument;
         try (InputStream in = Kernel.class.getResourceAsStream("/openapi.yaml")) {
             if (in == null) {
                 throw new IllegalStateException("openapi.yaml is missing from the kernel jar");
             }
-            return in.readAllBytes();
+            kernelDocument = in.readAllBytes();
         } catch (IOException e) {
             throw new IllegalStateException("openapi.yaml could not be read", e);
         }
+        List<String> fragments = extensions.stream().flatMap(e -> e.openApi().stream()).toList();
+        if (fragments.isEmpty()) {
+            return kernelDocument;
+        }
+        org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml();
+        Map<String, Object> document = yaml.load(new String(kernelDocument, StandardCharsets.UTF_8));
+        for (String fragment : fragments) {
+            Map<String, Object> part = yaml.load(fragment);
+            mergeSection(document, part, "paths");
+            if (part.get("components") instanceof Map<?, ?> components) {
+                Map<String, Object> target = section(document, "components");
+                components.forEach((kind, entries) -> mergeSection(target, Map.of(String.valueOf(kind), entries), String.valueOf(kind)));
+            }
+        }
+        return yaml.dump(document).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Adds the entries of {@code part}'s section to {@code document}'s; an entry both have is a conflict, not an override. */
+    private static void mergeSection(Map<String, Object> document, Map<String, Object> part, String name) {
+        if (!(part.get(name) instanceof Map<?, ?> entries)) {
+            return;
+        }
+        Map<String, Object> target = section(document, name);
+        entries.forEach((key, value) -> {
+            if (target.putIfAbsent(String.valueOf(key), value) != null) {
+                throw new IllegalStateException("An extension's OpenAPI " + name + " entry '" + key + "' is already in the document");
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> section(Map<String, Object> document, String name) {
+        return (Map<String, Object>) document.computeIfAbsent(name, n -> new java.util.LinkedHashMap<String, Object>());
     }
 
     static void announce(PrintStream console, String token) {

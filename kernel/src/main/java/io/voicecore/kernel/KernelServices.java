@@ -115,9 +115,12 @@ public final class KernelServices implements AutoCloseable {
     private final PluginStreams streams;
     private final PluginStreamEndpoint streamEndpoint;
     private final StartupPhases phases = new StartupPhases();
+    private final List<KernelExtension> extensions;
 
-    private KernelServices(KernelConfig config, PrintStream console, Clock clock, Storage storage, SharedState state) {
+    private KernelServices(KernelConfig config, PrintStream console, Clock clock, Storage storage, SharedState state,
+                           List<KernelExtension> extensions) {
         this.config = config;
+        this.extensions = List.copyOf(extensions);
         this.clock = clock;
         this.storage = storage;
         this.state = state;
@@ -177,8 +180,21 @@ public final class KernelServices implements AutoCloseable {
         return cache;
     }
 
-    /** Opens storage and shared state, builds every service and loads the installed plugins. */
+    /** Opens storage and shared state, builds every service and loads the installed plugins, with the extensions on the class path. */
     public static KernelServices start(KernelConfig config, PrintStream console) {
+        return start(config, console, discoverExtensions());
+    }
+
+    /** The extensions on the class path ({@code META-INF/services/io.voicecore.kernel.KernelExtension}). */
+    public static List<KernelExtension> discoverExtensions() {
+        return java.util.ServiceLoader.load(KernelExtension.class).stream().map(java.util.ServiceLoader.Provider::get).toList();
+    }
+
+    /**
+     * Opens storage and shared state, migrates and starts the given extensions' schemas, builds every service, starts the
+     * extensions, and loads the installed plugins.
+     */
+    public static KernelServices start(KernelConfig config, PrintStream console, List<KernelExtension> extensions) {
         Clock clock = Clock.systemUTC();
         long started = System.nanoTime();
         long cpuStarted = StartupPhases.processCpuNanos();
@@ -189,9 +205,22 @@ public final class KernelServices implements AutoCloseable {
         try {
             state = config.redisUrl().<SharedState>map(url -> new RedisSharedState(url, config.redisKeyPrefix()))
                     .orElseGet(InProcessSharedState::new);
-            KernelServices services = new KernelServices(config, console, clock, storage, state);
+            for (KernelExtension extension : extensions) {
+                extension.migrations().ifPresent(m -> storage.migrateSchema(m.schema(), m.location(), extension.getClass().getClassLoader()));
+            }
+            KernelServices services = new KernelServices(config, console, clock, storage, state, extensions);
             StartupPhases phases = services.phases;
             phases.record("database", databaseReady - started, cpuDelta(cpuStarted, cpuDatabaseReady));
+            List<KernelExtension> running = new java.util.ArrayList<>();
+            try {
+                for (KernelExtension extension : extensions) {
+                    extension.start(services);
+                    running.add(extension);
+                }
+            } catch (RuntimeException | Error e) {
+                running.reversed().forEach(KernelServices::closeQuietly);
+                throw e;
+            }
             long mark = System.nanoTime();
             long cpuMark = StartupPhases.processCpuNanos();
             phases.record("services", mark - databaseReady, cpuDelta(cpuDatabaseReady, cpuMark));
@@ -291,6 +320,7 @@ public final class KernelServices implements AutoCloseable {
         new PluginSettingsRoutes(plugins, pluginConfigs, pluginSecrets, resolver).register(api);
         pluginRoutes.register(api);
         streamEndpoint.register(api);
+        extensions.forEach(extension -> extension.registerRoutes(api));
     }
 
     public Authenticator authenticator() {
@@ -303,7 +333,35 @@ public final class KernelServices implements AutoCloseable {
 
     /** How the plugin core's exceptions become problems: the one mapping, applied by the API's routes. */
     public ProblemMapper problemMapper() {
-        return PluginProblems::problemFor;
+        List<ProblemMapper> mappers = new java.util.ArrayList<>();
+        mappers.add(PluginProblems::problemFor);
+        extensions.forEach(extension -> mappers.add(extension.problems()));
+        return (failure, requestId) -> mappers.stream().map(m -> m.problemFor(failure, requestId))
+                .flatMap(java.util.Optional::stream).findFirst();
+    }
+
+    /** The extensions this kernel runs, in start order. */
+    public List<KernelExtension> extensions() {
+        return extensions;
+    }
+
+    /** The tenants' directory (cached tenant rows) and the resolver of a path's tenant reference. */
+    public TenantResolver tenantResolver() {
+        return resolver;
+    }
+
+    /** API keys: the marketplace issues publisher and reviewer keys through it. */
+    public ApiKeyService apiKeys() {
+        return apiKeys;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The kernel's storage: its database, and the owner login that migrations and plugin schemas use. */
+    public Storage storage() {
+        return storage;
     }
 
     public RefusalAuditor refusalAuditor() {
@@ -376,9 +434,19 @@ public final class KernelServices implements AutoCloseable {
     /** Closes open streams, stops background work, then plugins and their databases, shared state and storage, in that order. */
     @Override
     public void close() {
+        extensions.reversed().forEach(KernelServices::closeQuietly);
         closeAll(streams::close, scheduler::close, dispatcher::close, plugins::close, egress::close, pluginDatabases::close,
                  () -> caches.forEach(NearCache::close), state::close,
                  storage::close);
+    }
+
+    private static void closeQuietly(KernelExtension extension) {
+        try {
+            extension.close();
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(KernelServices.class.getName())
+                    .log(java.util.logging.Level.WARNING, "The extension " + extension.name() + " did not stop cleanly", e);
+        }
     }
 
     private static void closeAll(Runnable... steps) {

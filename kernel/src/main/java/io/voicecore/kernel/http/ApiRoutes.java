@@ -44,11 +44,13 @@ public final class ApiRoutes {
 
     /**
      * Segments after {@code /api/v1/tenants/{tenant}/} that the kernel's own routes use, or may, and so no plugin may
-     * take as its id (a tenant's kernel routes and its plugins' routes share that level). Registering a kernel route
+     * take as its id (a tenant's kernel routes and its plugins' routes share that level); {@code marketplace} is the
+     * marketplace extension's. Registering a kernel route
      * under a tenant with any other segment fails, so this list cannot fall behind the routes.
      */
     public static final Set<String> RESERVED_TENANT_SEGMENTS = Set.of("api", "kernel", "plugins", "api-keys", "users", "audit",
-                                                                      "events", "usage", "me", "auth", "stream-tickets");
+                                                                      "events", "usage", "me", "auth", "stream-tickets",
+                                                                      "marketplace");
     private static final String TENANT_PREFIX = "/api/v1/tenants/{tenant}/";
 
     /** The query parameter carrying a WebSocket ticket. */

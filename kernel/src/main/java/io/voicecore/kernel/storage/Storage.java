@@ -77,6 +77,21 @@ public final class Storage implements AutoCloseable {
         return adminLogin;
     }
 
+    /**
+     * Applies the migrations of a part of the platform built on the kernel, as the owner, into a schema of its own
+     * with its own history table, so its scripts and the kernel's never mix.
+     *
+     * @param location class-path folder of the scripts, read through {@code loader}
+     */
+    public void migrateSchema(String schema, String location, ClassLoader loader) {
+        Flyway.configure(loader)
+                .dataSource(ownerDataSource(adminLogin.jdbcUrl(), adminLogin.user(), adminLogin.password()))
+                .schemas(schema)
+                .locations("classpath:" + location)
+                .load()
+                .migrate();
+    }
+
     @Override
     public void close() {
         database.close();

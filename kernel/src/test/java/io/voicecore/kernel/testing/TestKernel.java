@@ -15,11 +15,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.voicecore.kernel.Kernel;
+import io.voicecore.kernel.KernelExtension;
 import io.voicecore.kernel.config.ConfigLoader;
 import io.voicecore.kernel.config.KernelConfig;
 import io.voicecore.kernel.http.Json;
@@ -62,6 +64,7 @@ public final class TestKernel implements AutoCloseable {
         private String jdbcUrl;
         private Path embeddedData;
         private String adminToken = "test-admin-" + UUID.randomUUID();
+        private List<KernelExtension> extensions;
 
         public Builder set(String key, String value) {
             settings.put(key, value);
@@ -82,6 +85,12 @@ public final class TestKernel implements AutoCloseable {
         /** Uses no external database: the kernel starts its own embedded PostgreSQL under {@code data}. */
         public Builder embeddedDatabase(Path data) {
             this.embeddedData = data;
+            return this;
+        }
+
+        /** Starts with exactly these extensions instead of those found on the class path. */
+        public Builder extensions(List<KernelExtension> chosen) {
+            this.extensions = List.copyOf(chosen);
             return this;
         }
 
@@ -112,7 +121,8 @@ public final class TestKernel implements AutoCloseable {
             values.putAll(settings);
             KernelConfig config = ConfigLoader.load(Optional.empty(), Map.of(), values);
             ByteArrayOutputStream console = new ByteArrayOutputStream();
-            Kernel kernel = Kernel.start(config, new PrintStream(console, true));
+            PrintStream out = new PrintStream(console, true);
+            Kernel kernel = extensions == null ? Kernel.start(config, out) : Kernel.start(config, out, extensions);
             return new TestKernel(kernel, url, adminToken, console);
         }
     }
