@@ -116,6 +116,7 @@ public final class KernelServices implements AutoCloseable {
     private final PluginStreamEndpoint streamEndpoint;
     private final StartupPhases phases = new StartupPhases();
     private final List<KernelExtension> extensions;
+    private final SecretBox secretBox;
 
     private KernelServices(KernelConfig config, PrintStream console, Clock clock, Storage storage, SharedState state,
                            List<KernelExtension> extensions) {
@@ -126,6 +127,7 @@ public final class KernelServices implements AutoCloseable {
         this.state = state;
         // First, so that an unusable master key fails the start before anything else is used.
         SecretBox secrets = SecretBox.establish(config.masterKey(), config.masterKeyPrevious(), config.dataDir());
+        this.secretBox = secrets;
         Database database = storage.database();
         this.adminToken = AdminToken.establish(database, config.adminToken(), token -> Kernel.announce(console, token));
         this.audit = new AuditLog(clock);
@@ -357,6 +359,11 @@ public final class KernelServices implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** Seals small secrets at rest under the platform's master key. */
+    public SecretBox secretBox() {
+        return secretBox;
     }
 
     /** The kernel's storage: its database, and the owner login that migrations and plugin schemas use. */

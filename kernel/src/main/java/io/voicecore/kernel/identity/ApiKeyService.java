@@ -62,18 +62,23 @@ public final class ApiKeyService {
 
     /** Creates a key for a tenant, or a platform-level key when {@code tenantId} is null. */
     public Created create(UUID tenantId, String name, Role role, Principal creator) {
+        return database.inScope(scope(tenantId), tx -> create(tx, tenantId, name, role, creator));
+    }
+
+    /**
+     * Creates a key inside the caller's transaction (in a scope that sees {@code tenantId}'s rows), so that it exists
+     * exactly when what the caller records with it does, e.g. a marketplace publisher and its developer key.
+     */
+    public Created create(DbExecute tx, UUID tenantId, String name, Role role, Principal creator) {
         String secret = PREFIX + Secrets.random(40);
         ApiKey key = new ApiKey(UUID.randomUUID(), tenantId, name, role, secret.substring(0, 12), creator.actorId(),
                                 clock.instant().truncatedTo(ChronoUnit.MICROS), null, null);
-        database.inScope(scope(tenantId), tx -> {
-            tx.dml("INSERT INTO kernel.api_keys (id, tenant_id, name, role, prefix, secret_hash, created_by, created_at) "
-                   + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   key.id(), tenantId, name, role.wireName(), key.prefix(), Secrets.sha256(secret), key.createdBy(),
-                   Database.timestamp(key.createdAt()));
-            audit.append(tx, AuditEvent.success(tenantId, creator.actorId(), "api-key.create", "api-key:" + key.id(),
-                                                Map.of("name", name, "role", role.wireName())));
-            return null;
-        });
+        tx.dml("INSERT INTO kernel.api_keys (id, tenant_id, name, role, prefix, secret_hash, created_by, created_at) "
+               + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               key.id(), tenantId, name, role.wireName(), key.prefix(), Secrets.sha256(secret), key.createdBy(),
+               Database.timestamp(key.createdAt()));
+        audit.append(tx, AuditEvent.success(tenantId, creator.actorId(), "api-key.create", "api-key:" + key.id(),
+                                            Map.of("name", name, "role", role.wireName())));
         return new Created(key, secret);
     }
 

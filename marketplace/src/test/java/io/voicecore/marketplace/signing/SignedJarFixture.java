@@ -45,7 +45,7 @@ import jdk.security.jarsigner.JarSigner;
  * byte[] tampered = SignedJarFixture.replace(signed, SignedJarFixture.GREETER, "changed".getBytes());
  * }</pre>
  */
-final class SignedJarFixture {
+public final class SignedJarFixture {
     static final String PASSWORD = "fixture-password";
     static final String GREETER = "com/acme/greeter/Greeter.class";
     static final String REPLY = "com/acme/greeter/Greeter$Reply.class";
@@ -54,14 +54,14 @@ final class SignedJarFixture {
     private final Path folder;
 
     /** A publisher's key: its PKCS12 keystore and the certificate {@code keytool -exportcert -rfc} wrote. */
-    record Key(String alias, Path keystore, Path pemFile, String pem) {
+    public record Key(String alias, Path keystore, Path pemFile, String pem) {
         /** The certificate as the marketplace registers it, valid now. */
-        SigningCertificate certificate() {
+        public SigningCertificate certificate() {
             return SigningCertificate.parse(pem, Clock.systemUTC());
         }
     }
 
-    SignedJarFixture(Path folder) {
+    public SignedJarFixture(Path folder) {
         this.folder = folder;
     }
 
@@ -69,7 +69,7 @@ final class SignedJarFixture {
      * Makes a key with {@code keytool -genkeypair} and exports its certificate with {@code keytool -exportcert -rfc}.
      * The alias names the signature files too, so it is at most 8 letters, digits, '-' or '_'.
      */
-    Key key(String alias, String keyAlgorithm) {
+    public Key key(String alias, String keyAlgorithm) {
         Path keystore = folder.resolve(alias + ".p12");
         Path pemFile = folder.resolve(alias + ".pem");
         List<String> generate = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-keyalg", keyAlgorithm,
@@ -92,7 +92,7 @@ final class SignedJarFixture {
     }
 
     /** Several keys at once, alias to key algorithm: each keytool run is a JVM start, so they run side by side. */
-    Map<String, Key> keys(Map<String, String> algorithmsByAlias) {
+    public Map<String, Key> keys(Map<String, String> algorithmsByAlias) {
         Map<String, Future<Key>> pending = new LinkedHashMap<>();
         try (ExecutorService executor = Executors.newFixedThreadPool(2)) {
             algorithmsByAlias.forEach((alias, algorithm) -> pending.put(alias, executor.submit(() -> key(alias, algorithm))));
@@ -115,7 +115,7 @@ final class SignedJarFixture {
     }
 
     /** Signs with {@link JarSigner} and the algorithms it chooses for the key, as {@code jarsigner} does by default. */
-    byte[] sign(byte[] jar, Key key) {
+    public byte[] sign(byte[] jar, Key key) {
         return sign(jar, key, null);
     }
 
@@ -145,7 +145,7 @@ final class SignedJarFixture {
     }
 
     /** Signs in place with the {@code jarsigner} tool, the command the publisher documentation gives. */
-    byte[] signWithJarsigner(byte[] jar, Key key) {
+    public byte[] signWithJarsigner(byte[] jar, Key key) {
         try {
             Path file = Files.createTempFile(folder, "plugin-", ".jar");
             Files.write(file, jar);
@@ -185,7 +185,7 @@ final class SignedJarFixture {
     }
 
     /** The jar with one entry's content replaced, everything else as it was: a change after signing. */
-    static byte[] replace(byte[] jar, String name, byte[] content) {
+    public static byte[] replace(byte[] jar, String name, byte[] content) {
         Map<String, byte[]> entries = entries(jar);
         if (entries.replace(name, content) == null) {
             throw new IllegalArgumentException("no entry " + name);
@@ -194,7 +194,7 @@ final class SignedJarFixture {
     }
 
     /** The jar with one more entry at its end. */
-    static byte[] add(byte[] jar, String name, byte[] content) {
+    public static byte[] add(byte[] jar, String name, byte[] content) {
         Map<String, byte[]> entries = entries(jar);
         entries.put(name, content);
         return write(entries);

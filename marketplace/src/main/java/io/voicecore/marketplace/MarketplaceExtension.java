@@ -1,0 +1,71 @@
+package io.voicecore.marketplace;
+
+import java.util.Optional;
+
+import io.voicecore.kernel.KernelExtension;
+import io.voicecore.kernel.KernelServices;
+import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.http.ProblemMapper;
+import io.voicecore.marketplace.publishers.PublisherRoutes;
+import io.voicecore.marketplace.publishers.Publishers;
+
+/**
+ * The marketplace as a kernel extension: its schema, its services built on the kernel's, its routes under
+ * {@code /api/v1/marketplace} and {@code /api/v1/tenants/{tenant}/marketplace}. Found by the kernel through
+ * {@code META-INF/services}; tests construct it with their own settings (a clock they control).
+ */
+public final class MarketplaceExtension implements KernelExtension {
+    private final MarketplaceSettings settings;
+    private Publishers publishers;
+
+    /** The extension as the kernel finds it: settings from the environment. */
+    public MarketplaceExtension() {
+        this(MarketplaceSettings.fromEnvironment(System.getenv()));
+    }
+
+    public MarketplaceExtension(MarketplaceSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "marketplace";
+    }
+
+    @Override
+    public Optional<Migrations> migrations() {
+        return Optional.of(new Migrations("marketplace", "db/marketplace"));
+    }
+
+    @Override
+    public void start(KernelServices kernel) {
+        publishers = new Publishers(kernel.database(), kernel.apiKeys(), kernel.audit(), settings.clock());
+    }
+
+    @Override
+    public void registerRoutes(ApiRoutes api) {
+        new PublisherRoutes(publishers).register(api);
+    }
+
+    @Override
+    public ProblemMapper problems() {
+        return MarketplaceRefusal::problemFor;
+    }
+
+    @Override
+    public Optional<String> openApi() {
+        try (var in = MarketplaceExtension.class.getResourceAsStream("/io/voicecore/marketplace/openapi.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("the marketplace's openapi.yaml is missing from its jar");
+            }
+            return Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The settings it runs with. */
+    public MarketplaceSettings settings() {
+        return settings;
+    }
+}
