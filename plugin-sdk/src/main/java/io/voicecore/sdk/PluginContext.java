@@ -53,4 +53,24 @@ public interface PluginContext {
 
     /** @return services exported by other plugins that the manifest requires; permission {@code services} */
     Services services();
+
+    /**
+     * The tenant's licence of this plugin, for features that depend on the plan, seats or usage limits. No
+     * permission needed.
+     *
+     * <p>Empty when the plugin runs unlicensed: installed by the platform administrator outside the marketplace,
+     * or a marketplace plugin that needs no licence. A licence that no longer serves (expired past its grace
+     * period, invalid, missing where one is required) never reaches plugin code: the platform refuses the call
+     * before it starts, so a plugin need not check dates. {@link Licence#inGrace()} tells a call served in the
+     * grace period after expiry.
+     *
+     * <p>The default answers empty, for contexts made outside the platform (e.g. a plugin's own test doubles); the
+     * platform's context answers the licence the call was admitted with.
+     *
+     * @return the licence of this call, or empty when the plugin runs unlicensed
+     * @since SDK 1.1
+     */
+    default Optional<Licence> licence() {
+        return Optional.empty();
+    }
 }
