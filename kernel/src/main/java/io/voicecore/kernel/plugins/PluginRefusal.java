@@ -31,7 +31,21 @@ public final class PluginRefusal extends RuntimeException {
         /** A request header is unusable. */
         BAD_HEADER,
         /** The tenant holds as many streams on this node as it may. */
-        STREAM_LIMIT_REACHED
+        STREAM_LIMIT_REACHED,
+        /** The tenant's licence of the plugin expired and its grace period ran out. */
+        LICENCE_EXPIRED,
+        /** The licence attached for the tenant is not an authentic licence of this tenant and plugin, or not yet in force. */
+        LICENCE_INVALID,
+        /** The plugin needs a licence and the tenant has none. */
+        LICENCE_REQUIRED;
+
+        /**
+         * Whether the refusal is about the tenant's licence: the plugin is fine, the tenant must renew or buy. Such a
+         * refusal is never a fault of the plugin; events wait for a new licence and scheduled jobs are skipped.
+         */
+        public boolean licence() {
+            return this == LICENCE_EXPIRED || this == LICENCE_INVALID || this == LICENCE_REQUIRED;
+        }
     }
 
     /** One complaint about one field of the input. */
@@ -41,17 +55,37 @@ public final class PluginRefusal extends RuntimeException {
     private final Reason reason;
     private final List<FieldError> fieldErrors;
     private final long limitBytes;
+    private final String pluginId;
 
-    private PluginRefusal(Reason reason, String detail, List<FieldError> fieldErrors, long limitBytes) {
+    private PluginRefusal(Reason reason, String detail, List<FieldError> fieldErrors, long limitBytes, String pluginId) {
         super(detail, null, false, false);
         this.reason = reason;
         this.fieldErrors = List.copyOf(fieldErrors);
         this.limitBytes = limitBytes;
+        this.pluginId = pluginId;
+    }
+
+    private PluginRefusal(Reason reason, String detail, List<FieldError> fieldErrors, long limitBytes) {
+        this(reason, detail, fieldErrors, limitBytes, null);
     }
 
     /** A refusal whose detail says all. */
     public static PluginRefusal of(Reason reason, String detail) {
         return new PluginRefusal(reason, detail, List.of(), -1);
+    }
+
+    /**
+     * A call refused because of the tenant's licence of the plugin.
+     *
+     * @param reason   one of the {@linkplain Reason#licence() licence reasons}
+     * @param pluginId the plugin, named in the problem so the tenant admin knows what to renew
+     * @param detail   what happened and what to do, without the token
+     */
+    public static PluginRefusal licence(Reason reason, String pluginId, String detail) {
+        if (!reason.licence()) {
+            throw new IllegalArgumentException(reason + " is not a licence reason");
+        }
+        return new PluginRefusal(reason, detail, List.of(), -1, java.util.Objects.requireNonNull(pluginId, "pluginId"));
     }
 
     /** Input refused field by field ({@link Reason#INVALID_INPUT}). */
@@ -81,6 +115,11 @@ public final class PluginRefusal extends RuntimeException {
     /** The field-level complaints of {@link Reason#INVALID_INPUT}; empty otherwise. */
     public List<FieldError> fieldErrors() {
         return fieldErrors;
+    }
+
+    /** The plugin a {@linkplain Reason#licence() licence refusal} is about; empty for other refusals. */
+    public java.util.Optional<String> pluginId() {
+        return java.util.Optional.ofNullable(pluginId);
     }
 
     /** The limit a body exceeded, for {@link Reason#BODY_TOO_LARGE}. */

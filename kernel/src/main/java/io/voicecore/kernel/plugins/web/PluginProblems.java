@@ -55,7 +55,16 @@ public final class PluginProblems {
             case BAD_HEADER -> new ApiException.BadRequest(detail);
             case STREAM_LIMIT_REACHED -> new ApiException.Custom("urn:voicecore:problem:stream-limit-reached", 429,
                                                                  "Too many streams", detail, Map.of("retryAfterSeconds", 5));
+            case LICENCE_EXPIRED -> licence(refusal, "license-expired", "Licence expired");
+            case LICENCE_INVALID -> licence(refusal, "license-invalid", "Licence invalid");
+            case LICENCE_REQUIRED -> licence(refusal, "license-required", "Licence required");
         };
+    }
+
+    /** 402 Payment Required: the tenant must renew or buy the plugin's licence; the problem names the plugin. */
+    private static ApiException licence(PluginRefusal refusal, String type, String title) {
+        return new ApiException.Custom("urn:voicecore:problem:" + type, 402, title, refusal.getMessage(),
+                                       refusal.pluginId().<Map<String, Object>>map(id -> Map.of("plugin", id)).orElse(Map.of()));
     }
 
     /** A refused jar, with each finding: the verifier's as {@code violations}, the others' as {@code errors}. */
