@@ -27,17 +27,37 @@ public final class PluginStore {
                          Optional<byte[]> verification) {
     }
 
-    /** A tenant's relation to one plugin. */
+    /**
+     * A tenant's relation to one plugin.
+     *
+     * @param licence the licence token attached for the tenant (a secret-free but tenant-specific string), or null
+     */
     public record TenantPlugin(UUID tenantId, String pluginId, boolean enabled, Set<String> granted, String activeVersion,
-                        Instant quarantinedUntil, String quarantineReason) {
+                        Instant quarantinedUntil, String quarantineReason, String licence) {
+
+        /** A row without a licence. */
+        public TenantPlugin(UUID tenantId, String pluginId, boolean enabled, Set<String> granted, String activeVersion,
+                            Instant quarantinedUntil, String quarantineReason) {
+            this(tenantId, pluginId, enabled, granted, activeVersion, quarantinedUntil, quarantineReason, null);
+        }
 
         public boolean quarantined(Instant now) {
             return quarantinedUntil != null && quarantinedUntil.isAfter(now);
         }
 
+        /** The licence token attached for the tenant, if any. */
+        public Optional<String> licenceToken() {
+            return Optional.ofNullable(licence);
+        }
+
         /** The same row, on another active version. */
         public TenantPlugin withVersion(String version) {
-            return new TenantPlugin(tenantId, pluginId, enabled, granted, version, quarantinedUntil, quarantineReason);
+            return new TenantPlugin(tenantId, pluginId, enabled, granted, version, quarantinedUntil, quarantineReason, licence);
+        }
+
+        /** The same row, with another licence token (null: none). */
+        public TenantPlugin withLicence(String token) {
+            return new TenantPlugin(tenantId, pluginId, enabled, granted, activeVersion, quarantinedUntil, quarantineReason, token);
         }
     }
 
@@ -97,7 +117,7 @@ public final class PluginStore {
 
     public Optional<TenantPlugin> tenantPlugin(DbExecute tx, UUID tenantId, String pluginId) {
         return Database.first(tx, PluginStore::mapTenant, "SELECT tenant_id, plugin_id, enabled, granted, active_version, "
-                + "quarantined_until, quarantine_reason FROM kernel.tenant_plugins WHERE tenant_id = ? AND plugin_id = ?",
+                + "quarantined_until, quarantine_reason, licence FROM kernel.tenant_plugins WHERE tenant_id = ? AND plugin_id = ?",
                 tenantId, pluginId);
     }
 
@@ -105,9 +125,13 @@ public final class PluginStore {
     /** All tenants' rows for one plugin (platform scope): used when a new version is installed. */
     public List<TenantPlugin> enabledTenants(DbExecute tx, String pluginId) {
         return Database.list(tx, PluginStore::mapTenant, "SELECT tenant_id, plugin_id, enabled, granted, active_version, "
-                + "quarantined_until, quarantine_reason FROM kernel.tenant_plugins WHERE plugin_id = ? AND enabled", pluginId);
+                + "quarantined_until, quarantine_reason, licence FROM kernel.tenant_plugins WHERE plugin_id = ? AND enabled", pluginId);
     }
 
+    /**
+     * Writes a tenant's row, except its licence: an insert starts without one, an update keeps the one attached
+     * ({@link #setLicence}), so enabling, revoking, disabling and quarantine never lose a licence.
+     */
     public void upsertTenant(DbExecute tx, TenantPlugin state) {
         tx.dml("INSERT INTO kernel.tenant_plugins (tenant_id, plugin_id, enabled, granted, active_version, quarantined_until, "
                + "quarantine_reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, plugin_id) DO UPDATE SET "
@@ -115,6 +139,16 @@ public final class PluginStore {
                + "quarantined_until = excluded.quarantined_until, quarantine_reason = excluded.quarantine_reason, updated_at = now()",
                state.tenantId(), state.pluginId(), state.enabled(), String.join(",", new TreeSet<>(state.granted())),
                state.activeVersion(), Database.timestamp(state.quarantinedUntil()), state.quarantineReason());
+    }
+
+    /**
+     * Attaches a licence token to a tenant's enabled row.
+     *
+     * @return false when the tenant has no enabled row of the plugin
+     */
+    public boolean setLicence(DbExecute tx, UUID tenantId, String pluginId, String token) {
+        return tx.dml("UPDATE kernel.tenant_plugins SET licence = ?, updated_at = now() WHERE tenant_id = ? AND plugin_id = ? "
+                      + "AND enabled", token, tenantId, pluginId) == 1;
     }
 
     private static StoredVersion mapVersion(DbRow row) {
@@ -130,6 +164,6 @@ public final class PluginStore {
                                 granted == null || granted.isEmpty() ? Set.of()
                                         : Arrays.stream(granted.split(",")).collect(Collectors.toUnmodifiableSet()),
                                 Database.text(row, "active_version"), Database.instant(row, "quarantined_until"),
-                                Database.text(row, "quarantine_reason"));
+                                Database.text(row, "quarantine_reason"), Database.text(row, "licence"));
     }
 }
