@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.install.LoadedVersion;
+import io.voicecore.kernel.plugins.licence.LicenceStanding;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.kernel.plugins.sandbox.PluginInvoker;
 import io.voicecore.kernel.plugins.store.PluginStore;
@@ -79,7 +80,7 @@ public final class PluginCalls implements AutoCloseable {
             }
             try {
                 PluginCall call = new PluginCall(tenantId, version.manifest(), admitted.tenant().granted(), caller, requestId);
-                RuntimePluginContext context = contextFor(call);
+                RuntimePluginContext context = contextFor(call, admitted.standing());
                 Prepared<T> work = plan.prepare(version, context);
                 PluginManifest.Limits asked = version.manifest().limits();
                 PluginInvoker.Limits limits = new PluginInvoker.Limits(
@@ -113,9 +114,12 @@ public final class PluginCalls implements AutoCloseable {
         });
     }
 
-    /** The context plugin code gets for a call: the kernel's capabilities, each checking this call's permissions. */
-    RuntimePluginContext contextFor(PluginCall call) {
-        return new RuntimePluginContext(call, capabilities, this::servicesFor);
+    /**
+     * The context plugin code gets for a call: the kernel's capabilities, each checking this call's permissions, and
+     * the licence view of the standing the call was admitted with.
+     */
+    RuntimePluginContext contextFor(PluginCall call, LicenceStanding standing) {
+        return new RuntimePluginContext(call, capabilities, this::servicesFor, standing.licence());
     }
 
     /** The services a call may use: those its manifest requires, from providers enabled for the same tenant. */
@@ -137,9 +141,16 @@ public final class PluginCalls implements AutoCloseable {
                             + "' " + provider.manifest().version() + " does not export " + type.getName() + ".");
                 }
                 PluginStore.TenantPlugin providerTenant = enablement.tenantPlugin(consumer.tenantId(), requirement.plugin()).orElseThrow();
+                // The provider's own licence: a service is a call into the provider on the consumer's behalf.
+                LicenceStanding providerStanding = enablement.licenceStanding(providerTenant);
+                if (!providerStanding.serves()) {
+                    throw new PermissionDeniedException(PluginManifest.Permission.SERVICES, "Plugin '" + requirement.plugin()
+                            + "', which provides " + type.getName() + ", has no licence in force for this tenant ("
+                            + providerStanding.detail() + "); a tenant admin can renew it in the marketplace.");
+                }
                 PluginCall providerCall = new PluginCall(consumer.tenantId(), provider.manifest(), providerTenant.granted(),
                                                          consumer.caller(), consumer.requestId(), Optional.of(consumer));
-                Object service = factory.create(contextFor(providerCall));
+                Object service = factory.create(contextFor(providerCall, providerStanding));
                 return type.cast(service);
             }
         };

@@ -7,6 +7,7 @@ import java.util.logging.Logger;
 
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.sdk.Caller;
+import io.voicecore.sdk.Licence;
 import io.voicecore.sdk.PluginContext;
 import io.voicecore.sdk.PluginInfo;
 import io.voicecore.sdk.capability.Events;
@@ -18,16 +19,22 @@ import io.voicecore.sdk.capability.Services;
 import io.voicecore.sdk.capability.Storage;
 import io.voicecore.sdk.capability.Usage;
 
-/** The {@link PluginContext} of one call: capabilities made on first use from the call's tenant, plugin and grants. */
+/**
+ * The {@link PluginContext} of one call: capabilities made on first use from the call's tenant, plugin and grants, and
+ * the licence the call was admitted with.
+ */
 final class RuntimePluginContext implements PluginContext {
     private final PluginCall call;
     private final CapabilityFactory capabilities;
     private final Function<PluginCall, Services> services;
+    private final Optional<Licence> licence;
 
-    RuntimePluginContext(PluginCall call, CapabilityFactory capabilities, Function<PluginCall, Services> services) {
+    RuntimePluginContext(PluginCall call, CapabilityFactory capabilities, Function<PluginCall, Services> services,
+                         Optional<Licence> licence) {
         this.call = call;
         this.capabilities = capabilities;
         this.services = services;
+        this.licence = licence;
     }
 
     @Override
@@ -100,5 +107,11 @@ final class RuntimePluginContext implements PluginContext {
     @Override
     public Services services() {
         return services.apply(call);
+    }
+
+    /** The licence view of the standing this call was admitted with; empty when the plugin runs unlicensed. */
+    @Override
+    public Optional<Licence> licence() {
+        return licence;
     }
 }

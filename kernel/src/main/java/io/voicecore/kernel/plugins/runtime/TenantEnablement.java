@@ -6,21 +6,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.crypto.Sha256;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.plugins.install.LoadedVersion;
 import io.voicecore.kernel.plugins.install.PluginCatalog;
+import io.voicecore.kernel.plugins.licence.LicenceGate;
+import io.voicecore.kernel.plugins.licence.LicenceStanding;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.kernel.plugins.store.PluginStore;
 import io.voicecore.kernel.state.SharedState;
@@ -28,8 +33,9 @@ import io.voicecore.kernel.storage.Database;
 
 /**
  * Which version of each plugin a tenant uses, with which grants: consent (enable, revoke, disable), quarantine
- * after repeated faults, and the per-node cache of each tenant's row that every plugin call reads. Changes are
- * persisted and audited, and other nodes learn of them through {@link SharedState} notifications.
+ * after repeated faults, the tenant's licence judged by the {@link LicenceGate} on every call, and the per-node cache
+ * of each tenant's row that every plugin call reads. Changes are persisted and audited, and other nodes learn of
+ * them through {@link SharedState} notifications.
  */
 public final class TenantEnablement implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TenantEnablement.class.getName());
@@ -43,9 +49,17 @@ public final class TenantEnablement implements AutoCloseable {
     public record Quarantine(int faultThreshold, Duration faultWindow, Duration quarantine) {
     }
 
-    /** A tenant's enabled plugin, with the version its calls go to. */
-    public record Admitted(PluginStore.TenantPlugin tenant, LoadedVersion version) {
+    /**
+     * A tenant's enabled plugin, with the version its calls go to.
+     *
+     * @param standing the tenant's licence standing for this call, always one that serves; its licence is the view
+     *                 plugin code reads in {@code PluginContext.licence()}
+     */
+    public record Admitted(PluginStore.TenantPlugin tenant, LoadedVersion version, LicenceStanding standing) {
     }
+
+    /** The longest licence token {@link #attachLicence} stores. */
+    public static final int MAX_LICENCE_CHARS = 8192;
 
     private final Database database;
     private final PluginStore store;
@@ -56,7 +70,9 @@ public final class TenantEnablement implements AutoCloseable {
     private final Quarantine quarantine;
     private final TenantPluginCache cache = new TenantPluginCache();
     private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<UUID, String>> licenceWatchers = new CopyOnWriteArrayList<>();
     private final SharedState.Subscription subscription;
+    private volatile LicenceGate licenceGate = LicenceGate.OPEN;
 
     public TenantEnablement(Database database, PluginStore store, PluginCatalog catalog, AuditLog audit, SharedState state,
                             Clock clock, Quarantine quarantine) {
@@ -98,6 +114,7 @@ public final class TenantEnablement implements AutoCloseable {
                                                                         manifest.version(), null, null);
         Optional<PluginStore.TenantPlugin> previous = database.inTenant(tenantId, tx -> {
             Optional<PluginStore.TenantPlugin> before = store.tenantPlugin(tx, tenantId, pluginId);
+            // The row keeps its licence (the upsert leaves it), so a plugin enabled again is served under it.
             store.upsertTenant(tx, enabled);
             audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), before.map(b -> b.enabled()).orElse(false)
                     ? "plugin.grant" : "plugin.enable", "plugin:" + pluginId,
@@ -108,7 +125,7 @@ public final class TenantEnablement implements AutoCloseable {
         // Consent may have moved the last tenant off an older version: stop it once idle.
         previous.map(PluginStore.TenantPlugin::activeVersion).filter(v -> v != null && !v.equals(manifest.version()))
                 .ifPresent(old -> catalog.retireIfUnused(pluginId, old));
-        return enabled;
+        return enabled.withLicence(previous.map(PluginStore.TenantPlugin::licence).orElse(null));
     }
 
     /**
@@ -129,7 +146,8 @@ public final class TenantEnablement implements AutoCloseable {
         Set<String> remaining = new TreeSet<>(before.granted());
         remaining.remove(permission);
         PluginStore.TenantPlugin revoked = new PluginStore.TenantPlugin(tenantId, pluginId, true, remaining, before.activeVersion(),
-                                                                        before.quarantinedUntil(), before.quarantineReason());
+                                                                        before.quarantinedUntil(), before.quarantineReason(),
+                                                                        before.licence());
         database.inTenant(tenantId, tx -> {
             store.upsertTenant(tx, revoked);
             audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "plugin.revoke", "plugin:" + pluginId,
@@ -149,7 +167,7 @@ public final class TenantEnablement implements AutoCloseable {
         PluginStore.TenantPlugin before = tenantPlugin(tenantId, pluginId).filter(PluginStore.TenantPlugin::enabled)
                 .orElseThrow(() -> PluginRefusal.notEnabled(pluginId));
         PluginStore.TenantPlugin disabled = new PluginStore.TenantPlugin(tenantId, pluginId, false, before.granted(),
-                                                                         before.activeVersion(), null, null);
+                                                                         before.activeVersion(), null, null, before.licence());
         database.inTenant(tenantId, tx -> {
             store.upsertTenant(tx, disabled);
             audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "plugin.disable", "plugin:" + pluginId, Map.of()));
@@ -157,6 +175,65 @@ public final class TenantEnablement implements AutoCloseable {
         });
         invalidate(tenantId, pluginId);
         return disabled;
+    }
+
+    /**
+     * Sets the gate that judges tenants' licences on every call, instead of {@link LicenceGate#OPEN}. Meant to be
+     * set once at start-up, before plugins are called (the marketplace plugs its gate in here); a call judges with
+     * the gate set when it is admitted.
+     */
+    public void useLicenceGate(LicenceGate gate) {
+        this.licenceGate = Objects.requireNonNull(gate, "gate");
+    }
+
+    /**
+     * Attaches a licence token to a tenant's enablement of a plugin, replacing any earlier one, audited as
+     * {@code plugin.licence} with the token's fingerprint (never the token). Every node forgets its cached row at once,
+     * so the next call is judged under the new licence, and the {@linkplain #watchLicences licence watchers} of every
+     * node are told, so the events held while the licence refused are delivered now rather than after their hold.
+     * The token is stored as given: the gate judges it on every call, so a token that does not serve is refused then,
+     * with the reason.
+     *
+     * @param token the token as the marketplace issued it, at most {@value #MAX_LICENCE_CHARS} characters
+     * @throws PluginRefusal {@code NOT_ENABLED} when the plugin is not enabled for the tenant, {@code INVALID_INPUT}
+     *                       for a blank or overlong token
+     */
+    public void attachLicence(UUID tenantId, String pluginId, String token, Principal actor) {
+        Objects.requireNonNull(token, "token");
+        if (token.isBlank() || token.length() > MAX_LICENCE_CHARS) {
+            throw PluginRefusal.invalid(List.of(new PluginRefusal.FieldError("licence", "must be a licence token of 1 to "
+                    + MAX_LICENCE_CHARS + " characters, as the marketplace issued it")));
+        }
+        LicenceStanding standing = licenceGate.standing(tenantId, pluginId, Optional.of(token));
+        boolean attached = database.inTenant(tenantId, tx -> {
+            if (!store.setLicence(tx, tenantId, pluginId, token)) {
+                return false;
+            }
+            audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "plugin.licence", "plugin:" + pluginId,
+                    Map.of("fingerprint", licenceFingerprint(token), "standing", standing.kind().name().toLowerCase(java.util.Locale.ROOT))));
+            return true;
+        });
+        if (!attached) {
+            throw PluginRefusal.notEnabled(pluginId);
+        }
+        cache.invalidate(tenantId, pluginId);
+        changed();
+        state.publish(PluginCatalog.CHANNEL, "licence " + tenantId + " " + pluginId);
+        licenceAttached(tenantId, pluginId);
+    }
+
+    /** What identifies a licence token in the audit log without revealing it: the start of its SHA-256. */
+    public static String licenceFingerprint(String token) {
+        return "sha256:" + Sha256.hex(token).substring(0, 16);
+    }
+
+    /**
+     * Asks to be told, on this node, whenever a licence was attached to a tenant's enablement of a plugin here or
+     * on another node, with the tenant and the plugin (e.g. to deliver the events held while the licence refused).
+     * Called after this node's cache forgot the row. The watcher must return quickly.
+     */
+    public void watchLicences(BiConsumer<UUID, String> watcher) {
+        licenceWatchers.add(Objects.requireNonNull(watcher, "watcher"));
     }
 
     /** The tenant's row of the plugin, from this node's cache. */
@@ -173,9 +250,12 @@ public final class TenantEnablement implements AutoCloseable {
     }
 
     /**
-     * The plugin as a tenant may call it now: enabled, its version loaded, and not quarantined.
+     * The plugin as a tenant may call it now: enabled, its version loaded, not quarantined, and a licence standing
+     * that serves. The standing is judged anew on every call (the gate caches what is costly), so a licence stops
+     * serving at the instant it expires.
      *
-     * @throws PluginRefusal     {@code NOT_ENABLED}
+     * @throws PluginRefusal     {@code NOT_ENABLED}; {@code LICENCE_EXPIRED}, {@code LICENCE_INVALID} or
+     *                           {@code LICENCE_REQUIRED} when the licence refuses
      * @throws PluginCallFailure {@code QUARANTINED}
      */
     public Admitted admit(UUID tenantId, String pluginId) {
@@ -185,7 +265,41 @@ public final class TenantEnablement implements AutoCloseable {
         if (quarantined.isPresent()) {
             throw quarantined.get();
         }
-        return new Admitted(tenant, version);
+        LicenceStanding standing = licenceStanding(tenant);
+        if (!standing.serves()) {
+            throw licenceRefusal(pluginId, standing);
+        }
+        return new Admitted(tenant, version, standing);
+    }
+
+    /** Where the tenant's licence of the plugin stands now, as the licence gate judges the token on the row. */
+    public LicenceStanding licenceStanding(PluginStore.TenantPlugin tenant) {
+        return licenceGate.standing(tenant.tenantId(), tenant.pluginId(), tenant.licenceToken());
+    }
+
+    /** The refusal a call gets now for the tenant's licence of the plugin; empty while the licence serves. */
+    public Optional<PluginRefusal> licenceRefusalOf(PluginStore.TenantPlugin tenant) {
+        LicenceStanding standing = licenceStanding(tenant);
+        return standing.serves() ? Optional.empty() : Optional.of(licenceRefusal(tenant.pluginId(), standing));
+    }
+
+    /** A refused standing as the refusal the caller sees: what happened, and what a tenant admin does about it. */
+    private static PluginRefusal licenceRefusal(String pluginId, LicenceStanding standing) {
+        String detail = standing.detail().strip();
+        detail = detail.endsWith(".") ? detail.substring(0, detail.length() - 1) : detail;
+        String events = " Events for the plugin wait and are delivered then.";
+        return switch (standing.kind()) {
+            case EXPIRED -> PluginRefusal.licence(PluginRefusal.Reason.LICENCE_EXPIRED, pluginId, "The licence of plugin '"
+                    + pluginId + "' for this tenant has expired: " + detail + ". A tenant admin can renew it in the marketplace;"
+                    + " the plugin serves again as soon as the renewed licence is attached." + events);
+            case INVALID -> PluginRefusal.licence(PluginRefusal.Reason.LICENCE_INVALID, pluginId, "The licence attached for plugin '"
+                    + pluginId + "' does not serve this tenant: " + detail + ". A tenant admin can renew the licence in the"
+                    + " marketplace, which attaches a valid one." + events);
+            case REQUIRED -> PluginRefusal.licence(PluginRefusal.Reason.LICENCE_REQUIRED, pluginId, "Plugin '" + pluginId
+                    + "' needs a licence for this tenant: " + detail + ". A tenant admin can buy one or start a trial in the"
+                    + " marketplace, which attaches it." + events);
+            case SERVING, IN_GRACE -> throw new IllegalArgumentException("a standing that serves is no refusal: " + standing.kind());
+        };
     }
 
     /** The version a tenant's calls go to: its active version, if the plugin is enabled and that version is loaded. */
@@ -226,7 +340,8 @@ public final class TenantEnablement implements AutoCloseable {
         }
         Instant until = clock.instant().plus(quarantine.quarantine());
         PluginStore.TenantPlugin quarantined = new PluginStore.TenantPlugin(tenantId, pluginId, true, tenant.get().granted(),
-                                                                            tenant.get().activeVersion(), until, reason);
+                                                                            tenant.get().activeVersion(), until, reason,
+                                                                            tenant.get().licence());
         database.inTenant(tenantId, tx -> {
             store.upsertTenant(tx, quarantined);
             audit.append(tx, new AuditEvent(tenantId, "kernel", "plugin.quarantine", "plugin:" + pluginId, "success",
@@ -272,6 +387,12 @@ public final class TenantEnablement implements AutoCloseable {
                 cache.invalidate(UUID.fromString(parts[1]), parts[2]);
                 changed();
             }
+            case "licence" -> {
+                UUID tenantId = UUID.fromString(parts[1]);
+                cache.invalidate(tenantId, parts[2]);
+                changed();
+                licenceAttached(tenantId, parts[2]);
+            }
             case SharedState.MESSAGES_MAY_BE_LOST -> {
                 catalog.installedIds().forEach(cache::invalidateAll);
                 changed();
@@ -287,6 +408,16 @@ public final class TenantEnablement implements AutoCloseable {
                 watcher.run();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "An enablement watcher failed", e);
+            }
+        }
+    }
+
+    private void licenceAttached(UUID tenantId, String pluginId) {
+        for (BiConsumer<UUID, String> watcher : licenceWatchers) {
+            try {
+                watcher.accept(tenantId, pluginId);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A licence watcher failed", e);
             }
         }
     }

@@ -41,11 +41,13 @@ import io.voicecore.sdk.StreamSession;
  * open one ({@link #admit}), the open streams of this node with a limit per tenant, one contained plugin call per
  * message (the same deadline, quota, concurrency limit and fault counting as a route) answered with an error
  * frame when it fails, and ending the streams a tenant may no longer hold: the plugin disabled, uninstalled,
- * quarantined or upgraded, noticed at once on this node and within {@link Settings#sweepInterval()} from others.
+ * quarantined or upgraded, noticed at once on this node and within {@link Settings#sweepInterval()} from others, or
+ * its licence expired, noticed within {@link Settings#sweepInterval()}.
  *
  * <p>Close codes the kernel uses: {@code 4000 + status} with the problem type as reason when the plugin's
  * {@code onOpen} refused the stream or the tenant may no longer use the plugin (4404 {@code plugin-not-enabled},
- * 4503 {@code plugin-quarantined}, 4429 {@code stream-limit-reached}); 1012 {@code plugin-upgraded}; 1009
+ * 4503 {@code plugin-quarantined}, 4429 {@code stream-limit-reached}, 4402 {@code license-expired},
+ * {@code license-invalid} or {@code license-required}); 1012 {@code plugin-upgraded}; 1009
  * {@code message-too-big}; 1003 {@code text-only}; 1001 {@code kernel-stopping}.
  */
 public final class PluginStreams implements AutoCloseable {
@@ -336,6 +338,8 @@ public final class PluginStreams implements AutoCloseable {
                         Optional.of(new Closure(4503, "plugin-quarantined"));
                 case PluginRefusal refusal when refusal.reason() == PluginRefusal.Reason.NOT_ENABLED ->
                         Optional.of(new Closure(4404, "plugin-not-enabled"));
+                case PluginRefusal refusal when refusal.reason().licence() -> Optional.of(new Closure(4402,
+                        PluginProblems.toApiException(refusal, admission.pluginId, "").type().replace("urn:voicecore:problem:", "")));
                 default -> Optional.empty();
             };
         }

@@ -44,7 +44,8 @@ final class StreamAccess {
 
     /**
      * Why a stream opened on {@code version} may no longer run for the tenant, if it may not: the plugin is no
-     * longer enabled (or uninstalled), is quarantined, or the tenant moved to another version.
+     * longer enabled (or uninstalled), is quarantined, its licence no longer serves the tenant, or the tenant moved to
+     * another version.
      */
     Optional<RuntimeException> revoked(UUID tenantId, String pluginId, LoadedVersion version) {
         Optional<LoadedVersion> active = enablement.versionFor(tenantId, pluginId);
@@ -55,6 +56,10 @@ final class StreamAccess {
         Optional<PluginCallFailure> quarantined = enablement.quarantineOf(tenant.get());
         if (quarantined.isPresent()) {
             return Optional.of(quarantined.get());
+        }
+        Optional<PluginRefusal> unlicensed = enablement.licenceRefusalOf(tenant.get());
+        if (unlicensed.isPresent()) {
+            return Optional.of(unlicensed.get());
         }
         if (active.get() != version || version.retired()) {
             return Optional.of(new StreamVersionChanged(pluginId, tenant.get().activeVersion()));

@@ -118,7 +118,7 @@ class PermissionProperties {
                                                                        @ForAll("permissionSets") Set<String> granted,
                                                                        @ForAll("uses") List<String> uses) {
         PluginCall call = new PluginCall(tenant, declaring(declared), granted, Optional.empty(), "permissions-" + UUID.randomUUID());
-        PluginContext context = runtime.calls().contextFor(call);
+        PluginContext context = runtime.calls().contextFor(call, io.voicecore.kernel.plugins.licence.LicenceStanding.unlicensed());
         for (String permission : uses) {
             if (declared.contains(permission) && granted.contains(permission)) {
                 use(context, permission);
