@@ -152,7 +152,7 @@ public final class KernelServices implements AutoCloseable {
         this.events = new EventBus(database, state, clock);
         ManifestParser manifests = new ManifestParser();
         PluginRuntime.Settings runtime = PluginRuntime.Settings.defaults().withBodyLimits(config.maxBodyBytes(),
-                config.pluginMaxStreamBytes(), config.pluginMaxStreamTimeout());
+                config.pluginMaxStreamBytes(), config.pluginMaxStreamTimeout()).withLicenceHold(config.eventLicenceHold());
         PluginStore store = new PluginStore();
         PluginInvoker invoker = new PluginInvoker(256);
         CapabilityFactory capabilities = capabilities();
@@ -165,6 +165,8 @@ public final class KernelServices implements AutoCloseable {
         EventDispatcher.Settings delivery = EventDispatcher.Settings.defaults().withMaxAttempts(config.eventMaxAttempts());
         this.dispatcher = new EventDispatcher(database, plugins.events(), state,
                                               delivery.withBackoff(config.eventRetryBackoff(), delivery.maxBackoff()));
+        // A licence attached on any node delivers the events held while the licence refused, without waiting out the hold.
+        enablement.watchLicences(dispatcher::resume);
         this.scheduler = new JobScheduler(database, plugins.events(), clock, JobScheduler.Settings.defaults());
         this.pluginDirectories = new PluginDirectories(catalog);
         this.streams = new PluginStreams(plugins, metrics, new PluginStreams.Settings(config.streamMaxPerTenant(),
@@ -408,6 +410,10 @@ public final class KernelServices implements AutoCloseable {
         return tenants;
     }
 
+    /**
+     * The plugin runtime; {@code plugins().enablement().useLicenceGate(gate)} plugs in the gate that judges tenants'
+     * licences (the kernel serves every plugin unlicensed until then).
+     */
     public PluginRuntime plugins() {
         return plugins;
     }

@@ -60,6 +60,7 @@ public final class ConfigLoader {
         d.put("plugins.dir", "./plugins");
         d.put("plugins.events.max-attempts", "8");
         d.put("plugins.events.retry-backoff", "1s");
+        d.put("plugins.events.licence-hold", "30s");
         d.put("plugins.streams.max-frame-bytes", "65536");
         d.put("plugins.streams.max-per-tenant", "100");
         return d;
@@ -124,6 +125,7 @@ public final class ConfigLoader {
                 Path.of(v.get("plugins.dir")).toAbsolutePath().normalize(),
                 integer(v, "plugins.events.max-attempts", 1, 100),
                 duration(v, "plugins.events.retry-backoff"),
+                duration(v, "plugins.events.licence-hold"),
                 integer(v, "plugins.streams.max-frame-bytes", 125, 16 * 1024 * 1024),
                 integer(v, "plugins.streams.max-per-tenant", 1, 1_000_000),
                 integer(v, "plugins.max-stream-bytes", 1024, Integer.MAX_VALUE - 8),

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param pluginsDir             plugin jars shipped with the distribution, installed at start-up
  * @param eventMaxAttempts       delivery attempts of a plugin event before it becomes a dead letter
  * @param eventRetryBackoff      wait after an event delivery's first failed attempt, doubled after each further one
+ * @param eventLicenceHold       how long events wait while the tenant's licence refuses their subscriber, before they
+ *                               are tried again (attaching a licence ends the wait at once)
  * @param streamMaxFrameBytes    the largest message a client may send on a plugin stream (WebSocket), in bytes
  * @param streamMaxPerTenant     plugin streams one tenant may hold open at once on one kernel node
  * @param pluginMaxStreamBytes   the largest request body a streaming plugin route may receive
@@ -43,6 +45,7 @@ public record KernelConfig(
         Path pluginsDir,
         int eventMaxAttempts,
         Duration eventRetryBackoff,
+        Duration eventLicenceHold,
         int streamMaxFrameBytes,
         int streamMaxPerTenant,
         long pluginMaxStreamBytes,

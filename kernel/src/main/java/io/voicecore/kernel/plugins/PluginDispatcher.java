@@ -1,5 +1,6 @@
 package io.voicecore.kernel.plugins;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,24 +34,44 @@ public interface PluginDispatcher {
      * Delivers one event to one plugin's handler.
      *
      * @throws Exception when the handler failed or the call was refused (plugin quarantined, disabled,
-     *                   over its concurrency limit): the caller retries later
+     *                   over its concurrency limit, licence refused): the caller retries later
      */
     void deliver(UUID tenantId, String pluginId, Event event) throws Exception;
 
     /**
      * What became of the events handed to {@link #deliverAll}, in their order: the first {@code delivered} were
      * handled; the next {@code failed} were attempted and failed with {@code failure}; the rest were not started and
-     * go back to the queue without counting an attempt.
+     * go back to the queue without counting an attempt: due at once, or after {@code hold} when the plugin may not
+     * serve the tenant for now (its licence refuses) and retrying sooner would only spin.
      *
      * @param delivered events handled, from the start of the list
      * @param failed    events after those that were attempted and failed
-     * @param failure   why they failed; present when {@code failed > 0}
+     * @param failure   why they failed; present when {@code failed > 0}; for a hold, why the rest wait, if known
+     * @param hold      how long the events not started wait before they are due again; empty: due at once
      */
-    record BatchOutcome(int delivered, int failed, Optional<Exception> failure) {
+    record BatchOutcome(int delivered, int failed, Optional<Exception> failure, Optional<Duration> hold) {
         public BatchOutcome {
             if (delivered < 0 || failed < 0 || failed > 0 && failure.isEmpty()) {
                 throw new IllegalArgumentException("a batch outcome needs non-negative counts and a failure for failed events");
             }
+            if (hold.isPresent() && (hold.get().isNegative() || hold.get().isZero())) {
+                throw new IllegalArgumentException("a hold must be a positive duration, not " + hold.get());
+            }
+        }
+
+        /** An outcome whose events not started are due again at once. */
+        public BatchOutcome(int delivered, int failed, Optional<Exception> failure) {
+            this(delivered, failed, failure, Optional.empty());
+        }
+
+        /** None started: every event waits {@code retryAfter}, without counting an attempt. */
+        public static BatchOutcome held(Duration retryAfter) {
+            return new BatchOutcome(0, 0, Optional.empty(), Optional.of(retryAfter));
+        }
+
+        /** None started, because of {@code reason}: every event waits {@code retryAfter}, without counting an attempt. */
+        public static BatchOutcome held(Duration retryAfter, Exception reason) {
+            return new BatchOutcome(0, 0, Optional.of(reason), Optional.of(retryAfter));
         }
     }
 
@@ -85,6 +106,11 @@ public interface PluginDispatcher {
     /** Tenants that enabled the plugin and granted {@code scheduler}. */
     List<UUID> tenantsForJobs(String pluginId);
 
-    /** Runs one job for one tenant. @throws Exception when the job failed or was refused */
+    /**
+     * Runs one job for one tenant.
+     *
+     * @throws Exception when the job failed or was refused; a {@link PluginRefusal} whose reason is a
+     *                   {@linkplain PluginRefusal.Reason#licence() licence reason} means the run is skipped, not failed
+     */
     void runJob(UUID tenantId, String pluginId, String jobName) throws Exception;
 }

@@ -11,13 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,6 +50,11 @@ import io.voicecore.sdk.json.Json;
  *       progress (at most one batch); failures are recorded one by one as they happen.</li>
  * </ol>
  * Several nodes can run dispatchers on one database: SKIP LOCKED and the claim keep them off each other's rows.
+ *
+ * <p><b>Held deliveries.</b> When the plugin may not serve the tenant for now (its licence refuses), the plugin side
+ * answers with a {@linkplain PluginDispatcher.BatchOutcome#held hold}: the share is handed back without counting the
+ * attempt, marked {@code held} and due again only after the hold, so a refused subscriber neither spins nor runs into
+ * dead letters. {@link #resume} (a licence attached, on any node) makes a subscription's held deliveries due at once.
  *
  * <p><b>Duplicates are possible</b> and subscribers must deduplicate by {@link Event#id()}: a node that dies (or
  * loses the database) after handlers returned but before their rows were marked delivered leaves the claims to
@@ -156,6 +164,10 @@ public final class EventDispatcher implements AutoCloseable {
     private final Settings settings;
     private final Semaphore wakeups = new Semaphore(0);
     private final Semaphore servedAtOnce;
+    /** Subscriptions whose held deliveries the loop makes due at its next step. */
+    private final Set<Subscription> resumesDue = ConcurrentHashMap.newKeySet();
+    /** Counts {@link #resume} calls, so a hold written while one came in is undone ({@link #hold}). */
+    private final AtomicLong resumes = new AtomicLong();
     private volatile boolean running;
     /** When the loop last looked for due deliveries ({@link System#nanoTime()}); read and written by the loop only. */
     private long lastDueCheck = System.nanoTime();
@@ -191,6 +203,20 @@ public final class EventDispatcher implements AutoCloseable {
     /** Makes the loop look for work now instead of at its next poll. */
     public void wake() {
         wakeups.release();
+    }
+
+    /**
+     * Makes the subscription's held deliveries (see the class comment) due now, e.g. because a licence was attached
+     * for the tenant: the loop does it at its next step, which this call starts at once. Returns without waiting for
+     * the database. Deliveries in progress are not touched, so none is delivered twice for it.
+     *
+     * @param tenantId the tenant
+     * @param pluginId the subscribing plugin
+     */
+    public void resume(UUID tenantId, String pluginId) {
+        resumes.incrementAndGet();
+        resumesDue.add(new Subscription(tenantId, pluginId));
+        wake();
     }
 
     /**
@@ -261,6 +287,7 @@ public final class EventDispatcher implements AutoCloseable {
      * @return whether a full batch was found, so more work is probably waiting
      */
     private boolean runOnce() {
+        boolean resumed = applyResumes();
         long stepStarted = System.nanoTime();
         List<Claimed> fresh = new ArrayList<>();
         boolean moreEvents;
@@ -283,7 +310,7 @@ public final class EventDispatcher implements AutoCloseable {
         } else {
             deliver(fresh, stepStarted);
         }
-        boolean dueCheckOwed = !moreEvents || System.nanoTime() - lastDueCheck >= settings.pollInterval().toNanos();
+        boolean dueCheckOwed = resumed || !moreEvents || System.nanoTime() - lastDueCheck >= settings.pollInterval().toNanos();
         boolean moreDeliveries = false;
         if (running && dueCheckOwed) {
             awaitInFlight();
@@ -291,6 +318,26 @@ public final class EventDispatcher implements AutoCloseable {
             moreDeliveries = deliverDue();
         }
         return running && (moreEvents || moreDeliveries);
+    }
+
+    /** Makes the held deliveries of each subscription {@link #resume resumed} since the last step due now; returns whether any. */
+    private boolean applyResumes() {
+        boolean any = false;
+        for (Subscription subscription : List.copyOf(resumesDue)) {
+            resumesDue.remove(subscription);
+            try {
+                long due = database.inPlatform(tx -> tx.dml("UPDATE kernel.event_deliveries SET next_attempt_at = now() "
+                        + "WHERE tenant_id = ? AND subscriber = ? AND status = 'pending' AND held AND next_attempt_at > now()",
+                        subscription.tenantId(), subscription.subscriber()));
+                any |= due > 0;
+                LOG.fine(() -> due + " held deliveries to '" + subscription.subscriber() + "' of tenant " + subscription.tenantId()
+                               + " are due again");
+            } catch (RuntimeException e) {
+                resumesDue.add(subscription); // tried again at the next step; until then the hold lapses on its own
+                throw e;
+            }
+        }
+        return any;
     }
 
     /** Waits for the deliveries of the previous fresh batch, if they still run. */
@@ -432,7 +479,7 @@ public final class EventDispatcher implements AutoCloseable {
                 "WITH due AS (SELECT event_id, subscriber FROM kernel.event_deliveries "
                 + "WHERE status = 'pending' AND next_attempt_at <= now() "
                 + "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) "
-                + "UPDATE kernel.event_deliveries d SET attempts = d.attempts + 1, last_attempt_at = now(), "
+                + "UPDATE kernel.event_deliveries d SET attempts = d.attempts + 1, held = false, last_attempt_at = now(), "
                 + "next_attempt_at = now() + ?::bigint * interval '1 millisecond' "
                 + "FROM due, kernel.event_outbox e "
                 + "WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber AND e.id = d.event_id "
@@ -464,6 +511,7 @@ public final class EventDispatcher implements AutoCloseable {
             List<Claimed> rest = withEvents(deliveries);
             while (!rest.isEmpty() && running && !Thread.currentThread().isInterrupted() && System.nanoTime() - startBy <= 0) {
                 Claimed first = rest.getFirst();
+                long resumesBefore = resumes.get();
                 PluginDispatcher.BatchOutcome outcome;
                 try {
                     outcome = plugins.deliverAll(first.tenantId(), first.subscriber(), rest.stream().map(Claimed::event).toList(), startBy);
@@ -476,6 +524,11 @@ public final class EventDispatcher implements AutoCloseable {
                 }
                 int handled = outcome.delivered() + outcome.failed();
                 rest = rest.subList(handled, rest.size());
+                if (outcome.hold().isPresent()) {
+                    hold(rest, outcome.hold().get(), resumesBefore);
+                    rest = List.of();
+                    break;
+                }
                 if (handled == 0) {
                     break;
                 }
@@ -543,6 +596,37 @@ public final class EventDispatcher implements AutoCloseable {
         } else {
             LOG.fine(() -> "Delivery of event " + d.eventId() + " to '" + d.subscriber() + "' failed (attempt " + d.attempt()
                            + "); retrying in " + backoff);
+        }
+    }
+
+    /**
+     * Hands claimed but unstarted deliveries of one subscription back as held: the claim does not count as an attempt,
+     * and they are due again after {@code hold}. A {@link #resume} that came in since {@code resumesBefore} (read
+     * before the plugin side was asked) may have run before this update and missed these rows, so then they are
+     * resumed again.
+     */
+    private void hold(List<Claimed> deliveries, Duration hold, long resumesBefore) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        Claimed first = deliveries.getFirst();
+        ArrayNode rows = io.voicecore.kernel.http.Json.MAPPER.createArrayNode();
+        deliveries.forEach(d -> rows.addObject().put("event_id", d.eventId().toString()).put("attempts", d.attempt()));
+        try {
+            database.inPlatform(tx -> tx.dml("UPDATE kernel.event_deliveries d SET attempts = d.attempts - 1, held = true, "
+                    + "next_attempt_at = now() + ?::bigint * interval '1 millisecond' "
+                    + "FROM jsonb_to_recordset(?::jsonb) AS v(event_id uuid, attempts integer) "
+                    + "WHERE d.event_id = v.event_id AND d.subscriber = ? AND d.status = 'pending' AND d.attempts = v.attempts",
+                    hold.toMillis(), rows.toString(), first.subscriber()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not hold " + deliveries.size() + " deliveries to '" + first.subscriber()
+                                   + "'; they are tried again when their claim lapses", e);
+            return;
+        }
+        LOG.fine(() -> deliveries.size() + " deliveries to '" + first.subscriber() + "' of tenant " + first.tenantId()
+                       + " are held for " + hold);
+        if (resumes.get() != resumesBefore) {
+            resume(first.tenantId(), first.subscriber());
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.voicecore.kernel.plugins.PluginDispatcher;
+import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.storage.Database;
 
 /**
@@ -37,7 +38,8 @@ import io.voicecore.kernel.storage.Database;
  * claim loses that run; due times while no node was running are not caught up, and when one tick finds several
  * due times of a job (a paused node) only the latest runs. A job whose previous run is still going runs again
  * regardless; the plugin runtime's concurrency limit applies to it like to any call. Jobs run on virtual threads
- * so a slow one does not hold the others up.
+ * so a slow one does not hold the others up. A run the tenant's licence refuses is recorded as {@code skipped}: not
+ * a failure, and not a fault of the plugin.
  */
 public final class JobScheduler implements AutoCloseable {
 
@@ -204,14 +206,27 @@ public final class JobScheduler implements AutoCloseable {
     private void run(PluginDispatcher.Job job, UUID tenant, Instant due) {
         try {
             plugins.runJob(tenant, job.pluginId(), job.name());
+        } catch (PluginRefusal refusal) {
+            if (!refusal.reason().licence()) {
+                failed(job, tenant, due, refusal);
+                return;
+            }
+            LOG.fine(() -> "Job '" + job.name() + "' of plugin '" + job.pluginId() + "' is skipped for tenant " + tenant + " (due "
+                           + due + "): " + refusal.getMessage());
+            record(job, tenant, due, "skipped", refusal.getMessage());
+            return;
         } catch (Exception e) {
-            String summary = FailureSummary.of(e);
-            LOG.warning("Job '" + job.name() + "' of plugin '" + job.pluginId() + "' failed for tenant " + tenant + " (due " + due
-                        + "); it is not retried: " + summary);
-            record(job, tenant, due, "failed", summary);
+            failed(job, tenant, due, e);
             return;
         }
         record(job, tenant, due, "succeeded", null);
+    }
+
+    private void failed(PluginDispatcher.Job job, UUID tenant, Instant due, Exception e) {
+        String summary = FailureSummary.of(e);
+        LOG.warning("Job '" + job.name() + "' of plugin '" + job.pluginId() + "' failed for tenant " + tenant + " (due " + due
+                    + "); it is not retried: " + summary);
+        record(job, tenant, due, "failed", summary);
     }
 
     private void record(PluginDispatcher.Job job, UUID tenant, Instant due, String outcome, String error) {

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import io.voicecore.kernel.plugins.PluginDispatcher;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.plugins.install.LoadedVersion;
 import io.voicecore.kernel.plugins.install.PluginCatalog;
 import io.voicecore.kernel.plugins.install.PluginSetupRecorder;
@@ -65,7 +66,9 @@ public final class EventCalls implements PluginDispatcher {
      * allocation quota once per event it handles (a batch's deadline capped at the runtime's longest), so a handler
      * is held to what it would be held to in a call per event. The call stops at the first failure; events after it
      * are not started, nor any after {@code startByNanos}, nor one whose topic this version does not handle (the
-     * next call refuses that one on its own).
+     * next call refuses that one on its own). When the tenant's licence refuses the plugin, none is started and all
+     * are {@linkplain BatchOutcome#held held} for the runtime's licence hold: they wait for a licence, spending no
+     * attempt, and the refusal is no fault of the plugin.
      */
     @Override
     public BatchOutcome deliverAll(UUID tenantId, String pluginId, List<Event> events, long startByNanos) {
@@ -89,6 +92,9 @@ public final class EventCalls implements PluginDispatcher {
             });
         } catch (RuntimeException failure) {
             BatchProgress.Snapshot at = progress.abandon();
+            if (failure instanceof PluginRefusal refusal && refusal.reason().licence() && !at.started()) {
+                return BatchOutcome.held(settings.licenceHold(), refusal);
+            }
             int failed = at.started() ? at.running() : events.size();
             return failed == 0 ? new BatchOutcome(at.delivered(), 0, Optional.empty())
                                : new BatchOutcome(at.delivered(), failed, Optional.of(failure));

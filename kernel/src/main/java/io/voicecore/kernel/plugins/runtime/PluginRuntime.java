@@ -22,10 +22,13 @@ public record PluginRuntime(PluginCatalog catalog, TenantEnablement enablement, 
      * @param maxStreamBytes            the largest request body of a streaming route ({@code plugins.max-stream-bytes})
      * @param maxStreamTimeout          the longest deadline a streaming route may ask for ({@code plugins.max-stream-timeout})
      * @param allocationPerStreamedByte how much a call's allocation allowance grows per byte it streams in or out
+     * @param licenceHold               how long events wait while the tenant's licence refuses their subscriber, before
+     *                                  they are tried again ({@code plugins.events.licence-hold}); attaching a licence
+     *                                  ends the wait at once
      */
     public record Settings(Duration maxTimeout, int maxConcurrency, long allocationQuotaBytes, int faultThreshold,
                            Duration faultWindow, Duration quarantine, long maxBodyBytes, long maxStreamBytes,
-                           Duration maxStreamTimeout, long allocationPerStreamedByte) {
+                           Duration maxStreamTimeout, long allocationPerStreamedByte, Duration licenceHold) {
         /**
          * Allocation allowed per byte streamed. Measured on the CRM import (docs/benchmarks.md): parsing, validating and
          * storing a CSV row allocates 6 to 14 KB whatever its width, so 180 times the size of a 75-byte row and 800 times
@@ -35,13 +38,23 @@ public record PluginRuntime(PluginCatalog catalog, TenantEnablement enablement, 
 
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(30), 64, 64L * 1024 * 1024, 5, Duration.ofMinutes(1), Duration.ofMinutes(5),
-                                1024 * 1024, 256L * 1024 * 1024, Duration.ofMinutes(10), DEFAULT_ALLOCATION_PER_STREAMED_BYTE);
+                                1024 * 1024, 256L * 1024 * 1024, Duration.ofMinutes(10), DEFAULT_ALLOCATION_PER_STREAMED_BYTE,
+                                Duration.ofSeconds(30));
         }
 
         /** The same settings with the kernel's configured body limits and streaming deadline. */
         public Settings withBodyLimits(long maxBodyBytes, long maxStreamBytes, Duration maxStreamTimeout) {
             return new Settings(maxTimeout, maxConcurrency, allocationQuotaBytes, faultThreshold, faultWindow, quarantine,
-                                maxBodyBytes, maxStreamBytes, maxStreamTimeout, allocationPerStreamedByte);
+                                maxBodyBytes, maxStreamBytes, maxStreamTimeout, allocationPerStreamedByte, licenceHold);
+        }
+
+        /** The same settings with another wait for events whose subscriber's licence refuses. */
+        public Settings withLicenceHold(Duration hold) {
+            if (hold.isNegative() || hold.isZero()) {
+                throw new IllegalArgumentException("the licence hold must be a positive duration, not " + hold);
+            }
+            return new Settings(maxTimeout, maxConcurrency, allocationQuotaBytes, faultThreshold, faultWindow, quarantine,
+                                maxBodyBytes, maxStreamBytes, maxStreamTimeout, allocationPerStreamedByte, hold);
         }
 
         /** When repeated faults quarantine a plugin for a tenant. */
