@@ -12,9 +12,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.state.InProcessSharedState;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.testing.TestPostgres;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,6 +85,30 @@ class JobSchedulerTest {
             assertEquals(3, one.count("SELECT count(*) AS n FROM kernel.job_runs"), "nothing else ran");
             System.out.println("[jobs] skew " + skewMillis + " ms: runs by node "
                                + plugins.jobRuns().stream().collect(Collectors.groupingBy(RecordingPlugins.JobRun::node, Collectors.counting())));
+        }
+    }
+
+    @Test
+    void aRunTheTenantsLicenceRefusesIsSkippedNotFailed() {
+        String url = TestPostgres.newDatabase();
+        RecordingPlugins plugins = new RecordingPlugins();
+        try (InProcessSharedState state = new InProcessSharedState(); EventNode node = new EventNode(url, state)) {
+            UUID tenant = node.createTenant("jobs-unlicensed");
+            plugins.addJob("reports", "digest", "* * * * *", tenant);
+            plugins.behave("reports/digest", (t, plugin, event) -> {
+                throw PluginRefusal.licence(PluginRefusal.Reason.LICENCE_EXPIRED, "reports",
+                                            "The licence of plugin 'reports' for this tenant has expired.");
+            });
+            node.startScheduler(plugins, Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DUE.minusMillis(500))));
+
+            EventNode.await(Duration.ofSeconds(20), () -> node.count(
+                    "SELECT count(*) AS n FROM kernel.job_runs WHERE finished_at IS NOT NULL") == 1, () -> "the run recorded");
+            Run run = node.database().inPlatform(tx -> Database.list(tx, row -> new Run(
+                    Database.text(row, "plugin_id"), Database.text(row, "job_name"), Database.uuid(row, "tenant_id"),
+                    Database.text(row, "claimed_by"), Database.text(row, "outcome"), Database.text(row, "error")),
+                    "SELECT * FROM kernel.job_runs")).getFirst();
+            assertEquals("skipped", run.outcome(), run.toString());
+            assertEquals("The licence of plugin 'reports' for this tenant has expired.", run.error());
         }
     }
 }
