@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import io.voicecore.kernel.plugins.install.PluginRejectedException;
 import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.sdk.Event;
 import io.voicecore.sdk.HttpMethod;
+import io.voicecore.sdk.Licence;
 import io.voicecore.sdk.json.Json;
 
 /**
@@ -54,7 +56,8 @@ import io.voicecore.sdk.json.Json;
  * <p>{@link #start(Path)} installs the plugin as the platform administrator, creates a tenant and enables the
  * plugin for it with every permission the manifest declares; {@link #builder(Path)} changes the grants, sets
  * the tenant's configuration, adds a second tenant, or installs other plugins first: the providers of the
- * services the plugin requires ({@link Builder#withPlugin(Path)}). The route, event, job and configuration methods act on
+ * services the plugin requires ({@link Builder#withPlugin(Path)}). The plugin runs unlicensed until a test gives the
+ * tenant a licence ({@link #setLicence}). The route, event, job and configuration methods act on
  * {@link #tenant()}; {@link #stream(String)} opens one of the plugin's streams. Starting takes a few seconds (a fresh
  * PostgreSQL), so share one kit across the tests of a
  * class where they do not interfere. Scheduled jobs also run on their own schedule while the kit is open.
@@ -190,6 +193,8 @@ public final class PluginTestKit implements AutoCloseable {
                         "master-key", randomKey(),
                         "admin-token", "vca_" + randomKey(),
                         "db.pool-size", "4")), new PrintStream(OutputStream.nullOutputStream()));
+                KitLicences licences = new KitLicences(Clock.systemUTC());
+                kernel.plugins().enablement().useLicenceGate(licences);
                 Principal admin = AdminToken.principal();
                 List<PluginManifest> enabledOthers = new ArrayList<>();
                 for (int i = 0; i < others.size(); i++) {
@@ -206,10 +211,11 @@ public final class PluginTestKit implements AutoCloseable {
                     throw new IllegalArgumentException("Plugin '" + manifest.id() + "' does not declare " + undeclared
                             + "; it declares " + new TreeSet<>(manifest.permissionNames()) + ".");
                 }
-                TestTenant first = enabledTenant(kernel, manifest, enabledOthers, "test-tenant", granted, admin);
+                TestTenant first = enabledTenant(kernel, manifest, enabledOthers, "test-tenant", granted, admin, licences);
                 config.ifPresent(first::setConfig);
                 Optional<TestTenant> second = secondTenant
-                        ? Optional.of(enabledTenant(kernel, manifest, enabledOthers, "second-tenant", granted, admin)) : Optional.empty();
+                        ? Optional.of(enabledTenant(kernel, manifest, enabledOthers, "second-tenant", granted, admin, licences))
+                        : Optional.empty();
                 KernelServices started = kernel;
                 Thread stopAtExit = new Thread(() -> stop(started, dataDir), "plugin-test-kit-stop");
                 Runtime.getRuntime().addShutdownHook(stopAtExit);
@@ -334,6 +340,16 @@ public final class PluginTestKit implements AutoCloseable {
         tenant.revoke(permission);
     }
 
+    /** @see TestTenant#setLicence(Licence) */
+    public void setLicence(Licence licence) {
+        tenant.setLicence(licence);
+    }
+
+    /** @see TestTenant#clearLicence() */
+    public void clearLicence() {
+        tenant.clearLicence();
+    }
+
     /** @see TestTenant#usage(String) */
     public long usage(String meter) {
         return tenant.usage(meter);
@@ -372,7 +388,7 @@ public final class PluginTestKit implements AutoCloseable {
 
     /** Creates a tenant as {@code POST /api/v1/tenants} does and enables the other plugins, then the plugin, for it. */
     private static TestTenant enabledTenant(KernelServices kernel, PluginManifest manifest, List<PluginManifest> others, String slug,
-                                            Set<String> granted, Principal admin) {
+                                            Set<String> granted, Principal admin, KitLicences licences) {
         Tenant tenant = new Tenant(UUID.randomUUID(), slug, "Test tenant " + slug, "standard", "active", false,
                                    Instant.now().truncatedTo(ChronoUnit.MICROS));
         kernel.database().inPlatform(tx -> {
@@ -396,7 +412,7 @@ public final class PluginTestKit implements AutoCloseable {
             });
             kernel.plugins().enablement().refreshTenant(tenant.id(), manifest.id());
         }
-        return new TestTenant(kernel, manifest.id(), tenant.id(), slug, admin, granted);
+        return new TestTenant(kernel, manifest.id(), tenant.id(), slug, admin, granted, licences);
     }
 
     private static byte[] readPlugin(Path source) {

@@ -35,6 +35,7 @@ import io.voicecore.kernel.storage.Database;
 import io.voicecore.sdk.Caller;
 import io.voicecore.sdk.Event;
 import io.voicecore.sdk.HttpMethod;
+import io.voicecore.sdk.Licence;
 import io.voicecore.sdk.PluginProblem;
 import io.voicecore.sdk.Response;
 import io.voicecore.sdk.json.Json;
@@ -53,14 +54,17 @@ public final class TestTenant {
     private final String slug;
     private final Principal admin;
     private final Set<String> granted;
+    private final KitLicences licences;
 
-    TestTenant(KernelServices kernel, String pluginId, UUID id, String slug, Principal admin, Set<String> granted) {
+    TestTenant(KernelServices kernel, String pluginId, UUID id, String slug, Principal admin, Set<String> granted,
+               KitLicences licences) {
         this.kernel = kernel;
         this.pluginId = pluginId;
         this.id = id;
         this.slug = slug;
         this.admin = admin;
         this.granted = Collections.unmodifiableSet(new TreeSet<>(granted));
+        this.licences = licences;
     }
 
     /** @return the tenant's id, as the plugin sees it in {@code PluginContext.tenantId()} */
@@ -274,6 +278,32 @@ public final class TestTenant {
             throw new PluginCallException("Job " + name, problem(PluginProblems.toApiException(failure, pluginId, requestId),
                     requestId, "job " + name), failure.getCause() != null ? failure.getCause() : failure);
         }
+    }
+
+    /**
+     * Gives the tenant a licence of the plugin, as the marketplace attaches one when a tenant buys it: from now on the
+     * plugin's {@code PluginContext.licence()} answers it, on every route, event, job and stream call. The kit judges it
+     * against the current time as the platform judges a marketplace licence: once its {@code expiresAt} has passed,
+     * every call is refused with 402 {@code license-expired} (a route answers that problem, {@link #deliver} and
+     * {@link #runJob} throw {@link PluginCallException} with it), and before its {@code startsAt} with 402
+     * {@code license-invalid}; a licence with {@code inGrace} set is served and tells the plugin it is in its grace
+     * period. Until a licence is set, or after {@link #clearLicence()}, the plugin runs unlicensed, as a plugin
+     * installed outside the marketplace does, and {@code licence()} is empty.
+     *
+     * <pre>{@code
+     * kit.tenant().setLicence(new Licence("pro", OptionalInt.of(5), Map.of(), Instant.now(),
+     *                                     Optional.of(Instant.now().plus(Duration.ofDays(30))), false, false));
+     * }</pre>
+     *
+     * @param licence the licence the tenant holds
+     */
+    public void setLicence(Licence licence) {
+        licences.set(id, pluginId, Objects.requireNonNull(licence, "licence"));
+    }
+
+    /** Takes the tenant's licence of the plugin away: the plugin runs unlicensed again ({@link #setLicence}). */
+    public void clearLicence() {
+        licences.clear(id, pluginId);
     }
 
     /**
