@@ -6,8 +6,11 @@ import io.voicecore.kernel.KernelExtension;
 import io.voicecore.kernel.KernelServices;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.ProblemMapper;
+import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.marketplace.publishers.PublisherRoutes;
 import io.voicecore.marketplace.publishers.Publishers;
+import io.voicecore.marketplace.ratings.RatingRoutes;
+import io.voicecore.marketplace.ratings.Ratings;
 
 /**
  * The marketplace as a kernel extension: its schema, its services built on the kernel's, its routes under
@@ -17,6 +20,8 @@ import io.voicecore.marketplace.publishers.Publishers;
 public final class MarketplaceExtension implements KernelExtension {
     private final MarketplaceSettings settings;
     private Publishers publishers;
+    private TenantResolver tenants;
+    private Ratings ratings;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -40,11 +45,14 @@ public final class MarketplaceExtension implements KernelExtension {
     @Override
     public void start(KernelServices kernel) {
         publishers = new Publishers(kernel.database(), kernel.apiKeys(), kernel.audit(), settings.clock());
+        tenants = kernel.tenantResolver();
+        ratings = new Ratings(kernel.database(), kernel.audit(), settings.clock());
     }
 
     @Override
     public void registerRoutes(ApiRoutes api) {
         new PublisherRoutes(publishers).register(api);
+        new RatingRoutes(ratings, publishers, tenants).register(api);
     }
 
     @Override
