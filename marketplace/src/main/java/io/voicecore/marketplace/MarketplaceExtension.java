@@ -7,6 +7,8 @@ import io.voicecore.kernel.KernelServices;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.ProblemMapper;
 import io.voicecore.kernel.tenancy.TenantResolver;
+import io.voicecore.marketplace.analytics.AnalyticsRoutes;
+import io.voicecore.marketplace.analytics.PublisherAnalytics;
 import io.voicecore.marketplace.publishers.PublisherRoutes;
 import io.voicecore.marketplace.publishers.Publishers;
 import io.voicecore.marketplace.ratings.RatingRoutes;
@@ -22,6 +24,7 @@ public final class MarketplaceExtension implements KernelExtension {
     private Publishers publishers;
     private TenantResolver tenants;
     private Ratings ratings;
+    private PublisherAnalytics analytics;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -47,12 +50,14 @@ public final class MarketplaceExtension implements KernelExtension {
         publishers = new Publishers(kernel.database(), kernel.apiKeys(), kernel.audit(), settings.clock());
         tenants = kernel.tenantResolver();
         ratings = new Ratings(kernel.database(), kernel.audit(), settings.clock());
+        analytics = new PublisherAnalytics(kernel.database());
     }
 
     @Override
     public void registerRoutes(ApiRoutes api) {
         new PublisherRoutes(publishers).register(api);
         new RatingRoutes(ratings, publishers, tenants).register(api);
+        new AnalyticsRoutes(analytics, publishers, settings.clock()).register(api);
     }
 
     @Override
