@@ -9,6 +9,8 @@ import io.voicecore.kernel.http.ProblemMapper;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.marketplace.analytics.AnalyticsRoutes;
 import io.voicecore.marketplace.analytics.PublisherAnalytics;
+import io.voicecore.marketplace.listings.admin.ListingAdmin;
+import io.voicecore.marketplace.listings.admin.ListingAdminRoutes;
 import io.voicecore.marketplace.publishers.PublisherRoutes;
 import io.voicecore.marketplace.publishers.Publishers;
 import io.voicecore.marketplace.ratings.RatingRoutes;
@@ -25,6 +27,7 @@ public final class MarketplaceExtension implements KernelExtension {
     private TenantResolver tenants;
     private Ratings ratings;
     private PublisherAnalytics analytics;
+    private ListingAdmin listingAdmin;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -51,6 +54,7 @@ public final class MarketplaceExtension implements KernelExtension {
         tenants = kernel.tenantResolver();
         ratings = new Ratings(kernel.database(), kernel.audit(), settings.clock());
         analytics = new PublisherAnalytics(kernel.database());
+        listingAdmin = new ListingAdmin(kernel.database(), kernel.audit(), settings.clock());
     }
 
     @Override
@@ -58,6 +62,7 @@ public final class MarketplaceExtension implements KernelExtension {
         new PublisherRoutes(publishers).register(api);
         new RatingRoutes(ratings, publishers, tenants).register(api);
         new AnalyticsRoutes(analytics, publishers, settings.clock()).register(api);
+        new ListingAdminRoutes(listingAdmin, publishers).register(api);
     }
 
     @Override
