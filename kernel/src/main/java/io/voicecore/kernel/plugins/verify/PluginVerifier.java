@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -72,7 +73,7 @@ public final class PluginVerifier {
      * judged), so raise it with any change to this class or to {@code JarContents} that could refuse a jar it used
      * to accept.
      */
-    public static final int LOGIC_VERSION = 2;
+    public static final int LOGIC_VERSION = 3;
 
     private final ManifestParser manifests;
     private final String rules;
@@ -126,22 +127,7 @@ public final class PluginVerifier {
      * @return the report
      */
     public VerificationReport verify(byte[] jar, Set<String> allowedServicePackages) {
-        Path file = null;
-        try {
-            file = Files.createTempFile("plugin-verify-", ".jar");
-            Files.write(file, jar);
-            return verify(file, allowedServicePackages);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the jar to a temporary file for verification", e);
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    // A leftover temporary file is harmless; the verification result stands.
-                }
-            }
-        }
+        return onFile(jar, file -> verify(file, allowedServicePackages));
     }
 
     /**
@@ -156,8 +142,48 @@ public final class PluginVerifier {
         List<Violation> violations = new ArrayList<>();
         Set<String> allowed = allowedServicePackages.stream().map(p -> p.replace('.', '/')).collect(Collectors.toSet());
         JarContents.read(jar, manifests, violations)
-                .ifPresent(contents -> new Verification(contents, allowed, violations).run());
+                .ifPresent(contents -> new Verification(contents, allowed, SdkApi.running(), true, violations).run());
         return new VerificationReport(violations);
+    }
+
+    /**
+     * Which of a jar's references into the SDK do not link against an SDK version: the same scan and judgement that
+     * {@link #verify} makes against the SDK this kernel runs (its {@link Category#SDK_COMPATIBILITY} violations), made
+     * against another version's API, e.g. of an older kernel the plugin's manifest admits. Nothing else is judged.
+     *
+     * @param jar the jar
+     * @param sdk the SDK version's API
+     * @return the references that do not link, each a violation with class, method, API and reason; when the jar
+     *         cannot be read as a zip at all, its packaging violations instead (no class could be judged)
+     */
+    public VerificationReport sdkLinkage(byte[] jar, SdkApi sdk) {
+        return onFile(jar, file -> {
+            List<Violation> packaging = new ArrayList<>();
+            List<Violation> mismatches = new ArrayList<>();
+            Optional<JarContents> contents = JarContents.read(file, manifests, packaging);
+            contents.ifPresent(read -> new Verification(read, Set.of(), sdk, false, mismatches).run());
+            return new VerificationReport(contents.isPresent() ? mismatches : packaging);
+        });
+    }
+
+    /** Runs the work on the jar written to a temporary file, deleted afterwards. */
+    private static VerificationReport onFile(byte[] jar, Function<Path, VerificationReport> work) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("plugin-verify-", ".jar");
+            Files.write(file, jar);
+            return work.apply(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the jar to a temporary file for verification", e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // A leftover temporary file is harmless; the verification result stands.
+                }
+            }
+        }
     }
 
     static String binaryName(String internalName) {
@@ -177,17 +203,24 @@ public final class PluginVerifier {
     private record Finding(String api, String reason) {
     }
 
-    /** One verification: the jar's classes, the packages of other plugins it may use, and what was found. */
+    /**
+     * One verification: the jar's classes, the packages of other plugins it may use, the SDK its references into the
+     * SDK must link against, whether the rules are judged too (or only those references), and what was found.
+     */
     private final class Verification {
         private final JarContents contents;
         private final Set<String> allowedPackages;
+        private final SdkApi sdk;
+        private final boolean judgeRules;
         private final List<Violation> violations;
         /** Findings (API, reason) by reference, so a jar that makes the same reference many times judges it once. */
         private final Map<String, List<Finding>> decisions = new HashMap<>();
 
-        Verification(JarContents contents, Set<String> allowedPackages, List<Violation> violations) {
+        Verification(JarContents contents, Set<String> allowedPackages, SdkApi sdk, boolean judgeRules, List<Violation> violations) {
             this.contents = contents;
             this.allowedPackages = allowedPackages;
+            this.sdk = sdk;
+            this.judgeRules = judgeRules;
             this.violations = violations;
         }
 
@@ -265,9 +298,15 @@ public final class PluginVerifier {
                     if (contents.isOwn(supertype)) {
                         continue;
                     }
-                    Optional<String> reason = firstRule(rule -> rule.target().refusesSubtype(supertype))
-                            .map(VerifierRule::reason).or(() -> unlisted(supertype));
-                    reason.ifPresent(r -> violations.add(new Violation(className, Violation.CLASS, supertype, r)));
+                    if (SdkCompatibility.inSdk(supertype)) {
+                        SdkCompatibility.supertype(sdk, supertype, !supertype.equals(superName))
+                                .ifPresent(m -> violations.add(new Violation(className, Violation.CLASS, m.api(), m.reason())));
+                    }
+                    if (judgeRules) {
+                        Optional<String> reason = firstRule(rule -> rule.target().refusesSubtype(supertype))
+                                .map(VerifierRule::reason).or(() -> unlisted(supertype));
+                        reason.ifPresent(r -> violations.add(new Violation(className, Violation.CLASS, supertype, r)));
+                    }
                 }
             }
 
@@ -275,6 +314,9 @@ public final class PluginVerifier {
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                 String method = name + descriptor;
                 String api = className.replace('.', '/') + "." + method;
+                if (!judgeRules) {
+                    return new Instructions(className, method);
+                }
                 if ((access & Opcodes.ACC_NATIVE) != 0) {
                     violations.add(new Violation(className, method, api, NATIVE_METHOD_RULE.reason()));
                 }
@@ -300,17 +342,13 @@ public final class PluginVerifier {
             @Override
             public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
                 member(owner, name + descriptor, true);
-                if (SdkCompatibility.inSdk(owner)) {
-                    SdkCompatibility.method(owner, name, descriptor, isInterface).ifPresent(this::sdk);
-                }
+                sdkMethod(owner, name, descriptor, isInterface);
             }
 
             @Override
             public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
                 member(owner, name, false);
-                if (SdkCompatibility.inSdk(owner)) {
-                    SdkCompatibility.field(owner, name, descriptor).ifPresent(this::sdk);
-                }
+                sdkField(owner, name, descriptor);
             }
 
             @Override
@@ -360,10 +398,33 @@ public final class PluginVerifier {
             private void handle(Handle handle) {
                 boolean field = handle.getTag() <= Opcodes.H_PUTSTATIC;
                 member(handle.getOwner(), field ? handle.getName() : handle.getName() + handle.getDesc(), !field);
-                if (SdkCompatibility.inSdk(handle.getOwner())) {
-                    (field ? SdkCompatibility.field(handle.getOwner(), handle.getName(), handle.getDesc())
-                           : SdkCompatibility.method(handle.getOwner(), handle.getName(), handle.getDesc(), handle.isInterface()))
-                            .ifPresent(this::sdk);
+                if (field) {
+                    sdkField(handle.getOwner(), handle.getName(), handle.getDesc());
+                } else {
+                    sdkMethod(handle.getOwner(), handle.getName(), handle.getDesc(), handle.isInterface());
+                }
+            }
+
+            /**
+             * A method of the SDK called directly, or inherited from the SDK by the plugin's class the call names (a
+             * subclass of {@code PluginProblem} calling its {@code status()}).
+             */
+            private void sdkMethod(String owner, String name, String descriptor, boolean isInterface) {
+                if (SdkCompatibility.inSdk(owner)) {
+                    SdkCompatibility.method(sdk, owner, name, descriptor, Optional.of(isInterface)).ifPresent(this::unlinked);
+                } else if (contents.isOwn(owner)) {
+                    contents.inheritedFrom(owner, name + descriptor, true).stream().filter(SdkCompatibility::inSdk).forEach(from ->
+                            SdkCompatibility.method(sdk, from, name, descriptor, Optional.empty()).ifPresent(this::unlinked));
+                }
+            }
+
+            /** A field of the SDK accessed directly, or inherited from the SDK by the plugin's class the access names. */
+            private void sdkField(String owner, String name, String descriptor) {
+                if (SdkCompatibility.inSdk(owner)) {
+                    SdkCompatibility.field(sdk, owner, name, descriptor).ifPresent(this::unlinked);
+                } else if (contents.isOwn(owner)) {
+                    contents.inheritedFrom(owner, name, false).stream().filter(SdkCompatibility::inSdk).forEach(from ->
+                            SdkCompatibility.field(sdk, from, name, descriptor).ifPresent(this::unlinked));
                 }
             }
 
@@ -373,13 +434,21 @@ public final class PluginVerifier {
                     return;
                 }
                 String name = element.getInternalName();
-                decisions.computeIfAbsent(name, key -> judgeType(name)).forEach(this::add);
+                if (judgeRules) {
+                    decisions.computeIfAbsent(name, key -> judgeType(name)).forEach(this::add);
+                }
                 if (SdkCompatibility.inSdk(name)) {
-                    SdkCompatibility.type(name).ifPresent(this::sdk);
+                    SdkCompatibility.type(sdk, name).ifPresent(this::unlinked);
                 }
             }
 
             private void member(String owner, String signature, boolean isMethod) {
+                if (!judgeRules) {
+                    if (owner.startsWith("[")) {
+                        type(Type.getType(owner));
+                    }
+                    return;
+                }
                 if (owner.startsWith("[")) {
                     type(Type.getType(owner)); // e.g. clone() on an array
                     return;
@@ -392,8 +461,8 @@ public final class PluginVerifier {
                 violations.add(new Violation(className, method, finding.api(), finding.reason()));
             }
 
-            /** A reference into the SDK that does not link against the SDK this kernel runs. */
-            private void sdk(SdkCompatibility.Mismatch mismatch) {
+            /** A reference into the SDK that does not link against the SDK of this verification. */
+            private void unlinked(SdkCompatibility.Mismatch mismatch) {
                 violations.add(new Violation(className, method, mismatch.api(), mismatch.reason()));
             }
         }

@@ -1,34 +1,32 @@
 package io.voicecore.kernel.plugins.verify;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-import io.voicecore.sdk.SdkVersion;
-import org.objectweb.asm.Type;
-
 /**
- * Whether a plugin's references into the SDK resolve against the SDK this kernel runs. A plugin built against an
- * SDK of another major version can name a class, member or constructor that is gone, or call an interface as a
- * class (the SDK's {@code Request} became an interface in 1.0): the JVM would fail such a call only when it runs,
- * with a linkage error in the middle of a request. The verifier refuses the jar at install instead, naming the
- * reference, so its author knows to rebuild it.
+ * Whether a plugin's references into the SDK resolve against an SDK version ({@link SdkApi}). A plugin built against
+ * an SDK of another version can name a class, member or constructor that is gone, or call an interface as a class
+ * (the SDK's {@code Request} became an interface in 1.0): the JVM would fail such a call only when it runs, with a
+ * linkage error in the middle of a request. Against the SDK this kernel runs, the verifier refuses the jar at install
+ * instead, naming the reference, so its author knows to rebuild it; against other versions, it tells which kernels
+ * the plugin would fail on.
  *
- * <p>The SDK's classes are read by reflection from the kernel's own class path, the very classes plugins link
- * against; references that link are remembered, the SDK does not change while the kernel runs.
+ * <p>Members are resolved as the JVM resolves them: on the type named, then its superclasses and superinterfaces,
+ * then {@code Object}; supertypes outside the SDK are the running JDK's. References that link are remembered with
+ * their {@link SdkApi}, which does not change while the kernel runs.
  */
 final class SdkCompatibility {
-    private static final String SDK = "io/voicecore/sdk/";
-    /** References that link: bounded by the SDK's own members, so a jar naming endless missing ones grows nothing. */
-    private static final Set<String> LINKS = ConcurrentHashMap.newKeySet();
+    /** The JDK's types that SDK types extend, as plugins link against them (the JDK does not change while we run). */
+    private static final Map<String, Optional<SdkApi.Described>> JDK_TYPES = new ConcurrentHashMap<>();
+    private static final String OBJECT = "java/lang/Object";
 
     /**
      * A reference that does not link.
@@ -44,116 +42,124 @@ final class SdkCompatibility {
 
     /** Whether an internal name is in the SDK's packages. */
     static boolean inSdk(String internalName) {
-        return internalName.startsWith(SDK);
+        return internalName.startsWith(SdkApi.SDK_PREFIX);
     }
 
     /** Why a reference to the SDK type cannot be resolved, if it cannot. */
-    static Optional<Mismatch> type(String owner) {
-        return answer("type " + owner, () -> sdkClass(owner).isPresent() ? Optional.empty()
-                : mismatch(owner, PluginVerifier.binaryName(owner) + " does not exist"));
+    static Optional<Mismatch> type(SdkApi sdk, String owner) {
+        return answer(sdk, "type " + owner, () -> sdk.type(owner).isPresent() ? Optional.empty()
+                : mismatch(sdk, owner, PluginVerifier.binaryName(owner) + " does not exist"));
+    }
+
+    /**
+     * Why a class cannot be declared with the SDK type as its superclass or one of its interfaces, if it cannot.
+     *
+     * @param asInterface whether the class names it among its interfaces (not as its superclass)
+     */
+    static Optional<Mismatch> supertype(SdkApi sdk, String supertype, boolean asInterface) {
+        return answer(sdk, "supertype " + supertype + " " + asInterface, () -> {
+            Optional<SdkApi.Described> type = sdk.type(supertype);
+            if (type.isEmpty()) {
+                return mismatch(sdk, supertype, PluginVerifier.binaryName(supertype) + " does not exist");
+            }
+            return type.get().isInterface() == asInterface ? Optional.empty()
+                    : mismatch(sdk, supertype, PluginVerifier.binaryName(supertype) + " is " + kind(type.get()) + ", but the plugin"
+                                               + (asInterface ? " implements it as an interface" : " extends it as a class"));
+        });
     }
 
     /**
      * Why a call to an SDK method or constructor cannot be linked, if it cannot.
      *
      * @param viaInterface whether the call site names its owner as an interface ({@code invokeinterface}, or a
-     *                     static or special call on an interface)
+     *                     static or special call on an interface); empty when the call names a class of the plugin
+     *                     that inherits the method from {@code owner}, so the kind of {@code owner} is not at stake
      */
-    static Optional<Mismatch> method(String owner, String name, String descriptor, boolean viaInterface) {
-        return answer("method " + owner + "." + name + descriptor + " " + viaInterface, () -> {
+    static Optional<Mismatch> method(SdkApi sdk, String owner, String name, String descriptor, Optional<Boolean> viaInterface) {
+        return answer(sdk, "method " + owner + "." + name + descriptor + " " + viaInterface.map(String::valueOf).orElse("inherited"), () -> {
             String api = owner + "." + name + descriptor;
-            Optional<Class<?>> type = sdkClass(owner);
+            Optional<SdkApi.Described> type = sdk.type(owner);
             if (type.isEmpty()) {
-                return mismatch(api, PluginVerifier.binaryName(owner) + " does not exist");
+                return mismatch(sdk, api, PluginVerifier.binaryName(owner) + " does not exist");
             }
-            if (type.get().isInterface() != viaInterface) {
-                return mismatch(api, PluginVerifier.binaryName(owner) + " is " + (type.get().isInterface() ? "an interface" : "a class")
-                                     + ", but the plugin calls it as " + (viaInterface ? "an interface" : "a class"));
+            if (viaInterface.isPresent() && type.get().isInterface() != viaInterface.get()) {
+                return mismatch(sdk, api, PluginVerifier.binaryName(owner) + " is " + kind(type.get()) + ", but the plugin calls it as "
+                                          + (viaInterface.get() ? "an interface" : "a class"));
             }
-            boolean found = name.equals("<init>") ? hasConstructor(type.get(), descriptor) : hasMethod(type.get(), name, descriptor);
-            return found ? Optional.empty() : mismatch(api, PluginVerifier.binaryName(owner) + "." + name + descriptor + " does not exist");
+            String signature = name + descriptor;
+            boolean found = name.equals("<init>") ? type.get().methods().contains(signature)
+                    : lineage(sdk, owner).stream().anyMatch(t -> t.methods().contains(signature));
+            return found ? Optional.empty() : mismatch(sdk, api, PluginVerifier.binaryName(owner) + "." + signature + " does not exist");
         });
     }
 
     /** Why an SDK field cannot be resolved, if it cannot. */
-    static Optional<Mismatch> field(String owner, String name, String descriptor) {
-        return answer("field " + owner + "." + name + ":" + descriptor, () -> {
+    static Optional<Mismatch> field(SdkApi sdk, String owner, String name, String descriptor) {
+        return answer(sdk, "field " + owner + "." + name + ":" + descriptor, () -> {
             String api = owner + "." + name;
-            Optional<Class<?>> type = sdkClass(owner);
-            if (type.isEmpty()) {
-                return mismatch(api, PluginVerifier.binaryName(owner) + " does not exist");
+            if (sdk.type(owner).isEmpty()) {
+                return mismatch(sdk, api, PluginVerifier.binaryName(owner) + " does not exist");
             }
-            for (Class<?> candidate : lineage(type.get())) {
-                for (Field field : candidate.getDeclaredFields()) {
-                    if (field.getName().equals(name) && Type.getDescriptor(field.getType()).equals(descriptor)) {
-                        return Optional.empty();
-                    }
-                }
-            }
-            return mismatch(api, PluginVerifier.binaryName(owner) + "." + name + " does not exist");
+            String field = name + " " + descriptor;
+            return lineage(sdk, owner).stream().anyMatch(t -> t.fields().contains(field)) ? Optional.empty()
+                    : mismatch(sdk, api, PluginVerifier.binaryName(owner) + "." + name + " does not exist");
         });
     }
 
-    private static Optional<Mismatch> answer(String reference, Supplier<Optional<Mismatch>> judge) {
-        if (LINKS.contains(reference)) {
+    private static String kind(SdkApi.Described type) {
+        return type.isInterface() ? "an interface" : "a class";
+    }
+
+    private static Optional<Mismatch> answer(SdkApi sdk, String reference, Supplier<Optional<Mismatch>> judge) {
+        if (sdk.links().contains(reference)) {
             return Optional.empty();
         }
         Optional<Mismatch> mismatch = judge.get();
         if (mismatch.isEmpty()) {
-            LINKS.add(reference);
+            sdk.links().add(reference);
         }
         return mismatch;
     }
 
-    private static Optional<Mismatch> mismatch(String api, String problem) {
-        return Optional.of(new Mismatch(api, Category.SDK_COMPATIBILITY.label() + ": " + problem + " in SDK " + SdkVersion.text() + ", which this kernel"
-               + " runs; the plugin was built against another SDK and must be rebuilt against " + SdkVersion.text()));
+    private static Optional<Mismatch> mismatch(SdkApi sdk, String api, String problem) {
+        String where = " in SDK " + sdk.version();
+        return Optional.of(new Mismatch(api, Category.SDK_COMPATIBILITY.label() + ": " + problem + where + (sdk.isRunning()
+                ? ", which this kernel runs; the plugin was built against another SDK and must be rebuilt against " + sdk.version()
+                : "")));
     }
 
-    private static Optional<Class<?>> sdkClass(String internalName) {
-        try {
-            return Optional.of(Class.forName(PluginVerifier.binaryName(internalName), false, SdkVersion.class.getClassLoader()));
-        } catch (ClassNotFoundException | LinkageError e) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean hasConstructor(Class<?> type, String descriptor) {
-        for (Constructor<?> constructor : type.getDeclaredConstructors()) {
-            if (Type.getConstructorDescriptor(constructor).equals(descriptor)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A method the JVM would resolve from this class: declared by it, a superclass or a superinterface. */
-    private static boolean hasMethod(Class<?> type, String name, String descriptor) {
-        for (Class<?> candidate : lineage(type)) {
-            for (Method method : candidate.getDeclaredMethods()) {
-                if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The type, its superclasses and every superinterface, then {@code Object} (which interfaces' calls resolve to too). */
-    private static Set<Class<?>> lineage(Class<?> type) {
-        Set<Class<?>> seen = new HashSet<>();
-        Deque<Class<?>> pending = new ArrayDeque<>();
-        pending.add(type);
+    /**
+     * The type, its superclasses and every superinterface, then {@code Object} (which interfaces' calls resolve to
+     * too): the SDK's as the SDK version describes them, the JDK's as the running JDK has them. A supertype neither
+     * has is left out.
+     */
+    private static List<SdkApi.Described> lineage(SdkApi sdk, String type) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<SdkApi.Described> found = new ArrayList<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(type));
         while (!pending.isEmpty()) {
-            Class<?> next = pending.poll();
+            String next = pending.poll();
             if (seen.add(next)) {
-                if (next.getSuperclass() != null) {
-                    pending.add(next.getSuperclass());
-                }
-                pending.addAll(List.of(next.getInterfaces()));
+                Optional<SdkApi.Described> described = inSdk(next) ? sdk.type(next) : jdkType(next);
+                described.ifPresent(d -> {
+                    found.add(d);
+                    pending.addAll(d.supertypes());
+                });
             }
         }
-        seen.add(Object.class);
-        return seen;
+        if (!seen.contains(OBJECT)) {
+            jdkType(OBJECT).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    private static Optional<SdkApi.Described> jdkType(String internalName) {
+        return JDK_TYPES.computeIfAbsent(internalName, name -> {
+            try {
+                return Optional.of(SdkApi.describe(Class.forName(PluginVerifier.binaryName(name), false, ClassLoader.getPlatformClassLoader())));
+            } catch (ClassNotFoundException | LinkageError e) {
+                return Optional.empty();
+            }
+        });
     }
 }

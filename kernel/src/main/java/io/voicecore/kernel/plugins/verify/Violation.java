@@ -1,6 +1,8 @@
 package io.voicecore.kernel.plugins.verify;
 
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Optional;
 
 /**
  * One thing the verifier refuses.
@@ -22,6 +24,23 @@ public record Violation(String className, String methodName, String api, String 
     public static final String CLASS = "<class>";
     /** Marks a violation of the jar as a whole. */
     public static final String JAR = "<jar>";
+
+    /** The reason must start with a category's label. */
+    public Violation {
+        if (categoryOf(reason).isEmpty()) {
+            throw new IllegalArgumentException("a violation's reason starts with its category's label and a colon, e.g. 'network: ...';"
+                                               + " got '" + reason + "'");
+        }
+    }
+
+    /** @return the category, whose label starts the reason */
+    public Category category() {
+        return categoryOf(reason).orElseThrow();
+    }
+
+    private static Optional<Category> categoryOf(String reason) {
+        return Arrays.stream(Category.values()).filter(c -> reason.startsWith(c.label() + ": ")).findFirst();
+    }
 
     @Override
     public int compareTo(Violation other) {
