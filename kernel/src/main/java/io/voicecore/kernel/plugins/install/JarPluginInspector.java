@@ -83,7 +83,13 @@ public final class JarPluginInspector implements PluginInspector {
         }
     }
 
-    private static String manifestText(byte[] jar) {
+    /**
+     * The text of a jar's {@code plugin.yaml}, read from its root as an install reads it.
+     *
+     * @throws PluginRejectedException (kind {@code manifest}) when the jar is unreadable, has no {@code plugin.yaml} or
+     *                                 one larger than 256 KiB
+     */
+    public static String manifestText(byte[] jar) {
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(jar))) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 if (entry.getName().equals("plugin.yaml")) {

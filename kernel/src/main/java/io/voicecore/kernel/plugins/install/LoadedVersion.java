@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -137,21 +138,36 @@ public final class LoadedVersion {
         return retired;
     }
 
-    private synchronized void stopOnce() {
+    private void stopOnce() {
+        stopNow(plugin -> {
+            try {
+                plugin.stop();
+            } catch (Throwable failure) {
+                LOG.log(Level.WARNING, "Plugin " + key() + " failed in stop()", failure);
+            }
+        });
+    }
+
+    /**
+     * Retires this version and stops it at once, unless it was stopped before: runs the plugin's {@code stop()} through
+     * {@code stopper} (which may contain it, and may throw), then closes the class loader whatever happened. For a
+     * version no call holds.
+     */
+    synchronized void stopNow(Consumer<Plugin> stopper) {
+        retired = true;
         if (stopped) {
             return;
         }
         stopped = true;
         try {
-            plugin.stop();
-        } catch (Throwable failure) {
-            LOG.log(Level.WARNING, "Plugin " + key() + " failed in stop()", failure);
+            stopper.accept(plugin);
+        } finally {
+            try {
+                classLoader.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "Class loader of " + key() + " did not close", e);
+            }
+            LOG.info(() -> "Plugin " + key() + " stopped");
         }
-        try {
-            classLoader.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "Class loader of " + key() + " did not close", e);
-        }
-        LOG.info(() -> "Plugin " + key() + " stopped");
     }
 }

@@ -20,25 +20,39 @@ import io.voicecore.sdk.Plugin;
  * Turns a verified jar into a running {@link LoadedVersion}: writes it to the plugin cache, gives it an
  * {@link IsolatedPluginClassLoader}, instantiates its main class and runs its {@code setup} under the
  * same containment as any call, so a plugin that throws or hangs while starting is refused, not fatal.
+ *
+ * <p>The {@link PluginCatalog} loads every installed version through one; a trial run of a jar that is not installed
+ * ({@code runtime.PluginTrials}) loads and stops it through its own, so nothing of it reaches the catalog.
  */
-final class PluginLoader {
-    /** The pseudo-tenant under which constructors and setup run (they serve no tenant). */
+public final class PluginLoader {
+    /** The pseudo-tenant under which constructors, setup and stop run (they serve no tenant). */
     static final UUID SETUP_TENANT = new UUID(0, 0);
 
     private final Path cacheDir;
     private final PluginInvoker invoker;
     private final PluginInvoker.Limits setupLimits;
 
-    PluginLoader(Path cacheDir, PluginInvoker invoker, PluginInvoker.Limits setupLimits) {
+    /**
+     * @param cacheDir    where jars are written for their class loaders
+     * @param invoker     runs construction, {@code setup} and {@code stop} under containment
+     * @param setupLimits the limits of those calls
+     */
+    public PluginLoader(Path cacheDir, PluginInvoker invoker, PluginInvoker.Limits setupLimits) {
         this.cacheDir = cacheDir;
         this.invoker = invoker;
         this.setupLimits = setupLimits;
     }
 
     /**
+     * Loads and sets up a verified jar.
+     *
+     * @param manifest         its parsed manifest
+     * @param jar              its bytes
+     * @param sha256           their sha256, hex
+     * @param exportedPackages the service packages of the plugins it requires, each with the provider's class loader
      * @throws PluginLoadException when the main class is missing or wrong, or construction or setup fails
      */
-    LoadedVersion load(PluginManifest manifest, byte[] jar, String sha256, Map<String, ClassLoader> exportedPackages) {
+    public LoadedVersion load(PluginManifest manifest, byte[] jar, String sha256, Map<String, ClassLoader> exportedPackages) {
         Path file = write(manifest, jar, sha256);
         Map<String, ClassLoader> visiblePackages = new java.util.HashMap<>(exportedPackages);
         if (!manifest.libraries().isEmpty()) {
@@ -76,6 +90,21 @@ final class PluginLoader {
             throw e instanceof PluginLoadException ple ? ple
                     : new PluginLoadException("plugin " + manifest.id() + " " + manifest.version() + " could not start: " + e.getMessage());
         }
+    }
+
+    /**
+     * Stops a version that no call holds, now, under the same containment as its setup: its {@code stop()} runs with the
+     * setup limits, then its class loader is closed, whatever {@code stop()} did. Does nothing for a version already
+     * stopped.
+     *
+     * @throws PluginCallFailure when {@code stop()} threw, or did not return within the deadline (the guard ends it)
+     */
+    public void stop(LoadedVersion version) {
+        PluginManifest manifest = version.manifest();
+        version.stopNow(plugin -> invoker.invoke(SETUP_TENANT, manifest, version.classLoader(), setupLimits, "stop()", () -> {
+            plugin.stop();
+            return null;
+        }, failure -> { }));
     }
 
     private Path write(PluginManifest manifest, byte[] jar, String sha256) {
