@@ -48,6 +48,7 @@ import io.voicecore.kernel.plugins.runtime.CapabilityFactory;
 import io.voicecore.kernel.plugins.runtime.EventCalls;
 import io.voicecore.kernel.plugins.runtime.PluginCalls;
 import io.voicecore.kernel.plugins.runtime.PluginRuntime;
+import io.voicecore.kernel.plugins.runtime.PluginTrials;
 import io.voicecore.kernel.plugins.runtime.RouteCalls;
 import io.voicecore.kernel.plugins.runtime.TenantEnablement;
 import io.voicecore.kernel.plugins.sandbox.PluginInvoker;
@@ -114,6 +115,7 @@ public final class KernelServices implements AutoCloseable {
     private final PluginDirectories pluginDirectories;
     private final PluginStreams streams;
     private final PluginStreamEndpoint streamEndpoint;
+    private final PluginTrials pluginTrials;
     private final StartupPhases phases = new StartupPhases();
     private final List<KernelExtension> extensions;
     private final SecretBox secretBox;
@@ -172,6 +174,7 @@ public final class KernelServices implements AutoCloseable {
         this.streams = new PluginStreams(plugins, metrics, new PluginStreams.Settings(config.streamMaxPerTenant(),
                                          config.streamMaxFrameBytes(), Duration.ofSeconds(1)));
         this.streamEndpoint = new PluginStreamEndpoint(streams, new StreamTickets(state, resolver, clock), resolver);
+        this.pluginTrials = new PluginTrials(config.dataDir().resolve("plugin-trials"), PluginTrials.Settings.defaults());
     }
 
     /**
@@ -444,11 +447,20 @@ public final class KernelServices implements AutoCloseable {
         return events;
     }
 
+    /**
+     * Trial runs of plugin jars that are not installed (the marketplace's review starts and calls a submission
+     * through it): loaded privately, on threads of their own, apart from the catalog, every tenant and the database.
+     */
+    public PluginTrials pluginTrials() {
+        return pluginTrials;
+    }
+
     /** Closes open streams, stops background work, then plugins and their databases, shared state and storage, in that order. */
     @Override
     public void close() {
         extensions.reversed().forEach(KernelServices::closeQuietly);
-        closeAll(streams::close, scheduler::close, dispatcher::close, plugins::close, egress::close, pluginDatabases::close,
+        closeAll(streams::close, pluginTrials::close, scheduler::close, dispatcher::close, plugins::close, egress::close,
+                 pluginDatabases::close,
                  () -> caches.forEach(NearCache::close), state::close,
                  storage::close);
     }

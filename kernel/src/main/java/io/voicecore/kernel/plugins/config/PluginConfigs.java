@@ -148,6 +148,15 @@ public final class PluginConfigs {
     }
 
     /**
+     * The plugin-facing view of a configuration no tenant set: the manifest's defaults, read from no store (a trial run
+     * of a plugin that is not installed).
+     */
+    public static PluginConfig defaults(PluginManifest manifest) {
+        Json values = withDefaults(manifest.config(), Json.object().build());
+        return new CallConfig(() -> values);
+    }
+
+    /**
      * Applies the schema to stored values: keys the schema no longer has are dropped, missing keys with a
      * default get it (parsed by type).
      */

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
 
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginRefusal;
+import io.voicecore.kernel.plugins.install.LoadedVersion;
 import io.voicecore.kernel.plugins.install.RouteTable;
+import io.voicecore.sdk.PluginContext;
 import io.voicecore.sdk.Request;
 import io.voicecore.sdk.Response;
 
@@ -52,29 +54,8 @@ public final class RouteCalls {
         Response response;
         try {
             response = calls.call(tenantId, pluginId, Optional.of(request.caller()), requestId,
-                    "route " + request.method() + " " + request.path(), (version, context) -> {
-                        RouteTable.Match match = version.routes().match(request.method(), request.path()).orElseThrow(() ->
-                                PluginRefusal.of(PluginRefusal.Reason.ROUTE_NOT_FOUND, version.routes().pathExists(request.path())
-                                        ? "Plugin '" + pluginId + "' does not serve " + request.method() + " on " + request.path() + "."
-                                        : "Plugin '" + pluginId + "' has no route " + request.path() + "."));
-                        matchedTemplate.accept(match.entry().template());
-                        PluginManifest.Route declared = match.entry().declared();
-                        Request routed = declared.stream() ? streamingRequest(request, match, exchange)
-                                : Request.of(request.method(), request.path(), match.params(), request.queryParams(),
-                                             request.headers(), readBody(request), request.caller());
-                        Callable<Response> work = () -> {
-                            Response answered = match.entry().handler().handle(routed, context);
-                            if (answered.streamed()) {
-                                StreamedResponseBody body = exchange.respond(sink.open(answered.status(), answered.contentType(),
-                                        answered.headers()), settings.allocationPerStreamedByte());
-                                answered.bodyWriter().orElseThrow().writeTo(body);
-                                body.flush();
-                            }
-                            return answered;
-                        };
-                        return new PluginCalls.Prepared<>(work, declared.timeoutMillis().map(millis -> Duration.ofMillis(
-                                Math.min(millis, settings.maxStreamTimeout().toMillis()))), exchange::callerAtFault);
-                    });
+                    "route " + request.method() + " " + request.path(),
+                    (version, context) -> plan(settings, version, context, request, matchedTemplate, sink, exchange));
         } catch (RuntimeException failure) {
             if (exchange.requestExceeded()) {
                 throw PluginRefusal.bodyTooLarge(settings.maxStreamBytes());
@@ -90,8 +71,43 @@ public final class RouteCalls {
         return response;
     }
 
+    /**
+     * What a call of a route runs on a version: the route matched, the request built (its body read, or handed over
+     * unread on a streaming route), then, inside containment, the handler and the writing of a streamed response. Served
+     * routes and trial runs ({@link PluginTrials}) both call routes so.
+     *
+     * @throws PluginRefusal {@code ROUTE_NOT_FOUND}, or a body over its limit or unreadable
+     */
+    static PluginCalls.Prepared<Response> plan(PluginRuntime.Settings settings, LoadedVersion version,
+                                               PluginContext context, RouteRequest request,
+                                               Consumer<String> matchedTemplate, ResponseSink sink, StreamExchange exchange) {
+        String pluginId = version.manifest().id();
+        RouteTable.Match match = version.routes().match(request.method(), request.path()).orElseThrow(() ->
+                PluginRefusal.of(PluginRefusal.Reason.ROUTE_NOT_FOUND, version.routes().pathExists(request.path())
+                        ? "Plugin '" + pluginId + "' does not serve " + request.method() + " on " + request.path() + "."
+                        : "Plugin '" + pluginId + "' has no route " + request.path() + "."));
+        matchedTemplate.accept(match.entry().template());
+        PluginManifest.Route declared = match.entry().declared();
+        Request routed = declared.stream() ? streamingRequest(settings, request, match, exchange)
+                : Request.of(request.method(), request.path(), match.params(), request.queryParams(),
+                             request.headers(), readBody(settings, request), request.caller());
+        Callable<Response> work = () -> {
+            Response answered = match.entry().handler().handle(routed, context);
+            if (answered.streamed()) {
+                StreamedResponseBody body = exchange.respond(sink.open(answered.status(), answered.contentType(),
+                        answered.headers()), settings.allocationPerStreamedByte());
+                answered.bodyWriter().orElseThrow().writeTo(body);
+                body.flush();
+            }
+            return answered;
+        };
+        return new PluginCalls.Prepared<>(work, declared.timeoutMillis().map(millis -> Duration.ofMillis(
+                Math.min(millis, settings.maxStreamTimeout().toMillis()))), exchange::callerAtFault);
+    }
+
     /** The request of a streaming route: its body handed over unread, behind the limit and the allocation credit. */
-    private Request streamingRequest(RouteRequest request, RouteTable.Match match, StreamExchange exchange) {
+    private static Request streamingRequest(PluginRuntime.Settings settings, RouteRequest request, RouteTable.Match match,
+                                            StreamExchange exchange) {
         if (request.body().isPresent()) {
             contentLength(request).filter(length -> length > settings.maxStreamBytes()).ifPresent(length -> {
                 throw PluginRefusal.bodyTooLarge(settings.maxStreamBytes());
@@ -104,7 +120,7 @@ public final class RouteCalls {
     }
 
     /** The whole body of an ordinary route, refused above {@link PluginRuntime.Settings#maxBodyBytes()} without reading it all. */
-    private byte[] readBody(RouteRequest request) {
+    private static byte[] readBody(PluginRuntime.Settings settings, RouteRequest request) {
         long limit = settings.maxBodyBytes();
         if (request.body().isEmpty()) {
             return new byte[0];
@@ -136,7 +152,7 @@ public final class RouteCalls {
      * response writes. Both end with the call, and they tell whether a failure was the caller's doing (a body over
      * the limit, a connection that broke) rather than the plugin's.
      */
-    private static final class StreamExchange {
+    static final class StreamExchange {
         private volatile StreamedRequestBody request;
         private volatile StreamedResponseBody response;
 
