@@ -46,7 +46,7 @@ import jdk.security.jarsigner.JarSigner;
  * }</pre>
  */
 public final class SignedJarFixture {
-    static final String PASSWORD = "fixture-password";
+    public static final String PASSWORD = "fixture-password";
     static final String GREETER = "com/acme/greeter/Greeter.class";
     static final String REPLY = "com/acme/greeter/Greeter$Reply.class";
     static final String PLUGIN_YAML = "plugin.yaml";
