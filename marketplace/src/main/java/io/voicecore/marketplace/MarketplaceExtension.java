@@ -6,15 +6,29 @@ import io.voicecore.kernel.KernelExtension;
 import io.voicecore.kernel.KernelServices;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.ProblemMapper;
+import io.voicecore.kernel.plugins.runtime.PluginRuntime;
+import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.marketplace.analytics.AnalyticsRoutes;
 import io.voicecore.marketplace.analytics.PublisherAnalytics;
+import io.voicecore.marketplace.installs.InstallRoutes;
+import io.voicecore.marketplace.installs.Installs;
+import io.voicecore.marketplace.installs.LicenceIssuer;
+import io.voicecore.marketplace.licence.LicenceVerifier;
+import io.voicecore.marketplace.licence.MarketplaceLicenceGate;
+import io.voicecore.marketplace.listings.ListingRoutes;
+import io.voicecore.marketplace.listings.Listings;
 import io.voicecore.marketplace.listings.admin.ListingAdmin;
 import io.voicecore.marketplace.listings.admin.ListingAdminRoutes;
 import io.voicecore.marketplace.publishers.PublisherRoutes;
 import io.voicecore.marketplace.publishers.Publishers;
 import io.voicecore.marketplace.ratings.RatingRoutes;
 import io.voicecore.marketplace.ratings.Ratings;
+import io.voicecore.marketplace.reviewers.ReviewRoutes;
+import io.voicecore.marketplace.reviewers.Reviewers;
+import io.voicecore.marketplace.submissions.AutomatedReviews;
+import io.voicecore.marketplace.submissions.SubmissionRoutes;
+import io.voicecore.marketplace.submissions.Submissions;
 
 /**
  * The marketplace as a kernel extension: its schema, its services built on the kernel's, its routes under
@@ -23,11 +37,17 @@ import io.voicecore.marketplace.ratings.Ratings;
  */
 public final class MarketplaceExtension implements KernelExtension {
     private final MarketplaceSettings settings;
+    private KernelServices kernel;
     private Publishers publishers;
     private TenantResolver tenants;
     private Ratings ratings;
     private PublisherAnalytics analytics;
     private ListingAdmin listingAdmin;
+    private Listings listings;
+    private Submissions submissions;
+    private Reviewers reviewers;
+    private LicenceIssuer issuer;
+    private Installs installs;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -50,11 +70,24 @@ public final class MarketplaceExtension implements KernelExtension {
 
     @Override
     public void start(KernelServices kernel) {
-        publishers = new Publishers(kernel.database(), kernel.apiKeys(), kernel.audit(), settings.clock());
+        this.kernel = kernel;
+        Database database = kernel.database();
+        PluginRuntime plugins = kernel.plugins();
         tenants = kernel.tenantResolver();
-        ratings = new Ratings(kernel.database(), kernel.audit(), settings.clock());
-        analytics = new PublisherAnalytics(kernel.database());
-        listingAdmin = new ListingAdmin(kernel.database(), kernel.audit(), settings.clock());
+        publishers = new Publishers(database, kernel.apiKeys(), kernel.audit(), settings.clock());
+        ratings = new Ratings(database, kernel.audit(), settings.clock());
+        analytics = new PublisherAnalytics(database);
+        listingAdmin = new ListingAdmin(database, kernel.audit(), settings.clock());
+        listings = new Listings(database, plugins.catalog(), kernel.state());
+        issuer = LicenceIssuer.establish(database, kernel.secretBox(), settings.clock());
+        LicenceVerifier verifier = issuer.verifier(settings.licenceGrace());
+        // Before any plugin is called: a listed plugin runs for a tenant only under a licence judged here, offline.
+        plugins.enablement().useLicenceGate(new MarketplaceLicenceGate(verifier, listings::isListed));
+        submissions = new Submissions(database, publishers, listings, plugins.catalog(), AutomatedReviews.of(kernel),
+                                      kernel.audit(), settings.fastTrack(), settings.clock());
+        reviewers = new Reviewers(database, kernel.apiKeys(), kernel.audit());
+        installs = new Installs(database, listings, plugins, issuer, verifier, kernel.audit(), settings.clock());
+        submissions.resumePending();
     }
 
     @Override
@@ -63,6 +96,20 @@ public final class MarketplaceExtension implements KernelExtension {
         new RatingRoutes(ratings, publishers, tenants).register(api);
         new AnalyticsRoutes(analytics, publishers, settings.clock()).register(api);
         new ListingAdminRoutes(listingAdmin, publishers).register(api);
+        new SubmissionRoutes(publishers, submissions, Math.min(settings.maxJarBytes(), kernel.config().pluginMaxJarBytes())).register(api);
+        new ReviewRoutes(reviewers, submissions).register(api);
+        new ListingRoutes(listings).register(api);
+        new InstallRoutes(installs, tenants, issuer).register(api);
+    }
+
+    @Override
+    public void close() {
+        if (submissions != null) {
+            submissions.close();
+        }
+        if (listings != null) {
+            listings.close();
+        }
     }
 
     @Override

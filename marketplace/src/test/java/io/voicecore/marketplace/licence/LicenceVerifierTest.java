@@ -23,8 +23,9 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import io.voicecore.marketplace.licence.Verdict.Invalid;
+import io.voicecore.marketplace.SettableClock;
 import io.voicecore.marketplace.licence.Verdict.Invalid.Reason;
+import io.voicecore.marketplace.licence.Verdict.Invalid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

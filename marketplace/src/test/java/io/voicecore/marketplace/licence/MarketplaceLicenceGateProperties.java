@@ -13,8 +13,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 
-import io.voicecore.kernel.plugins.licence.LicenceStanding;
 import io.voicecore.kernel.plugins.licence.LicenceStanding.Kind;
+import io.voicecore.kernel.plugins.licence.LicenceStanding;
+import io.voicecore.marketplace.SettableClock;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;

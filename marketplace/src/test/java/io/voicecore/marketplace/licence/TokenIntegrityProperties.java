@@ -9,8 +9,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 
-import io.voicecore.marketplace.licence.Verdict.Invalid;
+import io.voicecore.marketplace.SettableClock;
 import io.voicecore.marketplace.licence.Verdict.Invalid.Reason;
+import io.voicecore.marketplace.licence.Verdict.Invalid;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

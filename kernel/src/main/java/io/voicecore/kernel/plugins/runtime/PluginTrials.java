@@ -174,7 +174,7 @@ public final class PluginTrials implements AutoCloseable {
             PluginManifest manifest = version.manifest();
             String requestId = "trial-" + UUID.randomUUID();
             PluginCall call = new PluginCall(tenantId, manifest, manifest.permissionNames(), Optional.of(caller), requestId);
-            RuntimePluginContext context = new RuntimePluginContext(call, capabilities, capabilities::services);
+            RuntimePluginContext context = new RuntimePluginContext(call, capabilities, capabilities::services, Optional.empty());
             RouteRequest request = new RouteRequest(method, path, Map.of(), body.length == 0 ? Map.of()
                     : Map.of("content-type", "application/json", "content-length", String.valueOf(body.length)), caller,
                     body.length == 0 ? Optional.empty() : Optional.of(new ByteArrayInputStream(body)));

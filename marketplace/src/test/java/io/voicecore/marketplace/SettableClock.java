@@ -1,20 +1,25 @@
-package io.voicecore.marketplace.licence;
+package io.voicecore.marketplace;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test sets, so one verifier (and its cache) can be asked at several instants. */
-final class SettableClock extends Clock {
+/** A clock the test sets: one verifier (and its cache), or a whole marketplace, asked at several instants. */
+public final class SettableClock extends Clock {
     private volatile Instant now;
 
-    SettableClock(Instant now) {
+    public SettableClock(Instant now) {
         this.now = now;
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
         now = instant;
+    }
+
+    /** Moves the clock on. */
+    public void advance(java.time.Duration by) {
+        now = now.plus(by);
     }
 
     @Override
