@@ -188,6 +188,28 @@ public final class MarketplaceFixture {
                 """.formatted(id, version), null);
     }
 
+    /** The jar with its {@code plugin.yaml} changed, as {@code jar xf} / edit / {@code jar uf} would. */
+    public static byte[] withPluginYaml(byte[] jar, java.util.function.UnaryOperator<String> edit) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(jar));
+             var zip = new java.util.zip.ZipOutputStream(out)) {
+            java.util.zip.ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                byte[] content = in.readAllBytes();
+                if (entry.getName().equals("plugin.yaml")) {
+                    content = edit.apply(new String(content, java.nio.charset.StandardCharsets.UTF_8))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                zip.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                zip.write(content);
+                zip.closeEntry();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** Signs a jar with the publisher's key, with the jarsigner tool. */
     public static byte[] signed(Publisher publisher, byte[] jar) {
         return signing().signWithJarsigner(jar, publisher.key());

@@ -7,7 +7,6 @@ import static io.voicecore.marketplace.review.ReviewFixture.wellBehaved;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,8 @@ class AutomatedReviewTest {
         assertEquals(Verdict.CLEAN, report.verdict());
         assertTrue(section(report, "signature").summary().contains(ReviewFixture.registered().fingerprint()));
         assertEquals("clean-greeter 1.0.0", section(report, "manifest").summary());
-        assertEquals("links against SDK 1.0 (kernel 0.1.0)", section(report, "compatibility").summary());
+        assertEquals("links against SDK " + io.voicecore.sdk.SdkVersion.text() + " (kernel " + io.voicecore.kernel.config.KernelVersion.CURRENT
+                     + ")", section(report, "compatibility").summary());
         assertEquals("started, 2 route(s) answered without a server error, stopped; 1 route(s) with path parameters not called",
                      section(report, "smoke-install").summary());
 
