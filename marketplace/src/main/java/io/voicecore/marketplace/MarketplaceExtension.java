@@ -78,7 +78,7 @@ public final class MarketplaceExtension implements KernelExtension {
         ratings = new Ratings(database, kernel.audit(), settings.clock());
         analytics = new PublisherAnalytics(database);
         listingAdmin = new ListingAdmin(database, kernel.audit(), settings.clock());
-        listings = new Listings(database, plugins.catalog(), kernel.state());
+        listings = new Listings(database, plugins, kernel.state());
         issuer = LicenceIssuer.establish(database, kernel.secretBox(), settings.clock());
         LicenceVerifier verifier = issuer.verifier(settings.licenceGrace());
         // Before any plugin is called: a listed plugin runs for a tenant only under a licence judged here, offline.

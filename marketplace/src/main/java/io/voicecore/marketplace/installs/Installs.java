@@ -91,7 +91,10 @@ public final class Installs {
     public Map<String, Object> change(UUID tenantId, String listingId, Optional<String> planId, Optional<Set<String>> granted,
                                       Principal actor) {
         InstallRow install = find(tenantId, listingId).filter(InstallRow::active).orElseThrow(() -> notInstalled(listingId));
-        granted.ifPresent(permissions -> plugins.enablement().enable(tenantId, listingId, permissions, actor));
+        granted.ifPresent(permissions -> {
+            plugins.enablement().enable(tenantId, listingId, permissions, actor);
+            listings.recordMoves(listingId); // consent may have moved the tenant to the latest version
+        });
         if (planId.isPresent()) {
             Listing listing = listings.get(listingId).orElseThrow(() -> ListingRoutes.notFound(listingId));
             Plan plan = selectablePlan(listing, planId.get(), tenantId);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.zafarkhaja.semver.Version;
@@ -18,6 +19,8 @@ import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.plugins.install.PluginCatalog;
 import io.voicecore.kernel.plugins.install.PluginRejectedException;
 import io.voicecore.kernel.plugins.manifest.ManifestParser;
+import io.voicecore.kernel.plugins.runtime.PluginRuntime;
+import io.voicecore.kernel.plugins.runtime.TenantEnablement;
 import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.marketplace.MarketplaceRefusal;
@@ -38,14 +41,16 @@ public final class Listings implements AutoCloseable {
 
     private final Database database;
     private final PluginCatalog catalog;
+    private final TenantEnablement enablement;
     private final ManifestParser manifests = new ManifestParser();
     private final Set<String> listed = ConcurrentHashMap.newKeySet();
     private final SharedState state;
     private final SharedState.Subscription subscription;
 
-    public Listings(Database database, PluginCatalog catalog, SharedState state) {
+    public Listings(Database database, PluginRuntime plugins, SharedState state) {
         this.database = database;
-        this.catalog = catalog;
+        this.catalog = plugins.catalog();
+        this.enablement = plugins.enablement();
         this.state = state;
         this.subscription = state.subscribe(CHANNEL, listed::add);
         listed.addAll(database.inPlatform(tx -> Database.list(tx, row -> Database.text(row, "plugin_id"),
@@ -82,6 +87,28 @@ public final class Listings implements AutoCloseable {
         } catch (PluginRejectedException | PluginRefusal refused) {
             throw new MarketplaceRefusal(422, "kernel-refused-install", "Install refused", "The kernel refused to install "
                     + manifest.id() + " " + manifest.version() + ": " + refused.getMessage(), Map.of());
+        }
+        recordMoves(manifest.id());
+    }
+
+    /**
+     * Records, for the publisher's analytics, the tenants now on another version than their last recorded one: those the
+     * kernel moved to a new version (their grants covered it), or that consented to it.
+     */
+    public void recordMoves(String pluginId) {
+        record Recorded(UUID tenantId, String version) {
+        }
+        List<Recorded> installed = database.inPlatform(tx -> Database.list(tx, row -> new Recorded(Database.uuid(row, "tenant_id"),
+                        Database.text(row, "version")),
+                "SELECT i.tenant_id, (SELECT e.version FROM marketplace.install_events e WHERE e.tenant_id = i.tenant_id "
+                + "AND e.plugin_id = i.plugin_id ORDER BY e.id DESC LIMIT 1) AS version FROM marketplace.installs i "
+                + "WHERE i.plugin_id = ? AND i.uninstalled_at IS NULL", pluginId));
+        for (Recorded tenant : installed) {
+            enablement.versionFor(tenant.tenantId(), pluginId).map(v -> v.manifest().version())
+                    .filter(active -> !active.equals(tenant.version()))
+                    .ifPresent(active -> database.inTenant(tenant.tenantId(), tx -> tx.dml(
+                            "INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind) VALUES (?, ?, ?, 'install')",
+                            tenant.tenantId(), pluginId, active)));
         }
     }
 
