@@ -3,10 +3,7 @@ package io.voicecore.marketplace.analytics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +15,10 @@ import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.kernel.testing.TestKernel;
 import io.voicecore.marketplace.MarketplaceExtension;
 import io.voicecore.marketplace.MarketplaceSettings;
-import io.voicecore.marketplace.testing.ListingFixture;
+import io.voicecore.marketplace.SettableClock;
 import io.voicecore.marketplace.testing.ListingFixture.SignedUpPublisher;
 import io.voicecore.marketplace.testing.ListingFixture.TenantAdmin;
+import io.voicecore.marketplace.testing.ListingFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,34 +189,6 @@ class PublisherAnalyticsTest {
             HttpResult refused = kernel.get(ANALYTICS + query, publisher.apiKey());
             assertEquals(400, refused.status(), query + " -> " + refused);
             assertEquals("application/problem+json", refused.contentType());
-        }
-    }
-
-    /** A clock the test moves, so ratings are written on the days the scenario says. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("only the instant is used");
         }
     }
 }

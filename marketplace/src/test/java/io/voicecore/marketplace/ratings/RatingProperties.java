@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.kernel.testing.TestKernel;
-import io.voicecore.marketplace.testing.ListingFixture;
+import io.voicecore.marketplace.MarketplaceFixture;
 import io.voicecore.marketplace.testing.ListingFixture.SignedUpPublisher;
 import io.voicecore.marketplace.testing.ListingFixture.TenantAdmin;
+import io.voicecore.marketplace.testing.ListingFixture;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -24,7 +25,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
@@ -40,15 +40,10 @@ class RatingProperties {
 
     @BeforeContainer
     static void start() {
-        kernel = TestKernel.start();
+        kernel = MarketplaceFixture.kernel(); // shared with the module's other HTTP tests
         fixture = new ListingFixture(kernel);
         publisher = fixture.signUpPublisher("property-plugins");
         fixture.publish(publisher, "prop-notes", "1.0.0");
-    }
-
-    @AfterContainer
-    static void stop() {
-        kernel.close();
     }
 
     private static String own(TenantAdmin tenant, String listing) {

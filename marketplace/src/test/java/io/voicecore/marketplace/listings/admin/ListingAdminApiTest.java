@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.kernel.testing.TestKernel;
-import io.voicecore.marketplace.testing.ListingFixture;
+import io.voicecore.marketplace.MarketplaceFixture;
 import io.voicecore.marketplace.testing.ListingFixture.SignedUpPublisher;
 import io.voicecore.marketplace.testing.ListingFixture.TenantAdmin;
-import org.junit.jupiter.api.AfterAll;
+import io.voicecore.marketplace.testing.ListingFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -34,17 +34,13 @@ class ListingAdminApiTest {
 
     @BeforeAll
     static void start() {
-        kernel = TestKernel.start();
+        kernel = MarketplaceFixture.kernel(); // shared with the module's other HTTP tests
         fixture = new ListingFixture(kernel);
         publisher = fixture.signUpPublisher("admin-publisher");
         rival = fixture.signUpPublisher("admin-rival");
         fixture.publish(rival, "rival-dialer", "1.0.0");
     }
 
-    @AfterAll
-    static void stop() {
-        kernel.close();
-    }
 
     private static String listing(String publisherSlug, String pluginId) {
         return "/api/v1/marketplace/publishers/" + publisherSlug + "/listings/" + pluginId;
