@@ -250,7 +250,8 @@ public final class Installs {
         licence.put("seats", install.seats());
         licence.put("startsAt", install.startsAt());
         licence.put("expiresAt", install.expiresAt());
-        licence.put("status", status(verifier.verify(install.token())));
+        String status = status(verifier.verify(install.token()));
+        licence.put("status", status);
         view.put("licence", licence);
         List<String> notices = new java.util.ArrayList<>();
         listings.get(install.pluginId()).ifPresent(listing -> {
@@ -267,7 +268,7 @@ public final class Installs {
                                 + more + ": consent with PATCH on this install and grantedPermissions."));
                     });
         });
-        if (status(verifier.verify(install.token())).equals("in-grace") || status(verifier.verify(install.token())).equals("expired")) {
+        if (status.equals("in-grace") || status.equals("expired")) {
             notices.add("The licence expired at " + install.expiresAt() + "; choose another plan or ask for a licence to keep using it.");
         }
         view.put("notices", notices);

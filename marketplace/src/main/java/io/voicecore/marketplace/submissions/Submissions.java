@@ -171,7 +171,7 @@ public final class Submissions implements AutoCloseable {
                 + "' was submitted already; raise the version in plugin.yaml to submit a change.", Map.of());
     }
 
-    /** Semantic-version order; a version that does not parse sorts first. */
+    /** Semantic-version order (the manifest parser has checked that both are semantic versions). */
     public static int compareVersions(String a, String b) {
         return Version.parse(a).compareTo(Version.parse(b));
     }
