@@ -32,6 +32,11 @@ public final class PublisherRoutes {
         api.post(BASE, Access.PUBLIC, this::signUp);
         api.get(BASE + "/{publisher}", Access.AUTHENTICATED, request ->
                 ApiReply.ok(publishers.actingAs(request.pathParam("publisher"), request.principal()).ownView()));
+        api.post(BASE + "/{publisher}/api-key", Access.AUTHENTICATED, request -> {
+            Publisher publisher = publishers.actingAs(request.pathParam("publisher"), request.principal());
+            return ApiReply.created(Map.of("apiKey", publishers.rotateApiKey(publisher, request.principal()),
+                    "apiKeyNote", "Shown only this once; the previous key is revoked."));
+        });
         api.post(BASE + "/{publisher}/verification", Access.AUTHENTICATED, request ->
                 ApiReply.ok(publishers.verify(request.pathParam("publisher"), request.principal()).ownView()));
         api.post(BASE + "/{publisher}/signing-keys", Access.AUTHENTICATED, this::addKey);

@@ -106,6 +106,22 @@ public final class Publishers {
         return publisher.get();
     }
 
+    /**
+     * Gives the publisher a new developer key and revokes the old one (lost, leaked, or due); the new secret is
+     * answered once.
+     */
+    public String rotateApiKey(Publisher publisher, Principal actor) {
+        ApiKeyService.Created key = database.inPlatform(tx -> {
+            ApiKeyService.Created created = apiKeys.create(tx, null, "publisher " + publisher.slug(), Role.DEVELOPER, actor);
+            tx.dml("UPDATE marketplace.publishers SET api_key_id = ? WHERE id = ?", created.key().id(), publisher.id());
+            audit.append(tx, AuditEvent.success(null, actor.actorId(), "marketplace.publisher.rotate-key", "publisher:" + publisher.id(),
+                                                Map.of("slug", publisher.slug())));
+            return created;
+        });
+        apiKeys.revoke(null, publisher.apiKeyId(), actor);
+        return key.secret();
+    }
+
     /** Marks the publisher verified (a badge on its listings); only the platform admin vouches. */
     public Publisher verify(String reference, Principal admin) {
         Actors.requirePlatformAdmin(admin, "verify publishers");

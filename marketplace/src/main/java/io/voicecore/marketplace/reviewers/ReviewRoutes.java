@@ -39,6 +39,18 @@ public final class ReviewRoutes {
             body.validate();
             return ApiReply.created(reviewers.create(name, request.principal()));
         });
+        api.get("/api/v1/marketplace/reviewers", Access.AUTHENTICATED, request ->
+                ApiReply.ok(Map.of("items", reviewers.list(request.principal()))));
+        api.delete("/api/v1/marketplace/reviewers/{reviewer}", Access.AUTHENTICATED, request -> {
+            java.util.UUID id;
+            try {
+                id = java.util.UUID.fromString(request.pathParam("reviewer"));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException.NotFound("reviewer-not-found", "No reviewer '" + request.pathParam("reviewer") + "'.");
+            }
+            reviewers.revoke(id, request.principal());
+            return ApiReply.noContent();
+        });
         api.get("/api/v1/marketplace/reviews", Access.AUTHENTICATED, this::queue);
         api.get("/api/v1/marketplace/reviews/{submission}", Access.AUTHENTICATED, request -> {
             Actors.requireReviewer(request.principal());

@@ -104,6 +104,12 @@ public final class Submissions implements AutoCloseable {
             Map<String, Object> members = new LinkedHashMap<>();
             members.put("reason", wire(refusal.reason().name()));
             refusal.entry().ifPresent(entry -> members.put("entry", entry));
+            // A jar someone else signed, or one changed after signing, is worth a trace: kept, with its digest.
+            Map<String, Object> details = new LinkedHashMap<>(members);
+            details.put("publisher", publisher.slug());
+            details.put("jarSha256", Sha256.hex(jar));
+            database.inPlatform(tx -> audit.append(tx, new AuditEvent(null, actor.actorId(), "marketplace.submission.refuse",
+                                                                      "publisher:" + publisher.id(), "denied", details)));
             throw new MarketplaceRefusal(422, "signature-refused", "Signature refused", refusal.getMessage(), members);
         }
         String yaml = pluginYaml(jar);
