@@ -17,6 +17,7 @@ public final class BenchMain {
         Map<String, Supplier<Scenario>> scenarios = new LinkedHashMap<>();
         scenarios.put(CrmImportScenario.NAME, CrmImportScenario::new);
         scenarios.put(PluginRouteScenario.NAME, PluginRouteScenario::new);
+        scenarios.put(LicensedRouteScenario.NAME, LicensedRouteScenario::new);
         scenarios.put(StartupScenario.NAME, StartupScenario::new);
         scenarios.put(TenantsScenario.NAME, TenantsScenario::new);
         scenarios.put(EventsScenario.NAME, EventsScenario::new);

@@ -12,10 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.voicecore.kernel.plugins.licence.LicenceGate;
+import io.voicecore.kernel.plugins.licence.LicenceStanding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +108,24 @@ class BenchHarnessTest {
         Path target = Files.createDirectories(dir.resolve("core-plugins/crm/target"));
         Files.writeString(target.resolve("crm-plugin-0.1.0-SNAPSHOT.jar"), "");
         assertEquals(target.resolve("crm-plugin-0.1.0-SNAPSHOT.jar"), CrmImportScenario.crmJar(dir));
+    }
+
+    @Test
+    void theLicensedRouteTimesGatesThatServeItsTokensAndRefusesToTimeOneThatDoesNot() {
+        assertTrue(BenchMain.scenarios().containsKey("licensed-route"), BenchMain.scenarios().keySet().toString());
+        LicensedRouteScenario.Licensing licensing = LicensedRouteScenario.Licensing.create();
+        List<UUID> tenants = List.of(UUID.randomUUID(), UUID.randomUUID());
+        List<Optional<String>> tokens = tenants.stream().map(id -> Optional.of(licensing.token(id))).toList();
+        LicenceStanding standing = licensing.gate().standing(tenants.get(0), "hello", tokens.get(0));
+        assertEquals(LicenceStanding.Kind.SERVING, standing.kind(), standing.detail());
+        assertEquals("standard", standing.licence().orElseThrow().plan());
+
+        assertTrue(LicensedRouteScenario.nanosPerStanding(licensing.gate(), tenants, tokens, 1_000) > 0);
+        assertTrue(LicensedRouteScenario.nanosPerStanding(LicenceGate.OPEN, tenants, tokens, 1_000) > 0);
+        assertTrue(LicensedRouteScenario.uncachedNanosPerStanding(tenants, 3) > 0);
+        // Another tenant's token does not serve: a timed loop of refusals would measure the wrong path.
+        List<Optional<String>> swapped = List.of(tokens.get(1), tokens.get(0));
+        assertThrows(IllegalStateException.class, () -> LicensedRouteScenario.nanosPerStanding(licensing.gate(), tenants, swapped, 10));
     }
 
     @Test
