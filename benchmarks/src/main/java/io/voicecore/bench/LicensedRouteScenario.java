@@ -159,6 +159,9 @@ final class LicensedRouteScenario implements Scenario {
                 licensedRuns.add(licensedRun);
                 report(progress, i + 1, "open", openRun, rate, unsaturated[0].errors());
                 report(progress, i + 1, "licensed", licensedRun, rate, unsaturated[1].errors());
+                progress.printf(Locale.ROOT, "#%d licensed / open: throughput %.2f, p50 %.2f, p99 %.2f%n", i + 1,
+                                licensedRun.throughput() / openRun.throughput(), licensedRun.p50() / openRun.p50(),
+                                licensedRun.p99() / openRun.p99());
             }
             enablement.useLicenceGate(LicenceGate.OPEN);
             latencyRate = Stats.median(rates);
