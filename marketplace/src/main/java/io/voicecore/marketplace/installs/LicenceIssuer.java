@@ -66,9 +66,16 @@ public final class LicenceIssuer {
         return new LicenceIssuer(new LicenceSigner(current.keyId(), LicenceKeys.decodePrivateKey(privateKey)), trusted, clock);
     }
 
+    /**
+     * How many verified licences a node keeps. Each is a token and its licence, well under a kilobyte, so 65,536 cost
+     * tens of megabytes at most; fewer would make a node serving many tenants pay an Ed25519 verification (about
+     * 0.6 ms, docs/benchmarks.md "licensed-route") on calls whose licence dropped out.
+     */
+    static final int VERIFIED_LICENCES = 65_536;
+
     /** A verifier for kernel nodes: the public keys alone, with this grace period. */
     public LicenceVerifier verifier(Duration grace) {
-        return new LicenceVerifier(trusted, clock, grace);
+        return new LicenceVerifier(trusted, clock, grace, VERIFIED_LICENCES);
     }
 
     /** The public keys by key id, as an operator may want to publish them. */

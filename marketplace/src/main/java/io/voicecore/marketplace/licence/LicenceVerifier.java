@@ -62,8 +62,11 @@ public final class LicenceVerifier {
         this(trustedKeys, clock, grace, DEFAULT_CACHE_SIZE);
     }
 
-    /** As the public constructor, with the number of verified tokens to keep. */
-    LicenceVerifier(Map<String, PublicKey> trustedKeys, Clock clock, Duration grace, int cacheSize) {
+    /**
+     * As {@link #LicenceVerifier(Map, Clock, Duration)}, keeping about {@code cacheSize} verified tokens: a node should
+     * keep every licence it serves, since judging one anew costs an Ed25519 verification (about 0.6 ms).
+     */
+    public LicenceVerifier(Map<String, PublicKey> trustedKeys, Clock clock, Duration grace, int cacheSize) {
         Objects.requireNonNull(trustedKeys, "trustedKeys");
         if (trustedKeys.isEmpty()) {
             throw new IllegalArgumentException("a verifier needs at least one trusted key");
