@@ -320,29 +320,34 @@ public final class StripeStandIn implements AutoCloseable {
         }
 
         Call call = new Call(requestId, idempotent, now.getEpochSecond());
-        int status;
-        ObjectNode body;
+        int status = 500;
+        ObjectNode body = null;
         try {
-            synchronized (store) {
-                ObjectNode result = match.get().route().handler().handle(params, match.get().ids(), call);
-                body = Expansion.apply(store, result, params.expand());
+            try {
+                synchronized (store) {
+                    ObjectNode result = match.get().route().handler().handle(params, match.get().ids(), call);
+                    body = Expansion.apply(store, result, params.expand());
+                }
+                status = 200;
+            } catch (ApiError refused) {
+                status = refused.status();
+                body = refused.body();
+            } catch (RuntimeException bug) {
+                LOG.log(Level.SEVERE, "the Stripe stand-in failed on " + method + " " + path, bug);
+                ApiError failed = ApiError.server(500, "The Stripe stand-in failed on this request: " + bug);
+                status = failed.status();
+                body = failed.body();
             }
-            status = 200;
-        } catch (ApiError refused) {
-            status = refused.status();
-            body = refused.body();
-        } catch (RuntimeException bug) {
-            LOG.log(Level.SEVERE, "the Stripe stand-in failed on " + method + " " + path, bug);
-            ApiError failed = ApiError.server(500, "The Stripe stand-in failed on this request: " + bug);
-            status = failed.status();
-            body = failed.body();
-        }
-        if (idempotent.isPresent()) {
-            // As with Stripe, only an answer from an endpoint that started executing is kept: successes and declines.
-            boolean keep = status < 300 || status == 402;
-            idempotencyKeys.finish(idempotent.get(), keep
-                    ? Optional.of(new IdempotencyKeys.Saved(method, path, tree, status, body.deepCopy(), requestId, now))
-                    : Optional.empty());
+        } finally {
+            if (idempotent.isPresent()) {
+                // As with Stripe, only an answer from an endpoint that started executing is kept: successes and
+                // declines. The key is released whatever happened, so that a retry is never refused for ever.
+                boolean keep = body != null && (status < 300 || status == 402);
+                idempotencyKeys.finish(idempotent.get(), keep
+                        ? Optional.of(new IdempotencyKeys.Saved(method, path, tree, status, body.deepCopy(), requestId,
+                                                                now))
+                        : Optional.empty());
+            }
         }
         return new Answer(status, body, tree, Optional.empty(), fault, call.emitted());
     }
