@@ -14,6 +14,8 @@ import io.voicecore.marketplace.analytics.PublisherAnalytics;
 import io.voicecore.marketplace.installs.InstallRoutes;
 import io.voicecore.marketplace.installs.Installs;
 import io.voicecore.marketplace.installs.LicenceIssuer;
+import io.voicecore.marketplace.ledger.Ledger;
+import io.voicecore.marketplace.ledger.LedgerRoutes;
 import io.voicecore.marketplace.licence.LicenceVerifier;
 import io.voicecore.marketplace.licence.MarketplaceLicenceGate;
 import io.voicecore.marketplace.listings.ListingRoutes;
@@ -48,6 +50,7 @@ public final class MarketplaceExtension implements KernelExtension {
     private Reviewers reviewers;
     private LicenceIssuer issuer;
     private Installs installs;
+    private Ledger ledger;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -87,6 +90,7 @@ public final class MarketplaceExtension implements KernelExtension {
                                       kernel.audit(), settings.fastTrack(), settings.clock());
         reviewers = new Reviewers(database, kernel.apiKeys(), kernel.audit());
         installs = new Installs(database, listings, plugins, issuer, verifier, kernel.audit(), settings.clock());
+        ledger = new Ledger(database, kernel.audit(), settings.clock());
         submissions.resumePending();
     }
 
@@ -100,6 +104,7 @@ public final class MarketplaceExtension implements KernelExtension {
         new ReviewRoutes(reviewers, submissions).register(api);
         new ListingRoutes(listings).register(api);
         new InstallRoutes(installs, tenants, issuer).register(api);
+        new LedgerRoutes(ledger, publishers).register(api);
     }
 
     @Override
@@ -127,6 +132,14 @@ public final class MarketplaceExtension implements KernelExtension {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The ledger, once started: the services that move money record it there. */
+    public Ledger ledger() {
+        if (ledger == null) {
+            throw new IllegalStateException("the marketplace has not started");
+        }
+        return ledger;
     }
 
     /** The settings it runs with. */
