@@ -321,7 +321,8 @@ public final class Ledger {
                     Database.timestamp(start), publisherId, Database.timestamp(end))) {
                 opening.put(account(row), number(row, "balance"));
             }
-            Map<Account, Long> running = new TreeMap<>(opening);
+            Map<Account, Long> running = new TreeMap<>(STATEMENT_ORDER);
+            running.putAll(opening);
             List<Statement.Line> lines = new ArrayList<>();
             for (LedgerEntry entry : Database.list(tx, Ledger::entry, "SELECT " + ENTRY_COLUMNS + " FROM marketplace.ledger_entries e "
                     + "JOIN marketplace.ledger_accounts a ON a.id = e.account_id JOIN marketplace.ledger_transactions t ON t.id = e.transaction_id "

@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * A publisher's monthly statement (months in UTC): the balance of each of its accounts at the start of the month, every
  * entry of the month in the order it occurred with the account's balance after it, and the balances at the end.
- * Accounts are named by purpose ({@code pending}, {@code available}, {@code paid}) and kept apart per currency.
+ * Accounts are named by purpose ({@code pending}, {@code available}, {@code paid}) and kept apart per currency; every
+ * account with an entry by the month's end has an opening and a closing balance (zero before its first entry).
  */
 public record Statement(UUID publisherId, YearMonth month, List<AccountBalance> opening, List<Line> lines, List<AccountBalance> closing) {
     static final String CSV_HEADER = "occurred_at,transaction,kind,reference,account,currency,amount,balance";
