@@ -11,6 +11,13 @@ import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.marketplace.analytics.AnalyticsRoutes;
 import io.voicecore.marketplace.analytics.PublisherAnalytics;
+import io.voicecore.marketplace.commerce.CommerceRoutes;
+import io.voicecore.marketplace.commerce.CommerceSettings;
+import io.voicecore.marketplace.commerce.Payouts;
+import io.voicecore.marketplace.commerce.Purchases;
+import io.voicecore.marketplace.commerce.Refunds;
+import io.voicecore.marketplace.commerce.StripeGate;
+import io.voicecore.marketplace.commerce.StripeWebhooks;
 import io.voicecore.marketplace.installs.InstallRoutes;
 import io.voicecore.marketplace.installs.Installs;
 import io.voicecore.marketplace.installs.LicenceIssuer;
@@ -51,6 +58,10 @@ public final class MarketplaceExtension implements KernelExtension {
     private LicenceIssuer issuer;
     private Installs installs;
     private Ledger ledger;
+    private Purchases purchases;
+    private Refunds refunds;
+    private Payouts payouts;
+    private StripeWebhooks webhooks;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -91,6 +102,12 @@ public final class MarketplaceExtension implements KernelExtension {
         reviewers = new Reviewers(database, kernel.apiKeys(), kernel.audit());
         installs = new Installs(database, listings, plugins, issuer, verifier, kernel.audit(), settings.clock());
         ledger = new Ledger(database, kernel.audit(), settings.clock());
+        CommerceSettings commerce = settings.commerce();
+        StripeGate stripe = new StripeGate(commerce.stripe());
+        purchases = new Purchases(database, listings, installs, plugins, issuer, ledger, stripe, kernel.audit(), settings.clock());
+        refunds = new Refunds(database, ledger, stripe, installs, kernel.audit(), settings.clock(), commerce.refundWindow());
+        payouts = new Payouts(database, ledger, stripe, kernel.audit(), settings.clock(), commerce.payoutHold(), commerce.payoutMinimum());
+        webhooks = new StripeWebhooks(database, ledger, commerce.stripe().webhookSecret(), kernel.audit(), settings.clock());
         submissions.resumePending();
     }
 
@@ -105,6 +122,7 @@ public final class MarketplaceExtension implements KernelExtension {
         new ListingRoutes(listings).register(api);
         new InstallRoutes(installs, tenants, issuer).register(api);
         new LedgerRoutes(ledger, publishers).register(api);
+        new CommerceRoutes(purchases, refunds, payouts, webhooks, publishers, tenants).register(api);
     }
 
     @Override

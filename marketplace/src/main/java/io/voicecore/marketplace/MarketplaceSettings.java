@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import io.voicecore.marketplace.commerce.CommerceSettings;
+
 /**
  * How the marketplace behaves, from the environment ({@code VOICECORE_MARKETPLACE_*}) with safe defaults.
  *
@@ -13,16 +15,19 @@ import java.util.Map;
  * @param licenceGrace     how long a licence keeps serving after it expired
  * @param maxJarBytes      the largest submission accepted
  * @param reviewTimeout    how long the automated review of one submission may take before it is rejected as such
+ * @param commerce         paid plans: Stripe, refunds and payouts
  */
-public record MarketplaceSettings(Clock clock, boolean fastTrack, Duration licenceGrace, long maxJarBytes, Duration reviewTimeout) {
+public record MarketplaceSettings(Clock clock, boolean fastTrack, Duration licenceGrace, long maxJarBytes, Duration reviewTimeout,
+                                  CommerceSettings commerce) {
 
     public static MarketplaceSettings defaults() {
-        return new MarketplaceSettings(Clock.systemUTC(), true, Duration.ofDays(7), 20L * 1024 * 1024, Duration.ofSeconds(60));
+        return new MarketplaceSettings(Clock.systemUTC(), true, Duration.ofDays(7), 20L * 1024 * 1024, Duration.ofSeconds(60),
+                                       CommerceSettings.defaults());
     }
 
     /** The defaults, overridden by {@code VOICECORE_MARKETPLACE_FAST_TRACK} (true/false) and {@code ..._LICENCE_GRACE} (ISO-8601, e.g. P7D). */
     public static MarketplaceSettings fromEnvironment(Map<String, String> environment) {
-        MarketplaceSettings settings = defaults();
+        MarketplaceSettings settings = defaults().withCommerce(CommerceSettings.fromEnvironment(environment));
         String fastTrack = environment.get("VOICECORE_MARKETPLACE_FAST_TRACK");
         if (fastTrack != null) {
             if (!fastTrack.equals("true") && !fastTrack.equals("false")) {
@@ -43,17 +48,21 @@ public record MarketplaceSettings(Clock clock, boolean fastTrack, Duration licen
     }
 
     public MarketplaceSettings withClock(Clock other) {
-        return new MarketplaceSettings(other, fastTrack, licenceGrace, maxJarBytes, reviewTimeout);
+        return new MarketplaceSettings(other, fastTrack, licenceGrace, maxJarBytes, reviewTimeout, commerce);
     }
 
     public MarketplaceSettings withFastTrack(boolean enabled) {
-        return new MarketplaceSettings(clock, enabled, licenceGrace, maxJarBytes, reviewTimeout);
+        return new MarketplaceSettings(clock, enabled, licenceGrace, maxJarBytes, reviewTimeout, commerce);
+    }
+
+    public MarketplaceSettings withCommerce(CommerceSettings other) {
+        return new MarketplaceSettings(clock, fastTrack, licenceGrace, maxJarBytes, reviewTimeout, other);
     }
 
     public MarketplaceSettings withLicenceGrace(Duration grace) {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("the licence grace period must not be negative");
         }
-        return new MarketplaceSettings(clock, fastTrack, grace, maxJarBytes, reviewTimeout);
+        return new MarketplaceSettings(clock, fastTrack, grace, maxJarBytes, reviewTimeout, commerce);
     }
 }

@@ -8,12 +8,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.kernel.testing.PluginJar;
 import io.voicecore.kernel.testing.TestKernel;
+import io.voicecore.marketplace.commerce.CommerceSettings;
+import io.voicecore.marketplace.commerce.StripeSettings;
 import io.voicecore.marketplace.signing.SignedJarFixture;
+import io.voicecore.standins.stripe.StripeStandIn;
+import io.voicecore.standins.stripe.StripeStandInSettings;
 
 /**
  * One kernel with the marketplace for the module's HTTP tests (starting one takes seconds), with a clock the tests
@@ -29,7 +34,10 @@ public final class MarketplaceFixture {
     /** How long an expired licence keeps serving in these tests. */
     public static final Duration GRACE = Duration.ofDays(2);
 
+    /** The webhook secret the stand-in signs with and the marketplace verifies with. */
+    public static final String WEBHOOK_SECRET = "whsec_marketplace_tests";
     private static TestKernel kernel;
+    private static StripeStandIn stripe;
     private static SignedJarFixture signing;
     private static String reviewerKey;
 
@@ -39,12 +47,37 @@ public final class MarketplaceFixture {
     /** The shared kernel, started on first use and stopped when the test JVM ends. */
     public static synchronized TestKernel kernel() {
         if (kernel == null) {
-            MarketplaceSettings settings = MarketplaceSettings.defaults().withClock(CLOCK).withLicenceGrace(GRACE);
+            // The stand-in's port is chosen first: the kernel is configured with it, and the stand-in with the kernel's webhook.
+            int stripePort = freePort();
+            StripeSettings stripeSettings = new StripeSettings("http://127.0.0.1:" + stripePort, Optional.of("sk_test_standin"),
+                                                               Optional.of(WEBHOOK_SECRET));
+            MarketplaceSettings settings = MarketplaceSettings.defaults().withClock(CLOCK).withLicenceGrace(GRACE)
+                    .withCommerce(CommerceSettings.defaults().withStripe(stripeSettings));
             kernel = TestKernel.builder().extensions(List.of(new MarketplaceExtension(settings))).start();
+            stripe = StripeStandIn.start(stripePort, StripeStandInSettings.defaults().withClock(CLOCK)
+                    .withWebhook(kernel.uri("/api/v1/marketplace/stripe/webhook"), WEBHOOK_SECRET));
             TestKernel started = kernel;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "marketplace-test-kernel-stop"));
+            StripeStandIn standIn = stripe;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                standIn.close();
+                started.close();
+            }, "marketplace-test-kernel-stop"));
         }
         return kernel;
+    }
+
+    /** The Stripe stand-in the shared kernel's marketplace pays through. */
+    public static synchronized StripeStandIn stripe() {
+        kernel();
+        return stripe;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Real keys made with keytool, in a folder of this JVM. */

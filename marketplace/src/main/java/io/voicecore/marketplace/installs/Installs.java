@@ -62,29 +62,48 @@ public final class Installs {
      */
     public Map<String, Object> install(UUID tenantId, String listingId, String planId, Set<String> granted, Principal actor) {
         Listing listing = listings.get(listingId).orElseThrow(() -> ListingRoutes.notFound(listingId));
-        Optional<InstallRow> existing = find(tenantId, listingId).filter(InstallRow::active);
-        if (existing.isPresent()) {
-            throw MarketplaceRefusal.conflict("already-installed", "'" + listingId + "' is installed for this tenant already (plan "
-                    + existing.get().planId() + "); change its plan with PATCH on the install, or uninstall it first.");
-        }
+        requireNotInstalled(tenantId, listingId);
         Plan plan = selectablePlan(listing, planId, tenantId);
         PluginManifest installable = installableVersion(listing);
         plugins.enablement().enable(tenantId, listingId, granted, actor);
         LicenceIssuer.Issued licence = issue(tenantId, listingId, plan);
         database.inTenant(tenantId, tx -> {
-            recordLicence(tx, licence, actor);
-            tx.dml("INSERT INTO marketplace.installs (tenant_id, plugin_id, plan_id, licence_id, installed_by) VALUES (?, ?, ?, ?, ?) "
-                   + "ON CONFLICT (tenant_id, plugin_id) DO UPDATE SET plan_id = excluded.plan_id, licence_id = excluded.licence_id, "
-                   + "installed_by = excluded.installed_by, installed_at = now(), uninstalled_at = NULL",
-                   tenantId, listingId, plan.id(), licence.licence().licenceId(), actor.actorId());
-            tx.dml("INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind) VALUES (?, ?, ?, 'install')",
-                   tenantId, listingId, installable.version());
-            audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "marketplace.install", "plugin:" + listingId,
-                    Map.of("plan", plan.id(), "version", installable.version(), "granted", String.join(",", new TreeSet<>(granted)))));
+            recordInstall(tx, tenantId, listingId, plan.id(), licence, installable.version(), granted, actor);
             return null;
         });
         plugins.enablement().attachLicence(tenantId, listingId, licence.token(), actor);
         return view(find(tenantId, listingId).orElseThrow());
+    }
+
+    /** Refuses a listing the tenant has installed already. */
+    public void requireNotInstalled(UUID tenantId, String listingId) {
+        Optional<InstallRow> existing = find(tenantId, listingId).filter(InstallRow::active);
+        if (existing.isPresent()) {
+            throw MarketplaceRefusal.conflict("already-installed", "'" + listingId + "' is installed for this tenant already (plan "
+                    + existing.get().planId() + "); change its plan with PATCH on the install, or uninstall it first.");
+        }
+    }
+
+    /**
+     * Records an install with its licence in the caller's transaction (one that sees the tenant's rows): the licence, the
+     * install, the install event for analytics, and the audit record.
+     */
+    public void recordInstall(DbExecute tx, UUID tenantId, String listingId, String planId, LicenceIssuer.Issued licence, String version,
+                              Set<String> granted, Principal actor) {
+        recordLicence(tx, licence, actor);
+        tx.dml("INSERT INTO marketplace.installs (tenant_id, plugin_id, plan_id, licence_id, installed_by) VALUES (?, ?, ?, ?, ?) "
+               + "ON CONFLICT (tenant_id, plugin_id) DO UPDATE SET plan_id = excluded.plan_id, licence_id = excluded.licence_id, "
+               + "installed_by = excluded.installed_by, installed_at = now(), uninstalled_at = NULL",
+               tenantId, listingId, planId, licence.licence().licenceId(), actor.actorId());
+        tx.dml("INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind) VALUES (?, ?, ?, 'install')",
+               tenantId, listingId, version);
+        audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "marketplace.install", "plugin:" + listingId,
+                Map.of("plan", planId, "version", version, "granted", String.join(",", new TreeSet<>(granted)))));
+    }
+
+    /** The version a tenant installing the listing gets. */
+    public PluginManifest installableVersion(String listingId) {
+        return installableVersion(listings.get(listingId).orElseThrow(() -> ListingRoutes.notFound(listingId)));
     }
 
     /** Changes the plan (a new licence) and/or consents again to the permissions of the latest version. */
@@ -165,6 +184,10 @@ public final class Installs {
         Map<String, Object> plan = listing.plan(planId).orElseThrow(() -> MarketplaceRefusal.invalid("plan-unknown", "'" + listing.id()
                 + "' has no plan '" + planId + "'; its plans are " + listing.plans().stream().map(p -> p.get("id")).toList() + "."));
         String kind = (String) plan.get("kind");
+        if (plan.get("amount") != null) {
+            throw new MarketplaceRefusal(409, "plan-needs-purchase", "Plan is paid", "The plan '" + planId + "' of '" + listing.id()
+                    + "' is paid: buy it with POST /api/v1/tenants/{tenant}/marketplace/purchases.", java.util.Map.of("plan", planId));
+        }
         if (kind.equals("granted")) {
             throw MarketplaceRefusal.forbidden("plan-not-selectable", "The plan '" + planId + "' is granted by the platform"
                     + " administrator, not chosen; choose another plan or ask for a grant.");

@@ -222,7 +222,9 @@ public final class Listings implements AutoCloseable {
                 + "(SELECT json_agg(json_build_object('version', v.version, 'channel', v.channel, 'publishedAt', v.published_at, "
                 + "  'yanked', v.yanked_at IS NOT NULL, 'yankReason', v.yank_reason, 'permissions', v.permissions) ORDER BY v.published_at DESC) "
                 + "  FROM marketplace.listing_versions v WHERE v.plugin_id = l.plugin_id)::text AS versions, "
-                + "(SELECT json_agg(json_build_object('id', pl.plan_id, 'kind', pl.kind, 'trialDays', pl.trial_days, 'seats', pl.seats) "
+                + "(SELECT json_agg(json_strip_nulls(json_build_object('id', pl.plan_id, 'kind', pl.kind, 'trialDays', pl.trial_days, "
+                + "  'seats', pl.seats, 'amount', pl.amount, 'currency', pl.currency, 'interval', pl.billing_interval, "
+                + "  'meter', pl.meter, 'spendCap', pl.spend_cap)) "
                 + "  ORDER BY pl.plan_id) FROM marketplace.plans pl WHERE pl.plugin_id = l.plugin_id)::text AS plans "
                 + "FROM marketplace.listings l JOIN marketplace.publishers p ON p.id = l.publisher_id "
                 + "WHERE " + where + " ORDER BY " + order + " LIMIT ? OFFSET ?";

@@ -63,9 +63,7 @@ public final class ListingAdmin {
             tx.dml("DELETE FROM marketplace.plans WHERE plugin_id = ? AND plan_id NOT IN (SELECT jsonb_array_elements_text(?::jsonb))",
                    pluginId, kept);
             for (Plan plan : plans) {
-                tx.dml("INSERT INTO marketplace.plans (plugin_id, plan_id, kind, trial_days, seats) VALUES (?, ?, ?, ?, ?)"
-                       + " ON CONFLICT (plugin_id, plan_id) DO UPDATE SET kind = excluded.kind, trial_days = excluded.trial_days,"
-                       + " seats = excluded.seats", pluginId, plan.id(), plan.kind().wireName(), plan.trialDays(), plan.seats());
+                upsertPlan(tx, pluginId, plan);
             }
             tx.dml("UPDATE marketplace.listings SET category = ?, description = coalesce(?, description), updated_at = ?"
                    + " WHERE plugin_id = ?", category.wireName(), description.orElse(null), Database.timestamp(clock.instant()), pluginId);
@@ -128,9 +126,37 @@ public final class ListingAdmin {
                         + version + "'."));
     }
 
+    private static void upsertPlan(DbExecute tx, String pluginId, Plan plan) {
+        tx.dml("INSERT INTO marketplace.plans (plugin_id, plan_id, kind, trial_days, seats, amount, currency, billing_interval, meter,"
+               + " spend_cap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plugin_id, plan_id) DO UPDATE SET kind = excluded.kind,"
+               + " trial_days = excluded.trial_days, seats = excluded.seats, amount = excluded.amount, currency = excluded.currency,"
+               + " billing_interval = excluded.billing_interval, meter = excluded.meter, spend_cap = excluded.spend_cap",
+               pluginId, plan.id(), plan.kind().wireName(), plan.trialDays(), plan.seats(), plan.amount(), plan.currency(),
+               plan.interval(), plan.meter(), plan.spendCap());
+    }
+
+    /**
+     * Adds one plan to the publisher's listing, keeping the others.
+     *
+     * @throws MarketplaceRefusal {@code listing-not-found} (404), {@code plan-exists} (409)
+     */
+    public ListingSettings addPlan(Publisher publisher, String pluginId, Plan plan, Principal actor) {
+        return database.inPlatform(tx -> {
+            requireOwned(tx, publisher, pluginId, true);
+            if (tx.get("SELECT 1 FROM marketplace.plans WHERE plugin_id = ? AND plan_id = ?", pluginId, plan.id()).isPresent()) {
+                throw MarketplaceRefusal.conflict("plan-exists", "'" + pluginId + "' has a plan '" + plan.id() + "' already; give the"
+                        + " new plan another id, or replace the plans with PUT on the listing.");
+            }
+            upsertPlan(tx, pluginId, plan);
+            audit.append(tx, AuditEvent.success(null, actor.actorId(), "marketplace.plan.add", "listing:" + pluginId,
+                    Map.of("publisher", publisher.slug(), "plan", plan.id(), "kind", plan.kind().wireName())));
+            return read(tx, pluginId);
+        });
+    }
+
     private static ListingSettings read(DbExecute tx, String pluginId) {
-        List<Plan> plans = Database.list(tx, ListingAdmin::mapPlan, "SELECT plan_id, kind, trial_days, seats FROM marketplace.plans"
-                + " WHERE plugin_id = ? ORDER BY plan_id", pluginId);
+        List<Plan> plans = Database.list(tx, ListingAdmin::mapPlan, "SELECT plan_id, kind, trial_days, seats, amount, currency,"
+                + " billing_interval, meter, spend_cap FROM marketplace.plans WHERE plugin_id = ? ORDER BY plan_id", pluginId);
         DbRow row = tx.get("SELECT plugin_id, name, category, description, updated_at FROM marketplace.listings WHERE plugin_id = ?",
                            pluginId).orElseThrow();
         // A category this version of the marketplace does not know (set by an older one) reads as 'other'.
@@ -141,7 +167,10 @@ public final class ListingAdmin {
 
     private static Plan mapPlan(DbRow row) {
         return new Plan(Database.text(row, "plan_id"), Plan.Kind.fromWire(Database.text(row, "kind")).orElseThrow(),
-                        integer(row, "trial_days"), integer(row, "seats"));
+                        integer(row, "trial_days"), integer(row, "seats"),
+                        row.column("amount").asOptional().map(v -> ((Number) v).longValue()).orElse(null), Database.text(row, "currency"),
+                        Database.text(row, "billing_interval"), Database.text(row, "meter"),
+                        row.column("spend_cap").asOptional().map(v -> ((Number) v).longValue()).orElse(null));
     }
 
     private static Integer integer(DbRow row, String column) {

@@ -1,7 +1,6 @@
 package io.voicecore.marketplace.listings.admin;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +32,15 @@ public final class ListingAdminRoutes {
 
     public void register(ApiRoutes api) {
         api.put(LISTING, Access.AUTHENTICATED, this::update);
+        api.post(LISTING + "/plans", Access.AUTHENTICATED, request -> {
+            Publisher publisher = publisher(request);
+            JsonNode body = request.json();
+            JsonFields fields = JsonFields.of(body);
+            Optional<Plan> plan = PlanInput.read(body, "plan", fields);
+            fields.validate();
+            ListingSettings listing = listings.addPlan(publisher, request.pathParam("listing"), plan.orElseThrow(), request.principal());
+            return ApiReply.created(listing.plans().stream().filter(p -> p.id().equals(plan.get().id())).findFirst().orElseThrow().view());
+        });
         api.post(YANK, Access.AUTHENTICATED, this::yank);
         api.delete(YANK, Access.AUTHENTICATED, request -> ApiReply.ok(listings.unyank(publisher(request), request.pathParam("listing"),
                 request.pathParam("version"), request.principal()).view()));
@@ -89,61 +97,15 @@ public final class ListingAdminRoutes {
         Set<String> ids = new java.util.HashSet<>();
         for (int i = 0; i < node.size(); i++) {
             String at = "plans[" + i + "]";
-            JsonNode plan = node.get(i);
-            if (!plan.isObject()) {
-                fields.reject(at, "must be an object with id, kind and, for a trial, trialDays");
-                continue;
-            }
-            boolean valid = unknownFields(plan, at, fields);
-            JsonNode idNode = plan.get("id");
-            String id = idNode != null && idNode.isTextual() ? idNode.textValue() : null;
-            if (id == null || !Plan.ID.matcher(id).matches()) {
-                fields.reject(at + ".id", "must be 1-40 of a-z, 0-9 and '-'");
-                valid = false;
-            } else if (!ids.add(id)) {
-                fields.reject(at + ".id", "'" + id + "' is named twice");
-                valid = false;
-            }
-            JsonNode kindNode = plan.get("kind");
-            Optional<Plan.Kind> kind = kindNode != null && kindNode.isTextual() ? Plan.Kind.fromWire(kindNode.textValue()) : Optional.empty();
-            if (kind.isEmpty()) {
-                fields.reject(at + ".kind", "must be one of [free, trial, granted]");
-                valid = false;
-            }
-            Integer trialDays = wholeNumber(plan.get("trialDays"));
-            if (kind.orElse(null) == Plan.Kind.TRIAL && (trialDays == null || trialDays < 1 || trialDays > Plan.MAX_TRIAL_DAYS)) {
-                fields.reject(at + ".trialDays", "a trial needs trialDays, a whole number from 1 to " + Plan.MAX_TRIAL_DAYS);
-                valid = false;
-            } else if (kind.isPresent() && kind.get() != Plan.Kind.TRIAL && plan.has("trialDays") && !plan.get("trialDays").isNull()) {
-                fields.reject(at + ".trialDays", "only a trial has trialDays");
-                valid = false;
-            }
-            Integer seats = wholeNumber(plan.get("seats"));
-            if (plan.has("seats") && !plan.get("seats").isNull() && (seats == null || seats < 0)) {
-                fields.reject(at + ".seats", "must be a whole number from 0; leave it out for no limit");
-                valid = false;
-            }
-            if (valid) {
-                plans.add(new Plan(id, kind.get(), trialDays, seats));
-            }
+            PlanInput.read(node.get(i), at, fields).ifPresent(plan -> {
+                if (ids.add(plan.id())) {
+                    plans.add(plan);
+                } else {
+                    fields.reject(at + ".id", "'" + plan.id() + "' is named twice");
+                }
+            });
         }
         return plans;
-    }
-
-    private static boolean unknownFields(JsonNode plan, String at, JsonFields fields) {
-        boolean valid = true;
-        for (Iterator<String> names = plan.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!Set.of("id", "kind", "trialDays", "seats").contains(name)) {
-                fields.reject(at + "." + name, "unknown field; expected one of [id, kind, seats, trialDays]");
-                valid = false;
-            }
-        }
-        return valid;
-    }
-
-    private static Integer wholeNumber(JsonNode node) {
-        return node != null && node.isIntegralNumber() && node.canConvertToInt() ? node.intValue() : null;
     }
 
     private ApiReply yank(ApiRequest request) {

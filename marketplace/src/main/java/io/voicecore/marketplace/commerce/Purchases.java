@@ -1,0 +1,293 @@
+package io.voicecore.marketplace.commerce;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.dbclient.DbRow;
+import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.audit.AuditEvent;
+import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.crypto.Sha256;
+import io.voicecore.kernel.http.Json;
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.runtime.PluginRuntime;
+import io.voicecore.kernel.storage.Database;
+import io.voicecore.marketplace.MarketplaceRefusal;
+import io.voicecore.marketplace.installs.Installs;
+import io.voicecore.marketplace.installs.LicenceIssuer;
+import io.voicecore.marketplace.ledger.Ledger;
+import io.voicecore.marketplace.ledger.LedgerTransaction;
+import io.voicecore.marketplace.ledger.Money;
+import io.voicecore.marketplace.listings.Listing;
+import io.voicecore.marketplace.listings.ListingRoutes;
+import io.voicecore.marketplace.listings.Listings;
+
+/**
+ * A tenant admin buys a paid plan: the attempt is recorded, Stripe charges the payment method (with an idempotency key
+ * derived from the purchase, so a repeat charges once), and then, in one transaction, the ledger records the money and
+ * its split and the install gets its licence. The request's {@code Idempotency-Key} makes a repeat (a retry, a double
+ * click) answer what the first answered; after a timeout or a crash between Stripe's answer and our commit, repeating the
+ * request completes the same purchase.
+ */
+public final class Purchases {
+    private static final String COLUMNS = "id, tenant_id, plugin_id, plan_id, publisher_id, request_sha256, seats, amount, currency, state, "
+            + "payment_intent, charge, fee, answer_status, answer::text AS answer, created_at";
+
+    /** What a purchase request asks for. */
+    public record Request(String listing, String plan, String paymentMethod, Set<String> grantedPermissions, Optional<Integer> seats) {
+        String sha256(UUID tenantId) {
+            return Sha256.hex(Json.writeString(List.of(tenantId.toString(), listing, plan, paymentMethod,
+                                                       new TreeSet<>(grantedPermissions), seats.map(String::valueOf).orElse(""))));
+        }
+    }
+
+    /** The answer to a purchase request: its status and body, kept so a repeat gets the same. */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    private record Row(UUID id, UUID tenantId, String pluginId, String planId, UUID publisherId, String requestSha256, Integer seats,
+                       long amount, String currency, String state, String paymentIntent, String charge, Long fee, Integer answerStatus,
+                       JsonNode answer, Instant createdAt) {
+    }
+
+    private final Database database;
+    private final Listings listings;
+    private final Installs installs;
+    private final PluginRuntime plugins;
+    private final LicenceIssuer issuer;
+    private final Ledger ledger;
+    private final StripeGate stripe;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Purchases(Database database, Listings listings, Installs installs, PluginRuntime plugins, LicenceIssuer issuer, Ledger ledger,
+                     StripeGate stripe, AuditLog audit, Clock clock) {
+        this.database = database;
+        this.listings = listings;
+        this.installs = installs;
+        this.plugins = plugins;
+        this.issuer = issuer;
+        this.ledger = ledger;
+        this.stripe = stripe;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * Buys a plan for a tenant.
+     *
+     * @throws MarketplaceRefusal {@code idempotency-key-reused} (422) for the same key with another request;
+     *                            {@code payment-unavailable} (503) when Stripe did not answer (repeat the request);
+     *                            refusals of the listing, plan, consent or install
+     */
+    public Answer purchase(UUID tenantId, String idempotencyKey, Request request, Principal actor) {
+        String sha = request.sha256(tenantId);
+        Optional<Row> earlier = byKey(tenantId, idempotencyKey);
+        if (earlier.isPresent()) {
+            Row row = earlier.get();
+            if (!row.requestSha256().equals(sha)) {
+                throw MarketplaceRefusal.invalid("idempotency-key-reused", "The Idempotency-Key '" + idempotencyKey + "' was used for"
+                        + " another purchase request; use a new key for a new request.");
+            }
+            if (row.answerStatus() != null) {
+                reattachIfMissing(row);
+                return new Answer(row.answerStatus(), row.answer());
+            }
+            return complete(row, request, actor);
+        }
+        Listing listing = listings.get(request.listing()).orElseThrow(() -> ListingRoutes.notFound(request.listing()));
+        Map<String, Object> plan = listing.plan(request.plan()).orElseThrow(() -> MarketplaceRefusal.invalid("plan-unknown", "'"
+                + listing.id() + "' has no plan '" + request.plan() + "'; its plans are "
+                + listing.plans().stream().map(p -> p.get("id")).toList() + "."));
+        if (plan.get("amount") == null) {
+            throw MarketplaceRefusal.invalid("plan-not-paid", "The plan '" + request.plan() + "' is not paid: install it with POST"
+                    + " /api/v1/tenants/{tenant}/marketplace/installs.");
+        }
+        String kind = (String) plan.get("kind");
+        if (kind.equals("usage")) {
+            throw new MarketplaceRefusal(422, "plan-not-purchasable", "Plan not purchasable", "Usage-based plans are not sold yet;"
+                    + " choose another plan.", Map.of());
+        }
+        int seats = request.seats().orElse(1);
+        if (!kind.equals("per-seat") && request.seats().isPresent()) {
+            throw MarketplaceRefusal.invalid("seats-not-priced", "Only a per-seat plan is bought by the seat.");
+        }
+        if (seats < 1 || seats > 100_000) {
+            throw MarketplaceRefusal.invalid("seats-invalid", "seats must be a whole number from 1 to 100000.");
+        }
+        installs.requireNotInstalled(tenantId, listing.id());
+        installs.installableVersion(listing.id());
+        long amount = Math.multiplyExact(((Number) plan.get("amount")).longValue(), seats);
+        // Consent first: grants that are not exactly the declared permissions are refused before anything is charged. A
+        // listed plugin serves nobody without a licence, so enabling it before it is paid for gives nothing away.
+        plugins.enablement().enable(tenantId, listing.id(), request.grantedPermissions(), actor);
+        UUID id = UUID.randomUUID();
+        try {
+            database.inTenant(tenantId, tx -> tx.dml("INSERT INTO marketplace.purchases (id, tenant_id, plugin_id, plan_id, publisher_id, "
+                    + "idempotency_key, request_sha256, seats, amount, currency, state, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    id, tenantId, listing.id(), request.plan(), listing.publisher().id(), idempotencyKey, sha,
+                    kind.equals("per-seat") ? seats : null, amount, plan.get("currency"), actor.actorId()));
+        } catch (RuntimeException e) {
+            if (Database.isUniqueViolation(e)) {
+                // The same key raced in: answer as a repeat would.
+                return purchase(tenantId, idempotencyKey, request, actor);
+            }
+            throw e;
+        }
+        return complete(byId(id).orElseThrow(), request, actor);
+    }
+
+    /** Charges (again, with the same Stripe idempotency key, so at most once) and records the outcome. */
+    private Answer complete(Row row, Request request, Principal actor) {
+        StripePayments.Charged charged;
+        try {
+            charged = stripe.payments().charge(row.amount(), row.currency(), request.paymentMethod(), "vc-purchase-" + row.id(),
+                                               Map.of("purchase", row.id().toString(), "tenant", row.tenantId().toString(),
+                                                      "plugin", row.pluginId(), "plan", row.planId()));
+        } catch (StripePayments.Declined declined) {
+            Map<String, Object> problem = new LinkedHashMap<>();
+            problem.put("type", "urn:voicecore:problem:payment-declined");
+            problem.put("title", "Payment declined");
+            problem.put("status", 402);
+            problem.put("detail", "The card was declined (" + declined.code() + "): nothing was charged and no licence issued. Try"
+                                  + " another payment method with a new Idempotency-Key.");
+            problem.put("declineCode", declined.code());
+            problem.put("purchase", row.id().toString());
+            database.inTenant(row.tenantId(), tx -> {
+                tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::jsonb, completed_at = ? "
+                       + "WHERE id = ? AND state = 'pending'", Json.writeString(problem), Database.timestamp(clock.instant()), row.id());
+                audit.append(tx, new AuditEvent(row.tenantId(), actor.actorId(), "marketplace.purchase", "purchase:" + row.id(), "failed",
+                        Map.of("plugin", row.pluginId(), "plan", row.planId(), "declineCode", declined.code())));
+                return null;
+            });
+            // Consent was given for this purchase only: a declined purchase leaves the plugin as it was, not enabled.
+            try {
+                plugins.enablement().disable(row.tenantId(), row.pluginId(), actor);
+            } catch (io.voicecore.kernel.plugins.PluginRefusal notEnabled) {
+                // disabled meanwhile
+            }
+            return byId(row.id()).map(r -> new Answer(r.answerStatus(), r.answer())).orElseThrow();
+        } catch (StripePayments.Unavailable unavailable) {
+            throw new MarketplaceRefusal(503, "payment-unavailable", "Payment unavailable", "The payment could not be completed now: "
+                    + "Stripe did not answer. Repeat the request with the same Idempotency-Key; it is charged at most once.",
+                    Map.of("purchase", row.id().toString()));
+        }
+        return record(row, charged, request, actor);
+    }
+
+    /** The charge went through: the ledger, the licence and the install are recorded together, then the licence attached. */
+    private Answer record(Row row, StripePayments.Charged charged, Request request, Principal actor) {
+        Map<String, Object> plan = listings.get(row.pluginId()).flatMap(l -> l.plan(row.planId())).orElseThrow();
+        String kind = (String) plan.get("kind");
+        Optional<Duration> lifetime = kind.equals("one-time") ? Optional.empty() : Optional.of(period((String) plan.get("interval")));
+        LicenceIssuer.Issued licence = issuer.issue(row.tenantId(), row.pluginId(), row.planId(), false,
+                row.seats() == null ? OptionalInt.empty() : OptionalInt.of(row.seats()), lifetime);
+        PluginManifest version = installs.installableVersion(row.pluginId());
+        Answer answer = database.inPlatform(tx -> {
+            LedgerTransaction money = ledger.purchase(tx, row.id(), row.publisherId(), Money.of(row.amount(), row.currency()),
+                                                      Money.of(charged.fee(), row.currency()));
+            installs.recordInstall(tx, row.tenantId(), row.pluginId(), row.planId(), licence, version.version(),
+                                   request.grantedPermissions(), actor);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", row.id());
+            body.put("listing", row.pluginId());
+            body.put("plan", row.planId());
+            body.put("amount", row.amount());
+            body.put("currency", row.currency());
+            if (row.seats() != null) {
+                body.put("seats", row.seats());
+            }
+            body.put("license", licence.token());
+            Map<String, Object> terms = new LinkedHashMap<>();
+            terms.put("id", licence.licence().licenceId());
+            terms.put("startsAt", licence.licence().startsAt());
+            terms.put("expiresAt", licence.licence().expiresAt().orElse(null));
+            body.put("licence", terms);
+            body.put("split", money.posting().split().orElseThrow().view());
+            body.put("paymentIntent", charged.paymentIntentId());
+            String json = Json.writeString(body);
+            tx.dml("UPDATE marketplace.purchases SET state = 'succeeded', payment_intent = ?, charge = ?, fee = ?, licence_id = ?, "
+                   + "answer_status = 201, answer = ?::jsonb, completed_at = ? WHERE id = ? AND state = 'pending'",
+                   charged.paymentIntentId(), charged.chargeId(), charged.fee(), licence.licence().licenceId(), json,
+                   Database.timestamp(clock.instant()), row.id());
+            audit.append(tx, AuditEvent.success(row.tenantId(), actor.actorId(), "marketplace.purchase", "purchase:" + row.id(),
+                    Map.of("plugin", row.pluginId(), "plan", row.planId(), "amount", row.amount(), "currency", row.currency())));
+            return new Answer(201, Json.MAPPER.valueToTree(body));
+        });
+        plugins.enablement().attachLicence(row.tenantId(), row.pluginId(), licence.token(), actor);
+        return answer;
+    }
+
+    /** After a crash between our commit and the attach, the tenant's enablement may lack the licence it bought. */
+    private void reattachIfMissing(Row row) {
+        if (row.answerStatus() != 201) {
+            return;
+        }
+        String token = row.answer().path("license").asText();
+        boolean attached = plugins.enablement().tenantPlugin(row.tenantId(), row.pluginId())
+                .flatMap(tenant -> tenant.licenceToken()).map(token::equals).orElse(false);
+        if (!attached) {
+            plugins.enablement().attachLicence(row.tenantId(), row.pluginId(), token, new Principal("marketplace:purchase",
+                    io.voicecore.kernel.access.Role.PLATFORM_ADMIN, Optional.empty(), "marketplace:purchase", false));
+        }
+    }
+
+    /** One billing interval from now, in calendar terms (a month from 31 January ends on the last day of February). */
+    private Duration period(String interval) {
+        Instant now = clock.instant();
+        var start = now.atOffset(ZoneOffset.UTC);
+        return Duration.between(start, "year".equals(interval) ? start.plusYears(1) : start.plusMonths(1));
+    }
+
+    /** A purchase of the tenant, or 404. */
+    public Map<String, Object> read(UUID tenantId, UUID purchaseId) {
+        Row row = byId(purchaseId).filter(r -> r.tenantId().equals(tenantId)).orElseThrow(() -> notFound(purchaseId));
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", row.id());
+        view.put("listing", row.pluginId());
+        view.put("plan", row.planId());
+        view.put("amount", row.amount());
+        view.put("currency", row.currency());
+        view.put("state", row.state());
+        view.put("createdAt", row.createdAt());
+        return view;
+    }
+
+    static MarketplaceRefusal notFound(UUID id) {
+        return MarketplaceRefusal.notFound("purchase-not-found", "No purchase " + id + " of this tenant.");
+    }
+
+    private Optional<Row> byKey(UUID tenantId, String key) {
+        return database.inTenant(tenantId, tx -> Database.first(tx, Purchases::map, "SELECT " + COLUMNS
+                + " FROM marketplace.purchases WHERE tenant_id = ? AND idempotency_key = ?", tenantId, key));
+    }
+
+    Optional<Row> byId(UUID id) {
+        return database.inPlatform(tx -> Database.first(tx, Purchases::map, "SELECT " + COLUMNS + " FROM marketplace.purchases WHERE id = ?", id));
+    }
+
+    private static Row map(DbRow row) {
+        String answer = Database.text(row, "answer");
+        try {
+            return new Row(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "plugin_id"),
+                    Database.text(row, "plan_id"), Database.uuid(row, "publisher_id"), Database.text(row, "request_sha256"),
+                    row.column("seats").get(Integer.class), row.column("amount").get(Long.class), Database.text(row, "currency"),
+                    Database.text(row, "state"), Database.text(row, "payment_intent"), Database.text(row, "charge"),
+                    row.column("fee").get(Long.class), row.column("answer_status").get(Integer.class),
+                    answer == null ? null : Json.MAPPER.readTree(answer), Database.instant(row, "created_at"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a stored purchase answer is not JSON", e);
+        }
+    }
+}

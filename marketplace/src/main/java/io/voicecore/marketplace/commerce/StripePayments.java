@@ -1,0 +1,149 @@
+package io.voicecore.marketplace.commerce;
+
+import java.util.Locale;
+import java.util.Map;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.CardException;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Account;
+import com.stripe.model.BalanceTransaction;
+import com.stripe.model.Charge;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.Refund;
+import com.stripe.model.Transfer;
+import com.stripe.model.TransferReversal;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.AccountCreateParams;
+import com.stripe.param.ChargeRetrieveParams;
+import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.RefundCreateParams;
+import com.stripe.param.TransferCreateParams;
+import com.stripe.param.TransferReversalCreateParams;
+import io.voicecore.marketplace.MarketplaceRefusal;
+
+/**
+ * The marketplace's calls to Stripe, through the official stripe-java client. Every call that moves money carries an
+ * idempotency key derived from our own record of it, so a call repeated after a timeout or a crash moves money once:
+ * Stripe answers the repeat with the first answer.
+ */
+public final class StripePayments {
+
+    /** A charge that went through: the payment intent, its charge, and Stripe's fee on it (minor units). */
+    public record Charged(String paymentIntentId, String chargeId, long fee) {
+    }
+
+    /** Stripe declined the card: nothing was charged. */
+    public static final class Declined extends RuntimeException {
+        private final String code;
+
+        Declined(String code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+
+        /** Stripe's decline code, e.g. {@code card_declined}. */
+        public String code() {
+            return code;
+        }
+    }
+
+    /**
+     * Stripe could not be reached or failed (timeout, 5xx): whether the call took effect is unknown. Repeating it with the
+     * same idempotency key is safe.
+     */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    private final StripeClient client;
+
+    public StripePayments(StripeSettings settings) {
+        String key = settings.secretKey().orElseThrow(() -> new MarketplaceRefusal(503, "payments-not-configured",
+                "Payments unavailable", "Paid plans need Stripe: the operator sets VOICECORE_STRIPE_SECRET_KEY.", Map.of()));
+        this.client = StripeClient.builder().setApiKey(key).setApiBase(settings.baseUrl()).setConnectBase(settings.baseUrl())
+                .setConnectTimeout(5_000).setReadTimeout(20_000).setMaxNetworkRetries(0).build();
+    }
+
+    /** Charges a payment method at once (a confirmed payment intent), and reads Stripe's fee on the charge. */
+    public Charged charge(long amount, String currency, String paymentMethod, String idempotencyKey, Map<String, String> metadata) {
+        try {
+            PaymentIntent intent = client.paymentIntents().create(PaymentIntentCreateParams.builder()
+                    .setAmount(amount).setCurrency(currency.toLowerCase(Locale.ROOT)).setPaymentMethod(paymentMethod)
+                    .addPaymentMethodType("card").setConfirm(true).putAllMetadata(metadata).build(), options(idempotencyKey));
+            if (!"succeeded".equals(intent.getStatus())) {
+                throw new Declined("payment_" + intent.getStatus(), "The payment is " + intent.getStatus() + ", not succeeded.");
+            }
+            Charge charge = client.charges().retrieve(intent.getLatestCharge(),
+                    ChargeRetrieveParams.builder().addExpand("balance_transaction").build(), RequestOptions.getDefault());
+            BalanceTransaction balance = charge.getBalanceTransactionObject();
+            return new Charged(intent.getId(), charge.getId(), balance == null || balance.getFee() == null ? 0 : balance.getFee());
+        } catch (CardException declined) {
+            throw new Declined(declined.getCode() == null ? "card_declined" : declined.getCode(), declined.getMessage());
+        } catch (StripeException failed) {
+            throw unavailable("charge", failed);
+        }
+    }
+
+    /** Refunds part or all of a payment; answers the refund's id. */
+    public String refund(String paymentIntentId, long amount, String idempotencyKey) {
+        try {
+            Refund refund = client.refunds().create(RefundCreateParams.builder().setPaymentIntent(paymentIntentId).setAmount(amount).build(),
+                                                    options(idempotencyKey));
+            return refund.getId();
+        } catch (StripeException failed) {
+            throw unavailable("refund", failed);
+        }
+    }
+
+    /** Creates a connected account for a publisher's payouts; answers its id. */
+    public String createAccount(String email, String idempotencyKey) {
+        try {
+            Account account = client.accounts().create(AccountCreateParams.builder().setType(AccountCreateParams.Type.EXPRESS)
+                    .setEmail(email).build(), options(idempotencyKey));
+            return account.getId();
+        } catch (StripeException failed) {
+            throw unavailable("account", failed);
+        }
+    }
+
+    /** Transfers to a connected account; answers the transfer's id. */
+    public String transfer(long amount, String currency, String destination, String idempotencyKey, Map<String, String> metadata) {
+        try {
+            Transfer transfer = client.transfers().create(TransferCreateParams.builder().setAmount(amount)
+                    .setCurrency(currency.toLowerCase(Locale.ROOT)).setDestination(destination).putAllMetadata(metadata).build(),
+                    options(idempotencyKey));
+            return transfer.getId();
+        } catch (StripeException failed) {
+            throw unavailable("transfer", failed);
+        }
+    }
+
+    /** Takes back part or all of a transfer; answers the reversal's id. */
+    public String reverseTransfer(String transferId, long amount, String idempotencyKey) {
+        try {
+            TransferReversal reversal = client.transfers().reversals().create(transferId,
+                    TransferReversalCreateParams.builder().setAmount(amount).build(), options(idempotencyKey));
+            return reversal.getId();
+        } catch (StripeException failed) {
+            throw unavailable("transfer reversal", failed);
+        }
+    }
+
+    private static RequestOptions options(String idempotencyKey) {
+        return RequestOptions.builder().setIdempotencyKey(idempotencyKey).build();
+    }
+
+    /** Anything but a decline: the call's effect is unknown, or it was refused for a reason that is ours to fix. */
+    private static RuntimeException unavailable(String what, StripeException failed) {
+        if (failed instanceof ApiConnectionException || failed.getStatusCode() == null || failed.getStatusCode() >= 500
+            || failed.getStatusCode() == 429) {
+            return new Unavailable("Stripe did not complete the " + what + " (" + failed.getClass().getSimpleName() + ", status "
+                                   + failed.getStatusCode() + "); it is safe to try again.", failed);
+        }
+        return new IllegalStateException("Stripe refused the " + what + ": " + failed.getStripeError(), failed);
+    }
+}
