@@ -24,6 +24,8 @@ CREATE TABLE marketplace.purchases (
     idempotency_key  text        NOT NULL,
     request_sha256   text        NOT NULL,
     seats            integer,
+    payment_method   text        NOT NULL,
+    granted          text        NOT NULL,
     amount           bigint      NOT NULL CHECK (amount > 0),
     currency         text        NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
     state            text        NOT NULL CHECK (state IN ('pending', 'succeeded', 'declined')),

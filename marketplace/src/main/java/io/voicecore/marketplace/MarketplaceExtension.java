@@ -1,6 +1,10 @@
 package io.voicecore.marketplace;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.voicecore.kernel.KernelExtension;
 import io.voicecore.kernel.KernelServices;
@@ -59,6 +63,11 @@ public final class MarketplaceExtension implements KernelExtension {
     private Installs installs;
     private Ledger ledger;
     private Purchases purchases;
+    private final ScheduledExecutorService recovery = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "marketplace-purchase-recovery");
+        thread.setDaemon(true);
+        return thread;
+    });
     private Refunds refunds;
     private Payouts payouts;
     private StripeWebhooks webhooks;
@@ -109,6 +118,20 @@ public final class MarketplaceExtension implements KernelExtension {
         payouts = new Payouts(database, ledger, stripe, kernel.audit(), settings.clock(), commerce.payoutHold(), commerce.payoutMinimum());
         webhooks = new StripeWebhooks(database, ledger, commerce.stripe().webhookSecret(), kernel.audit(), settings.clock());
         submissions.resumePending();
+        // Purchases a stopped node left between Stripe's answer and our commit are completed in the background.
+        recovery.scheduleWithFixedDelay(() -> {
+            try {
+                purchases.resumePending(Duration.ofMinutes(1));
+            } catch (RuntimeException e) {
+                java.util.logging.Logger.getLogger(MarketplaceExtension.class.getName())
+                        .log(java.util.logging.Level.WARNING, "Could not complete pending purchases now", e);
+            }
+        }, 10, 60, TimeUnit.SECONDS);
+    }
+
+    /** Purchases, for the operator's tools and tests that complete pending ones now. */
+    public Purchases purchases() {
+        return purchases;
     }
 
     @Override
@@ -127,6 +150,7 @@ public final class MarketplaceExtension implements KernelExtension {
 
     @Override
     public void close() {
+        recovery.shutdownNow();
         if (submissions != null) {
             submissions.close();
         }

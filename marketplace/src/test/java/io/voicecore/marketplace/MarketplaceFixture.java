@@ -38,6 +38,7 @@ public final class MarketplaceFixture {
     public static final String WEBHOOK_SECRET = "whsec_marketplace_tests";
     private static TestKernel kernel;
     private static StripeStandIn stripe;
+    private static MarketplaceExtension extension;
     private static SignedJarFixture signing;
     private static String reviewerKey;
 
@@ -50,10 +51,11 @@ public final class MarketplaceFixture {
             // The stand-in's port is chosen first: the kernel is configured with it, and the stand-in with the kernel's webhook.
             int stripePort = freePort();
             StripeSettings stripeSettings = new StripeSettings("http://127.0.0.1:" + stripePort, Optional.of("sk_test_standin"),
-                                                               Optional.of(WEBHOOK_SECRET));
+                                                               Optional.of(WEBHOOK_SECRET)).withReadTimeout(Duration.ofSeconds(2));
             MarketplaceSettings settings = MarketplaceSettings.defaults().withClock(CLOCK).withLicenceGrace(GRACE)
                     .withCommerce(CommerceSettings.defaults().withStripe(stripeSettings));
-            kernel = TestKernel.builder().extensions(List.of(new MarketplaceExtension(settings))).start();
+            extension = new MarketplaceExtension(settings);
+            kernel = TestKernel.builder().extensions(List.of(extension)).start();
             stripe = StripeStandIn.start(stripePort, StripeStandInSettings.defaults().withClock(CLOCK)
                     .withWebhook(kernel.uri("/api/v1/marketplace/stripe/webhook"), WEBHOOK_SECRET));
             TestKernel started = kernel;
@@ -64,6 +66,12 @@ public final class MarketplaceFixture {
             }, "marketplace-test-kernel-stop"));
         }
         return kernel;
+    }
+
+    /** The shared kernel's marketplace. */
+    public static synchronized MarketplaceExtension marketplace() {
+        kernel();
+        return extension;
     }
 
     /** The Stripe stand-in the shared kernel's marketplace pays through. */

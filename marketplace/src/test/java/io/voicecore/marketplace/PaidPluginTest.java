@@ -122,6 +122,28 @@ class PaidPluginTest {
     }
 
     @Test
+    void aDisputeReportedByStripeReversesThePurchaseOnce() throws Exception {
+        String tenantKey = tenantAdmin("disputed-co");
+        HttpResult bought = purchase("disputed-co", tenantKey, UUID.randomUUID().toString(), Map.of("listing", "paid-notes",
+                "plan", "monthly", "paymentMethod", "pm_card_visa", "grantedPermissions", List.of()));
+        assertEquals(201, bought.status(), bought.body());
+        String id = bought.json().get("id").asText();
+        String charge = kernel().get("/api/v1/tenants/disputed-co/marketplace/purchases/" + id, tenantKey).json().get("charge").asText();
+        long pendingBefore = balance().get("pending").asLong() + balance().get("available").asLong();
+        String dispute = stripe().dispute(charge, "fraudulent").get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (balance().get("pending").asLong() + balance().get("available").asLong() == pendingBefore && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        long developer = bought.json().get("split").get("developer").asLong();
+        assertEquals(pendingBefore - developer, balance().get("pending").asLong() + balance().get("available").asLong(),
+                     "the developer's share of dispute " + dispute + " is taken back");
+        assertBalanced();
+        JsonNode audit = kernel().get("/api/v1/audit?action=marketplace.dispute", kernel().adminToken()).json();
+        assertEquals(1, audit.get("items").size(), audit.toString());
+    }
+
+    @Test
     void theWebhookTakesOnlySignedFreshEvents() {
         HttpResult unsigned = kernel().send("/api/v1/marketplace/stripe/webhook", "POST", null, "application/json",
                                             "{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"charge.dispute.created\"}");

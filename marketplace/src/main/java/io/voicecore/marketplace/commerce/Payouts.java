@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.voicecore.kernel.access.Principal;
@@ -170,7 +169,7 @@ public final class Payouts {
             transfer = stripe.payments().transfer(amount, currency, (String) payout.get("destination"), "vc-payout-" + payoutId,
                                                   Map.of("payout", payoutId.toString(), "publisher", publisherId.toString()));
         } catch (StripePayments.Unavailable | MarketplaceRefusal | IllegalStateException failure) {
-            LOG.log(Level.WARNING, "Payout " + payoutId + " not transferred now; the next run finishes it", failure);
+            LOG.warning("Payout " + payoutId + " not transferred now; the next run finishes it: " + failure.getMessage());
             Map<String, Object> why = new LinkedHashMap<>(payout);
             why.put("reason", failure.getMessage());
             failed.add(why);

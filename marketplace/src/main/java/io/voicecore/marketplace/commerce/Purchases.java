@@ -135,9 +135,11 @@ public final class Purchases {
         UUID id = UUID.randomUUID();
         try {
             database.inTenant(tenantId, tx -> tx.dml("INSERT INTO marketplace.purchases (id, tenant_id, plugin_id, plan_id, publisher_id, "
-                    + "idempotency_key, request_sha256, seats, amount, currency, state, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    + "idempotency_key, request_sha256, seats, payment_method, granted, amount, currency, state, created_by) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
                     id, tenantId, listing.id(), request.plan(), listing.publisher().id(), idempotencyKey, sha,
-                    kind.equals("per-seat") ? seats : null, amount, plan.get("currency"), actor.actorId()));
+                    kind.equals("per-seat") ? seats : null, request.paymentMethod(), String.join(",", new TreeSet<>(request.grantedPermissions())),
+                    amount, plan.get("currency"), actor.actorId()));
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
                 // The same key raced in: answer as a repeat would.
@@ -146,6 +148,36 @@ public final class Purchases {
             throw e;
         }
         return complete(byId(id).orElseThrow(), request, actor);
+    }
+
+    /**
+     * Completes the purchases a stopped node left pending (Stripe may have charged them before our commit): each is
+     * charged again with its own idempotency key, which Stripe answers with the first answer, and recorded. Nothing is
+     * charged twice and nothing paid for is lost, whether or not the tenant repeats its request.
+     *
+     * @return how many it completed
+     */
+    public int resumePending(java.time.Duration olderThan) {
+        record Pending(UUID id, Request request, String actor) {
+        }
+        List<Pending> pending = database.inPlatform(tx -> Database.list(tx, row -> new Pending(Database.uuid(row, "id"),
+                new Request(Database.text(row, "plugin_id"), Database.text(row, "plan_id"), Database.text(row, "payment_method"),
+                            Database.text(row, "granted").isEmpty() ? Set.of() : Set.of(Database.text(row, "granted").split(",")),
+                            Optional.ofNullable(row.column("seats").get(Integer.class))), Database.text(row, "created_by")),
+                "SELECT id, plugin_id, plan_id, payment_method, granted, seats, created_by FROM marketplace.purchases "
+                + "WHERE state = 'pending' AND created_at <= ? ORDER BY created_at", Database.timestamp(clock.instant().minus(olderThan))));
+        int completed = 0;
+        for (Pending purchase : pending) {
+            try {
+                complete(byId(purchase.id()).orElseThrow(), purchase.request(), new Principal(purchase.actor(),
+                        io.voicecore.kernel.access.Role.TENANT_ADMIN, Optional.empty(), purchase.actor(), false));
+                completed++;
+            } catch (RuntimeException stillFailing) {
+                java.util.logging.Logger.getLogger(Purchases.class.getName()).log(java.util.logging.Level.WARNING,
+                        "Purchase " + purchase.id() + " is still pending; the next attempt completes it", stillFailing);
+            }
+        }
+        return completed;
     }
 
     /** Charges (again, with the same Stripe idempotency key, so at most once) and records the outcome. */
@@ -260,6 +292,8 @@ public final class Purchases {
         view.put("amount", row.amount());
         view.put("currency", row.currency());
         view.put("state", row.state());
+        view.put("paymentIntent", row.paymentIntent());
+        view.put("charge", row.charge());
         view.put("createdAt", row.createdAt());
         return view;
     }

@@ -65,7 +65,7 @@ public final class StripePayments {
         String key = settings.secretKey().orElseThrow(() -> new MarketplaceRefusal(503, "payments-not-configured",
                 "Payments unavailable", "Paid plans need Stripe: the operator sets VOICECORE_STRIPE_SECRET_KEY.", Map.of()));
         this.client = StripeClient.builder().setApiKey(key).setApiBase(settings.baseUrl()).setConnectBase(settings.baseUrl())
-                .setConnectTimeout(5_000).setReadTimeout(20_000).setMaxNetworkRetries(0).build();
+                .setConnectTimeout(5_000).setReadTimeout((int) settings.readTimeout().toMillis()).setMaxNetworkRetries(0).build();
     }
 
     /** Charges a payment method at once (a confirmed payment intent), and reads Stripe's fee on the charge. */
@@ -139,8 +139,9 @@ public final class StripePayments {
 
     /** Anything but a decline: the call's effect is unknown, or it was refused for a reason that is ours to fix. */
     private static RuntimeException unavailable(String what, StripeException failed) {
+        // 409: the same idempotency key is still being served (an earlier call is in flight); its answer comes later.
         if (failed instanceof ApiConnectionException || failed.getStatusCode() == null || failed.getStatusCode() >= 500
-            || failed.getStatusCode() == 429) {
+            || failed.getStatusCode() == 429 || failed.getStatusCode() == 409) {
             return new Unavailable("Stripe did not complete the " + what + " (" + failed.getClass().getSimpleName() + ", status "
                                    + failed.getStatusCode() + "); it is safe to try again.", failed);
         }

@@ -12,8 +12,20 @@ import java.util.Optional;
  * @param baseUrl       the API's base URL, without a trailing slash
  * @param secretKey     the secret API key ({@code sk_...}); never logged nor answered
  * @param webhookSecret the webhook signing secret ({@code whsec_...}); never logged nor answered
+ * @param readTimeout   how long a call waits for Stripe's answer before it counts as unanswered (and is repeated later
+ *                      with the same idempotency key)
  */
-public record StripeSettings(String baseUrl, Optional<String> secretKey, Optional<String> webhookSecret) {
+public record StripeSettings(String baseUrl, Optional<String> secretKey, Optional<String> webhookSecret, java.time.Duration readTimeout) {
+    private static final java.time.Duration DEFAULT_READ_TIMEOUT = java.time.Duration.ofSeconds(20);
+
+    public StripeSettings(String baseUrl, Optional<String> secretKey, Optional<String> webhookSecret) {
+        this(baseUrl, secretKey, webhookSecret, DEFAULT_READ_TIMEOUT);
+    }
+
+    public StripeSettings withReadTimeout(java.time.Duration timeout) {
+        return new StripeSettings(baseUrl, secretKey, webhookSecret, timeout);
+    }
+
     public static final String STRIPE_API = "https://api.stripe.com";
 
     public StripeSettings {
