@@ -97,13 +97,11 @@ public final class ListingAdminRoutes {
         Set<String> ids = new java.util.HashSet<>();
         for (int i = 0; i < node.size(); i++) {
             String at = "plans[" + i + "]";
-            PlanInput.read(node.get(i), at, fields).ifPresent(plan -> {
-                if (ids.add(plan.id())) {
-                    plans.add(plan);
-                } else {
-                    fields.reject(at + ".id", "'" + plan.id() + "' is named twice");
-                }
-            });
+            JsonNode id = node.get(i).get("id");
+            if (id != null && id.isTextual() && Plan.ID.matcher(id.textValue()).matches() && !ids.add(id.textValue())) {
+                fields.reject(at + ".id", "'" + id.textValue() + "' is named twice");
+            }
+            PlanInput.read(node.get(i), at, fields).ifPresent(plans::add);
         }
         return plans;
     }
