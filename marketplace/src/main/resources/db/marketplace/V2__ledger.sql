@@ -124,13 +124,15 @@ BEGIN
         EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON marketplace.%I '
                        'FOR EACH STATEMENT EXECUTE FUNCTION marketplace.ledger_append_only()', t || '_no_truncate', t);
     END LOOP;
+    -- Platform rows, as in V1; the scope is read once per statement (a sub-select), not once per row, which matters
+    -- to a verification that reads a million entries and to bulk inserts.
     FOREACH t IN ARRAY ARRAY['ledger_accounts', 'ledger_transactions', 'ledger_entries', 'publisher_revenue_share']
     LOOP
         EXECUTE format('ALTER TABLE marketplace.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE marketplace.%I FORCE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY platform_only ON marketplace.%I '
-                       'USING (coalesce(current_setting(''voicecore.scope'', true), '''') = ''platform'') '
-                       'WITH CHECK (coalesce(current_setting(''voicecore.scope'', true), '''') = ''platform'')', t);
+                       'USING ((SELECT coalesce(current_setting(''voicecore.scope'', true), '''') = ''platform'')) '
+                       'WITH CHECK ((SELECT coalesce(current_setting(''voicecore.scope'', true), '''') = ''platform''))', t);
     END LOOP;
 END $$;
 
