@@ -25,8 +25,8 @@ import io.voicecore.kernel.config.ConfigLoader;
 /**
  * A kernel started in this JVM for a scenario, as {@code ./voicecore start} runs it (HTTP server, embedded
  * PostgreSQL in a temporary data directory, the given plugin jars installed at start-up) but without kernel
- * extensions (the marketplace), and the HTTP calls a scenario needs to set up tenants. Closing stops it and deletes
- * its files.
+ * extensions (the marketplace) unless a scenario names one, and the HTTP calls a scenario needs to set up tenants.
+ * Closing stops it and deletes its files.
  */
 final class BenchKernel implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +45,11 @@ final class BenchKernel implements AutoCloseable {
 
     /** Starts a kernel that installs {@code pluginJars} at start-up. */
     static BenchKernel start(List<Path> pluginJars) throws IOException {
+        return start(pluginJars, List.of());
+    }
+
+    /** Starts a kernel with kernel extensions, for a scenario that measures one of them (e.g. the marketplace's ledger). */
+    static BenchKernel start(List<Path> pluginJars, List<io.voicecore.kernel.KernelExtension> extensions) throws IOException {
         Path data = Files.createTempDirectory("voicecore-bench");
         Path shipped = Files.createDirectories(data.resolve("shipped-plugins"));
         for (Path jar : pluginJars) {
@@ -61,10 +66,10 @@ final class BenchKernel implements AutoCloseable {
                 "rate-limit.per-minute", "1000000",
                 "log.format", "text");
         try {
-            // No kernel extension, although the marketplace is on this class path (licensed-route uses its licence
-            // classes): every scenario measures the kernel alone, and one that needs an extension's part plugs it in.
+            // No kernel extension unless asked for, although the marketplace is on this class path (licensed-route uses
+            // its licence classes): every scenario measures the kernel alone, and one that needs an extension names it.
             Kernel kernel = Kernel.start(ConfigLoader.load(Optional.empty(), Map.of(), settings), new PrintStream(OutputStream.nullOutputStream()),
-                                         List.of());
+                                         extensions);
             return new BenchKernel(kernel, data, adminToken);
         } catch (RuntimeException e) {
             ChildKernel.deleteTree(data);

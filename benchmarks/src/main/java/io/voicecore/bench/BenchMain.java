@@ -22,6 +22,7 @@ public final class BenchMain {
         scenarios.put(TenantsScenario.NAME, TenantsScenario::new);
         scenarios.put(EventsScenario.NAME, EventsScenario::new);
         scenarios.put(CrmContactsScenario.NAME, CrmContactsScenario::new);
+        scenarios.put(LedgerVerifyScenario.NAME, LedgerVerifyScenario::new);
         return scenarios;
     }
 
