@@ -53,7 +53,8 @@ public final class Ledger {
     }
 
     /**
-     * Records a posting in the caller's transaction. The accounts it names are opened on first use.
+     * Records a posting in the caller's transaction. The accounts it names are opened on first use. Nothing checks a
+     * balance here (the ready-made postings below do); the publisher it names must exist.
      *
      * @throws AlreadyRecorded when a transaction of the same kind and reference exists; nothing is written and the
      *                         caller's transaction can go on
@@ -108,6 +109,9 @@ public final class Ledger {
                         + ", not as a posting named it");
             }
             ids.put(stored, number(row, "id"));
+        }
+        if (ids.size() != sorted.size()) {
+            throw new IllegalStateException("opened the accounts " + sorted + " but found only " + ids.keySet());
         }
         return ids;
     }

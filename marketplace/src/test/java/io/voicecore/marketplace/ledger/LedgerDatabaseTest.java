@@ -244,6 +244,38 @@ class LedgerDatabaseTest {
     }
 
     @Test
+    void concurrentPayoutsOfOnePublisherNeverPayOutMoreThanIsAvailable() throws Exception {
+        Ledger ledger = fixture.ledger;
+        UUID publisher = fixture.publisher("ledger-race");
+        fixture.inPlatform(tx -> ledger.purchase(tx, UUID.randomUUID(), publisher, eur(10_000), eur(0)));
+        fixture.inPlatform(tx -> ledger.release(tx, UUID.randomUUID(), publisher, eur(8_500)));
+        int racers = 3; // the test kernel's pool has 4 connections
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<String>> outcomes = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(racers)) {
+            for (int i = 0; i < racers; i++) {
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        fixture.inPlatform(tx -> ledger.payout(tx, UUID.randomUUID(), publisher, eur(6_000)));
+                        return "paid";
+                    } catch (MarketplaceRefusal refusal) {
+                        return refusal.type();
+                    }
+                }));
+            }
+            start.countDown();
+            List<String> results = new java.util.ArrayList<>();
+            for (var outcome : outcomes) {
+                results.add(outcome.get());
+            }
+            assertEquals(1, results.stream().filter("paid"::equals).count(), results.toString());
+            assertEquals(racers - 1, results.stream().filter("payout-exceeds-available"::equals).count(), results.toString());
+        }
+        assertEquals(new Balances.Balance(EUR, 0, 2_500, 6_000), ledger.balances(publisher).in(EUR));
+    }
+
+    @Test
     void postingsNameWhatIsMissingOrWrong() {
         UUID publisher = fixture.publisher("ledger-refusals");
         MarketplaceRefusal unknown = assertThrows(MarketplaceRefusal.class, () -> fixture.inPlatform(
