@@ -184,8 +184,4 @@ public final class MarketplaceExtension implements KernelExtension {
         return ledger;
     }
 
-    /** The settings it runs with. */
-    public MarketplaceSettings settings() {
-        return settings;
-    }
 }

@@ -14,14 +14,13 @@ import io.voicecore.marketplace.commerce.CommerceSettings;
  *                         published without a reviewer
  * @param licenceGrace     how long a licence keeps serving after it expired
  * @param maxJarBytes      the largest submission accepted
- * @param reviewTimeout    how long the automated review of one submission may take before it is rejected as such
  * @param commerce         paid plans: Stripe, refunds and payouts
  */
-public record MarketplaceSettings(Clock clock, boolean fastTrack, Duration licenceGrace, long maxJarBytes, Duration reviewTimeout,
+public record MarketplaceSettings(Clock clock, boolean fastTrack, Duration licenceGrace, long maxJarBytes,
                                   CommerceSettings commerce) {
 
     public static MarketplaceSettings defaults() {
-        return new MarketplaceSettings(Clock.systemUTC(), true, Duration.ofDays(7), 20L * 1024 * 1024, Duration.ofSeconds(60),
+        return new MarketplaceSettings(Clock.systemUTC(), true, Duration.ofDays(7), 20L * 1024 * 1024,
                                        CommerceSettings.defaults());
     }
 
@@ -48,21 +47,21 @@ public record MarketplaceSettings(Clock clock, boolean fastTrack, Duration licen
     }
 
     public MarketplaceSettings withClock(Clock other) {
-        return new MarketplaceSettings(other, fastTrack, licenceGrace, maxJarBytes, reviewTimeout, commerce);
+        return new MarketplaceSettings(other, fastTrack, licenceGrace, maxJarBytes, commerce);
     }
 
     public MarketplaceSettings withFastTrack(boolean enabled) {
-        return new MarketplaceSettings(clock, enabled, licenceGrace, maxJarBytes, reviewTimeout, commerce);
+        return new MarketplaceSettings(clock, enabled, licenceGrace, maxJarBytes, commerce);
     }
 
     public MarketplaceSettings withCommerce(CommerceSettings other) {
-        return new MarketplaceSettings(clock, fastTrack, licenceGrace, maxJarBytes, reviewTimeout, other);
+        return new MarketplaceSettings(clock, fastTrack, licenceGrace, maxJarBytes, other);
     }
 
     public MarketplaceSettings withLicenceGrace(Duration grace) {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("the licence grace period must not be negative");
         }
-        return new MarketplaceSettings(clock, fastTrack, grace, maxJarBytes, reviewTimeout, commerce);
+        return new MarketplaceSettings(clock, fastTrack, grace, maxJarBytes, commerce);
     }
 }

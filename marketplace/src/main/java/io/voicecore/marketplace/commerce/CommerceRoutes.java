@@ -20,6 +20,7 @@ import io.voicecore.kernel.http.JsonFields;
 import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.marketplace.publishers.Publishers;
+import io.voicecore.marketplace.web.PathIds;
 
 /** Purchases and refunds for tenants, payouts for publishers and the platform admin, and Stripe's webhook. */
 public final class CommerceRoutes {
@@ -47,7 +48,7 @@ public final class CommerceRoutes {
         api.post("/api/v1/tenants/{tenant}/marketplace/purchases", Access.AUTHENTICATED, this::purchase);
         api.get("/api/v1/tenants/{tenant}/marketplace/purchases/{purchase}", Access.AUTHENTICATED, request -> {
             Tenant tenant = tenants.resolve(request);
-            return ApiReply.ok(purchases.read(tenant.id(), purchaseId(request)));
+            return ApiReply.ok(purchases.read(tenant.id(), PathIds.uuid(request, "purchase", "purchase-not-found", "purchase")));
         });
         api.post("/api/v1/tenants/{tenant}/marketplace/purchases/{purchase}/refund", Access.AUTHENTICATED, this::refund);
         api.post("/api/v1/marketplace/publishers/{publisher}/payout-account", Access.AUTHENTICATED, request -> ApiReply.created(
@@ -107,7 +108,7 @@ public final class CommerceRoutes {
             return n.longValue();
         });
         body.validate();
-        return ApiReply.ok(refunds.refund(tenant.id(), purchaseId(request), amount, key, request.principal()));
+        return ApiReply.ok(refunds.refund(tenant.id(), PathIds.uuid(request, "purchase", "purchase-not-found", "purchase"), amount, key, request.principal()));
     }
 
     private static String idempotencyKey(ApiRequest request) {
@@ -117,13 +118,5 @@ public final class CommerceRoutes {
             throw new ApiException.BadRequest("The Idempotency-Key must be 1-255 printable ASCII characters without spaces.");
         }
         return key;
-    }
-
-    private static UUID purchaseId(ApiRequest request) {
-        try {
-            return UUID.fromString(request.pathParam("purchase"));
-        } catch (IllegalArgumentException e) {
-            throw new ApiException.NotFound("purchase-not-found", "No purchase '" + request.pathParam("purchase") + "'.");
-        }
     }
 }

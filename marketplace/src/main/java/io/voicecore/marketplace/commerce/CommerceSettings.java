@@ -32,9 +32,6 @@ public record CommerceSettings(StripeSettings stripe, Duration refundWindow, Dur
         return new CommerceSettings(other, refundWindow, payoutHold, payoutMinimum);
     }
 
-    public CommerceSettings withPayoutHold(Duration other) {
-        return new CommerceSettings(stripe, refundWindow, other, payoutMinimum);
-    }
 
     private static Duration duration(Map<String, String> environment, String name, Duration otherwise) {
         String text = environment.get(name);

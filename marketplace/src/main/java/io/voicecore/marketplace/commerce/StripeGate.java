@@ -7,11 +7,9 @@ import io.voicecore.marketplace.MarketplaceRefusal;
 
 /** Stripe if the operator configured it; otherwise a clear refusal of whatever needs it, while the rest works. */
 public final class StripeGate {
-    private final StripeSettings settings;
     private final Optional<StripePayments> payments;
 
     public StripeGate(StripeSettings settings) {
-        this.settings = settings;
         this.payments = settings.secretKey().map(key -> new StripePayments(settings));
     }
 
@@ -20,9 +18,5 @@ public final class StripeGate {
         return payments.orElseThrow(() -> new MarketplaceRefusal(503, "payments-not-configured", "Payments unavailable",
                 "Paid plans need Stripe, which this platform is not configured for (VOICECORE_STRIPE_SECRET_KEY); free plans and"
                 + " trials work.", Map.of()));
-    }
-
-    public StripeSettings settings() {
-        return settings;
     }
 }

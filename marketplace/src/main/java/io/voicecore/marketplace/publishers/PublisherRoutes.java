@@ -5,15 +5,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import io.voicecore.kernel.http.Access;
-import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiReply;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.JsonFields;
 import io.voicecore.marketplace.web.Bodies;
+import io.voicecore.marketplace.web.PathIds;
 
 /** {@code /api/v1/marketplace/publishers}: sign-up, the publisher's profile and verification, signing keys. */
 public final class PublisherRoutes {
@@ -45,7 +44,7 @@ public final class PublisherRoutes {
                         .stream().map(SigningKey::view).toList())));
         api.delete(BASE + "/{publisher}/signing-keys/{key}", Access.AUTHENTICATED, request -> {
             Publisher publisher = publishers.actingAs(request.pathParam("publisher"), request.principal());
-            return ApiReply.ok(publishers.revokeSigningKey(publisher, keyId(request.pathParam("key")), request.principal()).view());
+            return ApiReply.ok(publishers.revokeSigningKey(publisher, PathIds.uuid(request, "key", "signing-key-not-found", "signing key"), request.principal()).view());
         });
     }
 
@@ -71,13 +70,5 @@ public final class PublisherRoutes {
                                 StandardCharsets.UTF_8);
         SigningKey key = publishers.addSigningKey(publisher, pem, request.principal());
         return ApiReply.created(key.view()).header("Location", BASE + "/" + publisher.id() + "/signing-keys/" + key.id());
-    }
-
-    private static UUID keyId(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException.NotFound("signing-key-not-found", "No signing key '" + text + "'; keys are named by their id.");
-        }
     }
 }

@@ -18,6 +18,7 @@ import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.marketplace.publishers.Publisher;
 import io.voicecore.marketplace.publishers.Publishers;
+import io.voicecore.marketplace.web.PathIds;
 
 /**
  * A tenant's rating of a listing ({@code /api/v1/tenants/{tenant}/marketplace/ratings/{listing}}, tenant admin), a
@@ -84,7 +85,7 @@ public final class RatingRoutes {
 
     private ApiReply reply(ApiRequest request) {
         Publisher publisher = publishers.actingAs(request.pathParam("publisher"), request.principal());
-        UUID ratingId = ratingId(request.pathParam("rating"));
+        UUID ratingId = PathIds.uuid(request, "rating", "rating-not-found", "rating");
         JsonNode body = request.json();
         JsonFields fields = JsonFields.of(body).allowOnly(Set.of("text"));
         String text = text(body.get("text"), "text", fields, true);
@@ -113,11 +114,4 @@ public final class RatingRoutes {
         return text;
     }
 
-    private static UUID ratingId(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw Ratings.ratingNotFound("'" + text + "'; ratings are named by their id");
-        }
-    }
 }

@@ -18,6 +18,7 @@ import io.voicecore.marketplace.Actors;
 import io.voicecore.marketplace.submissions.Submission;
 import io.voicecore.marketplace.submissions.SubmissionRoutes;
 import io.voicecore.marketplace.submissions.Submissions;
+import io.voicecore.marketplace.web.PathIds;
 
 /** {@code /api/v1/marketplace/reviewers} and {@code /api/v1/marketplace/reviews}: the reviewers' queue and decisions. */
 public final class ReviewRoutes {
@@ -42,13 +43,7 @@ public final class ReviewRoutes {
         api.get("/api/v1/marketplace/reviewers", Access.AUTHENTICATED, request ->
                 ApiReply.ok(Map.of("items", reviewers.list(request.principal()))));
         api.delete("/api/v1/marketplace/reviewers/{reviewer}", Access.AUTHENTICATED, request -> {
-            java.util.UUID id;
-            try {
-                id = java.util.UUID.fromString(request.pathParam("reviewer"));
-            } catch (IllegalArgumentException e) {
-                throw new ApiException.NotFound("reviewer-not-found", "No reviewer '" + request.pathParam("reviewer") + "'.");
-            }
-            reviewers.revoke(id, request.principal());
+            reviewers.revoke(PathIds.uuid(request, "reviewer", "reviewer-not-found", "reviewer"), request.principal());
             return ApiReply.noContent();
         });
         api.get("/api/v1/marketplace/reviews", Access.AUTHENTICATED, this::queue);

@@ -11,10 +11,10 @@ import io.voicecore.kernel.http.ApiReply;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.Cursor;
-import io.voicecore.marketplace.MarketplaceRefusal;
 import io.voicecore.marketplace.publishers.Publisher;
 import io.voicecore.marketplace.publishers.Publishers;
 import io.voicecore.marketplace.web.Bodies;
+import io.voicecore.marketplace.web.PathIds;
 
 /** {@code /api/v1/marketplace/publishers/{publisher}/submissions}: a publisher's signed jars and their review. */
 public final class SubmissionRoutes {
@@ -56,10 +56,6 @@ public final class SubmissionRoutes {
 
     /** A submission id from the path; anything else names no submission. */
     public static UUID id(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw MarketplaceRefusal.notFound("submission-not-found", "No submission '" + text + "'; submissions are named by their id.");
-        }
+        return PathIds.uuid(text, "submission-not-found", "submission");
     }
 }
