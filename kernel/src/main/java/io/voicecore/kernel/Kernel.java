@@ -46,8 +46,16 @@ public final class Kernel implements AutoCloseable {
 
     /** Starts everything with exactly these extensions (tests choose theirs; {@link #start(KernelConfig, PrintStream)} finds them). */
     public static Kernel start(KernelConfig config, PrintStream console, List<KernelExtension> extensions) {
+        return start(config, console, extensions, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * Starts everything with these extensions on this clock: tests that move time for the kernel and an extension alike
+     * (usage metered by the kernel and billed by the marketplace) give both the same clock.
+     */
+    public static Kernel start(KernelConfig config, PrintStream console, List<KernelExtension> extensions, java.time.Clock clock) {
         long started = System.nanoTime();
-        KernelServices services = KernelServices.start(config, console, extensions);
+        KernelServices services = KernelServices.start(config, console, extensions, clock);
         try {
             byte[] openApi = openApiDocument(extensions);
             HttpRouting.Builder routing = HttpRouting.builder();

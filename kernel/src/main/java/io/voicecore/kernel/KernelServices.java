@@ -202,7 +202,11 @@ public final class KernelServices implements AutoCloseable {
      * extensions, and loads the installed plugins.
      */
     public static KernelServices start(KernelConfig config, PrintStream console, List<KernelExtension> extensions) {
-        Clock clock = Clock.systemUTC();
+        return start(config, console, extensions, Clock.systemUTC());
+    }
+
+    /** Like {@link #start(KernelConfig, PrintStream, List)}, on the given clock. */
+    public static KernelServices start(KernelConfig config, PrintStream console, List<KernelExtension> extensions, Clock clock) {
         long started = System.nanoTime();
         long cpuStarted = StartupPhases.processCpuNanos();
         Storage storage = Storage.open(config);

@@ -22,6 +22,7 @@ import java.util.UUID;
 
 import io.voicecore.kernel.Kernel;
 import io.voicecore.kernel.KernelExtension;
+import io.voicecore.kernel.KernelServices;
 import io.voicecore.kernel.config.ConfigLoader;
 import io.voicecore.kernel.config.KernelConfig;
 import io.voicecore.kernel.http.Json;
@@ -65,6 +66,7 @@ public final class TestKernel implements AutoCloseable {
         private Path embeddedData;
         private String adminToken = "test-admin-" + UUID.randomUUID();
         private List<KernelExtension> extensions;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
 
         public Builder set(String key, String value) {
             settings.put(key, value);
@@ -91,6 +93,12 @@ public final class TestKernel implements AutoCloseable {
         /** Starts with exactly these extensions instead of those found on the class path. */
         public Builder extensions(List<KernelExtension> chosen) {
             this.extensions = List.copyOf(chosen);
+            return this;
+        }
+
+        /** Runs the kernel on this clock (an extension under test gets the same one, so both see the same time). */
+        public Builder clock(java.time.Clock chosen) {
+            this.clock = chosen;
             return this;
         }
 
@@ -122,7 +130,7 @@ public final class TestKernel implements AutoCloseable {
             KernelConfig config = ConfigLoader.load(Optional.empty(), Map.of(), values);
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(console, true);
-            Kernel kernel = extensions == null ? Kernel.start(config, out) : Kernel.start(config, out, extensions);
+            Kernel kernel = Kernel.start(config, out, extensions == null ? KernelServices.discoverExtensions() : extensions, clock);
             return new TestKernel(kernel, url, adminToken, console);
         }
     }
