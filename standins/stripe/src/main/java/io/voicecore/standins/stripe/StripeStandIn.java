@@ -162,6 +162,11 @@ public final class StripeStandIn implements AutoCloseable {
         faults.add(fault);
     }
 
+    /** Drops the scripted faults no request has met yet. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
     /**
      * Disputes a successful charge (as {@code POST /standin/disputes} does): a {@code dp_…} dispute, the amount and
      * the dispute fee taken from the balance, and the event {@code charge.dispute.created}.

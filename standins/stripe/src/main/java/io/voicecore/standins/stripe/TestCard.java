@@ -25,6 +25,8 @@ enum TestCard {
     PROCESSING_ERROR("pm_card_chargeDeclinedProcessingError", "visa", "0119", "credit", Decline.PROCESSING_ERROR,
                      false),
     FRAUDULENT("pm_card_chargeDeclinedFraudulent", "visa", "0019", "credit", Decline.FRAUDULENT, false),
+    /** Saves to a customer, but every charge of it is declined: a card that fails at renewal. */
+    CHARGE_CUSTOMER_FAIL("pm_card_chargeCustomerFail", "visa", "0341", "credit", Decline.GENERIC, false),
     /** Succeeds, and the charge is disputed at once ({@code charge.dispute.created}). */
     CREATE_DISPUTE("pm_card_createDispute", "visa", "0259", "credit", null, true);
 
