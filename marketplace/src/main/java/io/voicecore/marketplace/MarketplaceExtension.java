@@ -1,6 +1,5 @@
 package io.voicecore.marketplace;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,12 +15,14 @@ import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.marketplace.analytics.AnalyticsRoutes;
 import io.voicecore.marketplace.analytics.PublisherAnalytics;
 import io.voicecore.marketplace.commerce.CommerceRoutes;
+import io.voicecore.marketplace.commerce.CommerceSchedule;
 import io.voicecore.marketplace.commerce.CommerceSettings;
 import io.voicecore.marketplace.commerce.Payouts;
 import io.voicecore.marketplace.commerce.Purchases;
 import io.voicecore.marketplace.commerce.Refunds;
 import io.voicecore.marketplace.commerce.StripeGate;
 import io.voicecore.marketplace.commerce.StripeWebhooks;
+import io.voicecore.marketplace.commerce.Subscriptions;
 import io.voicecore.marketplace.installs.InstallRoutes;
 import io.voicecore.marketplace.installs.Installs;
 import io.voicecore.marketplace.installs.LicenceIssuer;
@@ -63,12 +64,14 @@ public final class MarketplaceExtension implements KernelExtension {
     private Installs installs;
     private Ledger ledger;
     private Purchases purchases;
-    private final ScheduledExecutorService recovery = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "marketplace-purchase-recovery");
+    private CommerceSchedule schedule;
+    private final ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "marketplace-money-jobs");
         thread.setDaemon(true);
         return thread;
     });
     private Refunds refunds;
+    private Subscriptions subscriptions;
     private Payouts payouts;
     private StripeWebhooks webhooks;
 
@@ -101,7 +104,7 @@ public final class MarketplaceExtension implements KernelExtension {
         ratings = new Ratings(database, kernel.audit(), settings.clock());
         analytics = new PublisherAnalytics(database);
         listingAdmin = new ListingAdmin(database, kernel.audit(), settings.clock());
-        listings = new Listings(database, plugins, kernel.state());
+        listings = new Listings(database, plugins, kernel.state(), settings.clock());
         issuer = LicenceIssuer.establish(database, kernel.secretBox(), settings.clock());
         LicenceVerifier verifier = issuer.verifier(settings.licenceGrace());
         // Before any plugin is called: a listed plugin runs for a tenant only under a licence judged here, offline.
@@ -113,20 +116,27 @@ public final class MarketplaceExtension implements KernelExtension {
         ledger = new Ledger(database, kernel.audit(), settings.clock());
         CommerceSettings commerce = settings.commerce();
         StripeGate stripe = new StripeGate(commerce.stripe());
-        purchases = new Purchases(database, listings, installs, plugins, issuer, ledger, stripe, kernel.audit(), settings.clock());
+        subscriptions = new Subscriptions(database, installs, plugins, issuer, ledger, stripe, kernel.usage(), kernel.audit(), settings.clock());
+        purchases = new Purchases(database, listings, installs, plugins, issuer, ledger, stripe, subscriptions, kernel.audit(), settings.clock());
         refunds = new Refunds(database, ledger, stripe, installs, kernel.audit(), settings.clock(), commerce.refundWindow());
         payouts = new Payouts(database, ledger, stripe, kernel.audit(), settings.clock(), commerce.payoutHold(), commerce.payoutMinimum());
         webhooks = new StripeWebhooks(database, ledger, commerce.stripe().webhookSecret(), kernel.audit(), settings.clock());
         submissions.resumePending();
-        // Purchases a stopped node left between Stripe's answer and our commit are completed in the background.
-        recovery.scheduleWithFixedDelay(() -> {
-            try {
-                purchases.resumePending(Duration.ofMinutes(1));
-            } catch (RuntimeException e) {
-                java.util.logging.Logger.getLogger(MarketplaceExtension.class.getName())
-                        .log(java.util.logging.Level.WARNING, "Could not complete pending purchases now", e);
-            }
-        }, 10, 60, TimeUnit.SECONDS);
+        schedule = new CommerceSchedule(database, subscriptions, purchases, payouts, settings.clock(), commerce.payoutTime());
+        if (commerce.scheduledJobs()) {
+            // Renewals, purchases a stopped node left between Stripe's answer and our commit, and the daily payout run.
+            jobs.scheduleWithFixedDelay(schedule::tick, 10, 60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The scheduled money jobs, for tests that run them on their clock. */
+    public CommerceSchedule schedule() {
+        return schedule;
+    }
+
+    /** Subscriptions, for tests that renew them on their clock. */
+    public Subscriptions subscriptions() {
+        return subscriptions;
     }
 
     /** Purchases, for the operator's tools and tests that complete pending ones now. */
@@ -145,12 +155,12 @@ public final class MarketplaceExtension implements KernelExtension {
         new ListingRoutes(listings).register(api);
         new InstallRoutes(installs, tenants, issuer).register(api);
         new LedgerRoutes(ledger, publishers).register(api);
-        new CommerceRoutes(purchases, refunds, payouts, webhooks, publishers, tenants).register(api);
+        new CommerceRoutes(purchases, subscriptions, refunds, payouts, webhooks, publishers, tenants).register(api);
     }
 
     @Override
     public void close() {
-        recovery.shutdownNow();
+        jobs.shutdownNow();
         if (submissions != null) {
             submissions.close();
         }

@@ -53,9 +53,10 @@ public final class MarketplaceFixture {
             StripeSettings stripeSettings = new StripeSettings("http://127.0.0.1:" + stripePort, Optional.of("sk_test_standin"),
                                                                Optional.of(WEBHOOK_SECRET)).withReadTimeout(Duration.ofSeconds(2));
             MarketplaceSettings settings = MarketplaceSettings.defaults().withClock(CLOCK).withLicenceGrace(GRACE)
-                    .withCommerce(CommerceSettings.defaults().withStripe(stripeSettings));
+                    .withCommerce(CommerceSettings.defaults().withStripe(stripeSettings).withScheduledJobs(false));
             extension = new MarketplaceExtension(settings);
-            kernel = TestKernel.builder().extensions(List.of(extension)).start();
+            // The kernel runs on the same clock: usage it meters is billed by the marketplace per period of that clock.
+            kernel = TestKernel.builder().extensions(List.of(extension)).clock(CLOCK).start();
             stripe = StripeStandIn.start(stripePort, StripeStandInSettings.defaults().withClock(CLOCK)
                     .withWebhook(kernel.uri("/api/v1/marketplace/stripe/webhook"), WEBHOOK_SECRET));
             TestKernel started = kernel;

@@ -28,15 +28,17 @@ public final class CommerceRoutes {
     private static final Pattern PAYMENT_METHOD = Pattern.compile("pm_[A-Za-z0-9_]{1,250}");
 
     private final Purchases purchases;
+    private final Subscriptions subscriptions;
     private final Refunds refunds;
     private final Payouts payouts;
     private final StripeWebhooks webhooks;
     private final Publishers publishers;
     private final TenantResolver tenants;
 
-    public CommerceRoutes(Purchases purchases, Refunds refunds, Payouts payouts, StripeWebhooks webhooks, Publishers publishers,
-                          TenantResolver tenants) {
+    public CommerceRoutes(Purchases purchases, Subscriptions subscriptions, Refunds refunds, Payouts payouts, StripeWebhooks webhooks,
+                          Publishers publishers, TenantResolver tenants) {
         this.purchases = purchases;
+        this.subscriptions = subscriptions;
         this.refunds = refunds;
         this.payouts = payouts;
         this.webhooks = webhooks;
@@ -51,6 +53,23 @@ public final class CommerceRoutes {
             return ApiReply.ok(purchases.read(tenant.id(), PathIds.uuid(request, "purchase", "purchase-not-found", "purchase")));
         });
         api.post("/api/v1/tenants/{tenant}/marketplace/purchases/{purchase}/refund", Access.AUTHENTICATED, this::refund);
+        api.get("/api/v1/tenants/{tenant}/marketplace/subscriptions", Access.AUTHENTICATED, request ->
+                ApiReply.ok(Map.of("items", subscriptions.list(tenants.resolve(request).id()))));
+        api.get("/api/v1/tenants/{tenant}/marketplace/subscriptions/{subscription}", Access.AUTHENTICATED, request ->
+                ApiReply.ok(subscriptions.read(tenants.resolve(request).id(), subscriptionId(request)).view()));
+        api.post("/api/v1/tenants/{tenant}/marketplace/subscriptions/{subscription}/seats", Access.AUTHENTICATED, this::changeSeats);
+        api.post("/api/v1/tenants/{tenant}/marketplace/subscriptions/{subscription}/payment-method", Access.AUTHENTICATED, request -> {
+            Tenant tenant = tenants.resolve(request, Role.TENANT_ADMIN);
+            JsonFields body = JsonFields.of(request.json()).allowOnly(Set.of("paymentMethod"));
+            String method = body.requiredString("paymentMethod", PAYMENT_METHOD, "must be a Stripe payment method id (pm_...)");
+            body.validate();
+            return ApiReply.ok(subscriptions.changePaymentMethod(tenant.id(), subscriptionId(request), method, request.principal()));
+        });
+        api.post("/api/v1/tenants/{tenant}/marketplace/subscriptions/{subscription}/cancel", Access.AUTHENTICATED, request -> {
+            Tenant tenant = tenants.resolve(request, Role.TENANT_ADMIN);
+            return ApiReply.ok(subscriptions.cancel(tenant.id(), subscriptionId(request), request.principal()));
+        });
+        api.post("/api/v1/marketplace/subscriptions/renew", Access.AUTHENTICATED, request -> ApiReply.ok(subscriptions.renewNow(request.principal())));
         api.post("/api/v1/marketplace/publishers/{publisher}/payout-account", Access.AUTHENTICATED, request -> ApiReply.created(
                 payouts.connect(publishers.actingAs(request.pathParam("publisher"), request.principal()), request.principal())));
         api.post("/api/v1/marketplace/payouts/run", Access.AUTHENTICATED, request -> ApiReply.ok(payouts.run(request.principal())));
@@ -93,6 +112,26 @@ public final class CommerceRoutes {
                 new Purchases.Request(listing, plan, paymentMethod, granted, seats), request.principal());
         String type = answer.status() >= 400 ? "application/problem+json" : "application/json";
         return ApiReply.bytes(answer.status(), type, Json.write(answer.body()));
+    }
+
+    private ApiReply changeSeats(ApiRequest request) {
+        Tenant tenant = tenants.resolve(request, Role.TENANT_ADMIN);
+        String key = idempotencyKey(request);
+        JsonNode json = request.json();
+        JsonFields body = JsonFields.of(json).allowOnly(Set.of("seats"));
+        JsonNode seats = json.get("seats");
+        if (seats == null || !seats.isIntegralNumber() || !seats.canConvertToInt()) {
+            body.reject("seats", "is required: the whole number of seats from now on");
+        }
+        body.validate();
+        Subscriptions.SeatChange change = subscriptions.changeSeats(tenant.id(), subscriptionId(request), seats.intValue(), key,
+                                                                    request.principal());
+        return ApiReply.bytes(change.status(), change.status() >= 400 ? "application/problem+json" : "application/json",
+                              Json.write(change.body()));
+    }
+
+    private static UUID subscriptionId(ApiRequest request) {
+        return PathIds.uuid(request, "subscription", "subscription-not-found", "subscription");
     }
 
     private ApiReply refund(ApiRequest request) {

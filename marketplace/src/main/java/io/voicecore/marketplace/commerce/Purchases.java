@@ -3,7 +3,6 @@ package io.voicecore.marketplace.commerce;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ import io.voicecore.marketplace.listings.Listings;
  */
 public final class Purchases {
     private static final String COLUMNS = "id, tenant_id, plugin_id, plan_id, publisher_id, request_sha256, seats, amount, currency, state, "
-            + "payment_intent, charge, fee, answer_status, answer::text AS answer, created_at";
+            + "payment_intent, charge, fee, answer_status, answer::text AS answer, created_at, purpose, customer, saved_method";
 
     /** What a purchase request asks for. */
     public record Request(String listing, String plan, String paymentMethod, Set<String> grantedPermissions, Optional<Integer> seats) {
@@ -58,7 +57,10 @@ public final class Purchases {
 
     private record Row(UUID id, UUID tenantId, String pluginId, String planId, UUID publisherId, String requestSha256, Integer seats,
                        long amount, String currency, String state, String paymentIntent, String charge, Long fee, Integer answerStatus,
-                       JsonNode answer, Instant createdAt) {
+                       JsonNode answer, Instant createdAt, String purpose, String customer, String savedMethod) {
+        boolean converts() {
+            return purpose.equals("conversion");
+        }
     }
 
     private final Database database;
@@ -68,11 +70,12 @@ public final class Purchases {
     private final LicenceIssuer issuer;
     private final Ledger ledger;
     private final StripeGate stripe;
+    private final Subscriptions subscriptions;
     private final AuditLog audit;
     private final Clock clock;
 
     public Purchases(Database database, Listings listings, Installs installs, PluginRuntime plugins, LicenceIssuer issuer, Ledger ledger,
-                     StripeGate stripe, AuditLog audit, Clock clock) {
+                     StripeGate stripe, Subscriptions subscriptions, AuditLog audit, Clock clock) {
         this.database = database;
         this.listings = listings;
         this.installs = installs;
@@ -80,6 +83,7 @@ public final class Purchases {
         this.issuer = issuer;
         this.ledger = ledger;
         this.stripe = stripe;
+        this.subscriptions = subscriptions;
         this.audit = audit;
         this.clock = clock;
     }
@@ -115,10 +119,6 @@ public final class Purchases {
                     + " /api/v1/tenants/{tenant}/marketplace/installs.");
         }
         String kind = (String) plan.get("kind");
-        if (kind.equals("usage")) {
-            throw new MarketplaceRefusal(422, "plan-not-purchasable", "Plan not purchasable", "Usage-based plans are not sold yet;"
-                    + " choose another plan.", Map.of());
-        }
         int seats = request.seats().orElse(1);
         if (!kind.equals("per-seat") && request.seats().isPresent()) {
             throw MarketplaceRefusal.invalid("seats-not-priced", "Only a per-seat plan is bought by the seat.");
@@ -126,20 +126,26 @@ public final class Purchases {
         if (seats < 1 || seats > 100_000) {
             throw MarketplaceRefusal.invalid("seats-invalid", "seats must be a whole number from 1 to 100000.");
         }
-        installs.requireNotInstalled(tenantId, listing.id());
+        // A tenant on a trial plan buys a paid plan to convert: the install stays, its licence becomes the paid one.
+        boolean converts = installs.installedPlan(tenantId, listing.id()).flatMap(listing::plan)
+                .map(installed -> "trial".equals(installed.get("kind"))).orElse(false);
+        if (!converts) {
+            installs.requireNotInstalled(tenantId, listing.id());
+        }
         installs.installableVersion(listing.id());
-        long amount = Math.multiplyExact(((Number) plan.get("amount")).longValue(), seats);
+        // A usage plan is charged at the end of each month for what was metered; a plan with a trial at its end.
+        long amount = kind.equals("usage") ? 0 : Math.multiplyExact(((Number) plan.get("amount")).longValue(), seats);
         // Consent first: grants that are not exactly the declared permissions are refused before anything is charged. A
         // listed plugin serves nobody without a licence, so enabling it before it is paid for gives nothing away.
         plugins.enablement().enable(tenantId, listing.id(), request.grantedPermissions(), actor);
         UUID id = UUID.randomUUID();
         try {
             database.inTenant(tenantId, tx -> tx.dml("INSERT INTO marketplace.purchases (id, tenant_id, plugin_id, plan_id, publisher_id, "
-                    + "idempotency_key, request_sha256, seats, payment_method, granted, amount, currency, state, created_by) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    + "idempotency_key, request_sha256, seats, payment_method, granted, amount, currency, state, created_by, purpose) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
                     id, tenantId, listing.id(), request.plan(), listing.publisher().id(), idempotencyKey, sha,
                     kind.equals("per-seat") ? seats : null, request.paymentMethod(), String.join(",", new TreeSet<>(request.grantedPermissions())),
-                    amount, plan.get("currency"), actor.actorId()));
+                    amount, plan.get("currency"), actor.actorId(), converts ? "conversion" : "purchase"));
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
                 // The same key raced in: answer as a repeat would.
@@ -165,7 +171,7 @@ public final class Purchases {
                             Database.text(row, "granted").isEmpty() ? Set.of() : Set.of(Database.text(row, "granted").split(",")),
                             Optional.ofNullable(row.column("seats").get(Integer.class))), Database.text(row, "created_by")),
                 "SELECT id, plugin_id, plan_id, payment_method, granted, seats, created_by FROM marketplace.purchases "
-                + "WHERE state = 'pending' AND created_at <= ? ORDER BY created_at", Database.timestamp(clock.instant().minus(olderThan))));
+                + "WHERE state = 'pending' AND purpose IN ('purchase', 'conversion') AND created_at <= ? ORDER BY created_at", Database.timestamp(clock.instant().minus(olderThan))));
         int completed = 0;
         for (Pending purchase : pending) {
             try {
@@ -180,57 +186,98 @@ public final class Purchases {
         return completed;
     }
 
-    /** Charges (again, with the same Stripe idempotency key, so at most once) and records the outcome. */
+    /** A paid plan's terms, as the listing has them now. */
+    private record Terms(String kind, String interval, Integer trialDays, String meter, Long spendCap, long unitAmount) {
+        boolean recurring() {
+            return kind.equals("subscription") || kind.equals("per-seat") || kind.equals("usage");
+        }
+
+        /** Whether nothing is charged at purchase: a usage plan is charged for each month at its end, a trial at the trial's end. */
+        boolean deferred() {
+            return kind.equals("usage") || trialDays != null;
+        }
+    }
+
+    private Terms terms(Row row) {
+        Map<String, Object> plan = listings.get(row.pluginId()).flatMap(l -> l.plan(row.planId())).orElseThrow(() ->
+                MarketplaceRefusal.invalid("plan-unknown", "'" + row.pluginId() + "' no longer has the plan '" + row.planId() + "'."));
+        return new Terms((String) plan.get("kind"), (String) plan.get("interval"), plan.get("trialDays") == null ? null : ((Number) plan.get("trialDays")).intValue(), (String) plan.get("meter"),
+                         plan.get("spendCap") == null ? null : ((Number) plan.get("spendCap")).longValue(), ((Number) plan.get("amount")).longValue());
+    }
+
+    /** Charges (again, with the same Stripe idempotency keys, so at most once) and records the outcome. */
     private Answer complete(Row row, Request request, Principal actor) {
-        StripePayments.Charged charged;
+        Terms terms = terms(row);
         try {
-            charged = stripe.payments().charge(row.amount(), row.currency(), request.paymentMethod(), "vc-purchase-" + row.id(),
-                                               Map.of("purchase", row.id().toString(), "tenant", row.tenantId().toString(),
-                                                      "plugin", row.pluginId(), "plan", row.planId()));
-        } catch (StripePayments.Declined declined) {
-            Map<String, Object> problem = new LinkedHashMap<>();
-            problem.put("type", "urn:voicecore:problem:payment-declined");
-            problem.put("title", "Payment declined");
-            problem.put("status", 402);
-            problem.put("detail", "The card was declined (" + declined.code() + "): nothing was charged and no licence issued. Try"
-                                  + " another payment method with a new Idempotency-Key.");
-            problem.put("declineCode", declined.code());
-            problem.put("purchase", row.id().toString());
-            database.inTenant(row.tenantId(), tx -> {
-                tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::jsonb, completed_at = ? "
-                       + "WHERE id = ? AND state = 'pending'", Json.writeString(problem), Database.timestamp(clock.instant()), row.id());
-                audit.append(tx, new AuditEvent(row.tenantId(), actor.actorId(), "marketplace.purchase", "purchase:" + row.id(), "failed",
-                        Map.of("plugin", row.pluginId(), "plan", row.planId(), "declineCode", declined.code())));
-                return null;
-            });
-            // Consent was given for this purchase only: a declined purchase leaves the plugin as it was, not enabled.
-            try {
-                plugins.enablement().disable(row.tenantId(), row.pluginId(), actor);
-            } catch (io.voicecore.kernel.plugins.PluginRefusal notEnabled) {
-                // disabled meanwhile
+            Optional<StripePayments.Customer> customer = terms.recurring() ? Optional.of(savedCustomer(row, request)) : Optional.empty();
+            if (terms.deferred()) {
+                return record(row, terms, customer, Optional.empty(), request, actor);
             }
-            return byId(row.id()).map(r -> new Answer(r.answerStatus(), r.answer())).orElseThrow();
+            StripePayments.Charged charged = stripe.payments().charge(row.amount(), row.currency(), customer.map(StripePayments.Customer::id),
+                    customer.map(StripePayments.Customer::paymentMethod).orElse(request.paymentMethod()), "vc-purchase-" + row.id(),
+                    Map.of("purchase", row.id().toString(), "tenant", row.tenantId().toString(), "plugin", row.pluginId(), "plan", row.planId()));
+            return record(row, terms, customer, Optional.of(charged), request, actor);
+        } catch (StripePayments.Declined declined) {
+            return declined(row, declined, actor);
         } catch (StripePayments.Unavailable unavailable) {
             throw new MarketplaceRefusal(503, "payment-unavailable", "Payment unavailable", "The payment could not be completed now: "
                     + "Stripe did not answer. Repeat the request with the same Idempotency-Key; it is charged at most once.",
                     Map.of("purchase", row.id().toString()));
         }
-        return record(row, charged, request, actor);
     }
 
-    /** The charge went through: the ledger, the licence and the install are recorded together, then the licence attached. */
-    private Answer record(Row row, StripePayments.Charged charged, Request request, Principal actor) {
-        Map<String, Object> plan = listings.get(row.pluginId()).flatMap(l -> l.plan(row.planId())).orElseThrow();
-        String kind = (String) plan.get("kind");
-        Optional<Duration> lifetime = kind.equals("one-time") ? Optional.empty() : Optional.of(period((String) plan.get("interval")));
-        LicenceIssuer.Issued licence = issuer.issue(row.tenantId(), row.pluginId(), row.planId(), false,
-                row.seats() == null ? OptionalInt.empty() : OptionalInt.of(row.seats()), lifetime);
+    /** The Stripe customer a recurring plan's payment method is saved to, made once per purchase. */
+    private StripePayments.Customer savedCustomer(Row row, Request request) {
+        if (row.customer() != null) {
+            return new StripePayments.Customer(row.customer(), row.savedMethod());
+        }
+        StripePayments.Customer customer = stripe.payments().saveCustomer(request.paymentMethod(), "VoiceCore tenant " + row.tenantId(),
+                "vc-customer-" + row.id(), Map.of("tenant", row.tenantId().toString(), "purchase", row.id().toString()));
+        database.inTenant(row.tenantId(), tx -> tx.dml("UPDATE marketplace.purchases SET customer = ?, saved_method = ? WHERE id = ?",
+                customer.id(), customer.paymentMethod(), row.id()));
+        return customer;
+    }
+
+    private Answer declined(Row row, StripePayments.Declined declined, Principal actor) {
+        Map<String, Object> problem = Subscriptions.declinedProblem(declined.code(), row.id(), "The card was declined (" + declined.code()
+                + "): nothing was charged and no licence issued. Try another payment method with a new Idempotency-Key.");
+        database.inTenant(row.tenantId(), tx -> {
+            tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::jsonb, completed_at = ? "
+                   + "WHERE id = ? AND state = 'pending'", Json.writeString(problem), Database.timestamp(clock.instant()), row.id());
+            audit.append(tx, new AuditEvent(row.tenantId(), actor.actorId(), "marketplace.purchase", "purchase:" + row.id(), "failed",
+                    Map.of("plugin", row.pluginId(), "plan", row.planId(), "declineCode", declined.code())));
+            return null;
+        });
+        // Consent was given for this purchase only: a declined purchase leaves the plugin as it was, not enabled (a
+        // trial being converted stays as it was too).
+        if (!row.converts()) {
+            try {
+                plugins.enablement().disable(row.tenantId(), row.pluginId(), actor);
+            } catch (io.voicecore.kernel.plugins.PluginRefusal notEnabled) {
+                // disabled meanwhile
+            }
+        }
+        return byId(row.id()).map(r -> new Answer(r.answerStatus(), r.answer())).orElseThrow();
+    }
+
+    /**
+     * The charge went through (or nothing is charged yet): the ledger, the subscription, the licence and the install are
+     * recorded together, then the licence attached.
+     */
+    private Answer record(Row row, Terms terms, Optional<StripePayments.Customer> customer, Optional<StripePayments.Charged> charged,
+                          Request request, Principal actor) {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        OptionalInt seats = row.seats() == null ? OptionalInt.empty() : OptionalInt.of(row.seats());
+        Optional<Instant> periodEnd = !terms.recurring() ? Optional.empty() : Optional.of(terms.trialDays() != null
+                ? now.plus(Duration.ofDays(terms.trialDays())) : Subscriptions.periodEnd(now, terms.interval()));
+        Map<String, Long> limits = terms.kind().equals("usage") && terms.spendCap() != null
+                ? Map.of(terms.meter(), terms.spendCap() / terms.unitAmount()) : Map.of();
+        boolean trial = terms.trialDays() != null;
+        LicenceIssuer.Issued licence = periodEnd.isPresent()
+                ? issuer.issue(row.tenantId(), row.pluginId(), row.planId(), trial, seats, limits, now, periodEnd.get())
+                : issuer.issue(row.tenantId(), row.pluginId(), row.planId(), false, seats, Optional.empty());
         PluginManifest version = installs.installableVersion(row.pluginId());
         Answer answer = database.inPlatform(tx -> {
-            LedgerTransaction money = ledger.purchase(tx, row.id(), row.publisherId(), Money.of(row.amount(), row.currency()),
-                                                      Money.of(charged.fee(), row.currency()));
-            installs.recordInstall(tx, row.tenantId(), row.pluginId(), row.planId(), licence, version.version(),
-                                   request.grantedPermissions(), actor);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", row.id());
             body.put("listing", row.pluginId());
@@ -241,18 +288,42 @@ public final class Purchases {
                 body.put("seats", row.seats());
             }
             body.put("license", licence.token());
-            Map<String, Object> terms = new LinkedHashMap<>();
-            terms.put("id", licence.licence().licenceId());
-            terms.put("startsAt", licence.licence().startsAt());
-            terms.put("expiresAt", licence.licence().expiresAt().orElse(null));
-            body.put("licence", terms);
-            body.put("split", money.posting().split().orElseThrow().view());
-            body.put("paymentIntent", charged.paymentIntentId());
+            Map<String, Object> licenceTerms = new LinkedHashMap<>();
+            licenceTerms.put("id", licence.licence().licenceId());
+            licenceTerms.put("startsAt", licence.licence().startsAt());
+            licenceTerms.put("expiresAt", licence.licence().expiresAt().orElse(null));
+            licenceTerms.put("trial", trial);
+            if (!limits.isEmpty()) {
+                licenceTerms.put("usageLimits", limits);
+            }
+            body.put("licence", licenceTerms);
+            if (charged.isPresent()) {
+                LedgerTransaction money = ledger.purchase(tx, row.id(), row.publisherId(), Money.of(row.amount(), row.currency()),
+                                                          Money.of(charged.get().fee(), row.currency()));
+                body.put("split", money.posting().split().orElseThrow().view());
+                body.put("paymentIntent", charged.get().paymentIntentId());
+            } else {
+                body.put("split", null);
+            }
+            if (customer.isPresent()) {
+                UUID subscription = subscriptions.start(tx, new Subscriptions.Start(row.tenantId(), row.pluginId(), row.planId(),
+                        row.publisherId(), terms.kind(), customer.get(), terms.unitAmount(), row.currency(), terms.interval(), row.seats(),
+                        terms.meter(), terms.spendCap(), now, periodEnd.orElseThrow(), trial));
+                body.put("subscription", subscription);
+                body.put("nextChargeAt", periodEnd.get());
+            }
+            if (row.converts()) {
+                installs.relicense(tx, licence, actor, "marketplace.trial.convert", Map.of("plan", row.planId()));
+            } else {
+                installs.recordInstall(tx, row.tenantId(), row.pluginId(), row.planId(), licence, version.version(),
+                                       request.grantedPermissions(), actor);
+            }
             String json = Json.writeString(body);
-            tx.dml("UPDATE marketplace.purchases SET state = 'succeeded', payment_intent = ?, charge = ?, fee = ?, licence_id = ?, "
+            tx.dml("UPDATE marketplace.purchases SET state = ?, payment_intent = ?, charge = ?, fee = ?, licence_id = ?, "
                    + "answer_status = 201, answer = ?::jsonb, completed_at = ? WHERE id = ? AND state = 'pending'",
-                   charged.paymentIntentId(), charged.chargeId(), charged.fee(), licence.licence().licenceId(), json,
-                   Database.timestamp(clock.instant()), row.id());
+                   charged.isPresent() ? "succeeded" : "deferred", charged.map(StripePayments.Charged::paymentIntentId).orElse(null),
+                   charged.map(StripePayments.Charged::chargeId).orElse(null), charged.map(StripePayments.Charged::fee).orElse(null),
+                   licence.licence().licenceId(), json, Database.timestamp(clock.instant()), row.id());
             audit.append(tx, AuditEvent.success(row.tenantId(), actor.actorId(), "marketplace.purchase", "purchase:" + row.id(),
                     Map.of("plugin", row.pluginId(), "plan", row.planId(), "amount", row.amount(), "currency", row.currency())));
             return new Answer(201, Json.MAPPER.valueToTree(body));
@@ -275,13 +346,6 @@ public final class Purchases {
         }
     }
 
-    /** One billing interval from now, in calendar terms (a month from 31 January ends on the last day of February). */
-    private Duration period(String interval) {
-        Instant now = clock.instant();
-        var start = now.atOffset(ZoneOffset.UTC);
-        return Duration.between(start, "year".equals(interval) ? start.plusYears(1) : start.plusMonths(1));
-    }
-
     /** A purchase of the tenant, or 404. */
     public Map<String, Object> read(UUID tenantId, UUID purchaseId) {
         Row row = byId(purchaseId).filter(r -> r.tenantId().equals(tenantId)).orElseThrow(() -> notFound(purchaseId));
@@ -292,6 +356,7 @@ public final class Purchases {
         view.put("amount", row.amount());
         view.put("currency", row.currency());
         view.put("state", row.state());
+        view.put("purpose", row.purpose());
         view.put("paymentIntent", row.paymentIntent());
         view.put("charge", row.charge());
         view.put("createdAt", row.createdAt());
@@ -319,7 +384,8 @@ public final class Purchases {
                     row.column("seats").get(Integer.class), row.column("amount").get(Long.class), Database.text(row, "currency"),
                     Database.text(row, "state"), Database.text(row, "payment_intent"), Database.text(row, "charge"),
                     row.column("fee").get(Long.class), row.column("answer_status").get(Integer.class),
-                    answer == null ? null : Json.MAPPER.readTree(answer), Database.instant(row, "created_at"));
+                    answer == null ? null : Json.MAPPER.readTree(answer), Database.instant(row, "created_at"), Database.text(row, "purpose"),
+                    Database.text(row, "customer"), Database.text(row, "saved_method"));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("a stored purchase answer is not JSON", e);
         }

@@ -59,6 +59,10 @@ public final class Refunds {
                         Database.text(row, "currency"), Database.text(row, "payment_intent"), Database.instant(row, "completed_at"),
                         ((Number) row.column("refunded").get(Object.class)).longValue())))
                 .orElseThrow(() -> Purchases.notFound(purchaseId));
+        if (database.inPlatform(tx -> tx.get("SELECT 1 FROM marketplace.disputes WHERE purchase_id = ?", purchaseId).isPresent())) {
+            throw MarketplaceRefusal.conflict("purchase-disputed", "The purchase is disputed with the card's bank: the dispute's"
+                    + " outcome decides what is given back, not a refund.");
+        }
         if (!actor.isPlatformAdmin() && paid.completedAt().plus(window).isBefore(clock.instant())) {
             throw MarketplaceRefusal.forbidden("refund-window-closed", "Purchases are refunded by the tenant within " + window.toDays()
                     + " days; this one was paid at " + paid.completedAt() + ". Ask the platform administrator.");
@@ -88,6 +92,9 @@ public final class Refunds {
         String stripeRefund;
         try {
             stripeRefund = stripe.payments().refund(paid.paymentIntent(), refundAmount, "vc-refund-" + refundId);
+        } catch (IllegalStateException refused) {
+            throw new MarketplaceRefusal(409, "refund-refused", "Refund refused", "Stripe refused the refund: " + refused.getMessage(),
+                    Map.of("refund", refundId.toString()));
         } catch (StripePayments.Unavailable unavailable) {
             throw new MarketplaceRefusal(503, "payment-unavailable", "Refund unavailable", "Stripe did not answer; repeat the request"
                     + " with the same Idempotency-Key: it is refunded at most once.", Map.of("refund", refundId.toString()));

@@ -2,6 +2,7 @@ package io.voicecore.marketplace.commerce;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
@@ -17,7 +18,9 @@ import com.stripe.model.TransferReversal;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.AccountCreateParams;
 import com.stripe.param.ChargeRetrieveParams;
+import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.PaymentMethodAttachParams;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.TransferCreateParams;
 import com.stripe.param.TransferReversalCreateParams;
@@ -68,12 +71,57 @@ public final class StripePayments {
                 .setConnectTimeout(5_000).setReadTimeout((int) settings.readTimeout().toMillis()).setMaxNetworkRetries(0).build();
     }
 
+    /** A Stripe customer and the payment method saved to it, for the charges of a subscription. */
+    public record Customer(String id, String paymentMethod) {
+    }
+
+    /**
+     * Saves a payment method to a new customer (Stripe's way to charge the same card again, off session), as the
+     * customer's default.
+     */
+    public Customer saveCustomer(String paymentMethod, String description, String idempotencyKey, Map<String, String> metadata) {
+        try {
+            com.stripe.model.Customer customer = client.customers().create(CustomerCreateParams.builder().setDescription(description)
+                    .setPaymentMethod(paymentMethod).setInvoiceSettings(CustomerCreateParams.InvoiceSettings.builder()
+                            .setDefaultPaymentMethod(paymentMethod).build())
+                    .putAllMetadata(metadata).build(), options(idempotencyKey));
+            return new Customer(customer.getId(), customer.getInvoiceSettings().getDefaultPaymentMethod());
+        } catch (CardException declined) {
+            throw new Declined(declined.getCode() == null ? "card_declined" : declined.getCode(), declined.getMessage());
+        } catch (StripeException failed) {
+            throw unavailable("customer", failed);
+        }
+    }
+
+    /** Saves another payment method to a customer; answers the saved method's id. */
+    public String attach(String customer, String paymentMethod) {
+        try {
+            return client.paymentMethods().attach(paymentMethod, PaymentMethodAttachParams.builder().setCustomer(customer).build(),
+                                                  RequestOptions.getDefault()).getId();
+        } catch (CardException declined) {
+            throw new Declined(declined.getCode() == null ? "card_declined" : declined.getCode(), declined.getMessage());
+        } catch (StripeException failed) {
+            throw unavailable("payment method", failed);
+        }
+    }
+
     /** Charges a payment method at once (a confirmed payment intent), and reads Stripe's fee on the charge. */
     public Charged charge(long amount, String currency, String paymentMethod, String idempotencyKey, Map<String, String> metadata) {
+        return charge(amount, currency, Optional.empty(), paymentMethod, idempotencyKey, metadata);
+    }
+
+    /**
+     * Charges a payment method, saved to {@code customer} when one is given: then off session, as a renewal is charged
+     * with nobody at the keyboard.
+     */
+    public Charged charge(long amount, String currency, Optional<String> customer, String paymentMethod, String idempotencyKey,
+                          Map<String, String> metadata) {
         try {
-            PaymentIntent intent = client.paymentIntents().create(PaymentIntentCreateParams.builder()
+            PaymentIntentCreateParams.Builder params = PaymentIntentCreateParams.builder()
                     .setAmount(amount).setCurrency(currency.toLowerCase(Locale.ROOT)).setPaymentMethod(paymentMethod)
-                    .addPaymentMethodType("card").setConfirm(true).putAllMetadata(metadata).build(), options(idempotencyKey));
+                    .addPaymentMethodType("card").setConfirm(true).putAllMetadata(metadata);
+            customer.ifPresent(id -> params.setCustomer(id).setOffSession(true));
+            PaymentIntent intent = client.paymentIntents().create(params.build(), options(idempotencyKey));
             if (!"succeeded".equals(intent.getStatus())) {
                 throw new Declined("payment_" + intent.getStatus(), "The payment is " + intent.getStatus() + ", not succeeded.");
             }

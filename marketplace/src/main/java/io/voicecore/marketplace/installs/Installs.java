@@ -95,10 +95,27 @@ public final class Installs {
                + "ON CONFLICT (tenant_id, plugin_id) DO UPDATE SET plan_id = excluded.plan_id, licence_id = excluded.licence_id, "
                + "installed_by = excluded.installed_by, installed_at = now(), uninstalled_at = NULL",
                tenantId, listingId, planId, licence.licence().licenceId(), actor.actorId());
-        tx.dml("INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind) VALUES (?, ?, ?, 'install')",
-               tenantId, listingId, version);
+        tx.dml("INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind, occurred_at) VALUES (?, ?, ?, 'install', ?)",
+               tenantId, listingId, version, Database.timestamp(clock.instant()));
         audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "marketplace.install", "plugin:" + listingId,
                 Map.of("plan", planId, "version", version, "granted", String.join(",", new TreeSet<>(granted)))));
+    }
+
+    /**
+     * Puts a new licence on a tenant's install (a plan change, a grant, a renewal, a seat change) in the caller's
+     * transaction, with an audit record of {@code action}. The caller attaches the token to the enablement after commit.
+     */
+    public void relicense(DbExecute tx, LicenceIssuer.Issued licence, Principal actor, String action, Map<String, Object> details) {
+        Licence terms = licence.licence();
+        recordLicence(tx, licence, actor);
+        tx.dml("UPDATE marketplace.installs SET plan_id = ?, licence_id = ? WHERE tenant_id = ? AND plugin_id = ?", terms.planId(),
+               terms.licenceId(), terms.tenantId(), terms.pluginId());
+        audit.append(tx, AuditEvent.success(terms.tenantId(), actor.actorId(), action, "plugin:" + terms.pluginId(), details));
+    }
+
+    /** The plan of the tenant's current install of the listing, if it is installed. */
+    public Optional<String> installedPlan(UUID tenantId, String listingId) {
+        return find(tenantId, listingId).filter(InstallRow::active).map(InstallRow::planId);
     }
 
     /** The version a tenant installing the listing gets. */
@@ -119,11 +136,7 @@ public final class Installs {
             Plan plan = selectablePlan(listing, planId.get(), tenantId);
             LicenceIssuer.Issued licence = issue(tenantId, listingId, plan);
             database.inTenant(tenantId, tx -> {
-                recordLicence(tx, licence, actor);
-                tx.dml("UPDATE marketplace.installs SET plan_id = ?, licence_id = ? WHERE tenant_id = ? AND plugin_id = ?",
-                       plan.id(), licence.licence().licenceId(), tenantId, listingId);
-                audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "marketplace.plan.change", "plugin:" + listingId,
-                        Map.of("from", install.planId(), "to", plan.id())));
+                relicense(tx, licence, actor, "marketplace.plan.change", Map.of("from", install.planId(), "to", plan.id()));
                 return null;
             });
             plugins.enablement().attachLicence(tenantId, listingId, licence.token(), actor);
@@ -142,11 +155,8 @@ public final class Installs {
         find(tenantId, listingId).filter(InstallRow::active).orElseThrow(() -> notInstalled(listingId));
         LicenceIssuer.Issued licence = issuer.issue(tenantId, listingId, planId, false, seats, days.map(Duration::ofDays));
         database.inTenant(tenantId, tx -> {
-            recordLicence(tx, licence, admin);
-            tx.dml("UPDATE marketplace.installs SET plan_id = ?, licence_id = ? WHERE tenant_id = ? AND plugin_id = ?", planId,
-                   licence.licence().licenceId(), tenantId, listingId);
-            audit.append(tx, AuditEvent.success(tenantId, admin.actorId(), "marketplace.licence.grant", "plugin:" + listingId,
-                    Map.of("plan", planId, "days", days.map(String::valueOf).orElse("unlimited"))));
+            relicense(tx, licence, admin, "marketplace.licence.grant",
+                      Map.of("plan", planId, "days", days.map(String::valueOf).orElse("unlimited")));
             return null;
         });
         plugins.enablement().attachLicence(tenantId, listingId, licence.token(), admin);
@@ -162,8 +172,8 @@ public final class Installs {
         }
         database.inTenant(tenantId, tx -> {
             tx.dml("UPDATE marketplace.installs SET uninstalled_at = now() WHERE tenant_id = ? AND plugin_id = ?", tenantId, listingId);
-            tx.dml("INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind) VALUES (?, ?, ?, 'uninstall')",
-                   tenantId, listingId, version);
+            tx.dml("INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind, occurred_at) "
+                   + "VALUES (?, ?, ?, 'uninstall', ?)", tenantId, listingId, version, Database.timestamp(clock.instant()));
             audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "marketplace.uninstall", "plugin:" + listingId, Map.of()));
             return null;
         });

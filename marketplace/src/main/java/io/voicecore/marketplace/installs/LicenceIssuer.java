@@ -97,6 +97,19 @@ public final class LicenceIssuer {
         return new Issued(licence, signer.sign(licence));
     }
 
+    /**
+     * Issues a licence for a billing period: from {@code startsAt} (the period's start, which may be a moment ago) to
+     * {@code expiresAt}, with limits per usage meter counted from its start.
+     */
+    public Issued issue(UUID tenantId, String pluginId, String planId, boolean trial, OptionalInt seats, Map<String, Long> usageLimits,
+                        Instant startsAt, Instant expiresAt) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Licence licence = new Licence(UUID.randomUUID(), tenantId, pluginId, planId, trial, seats, usageLimits, now,
+                                      startsAt.truncatedTo(ChronoUnit.SECONDS), Optional.of(expiresAt.truncatedTo(ChronoUnit.SECONDS)),
+                                      signer.keyId());
+        return new Issued(licence, signer.sign(licence));
+    }
+
     /** A licence and its token. */
     public record Issued(Licence licence, String token) {
     }

@@ -40,6 +40,7 @@ public final class Listings implements AutoCloseable {
     public enum Sort { RELEVANCE, INSTALLS, RATING }
 
     private final Database database;
+    private final java.time.Clock clock;
     private final PluginCatalog catalog;
     private final TenantEnablement enablement;
     private final ManifestParser manifests = new ManifestParser();
@@ -47,8 +48,9 @@ public final class Listings implements AutoCloseable {
     private final SharedState state;
     private final SharedState.Subscription subscription;
 
-    public Listings(Database database, PluginRuntime plugins, SharedState state) {
+    public Listings(Database database, PluginRuntime plugins, SharedState state, java.time.Clock clock) {
         this.database = database;
+        this.clock = clock;
         this.catalog = plugins.catalog();
         this.enablement = plugins.enablement();
         this.state = state;
@@ -107,8 +109,8 @@ public final class Listings implements AutoCloseable {
             enablement.versionFor(tenant.tenantId(), pluginId).map(v -> v.manifest().version())
                     .filter(active -> !active.equals(tenant.version()))
                     .ifPresent(active -> database.inTenant(tenant.tenantId(), tx -> tx.dml(
-                            "INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind) VALUES (?, ?, ?, 'install')",
-                            tenant.tenantId(), pluginId, active)));
+                            "INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind, occurred_at) VALUES (?, ?, ?, 'install', ?)",
+                            tenant.tenantId(), pluginId, active, Database.timestamp(clock.instant()))));
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  *
  * @param id        1 to 40 of a-z, 0-9 and '-', unique within the listing
  * @param kind      how it is licensed and paid, see {@link Kind}
- * @param trialDays 1 to 365 for a trial, null otherwise
+ * @param trialDays 1 to 365 for a trial; for a subscription or a per-seat plan, the free days before the first charge
+ *                  (optional); null otherwise
  * @param seats     for a free, trial or granted plan, how many seats the licence carries (null for no limit)
  * @param amount    the price in minor units for a paid plan (per purchase, per interval, per seat and interval, or per
  *                  metered unit); null for the others

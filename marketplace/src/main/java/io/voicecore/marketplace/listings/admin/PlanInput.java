@@ -50,8 +50,12 @@ final class PlanInput {
         if (k == Plan.Kind.TRIAL && (trialDays == null || trialDays < 1 || trialDays > Plan.MAX_TRIAL_DAYS)) {
             fields.reject(at + ".trialDays", "a trial needs trialDays, a whole number from 1 to " + Plan.MAX_TRIAL_DAYS);
             valid = false;
-        } else if (k != Plan.Kind.TRIAL && present(plan, "trialDays")) {
-            fields.reject(at + ".trialDays", "only a trial has trialDays");
+        } else if ((k == Plan.Kind.SUBSCRIPTION || k == Plan.Kind.PER_SEAT) && present(plan, "trialDays")
+                   && (trialDays == null || trialDays < 1 || trialDays > Plan.MAX_TRIAL_DAYS)) {
+            fields.reject(at + ".trialDays", "a subscription's free trial is a whole number of days from 1 to " + Plan.MAX_TRIAL_DAYS);
+            valid = false;
+        } else if (k != Plan.Kind.TRIAL && k != Plan.Kind.SUBSCRIPTION && k != Plan.Kind.PER_SEAT && present(plan, "trialDays")) {
+            fields.reject(at + ".trialDays", "only a trial, a subscription or a per-seat plan has trialDays");
             valid = false;
         }
         Integer seats = wholeNumber(plan.get("seats"));
