@@ -14,11 +14,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A small HTTP/1.1 load generator over raw keep-alive sockets, one virtual thread per connection, that sends the same
- * request (a GET, or a POST with a fixed JSON body) again and again. Raw sockets keep the client's own cost per request small (no per-request objects beyond the
+ * request (a GET, or a POST with a fixed JSON body) again and again, or each of many distinct requests once. Raw sockets keep the client's own cost per request small (no per-request objects beyond the
  * read buffer), so that on a machine shared by client and server most of the CPU goes to the server being measured.
  *
  * <p>Two modes:
@@ -98,6 +99,22 @@ final class HttpLoad {
         List<Worker> workers = run(connections, (connection, index) -> {
             while (System.nanoTime() < end) {
                 connection.exchange(System.nanoTime());
+            }
+        });
+        return merge(workers, (System.nanoTime() - start) / 1e9, Double.NaN);
+    }
+
+    /**
+     * Sends every target once, in order, over {@code connections} keep-alive connections: a connection sends the next
+     * target not yet taken as soon as its previous answer arrived, so {@code connections} requests are in flight until
+     * the targets run out. Latency runs from sending; the time from the first send to the last answer.
+     */
+    Result eachOnce(int connections) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Worker> workers = run(connections, (connection, index) -> {
+            for (int k = next.getAndIncrement(); k < requests.size(); k = next.getAndIncrement()) {
+                connection.exchange(requests.get(k), System.nanoTime());
             }
         });
         return merge(workers, (System.nanoTime() - start) / 1e9, Double.NaN);
@@ -190,8 +207,13 @@ final class HttpLoad {
             this.request = request;
         }
 
-        /** Sends the request, reads the whole answer and records its latency measured from {@code sinceNanos}. */
+        /** Sends the connection's request, reads the whole answer and records its latency measured from {@code sinceNanos}. */
         void exchange(long sinceNanos) throws IOException {
+            exchange(request, sinceNanos);
+        }
+
+        /** Sends {@code request}, reads the whole answer and records its latency measured from {@code sinceNanos}. */
+        void exchange(byte[] request, long sinceNanos) throws IOException {
             try {
                 if (socket == null) {
                     socket = new Socket();

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The load generator of {@code plugin-route-vs-bare}, against a real Helidon server on loopback. */
 class HttpLoadTest {
     private WebServer server;
+    private final java.util.Queue<String> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @BeforeEach
     void start() {
@@ -34,6 +35,11 @@ class HttpLoadTest {
                         })
                         .get("/auth", (req, res) -> res.status(req.headers().contains(io.helidon.http.HeaderNames.AUTHORIZATION)
                                                                ? Status.OK_200 : Status.UNAUTHORIZED_401).send())
+                        .post("/once", (req, res) -> {
+                            received.add(req.headers().first(io.helidon.http.HeaderNames.create("Idempotency-Key")).orElse("")
+                                         + " " + req.content().as(String.class));
+                            res.status(Status.CREATED_201).send();
+                        })
                         .post("/contacts", (req, res) -> {
                             boolean json = req.headers().contentType().map(type -> type.text().startsWith("application/json")).orElse(false);
                             String body = req.content().as(String.class);
@@ -92,6 +98,24 @@ class HttpLoadTest {
         HttpLoad.Result wrong = new HttpLoad(server.port(), List.of(HttpLoad.Target.post("/contacts", Map.of(), "{\"name\":\"Bob\"}")))
                 .openLoop(1, 50, 0.1);
         assertEquals("status 400", wrong.firstError());
+    }
+
+    @Test
+    void eachOnceSendsEveryTargetExactlyOnceOverTheConnections() throws Exception {
+        List<HttpLoad.Target> targets = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            targets.add(HttpLoad.Target.post("/once", Map.of("Idempotency-Key", "key-" + i), "{\"n\":" + i + "}"));
+        }
+        HttpLoad.Result result = new HttpLoad(server.port(), targets).eachOnce(4);
+        assertEquals(50, result.completed(), result.firstError());
+        assertEquals(0, result.errors());
+        assertEquals(50, result.sortedLatencyNanos().length);
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add("key-" + i + " {\"n\":" + i + "}");
+        }
+        assertEquals(expected.stream().sorted().toList(), received.stream().sorted().toList());
+        assertEquals(1, new HttpLoad(server.port(), targets.subList(0, 1)).eachOnce(4).completed(), "more connections than targets");
     }
 
     @Test
