@@ -23,6 +23,7 @@ public final class BenchMain {
         scenarios.put(EventsScenario.NAME, EventsScenario::new);
         scenarios.put(CrmContactsScenario.NAME, CrmContactsScenario::new);
         scenarios.put(LedgerVerifyScenario.NAME, LedgerVerifyScenario::new);
+        scenarios.put(PurchasesScenario.NAME, PurchasesScenario::new);
         return scenarios;
     }
 

@@ -129,6 +129,36 @@ class BenchHarnessTest {
     }
 
     @Test
+    void thePurchasesScenarioMakesATenantForEveryPurchaseAndInstallItTimes() {
+        assertTrue(BenchMain.scenarios().containsKey("purchases"), BenchMain.scenarios().keySet().toString());
+        for (boolean quick : new boolean[] {true, false}) {
+            PurchasesScenario.Size size = PurchasesScenario.Size.of(new BenchOptions(quick, List.of(), Path.of("."), Path.of("x.json")));
+            int timed = size.repetitions() * (size.perPhase(1) + size.perPhase(PurchasesScenario.MANY));
+            assertEquals(size.warmUp() + timed, size.tenants());
+            assertTrue(size.warmUp() >= PurchasesScenario.MANY && size.perPhase(1) > 0, size.toString());
+        }
+    }
+
+    @Test
+    void aPublisherKeySignsAJarWithJarsignerAndExportsItsCertificate(@TempDir Path dir) throws Exception {
+        PublisherKey key = PublisherKey.create(dir, "bench");
+        assertTrue(key.pem().startsWith("-----BEGIN CERTIFICATE-----"), key.pem());
+        Path jar = dir.resolve("plugin.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry("plugin.yaml"));
+            out.write("id: signed\n".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        key.sign(jar);
+        try (var signed = new java.util.jar.JarFile(jar.toFile(), true)) {
+            java.util.jar.JarEntry entry = signed.getJarEntry("plugin.yaml");
+            signed.getInputStream(entry).readAllBytes();
+            assertEquals(1, entry.getCodeSigners().length, "signed by the key");
+            assertTrue(signed.getEntry("META-INF/BENCH.SF") != null, "signature files named after the alias");
+        }
+    }
+
+    @Test
     void theGeneratedFileHasItsHeaderAndOneValidRowPerContact() throws IOException {
         String csv = new String(new GeneratedContacts(3).readAllBytes(), StandardCharsets.UTF_8);
         assertEquals("""
