@@ -6,13 +6,14 @@ package io.voicecore.sdk;
  * <p>The SDK follows semantic versioning: a plugin built against {@code MAJOR.MINOR} runs on any
  * kernel whose SDK has the same {@code MAJOR} and an equal or greater {@code MINOR}. A plugin built against
  * another {@code MAJOR} must be rebuilt: 1.0 made {@link Request} an interface, so calls compiled against the
- * 0.x record no longer link. 1.1 added {@link Licence} and {@link PluginContext#licence()}.
+ * 0.x record no longer link. 1.1 added {@link Licence} and {@link PluginContext#licence()}; 1.2 added
+ * {@link UsageLimitReachedException}, thrown when a record would exceed a licence's usage limit.
  */
 public final class SdkVersion {
     /** The SDK's major version; it changes only when a change breaks plugins built against it. */
     public static final int MAJOR = 1;
     /** The SDK's minor version; it grows when API is added in a compatible way. */
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
 
     private SdkVersion() {
     }
@@ -20,7 +21,7 @@ public final class SdkVersion {
     /**
      * Returns the version as {@code MAJOR.MINOR}.
      *
-     * @return the version string, for example {@code "1.1"}
+     * @return the version string, for example {@code "1.2"}
      */
     public static String text() {
         return MAJOR + "." + MINOR;
