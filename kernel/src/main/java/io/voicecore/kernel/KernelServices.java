@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.audit.AuditRoutes;
@@ -74,6 +75,7 @@ import io.voicecore.kernel.tenancy.TenantDirectory;
 import io.voicecore.kernel.tenancy.TenantRepository;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.kernel.tenancy.admin.TenantRoutes;
+import io.voicecore.sdk.Licence;
 import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;
@@ -287,8 +289,8 @@ public final class KernelServices implements AutoCloseable {
             }
 
             @Override
-            public Usage usage(PluginCall call) {
-                return usage.forCall(call);
+            public Usage usage(PluginCall call, Optional<Licence> licence) {
+                return usage.forCall(call, licence);
             }
 
             @Override

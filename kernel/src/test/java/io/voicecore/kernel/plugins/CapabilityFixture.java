@@ -40,9 +40,14 @@ public final class CapabilityFixture implements AutoCloseable {
     }
 
     public static CapabilityFixture open() {
+        return open(4);
+    }
+
+    /** A fixture whose pool holds up to {@code poolSize} connections, for tests of concurrent transactions. */
+    public static CapabilityFixture open(int poolSize) {
         String url = TestPostgres.newDatabase();
         Storage storage = Storage.open(ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-                "db.url", url, "db.user", "postgres", "db.pool-size", "4",
+                "db.url", url, "db.user", "postgres", "db.pool-size", Integer.toString(poolSize),
                 "data", TestKernel.tempDir("voicecore-capabilities").toString())));
         return new CapabilityFixture(storage, url);
     }

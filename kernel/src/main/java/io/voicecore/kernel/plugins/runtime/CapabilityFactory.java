@@ -1,7 +1,10 @@
 package io.voicecore.kernel.plugins.runtime;
 
+import java.util.Optional;
+
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.install.PluginResources;
+import io.voicecore.sdk.Licence;
 import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;
@@ -24,7 +27,11 @@ public interface CapabilityFactory extends PluginResources {
 
     Secrets secrets(PluginCall call);
 
-    Usage usage(PluginCall call);
+    /**
+     * @param licence the licence view the call was admitted with (empty when the plugin runs unlicensed): its usage
+     *                limits bound what the call may record
+     */
+    Usage usage(PluginCall call, Optional<Licence> licence);
 
     PluginConfig config(PluginCall call);
 }

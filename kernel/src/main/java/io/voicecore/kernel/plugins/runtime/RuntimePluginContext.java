@@ -74,7 +74,7 @@ final class RuntimePluginContext implements PluginContext {
 
     @Override
     public Usage usage() {
-        return capabilities.usage(call);
+        return capabilities.usage(call, licence);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.voicecore.kernel.plugins.runtime;
 
 import java.util.Collections;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -8,6 +9,7 @@ import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginManifest.Permission;
 import io.voicecore.kernel.plugins.config.PluginConfigs;
+import io.voicecore.sdk.Licence;
 import io.voicecore.sdk.PermissionDeniedException;
 import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
@@ -62,7 +64,7 @@ final class TrialCapabilities implements CapabilityFactory {
     }
 
     @Override
-    public Usage usage(PluginCall call) {
+    public Usage usage(PluginCall call, Optional<Licence> licence) {
         return refuse(call, Permission.USAGE, "usage metering");
     }
 

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -15,12 +17,17 @@ import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest.Permission;
 import io.voicecore.kernel.storage.Database;
+import io.voicecore.sdk.Licence;
+import io.voicecore.sdk.UsageLimitReachedException;
 import io.voicecore.sdk.capability.Usage;
 
 /**
  * Billable usage: what plugins record through {@link Usage} (permission {@code usage}) and what the kernel
  * meters on their behalf (outbound HTTP). Each record is one {@code INSERT} into the append-only
  * {@code kernel.usage_records}; {@link #totals} sums them per plugin, meter and unit.
+ *
+ * <p>A plugin call admitted under a licence that limits a meter ({@link Licence#usageLimit}, e.g. a monthly spend cap)
+ * records on that meter only within the limit: see {@link #forCall(PluginCall, Optional)}.
  */
 public final class UsageMeter {
     /** The largest quantity one record may carry. */
@@ -62,12 +69,61 @@ public final class UsageMeter {
     /** Usage in the metrics, per plugin, meter and unit: e.g. a gateway's fallbacks to its offline engine. */
     public static final String USAGE_COUNTER = "voicecore_plugin_usage_total";
 
-    /** The plugin-facing capability for one call; every use checks the {@code usage} permission. */
+    /** The plugin-facing capability for a call without a licence; every use checks the {@code usage} permission. */
     public Usage forCall(PluginCall call) {
+        return forCall(call, Optional.empty());
+    }
+
+    /**
+     * The plugin-facing capability for one call, admitted under {@code licence}; every use checks the {@code usage}
+     * permission. A record on a meter the licence limits is checked against the licence's term: in one transaction it
+     * takes a lock for the tenant, plugin and meter, sums what was recorded on the meter from the licence's
+     * {@link Licence#startsAt()}, and inserts only if that sum and the quantity stay within the limit, so concurrent
+     * records never together pass it. Other records cost one insert, as without a licence.
+     *
+     * @param licence the licence view the call was admitted with; empty when the plugin runs unlicensed
+     * @return the capability; its {@code record} throws {@link UsageLimitReachedException} for a record over the limit,
+     *         having recorded nothing
+     */
+    public Usage forCall(PluginCall call, Optional<Licence> licence) {
         return (meter, quantity, unit) -> {
             call.require(Permission.USAGE);
-            record(call.tenantId(), call.pluginId(), meter, quantity, unit, call.requestId());
+            validate(meter, quantity, unit);
+            OptionalLong limit = licence.map(terms -> terms.usageLimit(meter)).orElse(OptionalLong.empty());
+            if (limit.isPresent()) {
+                recordWithinLimit(call.tenantId(), call.pluginId(), meter, quantity, unit, call.requestId(), limit.getAsLong(),
+                                  licence.get().startsAt());
+            } else {
+                insertAlone(call.tenantId(), call.pluginId(), meter, quantity, unit, call.requestId());
+            }
         };
+    }
+
+    /**
+     * Records usage on a limited meter, or nothing when the record would take what was recorded since {@code since}
+     * past {@code limit}.
+     *
+     * @throws UsageLimitReachedException when {@code used + quantity > limit}; nothing is recorded
+     */
+    private void recordWithinLimit(UUID tenantId, String pluginId, String meter, long quantity, String unit, String requestId,
+                                   long limit, Instant since) {
+        database.inTenant(tenantId, tx -> {
+            // Holds the records of this tenant's plugin on this meter until the transaction ends, so the sum read next
+            // stays true until this insert commits. The sum is a statement of its own after the lock: under READ
+            // COMMITTED it sees the insert of the transaction that held the lock before.
+            tx.get(LOCK_METER, lockKey(tenantId, pluginId, meter));
+            // Records are stamped truncated to microseconds: so is the start, or a record in its first microsecond is missed.
+            BigInteger used = tx.get("SELECT coalesce(sum(quantity), 0) AS used FROM kernel.usage_records "
+                                     + "WHERE tenant_id = ? AND plugin_id = ? AND meter = ? AND occurred_at >= ?",
+                                     tenantId, pluginId, meter, Database.timestamp(since.truncatedTo(ChronoUnit.MICROS)))
+                    .map(row -> new BigInteger(Database.text(row, "used"))).orElse(BigInteger.ZERO);
+            if (used.add(BigInteger.valueOf(quantity)).compareTo(BigInteger.valueOf(limit)) > 0) {
+                // The sum is of bigints and could pass a long only by records made without the limit; then say the most.
+                throw new UsageLimitReachedException(meter, limit, used.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue(), quantity);
+            }
+            insert(tx, tenantId, pluginId, meter, quantity, unit, requestId);
+            return null;
+        });
     }
 
     /**
@@ -83,6 +139,11 @@ public final class UsageMeter {
     /** Like {@link #record(UUID, String, String, long, String)} with an explicit correlation id. */
     public void record(UUID tenantId, String pluginId, String meter, long quantity, String unit, String requestId) {
         validate(meter, quantity, unit);
+        insertAlone(tenantId, pluginId, meter, quantity, unit, requestId);
+    }
+
+    /** A validated record in a transaction of its own. */
+    private void insertAlone(UUID tenantId, String pluginId, String meter, long quantity, String unit, String requestId) {
         database.inTenant(tenantId, tx -> {
             insert(tx, tenantId, pluginId, meter, quantity, unit, requestId);
             return null;
@@ -120,6 +181,14 @@ public final class UsageMeter {
                + "VALUES (?, ?, ?, ?, ?, ?, ?)",
                tenantId, pluginId, meter, quantity, unit, Database.timestamp(clock.instant().truncatedTo(ChronoUnit.MICROS)),
                requestId);
+    }
+
+    /** Takes the transaction-scoped lock of one tenant's plugin's meter, named by {@link #lockKey}. */
+    static final String LOCK_METER = "SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('kernel.usage_records'), hashtext(?))";
+
+    /** The key of a meter's lock; two meters whose keys share a hash only wait for each other, never pass a limit. */
+    static String lockKey(UUID tenantId, String pluginId, String meter) {
+        return tenantId + "/" + pluginId + "/" + meter;
     }
 
     /** @throws IllegalArgumentException naming what is wrong and what is accepted */
