@@ -12,6 +12,7 @@ import io.voicecore.kernel.plugins.install.PluginRejectedException;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.sdk.PermissionDeniedException;
 import io.voicecore.sdk.PluginProblem;
+import io.voicecore.sdk.UsageLimitReachedException;
 import io.voicecore.sdk.json.Json;
 
 /**
@@ -77,7 +78,8 @@ public final class PluginProblems {
     /**
      * The problem for a failure of a call into plugin {@code pluginId}.
      *
-     * @param failure   a {@link PermissionDeniedException} (403 {@code plugin-permission-denied}), another
+     * @param failure   a {@link PermissionDeniedException} (403 {@code plugin-permission-denied}), a
+     *                  {@link UsageLimitReachedException} (402 {@code spend-cap-reached}), another
      *                  {@link PluginProblem} (its own status, type {@code urn:voicecore:plugin:<id>:<type>}),
      *                  a {@link PluginCallFailure} (its kind's status and type), a {@link PluginRefusal} (e.g. an
      *                  unknown route) or an {@link ApiException} (returned as it is)
@@ -90,6 +92,7 @@ public final class PluginProblems {
             case ApiException api -> api;
             case PluginRefusal refusal -> refusal(refusal);
             case PermissionDeniedException denied -> new ApiException.Forbidden("plugin-permission-denied", denied.getMessage());
+            case UsageLimitReachedException capped -> spendCap(capped, pluginId);
             case PluginProblem problem -> new ApiException.Custom("urn:voicecore:plugin:" + pluginId + ":" + problem.type(),
                     problem.status(), "Plugin problem", problem.getMessage(), members(problem, pluginId));
             case PluginCallFailure call -> new ApiException.Custom("urn:voicecore:problem:" + call.kind().type(),
@@ -98,6 +101,24 @@ public final class PluginProblems {
                        ? " The error is logged under request id " + requestId + "." : ""), extensions(call, pluginId));
             default -> throw new IllegalArgumentException("not a plugin problem: " + failure.getClass().getName(), failure);
         };
+    }
+
+    /**
+     * 402 Payment Required, as for a licence that does not serve: the tenant's licence caps a usage meter and a record
+     * would pass the cap. The problem names the plugin, the meter, the limit and what was used, for a program too.
+     */
+    private static ApiException spendCap(UsageLimitReachedException capped, String pluginId) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("plugin", pluginId);
+        members.put("meter", capped.meter());
+        members.put("limit", capped.limit());
+        members.put("used", capped.used());
+        members.put("requested", capped.requested());
+        return new ApiException.Custom("urn:voicecore:problem:" + capped.type(), 402, "Spend cap reached", "Plugin '" + pluginId
+                + "' would pass the limit its licence for this tenant sets on usage meter '" + capped.meter() + "': " + capped.used()
+                + " of " + capped.limit() + " are used in the licence's term, and recording " + capped.requested()
+                + " more would exceed it, so nothing was recorded. A tenant admin can raise the limit with another plan in the"
+                + " marketplace.", members);
     }
 
     /** The plugin, then the problem's own members as plain values the kernel's JSON writer renders. */
