@@ -290,6 +290,12 @@ public final class TestTenant {
      * period. Until a licence is set, or after {@link #clearLicence()}, the plugin runs unlicensed, as a plugin
      * installed outside the marketplace does, and {@code licence()} is empty.
      *
+     * <p>The licence's usage limits are enforced as the platform enforces them: a {@code context.usage().record} on a
+     * limited meter that would take what the tenant's plugin recorded on it since the licence's {@code startsAt} past
+     * the limit records nothing and throws {@code UsageLimitReachedException}; a route that lets it escape answers 402
+     * {@code spend-cap-reached} ({@link #deliver} and {@link #runJob} throw {@link PluginCallException} with it). Give
+     * the licence a {@code startsAt} of now to start from a clean term, as a licence of a new billing period does.
+     *
      * <pre>{@code
      * kit.tenant().setLicence(new Licence("pro", OptionalInt.of(5), Map.of(), Instant.now(),
      *                                     Optional.of(Instant.now().plus(Duration.ofDays(30))), false, false));
