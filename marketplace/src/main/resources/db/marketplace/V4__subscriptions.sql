@@ -18,6 +18,8 @@ CREATE TABLE marketplace.subscriptions (
     spend_cap        bigint      CHECK (spend_cap IS NULL OR spend_cap > 0),
     -- What seats removed mid-period left unused, in minor units: taken off the next renewals.
     credit           bigint      NOT NULL DEFAULT 0 CHECK (credit >= 0),
+    -- What was too little for Stripe to charge (below its minimum charge), in minor units: added to the next renewal.
+    carried          bigint      NOT NULL DEFAULT 0 CHECK (carried >= 0),
     period_start     timestamptz NOT NULL,
     period_end       timestamptz NOT NULL CHECK (period_end > period_start),
     trial            boolean     NOT NULL DEFAULT false,
@@ -57,6 +59,7 @@ CREATE TABLE marketplace.seat_changes (
     seats_to        integer     NOT NULL,
     charged         bigint      NOT NULL,
     credited        bigint      NOT NULL,
+    carried         bigint      NOT NULL DEFAULT 0,
     purchase_id     uuid        REFERENCES marketplace.purchases (id),
     answer_status   integer,
     answer          jsonb,

@@ -258,9 +258,12 @@ class CommerceProperties {
         JsonNode verified = kernel().get("/api/v1/marketplace/ledger/verify", kernel().adminToken()).json();
         assertTrue(verified.get("balanced").asBoolean(), context + ": " + verified);
 
-        // Every minor unit of every charge goes to exactly one party.
+        // Every minor unit of every charge of this sequence's tenants goes to exactly one party.
+        Set<String> tenants = customers.stream().map(Customer::slug).collect(Collectors.toSet());
         database().inPlatform(tx -> {
-            Database.list(tx, row -> row, "SELECT reference, details::text AS details FROM marketplace.ledger_transactions WHERE kind = 'purchase'")
+            Database.list(tx, row -> row, "SELECT l.reference, l.details::text AS details FROM marketplace.ledger_transactions l "
+                    + "JOIN marketplace.purchases p ON l.kind = 'purchase' AND l.reference = p.id::text JOIN kernel.tenants t ON t.id = p.tenant_id "
+                    + "WHERE t.slug = ANY (?)", (Object) tenants.toArray(String[]::new))
                     .forEach(row -> {
                         JsonNode split = io.voicecore.kernel.http.Json.parse(Database.text(row, "details")
                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8)).get("split");
@@ -277,7 +280,6 @@ class CommerceProperties {
                 .collect(Collectors.groupingBy(r -> r.params().path("metadata").path("purchase").asText(), Collectors.counting()));
         payments.forEach((purchase, count) -> assertEquals(1L, count, context + ": purchase " + purchase + " was charged " + count + " times"));
         // And every successful payment of this sequence's tenants is in the ledger.
-        Set<String> tenants = customers.stream().map(Customer::slug).collect(Collectors.toSet());
         long recorded = database().inPlatform(tx -> tx.get("SELECT count(*) AS n FROM marketplace.purchases p JOIN kernel.tenants t ON "
                 + "t.id = p.tenant_id WHERE t.slug = ANY (?) AND p.state = 'succeeded' AND p.amount > 0", (Object) tenants.toArray(String[]::new))
                 .map(row -> row.column("n").get(Long.class)).orElseThrow());

@@ -91,6 +91,36 @@ class UsagePlanTest {
     }
 
     @Test
+    void aMonthTooSmallForStripeIsCarriedToTheNext() {
+        String key = tenantAdmin("small-usage-co");
+        HttpResult bought = purchase("small-usage-co", key, UUID.randomUUID().toString(), Map.of("listing", "call-meter", "plan", "metered",
+                "paymentMethod", "pm_card_visa", "grantedPermissions", List.of("usage")));
+        assertEquals(201, bought.status(), bought.body());
+        String subscription = bought.json().get("subscription").asText();
+        assertEquals(200, calls("small-usage-co", key, 4).status());
+        JsonNode sub = kernel().get("/api/v1/tenants/small-usage-co/marketplace/subscriptions/" + subscription, key).json();
+        CLOCK.set(Instant.parse(sub.get("currentPeriodEnd").asText()).plusSeconds(60));
+        assertEquals("renewed", MarketplaceFixture.marketplace().subscriptions().renewIfDue(UUID.fromString(subscription)));
+        assertEquals(0, invoices(subscription).size(), "0.20 is below Stripe's smallest charge: nothing is charged");
+        JsonNode carried = kernel().get("/api/v1/tenants/small-usage-co/marketplace/subscriptions/" + subscription, key).json();
+        assertEquals(20, carried.get("carried").asLong(), carried.toString());
+
+        assertEquals(200, calls("small-usage-co", key, 10).status());
+        CLOCK.set(Instant.parse(carried.get("currentPeriodEnd").asText()).plusSeconds(60));
+        assertEquals("renewed", MarketplaceFixture.marketplace().subscriptions().renewIfDue(UUID.fromString(subscription)));
+        assertEquals(1, invoices(subscription).size());
+        assertEquals(70, invoices(subscription).getFirst().params().path("amount").asLong(), "this month's 0.50 and the 0.20 carried");
+        assertEquals(0, kernel().get("/api/v1/tenants/small-usage-co/marketplace/subscriptions/" + subscription, key).json()
+                .get("carried").asLong());
+        assertBalanced();
+    }
+
+    private static List<io.voicecore.standins.stripe.RecordedRequest> invoices(String subscription) {
+        return stripe().requests().stream().filter(r -> r.path().equals("/v1/payment_intents") && r.method().equals("POST")
+                && !r.idempotentReplayed() && r.params().path("metadata").path("subscription").asText().equals(subscription)).toList();
+    }
+
+    @Test
     void theCapIsWholeUnitsAndTheChargeNeverExceedsIt() {
         assertEquals(1000, Subscriptions.usageCharge(1_000_000, 5, 1000L));
         assertEquals(995, Subscriptions.usageCharge(199, 5, 1000L));

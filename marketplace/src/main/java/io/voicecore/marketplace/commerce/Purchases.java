@@ -219,6 +219,9 @@ public final class Purchases {
             return record(row, terms, customer, Optional.of(charged), request, actor);
         } catch (StripePayments.Declined declined) {
             return declined(row, declined, actor);
+        } catch (IllegalStateException refused) {
+            // Stripe refused the request itself (not the card): repeating it cannot help, so the attempt ends here.
+            return declined(row, new StripePayments.Declined("stripe_refused", refused.getMessage()), actor);
         } catch (StripePayments.Unavailable unavailable) {
             throw new MarketplaceRefusal(503, "payment-unavailable", "Payment unavailable", "The payment could not be completed now: "
                     + "Stripe did not answer. Repeat the request with the same Idempotency-Key; it is charged at most once.",

@@ -41,7 +41,7 @@ public final class StripePayments {
     public static final class Declined extends RuntimeException {
         private final String code;
 
-        Declined(String code, String message) {
+        public Declined(String code, String message) {
             super(message, null, false, false);
             this.code = code;
         }
@@ -63,6 +63,29 @@ public final class StripePayments {
     }
 
     private final StripeClient client;
+
+    /**
+     * Stripe's smallest charge in a currency, in its minor units (Stripe refuses less with {@code amount_too_small}):
+     * 0.50 in most currencies, 0.30 GBP, 50 JPY, and so on.
+     */
+    public static long minimumCharge(String currency) {
+        return switch (currency) {
+            case "GBP" -> 30;
+            case "DKK" -> 250;
+            case "NOK", "SEK" -> 300;
+            case "HKD" -> 400;
+            case "MXN" -> 1000;
+            case "JPY" -> 50;
+            case "CZK" -> 1500;
+            case "HUF" -> 17_500;
+            case "PLN", "RON" -> 200;
+            case "BGN" -> 100;
+            case "AED", "MYR" -> 200;
+            case "THB" -> 1000;
+            case "INR" -> 50;
+            default -> 50;
+        };
+    }
 
     public StripePayments(StripeSettings settings) {
         String key = settings.secretKey().orElseThrow(() -> new MarketplaceRefusal(503, "payments-not-configured",

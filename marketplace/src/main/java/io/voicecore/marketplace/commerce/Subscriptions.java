@@ -50,13 +50,13 @@ public final class Subscriptions {
     private static final Principal RENEWALS = new Principal("marketplace:renewals", Role.PLATFORM_ADMIN, Optional.empty(),
                                                             "marketplace:renewals", false);
     private static final String COLUMNS = "id, tenant_id, plugin_id, plan_id, publisher_id, kind, customer, payment_method, unit_amount, "
-            + "currency, billing_interval, seats, meter, spend_cap, credit, period_start, period_end, trial, state, cancel_at_period_end, "
+            + "currency, billing_interval, seats, meter, spend_cap, credit, carried, period_start, period_end, trial, state, cancel_at_period_end, "
             + "failed_attempts, next_attempt_at, created_at";
 
     /** One subscription as stored. */
     public record Subscription(UUID id, UUID tenantId, String pluginId, String planId, UUID publisherId, String kind, String customer,
                                String paymentMethod, long unitAmount, String currency, String interval, Integer seats, String meter,
-                               Long spendCap, long credit, Instant periodStart, Instant periodEnd, boolean trial, String state,
+                               Long spendCap, long credit, long carried, Instant periodStart, Instant periodEnd, boolean trial, String state,
                                boolean cancelAtPeriodEnd, int failedAttempts, Instant nextAttemptAt, Instant createdAt) {
 
         boolean live() {
@@ -90,6 +90,7 @@ public final class Subscriptions {
                 view.put("spendCap", spendCap);
             }
             view.put("credit", credit);
+            view.put("carried", carried);
             view.put("trial", trial);
             view.put("currentPeriodStart", periodStart);
             view.put("currentPeriodEnd", periodEnd);
@@ -230,11 +231,18 @@ public final class Subscriptions {
     }
 
     /** A charge of a subscription, as a purchases row. */
-    private record Charge(UUID id, long amount, long creditUsed, Long usageQuantity, String state) {
+    private record Charge(UUID id, long amount, long creditUsed, long carry, Long usageQuantity, String state) {
     }
 
-    /** What a renewal charges: its gross, less what credit the subscription holds. */
+    /**
+     * What a charge of the subscription comes to: its gross (with what earlier periods carried), less the credit the
+     * subscription holds. Less than Stripe's smallest charge is not charged but carried to the next renewal, as Stripe
+     * Billing does.
+     */
     private record Due(long gross, long creditUsed, Long usageQuantity) {
+        long net() {
+            return gross - creditUsed;
+        }
     }
 
     private Due renewalAmount(Subscription sub) {
@@ -252,6 +260,7 @@ public final class Subscriptions {
         } else {
             gross = Math.multiplyExact(sub.unitAmount(), sub.seats() == null ? 1 : sub.seats());
         }
+        gross = Math.addExact(gross, sub.carried());
         long creditUsed = Math.min(sub.credit(), gross);
         return new Due(gross, creditUsed, quantity);
     }
@@ -268,27 +277,30 @@ public final class Subscriptions {
     /** The row of this charge: the one an earlier attempt wrote under the same key, or a new pending one. */
     private Charge chargeRow(Subscription sub, String key, String purpose, java.util.function.Supplier<Due> amount) {
         Optional<Charge> existing = database.inTenant(sub.tenantId(), tx -> tx.get("SELECT id, amount, usage_quantity, state, "
-                + "(answer ->> 'creditUsed')::bigint AS credit_used FROM marketplace.purchases WHERE tenant_id = ? AND idempotency_key = ?",
+                + "(answer ->> 'creditUsed')::bigint AS credit_used, (answer ->> 'carried')::bigint AS carry FROM marketplace.purchases "
+                + "WHERE tenant_id = ? AND idempotency_key = ?",
                 sub.tenantId(), key).map(Subscriptions::charge));
         if (existing.isPresent()) {
             return existing.get();
         }
         Due due = amount.get();
         UUID id = UUID.randomUUID();
-        long charged = due.gross() - due.creditUsed();
+        long carry = due.net() > 0 && due.net() < StripePayments.minimumCharge(sub.currency()) ? due.net() : 0;
+        long charged = due.net() - carry;
         database.inTenant(sub.tenantId(), tx -> tx.dml("INSERT INTO marketplace.purchases (id, tenant_id, plugin_id, plan_id, "
                 + "publisher_id, idempotency_key, request_sha256, seats, payment_method, granted, amount, currency, state, created_by, "
                 + "purpose, subscription_id, customer, saved_method, usage_quantity, answer) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?::jsonb)",
                 id, sub.tenantId(), sub.pluginId(), sub.planId(), sub.publisherId(), key, key, sub.seats(), sub.paymentMethod(),
                 charged, sub.currency(), RENEWALS.actorId(), purpose, sub.id(), sub.customer(), sub.paymentMethod(), due.usageQuantity(),
-                Json.writeString(Map.of("creditUsed", due.creditUsed()))));
-        return new Charge(id, charged, due.creditUsed(), due.usageQuantity(), "pending");
+                Json.writeString(Map.of("creditUsed", due.creditUsed(), "carried", carry))));
+        return new Charge(id, charged, due.creditUsed(), carry, due.usageQuantity(), "pending");
     }
 
     private static Charge charge(DbRow row) {
         Long credit = row.column("credit_used").get(Long.class);
-        return new Charge(Database.uuid(row, "id"), row.column("amount").get(Long.class), credit == null ? 0 : credit,
+        Long carry = row.column("carry").get(Long.class);
+        return new Charge(Database.uuid(row, "id"), row.column("amount").get(Long.class), credit == null ? 0 : credit, carry == null ? 0 : carry,
                           row.column("usage_quantity").get(Long.class), Database.text(row, "state"));
     }
 
@@ -304,6 +316,7 @@ public final class Subscriptions {
             answer.put("amount", charge.amount());
             answer.put("currency", sub.currency());
             answer.put("creditUsed", charge.creditUsed());
+            answer.put("carried", charge.carry());
             answer.put("periodStart", start);
             answer.put("periodEnd", end);
             if (charged.isPresent()) {
@@ -317,8 +330,9 @@ public final class Subscriptions {
                    charged.map(StripePayments.Charged::fee).orElse(null), licence.licence().licenceId(), Json.writeString(answer),
                    Database.timestamp(clock.instant()), charge.id());
             long updated = tx.dml("UPDATE marketplace.subscriptions SET period_start = ?, period_end = ?, trial = false, state = 'active', "
-                   + "failed_attempts = 0, next_attempt_at = NULL, credit = credit - ? WHERE id = ? AND period_end = ? AND state IN ('active', 'past-due')",
-                   Database.timestamp(start), Database.timestamp(end), charge.creditUsed(), sub.id(), Database.timestamp(sub.periodEnd()));
+                   + "failed_attempts = 0, next_attempt_at = NULL, credit = credit - ?, carried = ? WHERE id = ? AND period_end = ? "
+                   + "AND state IN ('active', 'past-due')", Database.timestamp(start), Database.timestamp(end), charge.creditUsed(),
+                   charge.carry(), sub.id(), Database.timestamp(sub.periodEnd()));
             if (updated != 1) {
                 throw new IllegalStateException("subscription " + sub.id() + " changed while it was renewed; the next run sees it");
             }
@@ -456,17 +470,21 @@ public final class Subscriptions {
         long length = Duration.between(sub.periodStart(), sub.periodEnd()).toSeconds();
         int delta = seats - sub.seats();
         long prorated = sub.trial() ? 0 : prorate(sub.unitAmount(), Math.abs(delta), remaining, length);
+        long added = delta > 0 ? prorated : 0;
+        // Less than Stripe's smallest charge is carried to the next renewal instead.
+        long carry = added < StripePayments.minimumCharge(sub.currency()) ? added : 0;
         // What an earlier attempt with this key worked out (and may have charged) holds, not what the clock says now.
         long[] terms = database.inTenant(tenantId, tx -> {
             tx.dml("INSERT INTO marketplace.seat_changes (subscription_id, tenant_id, idempotency_key, seats_from, seats_to, charged, "
-                   + "credited) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", sub.id(), tenantId, idempotencyKey, sub.seats(), seats,
-                   delta > 0 ? prorated : 0, delta < 0 ? prorated : 0);
-            return tx.get("SELECT charged, credited FROM marketplace.seat_changes WHERE subscription_id = ? AND idempotency_key = ?",
+                   + "credited, carried) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", sub.id(), tenantId, idempotencyKey,
+                   sub.seats(), seats, added - carry, delta < 0 ? prorated : 0, carry);
+            return tx.get("SELECT charged, credited, carried FROM marketplace.seat_changes WHERE subscription_id = ? AND idempotency_key = ?",
                           sub.id(), idempotencyKey).map(row -> new long[] {row.column("charged").get(Long.class),
-                                                                           row.column("credited").get(Long.class)}).orElseThrow();
+                    row.column("credited").get(Long.class), row.column("carried").get(Long.class)}).orElseThrow();
         });
         long charged = terms[0];
         long credited = terms[1];
+        long carried = terms[2];
         String key = "seats:" + sub.id() + ":" + idempotencyKey;
         Optional<StripePayments.Charged> payment = Optional.empty();
         Charge charge = null;
@@ -504,6 +522,7 @@ public final class Subscriptions {
             body.put("seatsFrom", sub.seats());
             body.put("seats", seats);
             body.put("charged", charged);
+            body.put("carried", carried);
             body.put("credited", credited);
             body.put("currency", sub.currency());
             if (paidCharge != null) {
@@ -518,7 +537,8 @@ public final class Subscriptions {
                            Json.writeString(body), Database.timestamp(clock.instant()), paidCharge.id());
                 }
             }
-            tx.dml("UPDATE marketplace.subscriptions SET seats = ?, credit = credit + ? WHERE id = ?", seats, credited, sub.id());
+            tx.dml("UPDATE marketplace.subscriptions SET seats = ?, credit = credit + ?, carried = carried + ? WHERE id = ?", seats, credited,
+                   carried, sub.id());
             installs.relicense(tx, licence, actor, "marketplace.subscription.seats", Map.of("subscription", sub.id().toString(),
                     "from", sub.seats(), "to", seats, "charged", charged, "credited", credited));
             tx.dml("UPDATE marketplace.seat_changes SET answer_status = 200, answer = ?::jsonb, purchase_id = ? "
@@ -599,7 +619,8 @@ public final class Subscriptions {
                 Database.text(row, "plan_id"), Database.uuid(row, "publisher_id"), Database.text(row, "kind"), Database.text(row, "customer"),
                 Database.text(row, "payment_method"), row.column("unit_amount").get(Long.class), Database.text(row, "currency"),
                 Database.text(row, "billing_interval"), row.column("seats").get(Integer.class), Database.text(row, "meter"),
-                row.column("spend_cap").get(Long.class), row.column("credit").get(Long.class), Database.instant(row, "period_start"),
+                row.column("spend_cap").get(Long.class), row.column("credit").get(Long.class), row.column("carried").get(Long.class),
+                Database.instant(row, "period_start"),
                 Database.instant(row, "period_end"), row.column("trial").get(Boolean.class), Database.text(row, "state"),
                 row.column("cancel_at_period_end").get(Boolean.class), row.column("failed_attempts").get(Integer.class),
                 Database.instant(row, "next_attempt_at"), Database.instant(row, "created_at"));

@@ -79,6 +79,11 @@ final class PlanInput {
             if (currency == null || !CURRENCY.matcher(currency).matches() || !isoCurrencyWithMinorUnits(currency)) {
                 fields.reject(at + ".currency", "a paid plan needs currency, an ISO 4217 code such as EUR or USD");
                 valid = false;
+            } else if (amount != null && k != Plan.Kind.USAGE
+                       && amount < io.voicecore.marketplace.commerce.StripePayments.minimumCharge(currency)) {
+                fields.reject(at + ".amount", "must be at least Stripe's smallest charge in " + currency + ", "
+                        + io.voicecore.marketplace.commerce.StripePayments.minimumCharge(currency) + " minor units");
+                valid = false;
             }
             interval = text(plan, "interval");
             boolean recurring = k == Plan.Kind.SUBSCRIPTION || k == Plan.Kind.PER_SEAT;
