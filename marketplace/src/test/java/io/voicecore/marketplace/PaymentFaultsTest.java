@@ -39,6 +39,16 @@ class PaymentFaultsTest {
     }
 
     @Test
+    void connectingAPayoutAccountWhileStripeIsDownIsAProblemToRepeat() {
+        MarketplaceFixture.Publisher other = publisher("fault-connect", "fconn");
+        stripe().fault(Fault.status("POST", "/v1/accounts", 503, 1));
+        HttpResult down = kernel().post(other.path() + "/payout-account", other.apiKey(), Map.of());
+        assertEquals(503, down.status(), down.body());
+        assertEquals("urn:voicecore:problem:payment-unavailable", down.json().get("type").asText());
+        assertEquals(201, kernel().post(other.path() + "/payout-account", other.apiKey(), Map.of()).status(), "the repeat connects");
+    }
+
+    @Test
     void aStripeErrorChargesNothingAndTheRepeatChargesOnce() {
         String tenantKey = tenantAdmin("fault-5xx");
         String key = UUID.randomUUID().toString();
