@@ -49,6 +49,8 @@ ALTER TABLE marketplace.purchases
     ADD COLUMN saved_method    text,
     ADD COLUMN usage_quantity  bigint;
 CREATE INDEX purchases_subscription ON marketplace.purchases (subscription_id);
+-- A repeat with the same Idempotency-Key answers the same bytes: json keeps the answer as written, jsonb would reorder it.
+ALTER TABLE marketplace.purchases ALTER COLUMN answer TYPE json USING answer::json;
 
 -- A tenant's seat changes, kept under the request's Idempotency-Key so a repeat answers the same.
 CREATE TABLE marketplace.seat_changes (
@@ -62,7 +64,7 @@ CREATE TABLE marketplace.seat_changes (
     carried         bigint      NOT NULL DEFAULT 0,
     purchase_id     uuid        REFERENCES marketplace.purchases (id),
     answer_status   integer,
-    answer          jsonb,
+    answer          json,
     created_at      timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (subscription_id, idempotency_key)
 );

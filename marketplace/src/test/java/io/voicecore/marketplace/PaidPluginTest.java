@@ -67,7 +67,7 @@ class PaidPluginTest {
 
         HttpResult again = purchase("paying-co", tenantKey, key, order);
         assertEquals(201, again.status());
-        assertEquals(bought.json(), again.json(), "a repeat answers the same");
+        assertEquals(bought.body(), again.body(), "a repeat answers the same bytes");
         assertEquals(1, stripe().requests().stream().filter(r -> r.path().equals("/v1/payment_intents") && r.method().equals("POST")
                 && r.idempotencyKey().orElse("").equals("vc-purchase-" + bought.json().get("id").asText())).count(), "charged once");
         assertEquals(200, kernel().get("/api/v1/tenants/paying-co/paid-notes/hello", tenantKey).status(), "and the plugin serves");

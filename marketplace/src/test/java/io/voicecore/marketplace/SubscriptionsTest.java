@@ -255,6 +255,7 @@ class SubscriptionsTest {
         HttpResult second = buy("uninstall-co", other, "monthly", "pm_card_visa");
         JsonNode secondSub = subscription("uninstall-co", other, second);
         assertEquals(204, kernel().delete("/api/v1/tenants/uninstall-co/marketplace/installs/desk-seats", other).status());
+        assertTrue(subscription("uninstall-co", other, second).get("cancelAtPeriodEnd").asBoolean(), "uninstalling ends the subscription");
 
         Instant end = Instant.parse(secondSub.get("currentPeriodEnd").asText()).isAfter(Instant.parse(sub.get("currentPeriodEnd").asText()))
                       ? Instant.parse(secondSub.get("currentPeriodEnd").asText()) : Instant.parse(sub.get("currentPeriodEnd").asText());

@@ -245,7 +245,7 @@ public final class Purchases {
         Map<String, Object> problem = Subscriptions.declinedProblem(declined.code(), row.id(), "The card was declined (" + declined.code()
                 + "): nothing was charged and no licence issued. Try another payment method with a new Idempotency-Key.");
         database.inTenant(row.tenantId(), tx -> {
-            tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::jsonb, completed_at = ? "
+            tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::json, completed_at = ? "
                    + "WHERE id = ? AND state = 'pending'", Json.writeString(problem), Database.timestamp(clock.instant()), row.id());
             audit.append(tx, new AuditEvent(row.tenantId(), actor.actorId(), "marketplace.purchase", "purchase:" + row.id(), "failed",
                     Map.of("plugin", row.pluginId(), "plan", row.planId(), "declineCode", declined.code())));
@@ -323,7 +323,7 @@ public final class Purchases {
             }
             String json = Json.writeString(body);
             tx.dml("UPDATE marketplace.purchases SET state = ?, payment_intent = ?, charge = ?, fee = ?, licence_id = ?, "
-                   + "answer_status = 201, answer = ?::jsonb, completed_at = ? WHERE id = ? AND state = 'pending'",
+                   + "answer_status = 201, answer = ?::json, completed_at = ? WHERE id = ? AND state = 'pending'",
                    charged.isPresent() ? "succeeded" : "deferred", charged.map(StripePayments.Charged::paymentIntentId).orElse(null),
                    charged.map(StripePayments.Charged::chargeId).orElse(null), charged.map(StripePayments.Charged::fee).orElse(null),
                    licence.licence().licenceId(), json, Database.timestamp(clock.instant()), row.id());

@@ -290,7 +290,7 @@ public final class Subscriptions {
         database.inTenant(sub.tenantId(), tx -> tx.dml("INSERT INTO marketplace.purchases (id, tenant_id, plugin_id, plan_id, "
                 + "publisher_id, idempotency_key, request_sha256, seats, payment_method, granted, amount, currency, state, created_by, "
                 + "purpose, subscription_id, customer, saved_method, usage_quantity, answer) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?::jsonb)",
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?::json)",
                 id, sub.tenantId(), sub.pluginId(), sub.planId(), sub.publisherId(), key, key, sub.seats(), sub.paymentMethod(),
                 charged, sub.currency(), RENEWALS.actorId(), purpose, sub.id(), sub.customer(), sub.paymentMethod(), due.usageQuantity(),
                 Json.writeString(Map.of("creditUsed", due.creditUsed(), "carried", carry))));
@@ -325,7 +325,7 @@ public final class Subscriptions {
                 answer.put("split", money.posting().split().orElseThrow().view());
             }
             tx.dml("UPDATE marketplace.purchases SET state = 'succeeded', payment_intent = ?, charge = ?, fee = ?, licence_id = ?, "
-                   + "answer_status = 201, answer = ?::jsonb, completed_at = ? WHERE id = ? AND state = 'pending'",
+                   + "answer_status = 201, answer = ?::json, completed_at = ? WHERE id = ? AND state = 'pending'",
                    charged.map(StripePayments.Charged::paymentIntentId).orElse(null), charged.map(StripePayments.Charged::chargeId).orElse(null),
                    charged.map(StripePayments.Charged::fee).orElse(null), licence.licence().licenceId(), Json.writeString(answer),
                    Database.timestamp(clock.instant()), charge.id());
@@ -357,7 +357,7 @@ public final class Subscriptions {
                 : Optional.empty();
         database.inPlatform(tx -> {
             Map<String, Object> problem = declinedProblem(declined.code(), charge.id(), "The renewal was declined (" + declined.code() + ").");
-            tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::jsonb, completed_at = ? "
+            tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::json, completed_at = ? "
                    + "WHERE id = ? AND state = 'pending'", Json.writeString(problem), Database.timestamp(clock.instant()), charge.id());
             if (lapses) {
                 tx.dml("UPDATE marketplace.subscriptions SET state = 'lapsed', failed_attempts = ?, next_attempt_at = NULL, ended_at = ? "
@@ -500,9 +500,9 @@ public final class Subscriptions {
                             + "): the subscription keeps " + sub.seats() + " seats.");
                     UUID chargeId = charge.id();
                     database.inTenant(tenantId, tx -> {
-                        tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::jsonb, completed_at = ? "
+                        tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::json, completed_at = ? "
                                + "WHERE id = ? AND state = 'pending'", Json.writeString(problem), Database.timestamp(clock.instant()), chargeId);
-                        tx.dml("UPDATE marketplace.seat_changes SET answer_status = 402, answer = ?::jsonb, purchase_id = ? "
+                        tx.dml("UPDATE marketplace.seat_changes SET answer_status = 402, answer = ?::json, purchase_id = ? "
                                + "WHERE subscription_id = ? AND idempotency_key = ?", Json.writeString(problem), chargeId, sub.id(), idempotencyKey);
                         return null;
                     });
@@ -532,7 +532,7 @@ public final class Subscriptions {
                                                 Money.of(paid.get().fee(), sub.currency()));
                     body.put("split", money.posting().split().orElseThrow().view());
                     tx.dml("UPDATE marketplace.purchases SET state = 'succeeded', payment_intent = ?, charge = ?, fee = ?, licence_id = ?, "
-                           + "answer_status = 201, answer = ?::jsonb, completed_at = ? WHERE id = ? AND state = 'pending'",
+                           + "answer_status = 201, answer = ?::json, completed_at = ? WHERE id = ? AND state = 'pending'",
                            paid.get().paymentIntentId(), paid.get().chargeId(), paid.get().fee(), licence.licence().licenceId(),
                            Json.writeString(body), Database.timestamp(clock.instant()), paidCharge.id());
                 }
@@ -541,7 +541,7 @@ public final class Subscriptions {
                    carried, sub.id());
             installs.relicense(tx, licence, actor, "marketplace.subscription.seats", Map.of("subscription", sub.id().toString(),
                     "from", sub.seats(), "to", seats, "charged", charged, "credited", credited));
-            tx.dml("UPDATE marketplace.seat_changes SET answer_status = 200, answer = ?::jsonb, purchase_id = ? "
+            tx.dml("UPDATE marketplace.seat_changes SET answer_status = 200, answer = ?::json, purchase_id = ? "
                    + "WHERE subscription_id = ? AND idempotency_key = ?", Json.writeString(body), paidCharge == null ? null : paidCharge.id(),
                    sub.id(), idempotencyKey);
             return body;

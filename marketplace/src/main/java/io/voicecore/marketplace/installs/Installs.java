@@ -172,6 +172,9 @@ public final class Installs {
         }
         database.inTenant(tenantId, tx -> {
             tx.dml("UPDATE marketplace.installs SET uninstalled_at = now() WHERE tenant_id = ? AND plugin_id = ?", tenantId, listingId);
+            // Nothing more is charged for a plugin that is gone: its subscription ends with its period.
+            tx.dml("UPDATE marketplace.subscriptions SET cancel_at_period_end = true WHERE tenant_id = ? AND plugin_id = ? "
+                   + "AND state IN ('active', 'past-due')", tenantId, listingId);
             tx.dml("INSERT INTO marketplace.install_events (tenant_id, plugin_id, version, kind, occurred_at) "
                    + "VALUES (?, ?, ?, 'uninstall', ?)", tenantId, listingId, version, Database.timestamp(clock.instant()));
             audit.append(tx, AuditEvent.success(tenantId, actor.actorId(), "marketplace.uninstall", "plugin:" + listingId, Map.of()));
