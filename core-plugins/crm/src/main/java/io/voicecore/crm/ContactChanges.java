@@ -63,8 +63,8 @@ final class ContactChanges {
 
         List<String> phones = body.has("phones") ? new ArrayList<>() : new ArrayList<>(base.phones());
         for (Map.Entry<String, Json> phone : listed(body, "phones", "phone", errors).entrySet()) {
-            phoneNumbers.normalise(phone.getValue() instanceof Json.Str s ? s.value() : "")
-                    .e164().ifPresentOrElse(phones::add, () -> errors.add(phone.getKey(), phoneProblem(phone.getValue())));
+            phoneNumbers.read(phone.getValue() instanceof Json.Str s ? s.value() : "")
+                    .number().ifPresentOrElse(phones::add, () -> errors.add(phone.getKey(), phoneProblem(phone.getValue())));
         }
         List<String> emails = body.has("emails") ? new ArrayList<>() : new ArrayList<>(base.emails());
         for (Map.Entry<String, Json> email : listed(body, "emails", "email", errors).entrySet()) {
@@ -126,7 +126,12 @@ final class ContactChanges {
         if (!(value instanceof Json.Str s)) {
             return "must be a phone number in a string";
         }
-        return "'" + s.value() + "' is not a phone number: " + phoneNumbers.normalise(s.value()).problem().orElse("invalid");
+        return switch (phoneNumbers.read(s.value())) {
+            case PhoneNumbers.Invalid invalid -> "'" + s.value() + "' is not a phone number: " + invalid.problem();
+            case PhoneNumbers.Unresolved unresolved -> "'" + s.value() + "' " + unresolved.why()
+                                                       + "; write it as +<country code><number>, or configure defaultCountryCode";
+            case PhoneNumbers.Normalised normalised -> "'" + s.value() + "' is " + normalised.e164();
+        };
     }
 
     /** The items of the list member and the single shorthand member, keyed by their field path for error messages. */

@@ -31,7 +31,7 @@ final class ContactExport {
             }
         }
         Optional<String> q = nonBlank(request.query("q"));
-        Optional<String> qAsPhone = q.flatMap(text -> CrmPlugin.phoneNumbers(context).normalise(text).e164());
+        Optional<String> qAsPhone = q.flatMap(text -> CrmPlugin.phoneNumbers(context).read(text).number());
         Optional<String> tag = nonBlank(request.query("tag"));
         Optional<String> company = nonBlank(request.query("company"));
         Optional<String> owner = nonBlank(request.query("owner"));

@@ -19,7 +19,10 @@ import io.voicecore.sdk.json.Json;
  * redelivery changes nothing. A conversation without a usable phone or e-mail is only marked processed: there
  * is no contact to match, and creating anonymous contacts would fill the CRM with noise.
  *
- * <p>Payload: {@code {conversationId, channel, contact: {name, phone, email}, summary, language, startedAt, endedAt}}.
+ * <p>Payload: {@code {conversationId, channel, contact: {name, phone, email}, summary, language, locale, startedAt, endedAt}}.
+ * The phone is read as the caller gave it: a number without a country code takes the tenant's {@code defaultCountryCode},
+ * else the country of {@code locale} (a BCP 47 tag such as {@code es-MX}, optional), else the one {@code language} settles
+ * ({@link PhoneNumbers}).
  */
 final class ConversationEnded {
     static final String TOPIC = "conversation.ended";
@@ -32,7 +35,8 @@ final class ConversationEnded {
         Json payload = event.payload();
         Json caller = payload.get("contact");
         PhoneNumbers phoneNumbers = CrmPlugin.phoneNumbers(context);
-        Optional<String> phone = text(caller.get("phone")).flatMap(raw -> phoneNumbers.normalise(raw).e164());
+        PhoneNumbers.Origin origin = new PhoneNumbers.Origin(text(payload.get("language")), text(payload.get("locale")));
+        Optional<String> phone = text(caller.get("phone")).flatMap(raw -> phoneNumbers.read(raw, origin).number());
         Optional<String> email = text(caller.get("email")).flatMap(EmailAddresses::normalise);
         context.storage().transaction(storage -> {
             int first = storage.update("INSERT INTO processed_events (tenant_id, event_id, processed_at) VALUES (?, ?, ?) "

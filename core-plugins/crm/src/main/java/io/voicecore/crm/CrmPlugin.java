@@ -120,7 +120,7 @@ public final class CrmPlugin implements Plugin {
     private Response listContacts(Request request, PluginContext context) {
         int limit = request.query("limit").map(CrmPlugin::pageSize).orElse(Contacts.DEFAULT_PAGE);
         Optional<String> q = request.query("q").filter(text -> !text.isBlank());
-        Optional<String> qAsPhone = q.flatMap(text -> phoneNumbers(context).normalise(text).e164());
+        Optional<String> qAsPhone = q.flatMap(text -> phoneNumbers(context).read(text).number());
         Contacts.Query query = new Contacts.Query(q, qAsPhone, nonBlank(request.query("tag")), nonBlank(request.query("company")),
                                                   nonBlank(request.query("owner")), limit,
                                                   nonBlank(request.query("cursor")).map(Contacts.Position::decode));

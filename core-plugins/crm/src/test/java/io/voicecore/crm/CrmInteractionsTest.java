@@ -23,7 +23,8 @@ class CrmInteractionsTest {
 
     @BeforeAll
     static void start() {
-        kit = PluginTestKit.builder(Path.of("target/classes")).config(Json.object().put("defaultCountryCode", "1").build()).start();
+        kit = PluginTestKit.builder(Path.of("target/classes")).config(Json.object().put("defaultCountryCode", "1").build())
+                .withSecondTenant().start();
     }
 
     @AfterAll
@@ -44,10 +45,22 @@ class CrmInteractionsTest {
     }
 
     static Json conversation(String phone, String email, String name, String summary, String channel) {
+        return conversation(phone, email, name, summary, channel, "en", null);
+    }
+
+    /** A {@code conversation.ended} payload as the receptionist publishes it, with the conversation's language and locale. */
+    static Json conversation(String phone, String email, String name, String summary, String channel, String language, String locale) {
         return Json.object().put("conversationId", UUID.randomUUID().toString()).put("channel", channel)
                 .put("contact", Json.object().put("name", name).put("phone", phone).put("email", email).build())
-                .put("summary", summary).put("language", "en").put("startedAt", "2025-03-01T10:00:00Z")
+                .put("summary", summary).put("language", language).put("locale", locale).put("startedAt", "2025-03-01T10:00:00Z")
                 .put("endedAt", "2025-03-01T10:05:00Z").build();
+    }
+
+    /** The second tenant's contacts matching {@code q}: that tenant has configured no defaultCountryCode. */
+    static List<Json> unconfiguredContactsMatching(String q) {
+        TestResponse found = kit.secondTenant().get("/contacts?q=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(200, found.status(), found.toString());
+        return found.json().get("items").asList();
     }
 
     static List<Json> contactsMatching(String q) {
@@ -133,6 +146,25 @@ class CrmInteractionsTest {
         assertEquals("New Caller", created.get("name").asString());
         assertEquals(1, timeline(created.get("id").asString()).size());
         assertTrue(kit.published(CrmPlugin.CONTACT_CREATED).stream().anyMatch(e -> e.payload().get("id").equals(created.get("id"))));
+    }
+
+    @Test
+    void withoutADefaultCountryCodeASpanishConversationsNationalNumberIsSpains() {
+        String name = "Lucía " + UUID.randomUUID().toString().substring(0, 8);
+        kit.secondTenant().deliver(ConversationEnded.TOPIC, conversation("600 123 456", null, name, "Wants an appointment", "chat", "es", null));
+        List<Json> found = unconfiguredContactsMatching(name);
+        assertEquals(1, found.size(), "the caller gave only a phone, without its country code: " + found);
+        assertEquals(List.of(Json.of("+34600123456")), found.get(0).get("phones").asList(), found.toString());
+    }
+
+    @Test
+    void withoutADefaultCountryCodeTheConversationsLocaleSettlesWhatItsLanguageLeavesOpen() {
+        String name = "Pilar " + UUID.randomUUID().toString().substring(0, 8);
+        // 612 345 678 is also how a landline of Punta Arenas (Chile) is written; es-ES says it is Spain's.
+        kit.secondTenant().deliver(ConversationEnded.TOPIC, conversation("612 345 678", null, name, "Call back", "voice", "es", "es-ES"));
+        List<Json> found = unconfiguredContactsMatching(name);
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(List.of(Json.of("+34612345678")), found.get(0).get("phones").asList(), found.toString());
     }
 
     @Test

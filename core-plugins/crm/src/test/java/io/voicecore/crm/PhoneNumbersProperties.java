@@ -24,8 +24,8 @@ class PhoneNumbersProperties {
     @Property
     void normalisingTwiceGivesTheSameAsOnce(@ForAll("phoneLike") String raw, @ForAll("countryCode") Optional<String> code) {
         PhoneNumbers numbers = new PhoneNumbers(code);
-        PhoneNumbers.Result once = numbers.normalise(raw);
-        once.e164().ifPresent(e164 -> assertEquals(once.e164(), numbers.normalise(e164).e164(), raw));
+        PhoneNumbers.Reading once = numbers.read(raw);
+        once.number().ifPresent(e164 -> assertEquals(once.number(), numbers.read(e164).number(), raw));
     }
 
     @Property
@@ -33,51 +33,53 @@ class PhoneNumbersProperties {
                                          @ForAll("countryCode") Optional<String> code) {
         PhoneNumbers numbers = new PhoneNumbers(code);
         String formatted = interleave(plain, separators);
-        assertEquals(numbers.normalise(plain).e164(), numbers.normalise(formatted).e164(), plain + " vs " + formatted);
+        assertEquals(numbers.read(plain).number(), numbers.read(formatted).number(), plain + " vs " + formatted);
     }
 
     @Property
     void everyResultIsE164(@ForAll("phoneLike") String raw, @ForAll("countryCode") Optional<String> code) {
-        new PhoneNumbers(code).normalise(raw).e164()
+        new PhoneNumbers(code).read(raw).number()
                 .ifPresent(e164 -> assertTrue(e164.matches("\\+[1-9][0-9]{7,14}"), raw + " -> " + e164));
     }
 
     @Property
-    void exactlyOneOfResultAndProblem(@ForAll @StringLength(max = 30) @Chars({'0', '1', '5', '9', '+', ' ', '-', 'x', '('}) String raw) {
-        PhoneNumbers.Result result = new PhoneNumbers(Optional.of("34")).normalise(raw);
-        assertTrue(result.e164().isPresent() != result.problem().isPresent(), raw + " -> " + result);
+    void withADefaultCountryCodeNothingIsLeftUnresolved(@ForAll @StringLength(max = 30) @Chars({'0', '1', '5', '9', '+', ' ', '-', 'x', '('})
+                                                        String raw) {
+        PhoneNumbers.Reading reading = new PhoneNumbers(Optional.of("34")).read(raw);
+        assertTrue(reading instanceof PhoneNumbers.Normalised || reading instanceof PhoneNumbers.Invalid, raw + " -> " + reading);
     }
 
     @Property
     void internationalNumbersOfImpossibleLengthAreRefused(@ForAll @NumericChars @StringLength(min = 16, max = 25) String digits) {
         String number = "9" + digits.substring(1);
-        PhoneNumbers.Result result = new PhoneNumbers(Optional.of("1")).normalise("+" + number);
-        assertTrue(result.problem().orElseThrow().contains("digits"), result.toString());
+        PhoneNumbers.Reading result = new PhoneNumbers(Optional.of("1")).read("+" + number);
+        assertTrue(result instanceof PhoneNumbers.Invalid invalid && invalid.problem().contains("digits"), result.toString());
     }
 
     @Example
     void writtenFormsOfOneNumberAgree() {
         PhoneNumbers spain = new PhoneNumbers(Optional.of("34"));
         for (String written : List.of("+34 612 345 678", "0034 612-345-678", "612 34 56 78", "(612) 345.678", "+34612345678")) {
-            assertEquals(Optional.of("+34612345678"), spain.normalise(written).e164(), written);
+            assertEquals(Optional.of("+34612345678"), spain.read(written).number(), written);
         }
         PhoneNumbers uk = new PhoneNumbers(Optional.of("44"));
-        assertEquals(Optional.of("+442079460000"), uk.normalise("020 7946 0000").e164(), "the trunk 0 is dropped");
-        assertEquals(Optional.of("+14155550123"), new PhoneNumbers(Optional.of("1")).normalise("(415) 555-0123").e164());
+        assertEquals(Optional.of("+442079460000"), uk.read("020 7946 0000").number(), "the trunk 0 is dropped");
+        assertEquals(Optional.of("+14155550123"), new PhoneNumbers(Optional.of("1")).read("(415) 555-0123").number());
     }
 
     @Example
-    void nationalNumbersNeedADefaultCountryCode() {
-        PhoneNumbers.Result result = new PhoneNumbers(Optional.empty()).normalise("612 345 678");
-        assertTrue(result.problem().orElseThrow().contains("defaultCountryCode"), result.toString());
-        assertEquals(Optional.of("+34612345678"), new PhoneNumbers(Optional.empty()).normalise("+34 612 345 678").e164());
+    void withNothingToTellTheCountryANationalNumberIsUnresolvedAsGiven() {
+        PhoneNumbers.Reading result = new PhoneNumbers(Optional.empty()).read("  612  345 678 ");
+        assertEquals("612 345 678", ((PhoneNumbers.Unresolved) result).given());
+        assertTrue(((PhoneNumbers.Unresolved) result).why().contains("defaultCountryCode"), result.toString());
+        assertEquals(Optional.of("+34612345678"), new PhoneNumbers(Optional.empty()).read("+34 612 345 678").number());
     }
 
     @Example
     void lettersTooShortAndZeroCountryCodesAreRefused() {
         PhoneNumbers numbers = new PhoneNumbers(Optional.of("1"));
         for (String bad : List.of("415-CALL-NOW", "+1 415 555 0123 ext 4", "12345", "+0123456789", "", "  ", "+", "00", "1+2345678901")) {
-            assertTrue(numbers.normalise(bad).e164().isEmpty(), bad + " -> " + numbers.normalise(bad));
+            assertTrue(numbers.read(bad) instanceof PhoneNumbers.Invalid, bad + " -> " + numbers.read(bad));
         }
     }
 
