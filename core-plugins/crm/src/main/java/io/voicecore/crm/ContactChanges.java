@@ -16,16 +16,20 @@ import io.voicecore.sdk.json.Json;
  * Applies a request body to a contact: all fields for {@code POST /contacts}, the members present for
  * {@code PATCH /contacts/{id}}. Values are validated and normalised; every invalid field is reported at once.
  *
- * <p>Fields: {@code name} (required on create), {@code phones[]}, {@code emails[]} (replace the lists),
- * {@code phone}, {@code email} (add one; the shorthand of a single number or address), {@code company},
+ * <p>Fields: {@code name} (required on create), {@code phones[]}, {@code phonesToReview[]}, {@code emails[]} (replace the
+ * lists), {@code phone}, {@code email} (add one; the shorthand of a single number or address), {@code company},
  * {@code tags[]}, {@code owner}, {@code consent {marketing, recording}} (members present are changed),
  * {@code customFields} (members present are set; a {@code null} member removes the field).
+ *
+ * <p>Every phone number written, whichever of {@code phones}, {@code phone} and {@code phonesToReview} carries it, lands in
+ * {@code phones} when {@link PhoneNumbers} reads it into E.164 and in {@code phonesToReview}, as given, when it is a national
+ * number whose country nothing settles; only text that cannot be a phone number is refused.
  */
 final class ContactChanges {
     static final int MAX_TEXT = 200;
     static final int MAX_LIST = 50;
-    private static final Set<String> FIELDS = Set.of("name", "phones", "emails", "phone", "email", "company", "tags", "owner",
-                                                     "consent", "customFields");
+    private static final Set<String> FIELDS = Set.of("name", "phones", "phonesToReview", "emails", "phone", "email", "company", "tags",
+                                                     "owner", "consent", "customFields");
 
     private final PhoneNumbers phoneNumbers;
 
@@ -36,7 +40,7 @@ final class ContactChanges {
     /** @return a new contact from a {@code POST} body, before the custom field check */
     Contact create(Json body, Instant now, FieldErrors errors) {
         Contact blank = new Contact(UUID.randomUUID(), "", Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(),
-                                    false, false, Json.object().build(), now, now);
+                                    List.of(), false, false, Json.object().build(), now, now);
         if (!body.has("name")) {
             errors.add("name", "is required");
         }
@@ -62,9 +66,20 @@ final class ContactChanges {
         Optional<String> owner = body.has("owner") ? optionalText(body.get("owner"), "owner", errors) : base.owner();
 
         List<String> phones = body.has("phones") ? new ArrayList<>() : new ArrayList<>(base.phones());
-        for (Map.Entry<String, Json> phone : listed(body, "phones", "phone", errors).entrySet()) {
-            phoneNumbers.read(phone.getValue() instanceof Json.Str s ? s.value() : "")
-                    .number().ifPresentOrElse(phones::add, () -> errors.add(phone.getKey(), phoneProblem(phone.getValue())));
+        List<String> phonesToReview = body.has("phonesToReview") ? new ArrayList<>() : new ArrayList<>(base.phonesToReview());
+        Map<String, Json> phonesWritten = listed(body, "phones", "phone", errors);
+        phonesWritten.putAll(listed(body, "phonesToReview", "", errors));
+        for (Map.Entry<String, Json> phone : phonesWritten.entrySet()) {
+            if (!(phone.getValue() instanceof Json.Str written)) {
+                errors.add(phone.getKey(), "must be a phone number in a string");
+                continue;
+            }
+            switch (phoneNumbers.read(written.value())) {
+                case PhoneNumbers.Normalised normalised -> phones.add(normalised.e164());
+                case PhoneNumbers.Unresolved unresolved -> phonesToReview.add(unresolved.given());
+                case PhoneNumbers.Invalid invalid -> errors.add(phone.getKey(), "'" + written.value() + "' is not a phone number: "
+                                                                                + invalid.problem());
+            }
         }
         List<String> emails = body.has("emails") ? new ArrayList<>() : new ArrayList<>(base.emails());
         for (Map.Entry<String, Json> email : listed(body, "emails", "email", errors).entrySet()) {
@@ -113,25 +128,22 @@ final class ContactChanges {
             }
         }
         List<String> distinctPhones = distinct(phones);
+        List<String> distinctPhonesToReview = distinctNumbers(phonesToReview);
         List<String> distinctEmails = distinct(emails);
         List<String> distinctTags = distinct(tags);
-        if (distinctPhones.size() > MAX_LIST || distinctEmails.size() > MAX_LIST || distinctTags.size() > MAX_LIST) {
+        if (distinctPhones.size() > MAX_LIST || distinctPhonesToReview.size() > MAX_LIST || distinctEmails.size() > MAX_LIST
+            || distinctTags.size() > MAX_LIST) {
             errors.add("phones/emails/tags", "at most " + MAX_LIST + " of each");
         }
-        return new Contact(base.id(), name, company, owner, distinctPhones, distinctEmails, distinctTags, marketing, recording,
-                           customFields, base.createdAt(), now);
+        return new Contact(base.id(), name, company, owner, distinctPhones, distinctPhonesToReview, distinctEmails, distinctTags,
+                           marketing, recording, customFields, base.createdAt(), now);
     }
 
-    private String phoneProblem(Json value) {
-        if (!(value instanceof Json.Str s)) {
-            return "must be a phone number in a string";
-        }
-        return switch (phoneNumbers.read(s.value())) {
-            case PhoneNumbers.Invalid invalid -> "'" + s.value() + "' is not a phone number: " + invalid.problem();
-            case PhoneNumbers.Unresolved unresolved -> "'" + s.value() + "' " + unresolved.why()
-                                                       + "; write it as +<country code><number>, or configure defaultCountryCode";
-            case PhoneNumbers.Normalised normalised -> "'" + s.value() + "' is " + normalised.e164();
-        };
+    /** @param numbers phone numbers as given @return them without a later one that has the digits of an earlier one */
+    static List<String> distinctNumbers(List<String> numbers) {
+        Map<String, String> byDigits = new LinkedHashMap<>();
+        numbers.forEach(number -> byDigits.putIfAbsent(PhoneNumbers.digits(number), number));
+        return List.copyOf(byDigits.values());
     }
 
     /** The items of the list member and the single shorthand member, keyed by their field path for error messages. */

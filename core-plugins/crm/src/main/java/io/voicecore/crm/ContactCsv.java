@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.voicecore.sdk.json.Json;
 
@@ -20,7 +21,8 @@ import io.voicecore.sdk.json.Json;
  *       field named by its key. A custom field whose key is one of those names is written {@code customFields.<key>};
  *       that form is accepted for any key.</li>
  *   <li>{@code email}, {@code phone} and {@code tags} hold several values separated by {@code ;}. Inside a value
- *       {@code \;} is a semicolon and {@code \\} a backslash; any other backslash is kept as it is.</li>
+ *       {@code \;} is a semicolon and {@code \\} a backslash; any other backslash is kept as it is. The {@code phone}
+ *       cell has the E.164 numbers, then the numbers to review as given, which an import reads again alike.</li>
  *   <li>Spreadsheet formulas: a cell that starts with {@code = + - @}, a tab or a carriage return (or with
  *       apostrophes followed by one) is exported with one more leading {@code '}, so a spreadsheet shows it as text
  *       instead of running it; the import removes that apostrophe again. The {@code phone} column and custom number,
@@ -188,7 +190,7 @@ final class ContactCsv {
         List<String> cells = new ArrayList<>(STANDARD.size() + definitions.size());
         cells.add(guardFormula(contact.name()));
         cells.add(guardFormula(joinList(contact.emails())));
-        cells.add(joinList(contact.phones()));
+        cells.add(joinList(Stream.concat(contact.phones().stream(), contact.phonesToReview().stream()).toList()));
         cells.add(guardFormula(contact.company().orElse("")));
         cells.add(guardFormula(joinList(contact.tags())));
         cells.add(guardFormula(contact.owner().orElse("")));

@@ -14,7 +14,7 @@ import io.voicecore.sdk.Response;
 
 /**
  * {@code GET /contacts/export}: every contact matching the filters of {@code GET /contacts} ({@code q}, {@code tag},
- * {@code company}, {@code owner}) as CSV in the columns of the import ({@link ContactCsv}), oldest first, streamed page
+ * {@code company}, {@code owner}, {@code phoneNeedsReview}) as CSV in the columns of the import ({@link ContactCsv}), oldest first, streamed page
  * by page so that no more than one page is held in memory. UTF-8 without a byte order mark, records ended by CRLF.
  */
 final class ContactExport {
@@ -27,7 +27,7 @@ final class ContactExport {
         for (String paging : new String[] {"limit", "cursor"}) {
             if (request.query(paging).isPresent()) {
                 throw new PluginProblem(400, "invalid-parameter", "The export has every matching contact and takes no '" + paging
-                                                                  + "'; filter with q, tag, company or owner.");
+                                                                  + "'; filter with q, tag, company, owner or phoneNeedsReview.");
             }
         }
         Optional<String> q = nonBlank(request.query("q"));
@@ -35,6 +35,7 @@ final class ContactExport {
         Optional<String> tag = nonBlank(request.query("tag"));
         Optional<String> company = nonBlank(request.query("company"));
         Optional<String> owner = nonBlank(request.query("owner"));
+        Optional<Boolean> phoneNeedsReview = CrmPlugin.phoneNeedsReview(request);
         // Read before the first byte is sent: a failure here can still be answered as a problem.
         Map<String, CustomFields.Definition> definitions = CustomFields.all(context.storage());
         return Response.stream(200, "text/csv; charset=utf-8", out -> {
@@ -42,7 +43,8 @@ final class ContactExport {
             ContactCsv.writeRecord(writer, ContactCsv.exportHeader(definitions));
             Optional<Contacts.Position> after = Optional.empty();
             do {
-                Contacts.Page page = Contacts.page(context.storage(), new Contacts.Query(q, qAsPhone, tag, company, owner, PAGE_ROWS, after));
+                Contacts.Page page = Contacts.page(context.storage(), new Contacts.Query(q, qAsPhone, tag, company, owner, phoneNeedsReview,
+                                                                                       PAGE_ROWS, after));
                 for (Contact contact : page.items()) {
                     ContactCsv.writeRecord(writer, ContactCsv.row(contact, definitions));
                 }

@@ -35,6 +35,8 @@ import io.voicecore.sdk.json.Json;
  * errors with their line and row; with {@code ?skipInvalid=true} the valid rows are kept and the invalid ones
  * reported as skipped. A row whose phone number or e-mail address belongs to an existing contact, or to an earlier
  * row of the file, is invalid: an import never creates duplicates (merge them with {@code POST /contacts/{id}/merge}).
+ * A national number whose country nothing settles is kept on the contact to review, as {@code POST /contacts} keeps it;
+ * such numbers are not checked for duplicates (without a country, two of them may be different numbers).
  * One {@value #TOPIC} event summarises an import instead of one {@code crm.contact.created} per row.
  *
  * <p>Imported contacts get ids made of a random part shared by the import and the row's line (UUID version 8), so a
@@ -196,8 +198,8 @@ final class ContactImport {
                 return;
             }
             UUID id = new UUID(idPrefix, Long.MIN_VALUE | record.line()); // variant bits 10, then the line
-            Contact contact = new Contact(id, parsed.name(), parsed.company(), parsed.owner(), parsed.phones(), parsed.emails(),
-                                          parsed.tags(), false, false, parsed.customFields(), createdAt, createdAt);
+            Contact contact = new Contact(id, parsed.name(), parsed.company(), parsed.owner(), parsed.phones(), parsed.phonesToReview(),
+                                          parsed.emails(), parsed.tags(), false, false, parsed.customFields(), createdAt, createdAt);
             pending.add(new Pending(record.line(), row, contact));
             pendingKeys += contact.phones().size() + contact.emails().size();
             if (pending.size() >= BATCH_ROWS || pendingKeys >= BATCH_KEYS) {
@@ -294,17 +296,19 @@ final class ContactImport {
                 record.put("company", c.company().orElse(null));
                 record.put("owner", c.owner().orElse(null));
                 record.put("phones", c.phones());
+                record.put("phones_to_review", c.phonesToReview());
                 record.put("emails", c.emails());
                 record.put("tags", c.tags());
                 record.put("custom_fields", c.customFields());
                 record.put("created_at", c.createdAt().toString());
                 records.add(Json.of(record));
             }
-            storage.update("INSERT INTO contacts (id, tenant_id, name, company, owner, phones, emails, tags, consent_marketing, "
-                           + "consent_recording, custom_fields, created_at, updated_at) "
-                           + "SELECT r.id, ?, r.name, r.company, r.owner, r.phones, r.emails, r.tags, false, false, r.custom_fields, "
-                           + "r.created_at, r.created_at FROM jsonb_to_recordset(?::jsonb) AS r(id uuid, name text, company text, "
-                           + "owner text, phones jsonb, emails jsonb, tags jsonb, custom_fields jsonb, created_at timestamptz)",
+            storage.update("INSERT INTO contacts (id, tenant_id, name, company, owner, phones, phones_to_review, emails, tags, "
+                           + "consent_marketing, consent_recording, custom_fields, created_at, updated_at) "
+                           + "SELECT r.id, ?, r.name, r.company, r.owner, r.phones, r.phones_to_review, r.emails, r.tags, false, false, "
+                           + "r.custom_fields, r.created_at, r.created_at FROM jsonb_to_recordset(?::jsonb) AS r(id uuid, name text, "
+                           + "company text, owner text, phones jsonb, phones_to_review jsonb, emails jsonb, tags jsonb, custom_fields jsonb, "
+                           + "created_at timestamptz)",
                            Storage.TENANT, new Json.Arr(records));
             report.imported(rows.size(), rows.get(0).contact().createdAt(), rows.get(rows.size() - 1).contact().createdAt());
         }

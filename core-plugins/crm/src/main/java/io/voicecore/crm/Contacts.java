@@ -24,18 +24,20 @@ final class Contacts {
     }
 
     static void insert(Storage storage, Contact c) {
-        storage.update("INSERT INTO contacts (id, tenant_id, name, company, owner, phones, emails, tags, consent_marketing, "
-                       + "consent_recording, custom_fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        storage.update("INSERT INTO contacts (id, tenant_id, name, company, owner, phones, phones_to_review, emails, tags, "
+                       + "consent_marketing, consent_recording, custom_fields, created_at, updated_at) "
+                       + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        c.id(), Storage.TENANT, c.name(), c.company().orElse(null), c.owner().orElse(null), Json.of(c.phones()),
-                       Json.of(c.emails()), Json.of(c.tags()), c.consentMarketing(), c.consentRecording(), c.customFields(),
-                       c.createdAt(), c.updatedAt());
+                       Json.of(c.phonesToReview()), Json.of(c.emails()), Json.of(c.tags()), c.consentMarketing(), c.consentRecording(),
+                       c.customFields(), c.createdAt(), c.updatedAt());
     }
 
     static void update(Storage storage, Contact c) {
-        storage.update("UPDATE contacts SET name = ?, company = ?, owner = ?, phones = ?, emails = ?, tags = ?, consent_marketing = ?, "
-                       + "consent_recording = ?, custom_fields = ?, updated_at = ? WHERE id = ?",
-                       c.name(), c.company().orElse(null), c.owner().orElse(null), Json.of(c.phones()), Json.of(c.emails()),
-                       Json.of(c.tags()), c.consentMarketing(), c.consentRecording(), c.customFields(), c.updatedAt(), c.id());
+        storage.update("UPDATE contacts SET name = ?, company = ?, owner = ?, phones = ?, phones_to_review = ?, emails = ?, tags = ?, "
+                       + "consent_marketing = ?, consent_recording = ?, custom_fields = ?, updated_at = ? WHERE id = ?",
+                       c.name(), c.company().orElse(null), c.owner().orElse(null), Json.of(c.phones()), Json.of(c.phonesToReview()),
+                       Json.of(c.emails()), Json.of(c.tags()), c.consentMarketing(), c.consentRecording(), c.customFields(),
+                       c.updatedAt(), c.id());
     }
 
     static Optional<Contact> find(Storage storage, UUID id) {
@@ -82,14 +84,33 @@ final class Contacts {
     }
 
     /**
+     * Contacts having a number to review with these digits, oldest first: the words of their numbers to review include
+     * the digits alone ({@code V7__phones_to_review.sql}), so {@code contact_words} finds the candidates through its
+     * primary key, and the exact condition is applied to those rows only.
+     *
+     * @param digits a number's digits, as {@link PhoneNumbers#digits} gives them
+     */
+    static List<Contact> byPhoneToReview(Storage storage, String digits) {
+        List<Contact> found = new ArrayList<>();
+        for (Row row : storage.query("SELECT " + Contact.COLUMNS + " FROM contacts c WHERE id IN "
+                                     + "(SELECT contact_id FROM contact_words WHERE word = ?) AND EXISTS "
+                                     + "(SELECT 1 FROM jsonb_array_elements_text(c.phones_to_review) g WHERE regexp_replace(g, '[^0-9]', '', 'g') = ?) "
+                                     + "ORDER BY created_at, id", digits, digits)) {
+            found.add(Contact.fromRow(row));
+        }
+        return found;
+    }
+
+    /**
      * The filters of {@code GET /contacts}.
      *
      * @param q       words that must all occur as prefixes of words of the name, company, e-mails, phones or tags
      * @param qAsPhone {@code q} normalised as a phone number, when it is one: contacts with that number match too
+     * @param phoneNeedsReview only contacts that have (true) or have not (false) numbers to review
      * @param after   the cursor: the page starts after this position
      */
-    record Query(Optional<String> q, Optional<String> qAsPhone, Optional<String> tag, Optional<String> company, Optional<String> owner, int limit,
-                 Optional<Position> after) {
+    record Query(Optional<String> q, Optional<String> qAsPhone, Optional<String> tag, Optional<String> company, Optional<String> owner,
+                 Optional<Boolean> phoneNeedsReview, int limit, Optional<Position> after) {
     }
 
     /** A position in the list order (creation time, then id), encoded as an opaque cursor. */
@@ -172,6 +193,8 @@ final class Contacts {
             sql.append(" AND owner = ?");
             params.add(owner);
         });
+        // Written as the partial index's condition, so the contacts to review are read through it.
+        query.phoneNeedsReview().ifPresent(review -> sql.append(review ? " AND phone_needs_review" : " AND NOT phone_needs_review"));
         KeysetPage<Contact> page = Position.fetch(storage, sql, params, query.after(), query.limit(), Contact::fromRow,
                                                   contact -> new Position(contact.createdAt(), contact.id()));
         return new Page(page.items(), page.next());

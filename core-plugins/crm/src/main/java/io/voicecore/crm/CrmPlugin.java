@@ -3,6 +3,7 @@ package io.voicecore.crm;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -122,7 +123,7 @@ public final class CrmPlugin implements Plugin {
         Optional<String> q = request.query("q").filter(text -> !text.isBlank());
         Optional<String> qAsPhone = q.flatMap(text -> phoneNumbers(context).read(text).number());
         Contacts.Query query = new Contacts.Query(q, qAsPhone, nonBlank(request.query("tag")), nonBlank(request.query("company")),
-                                                  nonBlank(request.query("owner")), limit,
+                                                  nonBlank(request.query("owner")), phoneNeedsReview(request), limit,
                                                   nonBlank(request.query("cursor")).map(Contacts.Position::decode));
         Contacts.Page page = Contacts.page(context.storage(), query);
         return Response.ok(Json.object()
@@ -270,6 +271,16 @@ public final class CrmPlugin implements Plugin {
             Leads.setOutcome(storage, leadId, outcome.asOptionalString(), now());
             return Leads.describe(storage, Leads.find(storage, leadId).orElseThrow(), scoring);
         }));
+    }
+
+    /** @return the {@code phoneNeedsReview} filter @throws PluginProblem 400 when it is neither true nor false */
+    static Optional<Boolean> phoneNeedsReview(Request request) {
+        return nonBlank(request.query("phoneNeedsReview")).map(text -> switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new PluginProblem(400, "invalid-parameter", "phoneNeedsReview must be true (contacts with numbers to "
+                                                                         + "review) or false, not '" + text + "'.");
+        });
     }
 
     static Optional<String> nonBlank(Optional<String> value) {

@@ -27,7 +27,8 @@ import java.util.Optional;
  *             candidate writes 9 digits starting 60), while Spanish {@code 612 345 678} is Spain's or a Chilean landline
  *             and {@code 912 345 678} Spain's or a Peruvian, Chilean or Ecuadorian mobile, so they stay unresolved.</li>
  *       </ul>
- *       A number nothing settles is {@link Unresolved}, which carries it as given.</li>
+ *       A number nothing settles is {@link Unresolved}, which carries it as given: the CRM keeps it on the contact, to
+ *       review ({@link Contact#phonesToReview()}), so a number is never dropped for lack of a country code.</li>
  *   <li>A number read must have 8 to 15 digits and must not start with 0; anything else cannot be a real number.
  *       Fewer than {@value #MIN_NATIONAL_DIGITS} digits cannot be a complete number in any country.</li>
  * </ol>

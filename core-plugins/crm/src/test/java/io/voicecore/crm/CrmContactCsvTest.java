@@ -168,6 +168,35 @@ class CrmContactCsvTest {
     }
 
     @Test
+    void aNationalNumberOfAFileWithoutADefaultCountryCodeIsKeptForReviewAndExportedAsGiven() {
+        String tag = unique("review");
+        String csv = "name,phone,tags\nAna,\"600 123 456; +34 612 345 678\"," + tag + "\nBen,(91) 234-5678," + tag + "\n";
+        TestResponse imported = importCsv(kit.secondTenant(), "", csv);
+        assertEquals(200, imported.status(), imported.toString());
+        assertEquals(2, imported.json().get("imported").asLong(), imported.toString());
+        List<Json> contacts = tagged(kit.secondTenant(), tag);
+        assertEquals(List.of(Json.of("+34612345678")), contacts.get(0).get("phones").asList());
+        assertEquals(List.of(Json.of("600 123 456")), contacts.get(0).get("phonesToReview").asList());
+        assertEquals(List.of(Json.of("(91) 234-5678")), contacts.get(1).get("phonesToReview").asList());
+        assertTrue(contacts.stream().allMatch(c -> c.get("phoneNeedsReview").asBoolean()), contacts.toString());
+
+        String exported = export(kit.secondTenant(), "?tag=" + tag + "&phoneNeedsReview=true");
+        assertEquals(List.of("name,email,phone,company,tags,owner,vipLevel,since,score,active,customFields.owner",
+                             "Ana,,+34612345678;600 123 456,," + tag + ",,,,,,", "Ben,,(91) 234-5678,," + tag + ",,,,,,"),
+                     exported.lines().toList());
+        contacts.forEach(c -> assertEquals(204, kit.secondTenant().delete("/contacts/" + c.get("id").asString()).status()));
+        assertEquals(2, importCsv(kit.secondTenant(), "", exported).json().get("imported").asLong());
+        assertEquals(exported, export(kit.secondTenant(), "?tag=" + tag), "the export imports again unchanged");
+
+        TestResponse configured = importCsv(kit.tenant(), "", csv);
+        assertEquals(2, configured.json().get("imported").asLong(), configured.toString());
+        List<Json> read = tagged(kit.tenant(), tag);
+        assertEquals(List.of(Json.of("+34600123456"), Json.of("+34612345678")), read.get(0).get("phones").asList(), "defaultCountryCode 34");
+        assertEquals(List.of(Json.of("+34912345678")), read.get(1).get("phones").asList());
+        assertTrue(read.stream().noneMatch(c -> c.get("phoneNeedsReview").asBoolean()), read.toString());
+    }
+
+    @Test
     void aFileWithInvalidRowsImportsNothingAndListsEachRowByLineAndRow() {
         String tag = unique("bad");
         TestResponse existing = kit.post("/contacts", Json.object().put("name", "Existing").put("phone", phone()).build());

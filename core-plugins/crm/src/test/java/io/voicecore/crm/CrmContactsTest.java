@@ -263,9 +263,58 @@ class CrmContactsTest {
     }
 
     @Test
-    void withoutADefaultCountryCodeNationalNumbersAreRefused() {
-        TestResponse refused = kit.secondTenant().post("/contacts", Json.object().put("name", "Local").put("phone", "612 345 678").build());
+    void withoutADefaultCountryCodeANationalNumberIsKeptForReviewAsGiven() {
+        String name = unique("Local");
+        TestResponse created = kit.secondTenant().post("/contacts", Json.object().put("name", name).put("phone", " 612  345 678").build());
+        assertEquals(201, created.status(), created.toString());
+        Json contact = created.json();
+        String id = contact.get("id").asString();
+        assertEquals(List.of(), contact.get("phones").asList());
+        assertEquals(List.of(Json.of("612 345 678")), contact.get("phonesToReview").asList());
+        assertTrue(contact.get("phoneNeedsReview").asBoolean());
+        assertEquals(contact, kit.secondTenant().get("/contacts/" + id).json());
+
+        assertTrue(ids(kit.secondTenant().get("/contacts?limit=200&phoneNeedsReview=true")).contains(id));
+        assertFalse(ids(kit.secondTenant().get("/contacts?limit=200&phoneNeedsReview=false")).contains(id));
+        assertEquals(List.of(id), ids(kit.secondTenant().get("/contacts?q=612345678")), "found by its digits");
+        assertEquals(List.of(id), ids(kit.secondTenant().get("/contacts?q=" + enc("612 345") + "&phoneNeedsReview=true")));
+        TestResponse badFilter = kit.secondTenant().get("/contacts?phoneNeedsReview=maybe");
+        assertEquals(400, badFilter.status(), badFilter.toString());
+        assertTrue(badFilter.json().get("detail").asString().contains("phoneNeedsReview"), badFilter.toString());
+
+        TestResponse again = kit.secondTenant().patch("/contacts/" + id, Json.object().put("phone", "612-345-678").put("email", "local@example.com")
+                .build());
+        assertEquals(List.of(Json.of("612 345 678")), again.json().get("phonesToReview").asList(), "the same digits are one number");
+
+        TestResponse reviewed = kit.secondTenant().patch("/contacts/" + id, Json.object().put("phone", "+34 612 345 678")
+                .put("phonesToReview", List.of()).build());
+        assertEquals(200, reviewed.status(), reviewed.toString());
+        assertEquals(List.of(Json.of("+34612345678")), reviewed.json().get("phones").asList());
+        assertEquals(List.of(), reviewed.json().get("phonesToReview").asList());
+        assertFalse(reviewed.json().get("phoneNeedsReview").asBoolean());
+        assertFalse(ids(kit.secondTenant().get("/contacts?limit=200&phoneNeedsReview=true")).contains(id));
+        assertTrue(kit.secondTenant().published(CrmPlugin.CONTACT_CREATED).stream()
+                           .anyMatch(e -> e.payload().get("id").asString().equals(id) && e.payload().get("phoneNeedsReview").asBoolean()));
+    }
+
+    @Test
+    void aNumberWrittenToReviewIsReadWhenItCanBeAndTextThatIsNoNumberIsStillRefused() {
+        TestResponse written = kit.post("/contacts", Json.object().put("name", unique("Configured")).put("phonesToReview", List.of("612 345 678"))
+                .build());
+        assertEquals(201, written.status(), written.toString());
+        assertEquals(List.of(Json.of("+34612345678")), written.json().get("phones").asList(), "defaultCountryCode 34 reads it");
+        assertFalse(written.json().get("phoneNeedsReview").asBoolean());
+
+        TestResponse refused = kit.secondTenant().post("/contacts", Json.object().put("name", "Letters").put("phones", List.of("600 CALL NOW"))
+                .put("phonesToReview", List.of("12345")).build());
         assertEquals(422, refused.status(), refused.toString());
-        assertTrue(refused.json().get("detail").asString().contains("defaultCountryCode"), refused.toString());
+        String detail = refused.json().get("detail").asString();
+        assertTrue(detail.contains("phones[0]: '600 CALL NOW' is not a phone number"), detail);
+        assertTrue(detail.contains("phonesToReview[0]: '12345' is not a phone number"), detail);
+    }
+
+    static List<String> ids(TestResponse list) {
+        assertEquals(200, list.status(), list.toString());
+        return list.json().get("items").asList().stream().map(c -> c.get("id").asString()).toList();
     }
 }

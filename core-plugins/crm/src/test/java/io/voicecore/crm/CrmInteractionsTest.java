@@ -168,6 +168,51 @@ class CrmInteractionsTest {
     }
 
     @Test
+    void aNumberNothingSettlesIsKeptOnTheContactForReviewAndTheNextCallFindsIt() {
+        String name = "Marta " + UUID.randomUUID().toString().substring(0, 8);
+        // Nine digits starting 61: a Spanish mobile, or a landline of Punta Arenas (Chile).
+        String digits = "61" + String.format("%07d", Math.floorMod(UUID.randomUUID().getLeastSignificantBits(), 10_000_000L));
+        String written = digits.substring(0, 3) + " " + digits.substring(3, 6) + " " + digits.substring(6);
+        kit.secondTenant().deliver(ConversationEnded.TOPIC, conversation(written, null, name, "First call", "voice", "es", null));
+        List<Json> found = unconfiguredContactsMatching(name);
+        assertEquals(1, found.size(), "Spain or Chile: not guessed, but not lost either: " + found);
+        Json contact = found.get(0);
+        String id = contact.get("id").asString();
+        assertEquals(List.of(), contact.get("phones").asList());
+        assertEquals(List.of(Json.of(written)), contact.get("phonesToReview").asList());
+        assertTrue(contact.get("phoneNeedsReview").asBoolean());
+        Json phone = kit.secondTenant().get("/contacts/" + id + "/interactions").json().get("items").asList().get(0).get("details").get("phone");
+        assertEquals(written, phone.get("given").asString());
+        assertTrue(phone.get("toReview").asBoolean());
+        assertTrue(phone.get("why").asString().contains("Spain or Chile"), phone.toString());
+
+        kit.secondTenant().deliver(ConversationEnded.TOPIC, conversation(digits, null, "Someone", "Second call", "voice", "es", null));
+        assertEquals(2, kit.secondTenant().get("/contacts/" + id + "/interactions").json().get("items").asList().size(),
+                     "the same number, written otherwise, is the same caller");
+        assertEquals(List.of(Json.of(written)), kit.secondTenant().get("/contacts/" + id).json().get("phonesToReview").asList());
+
+        kit.secondTenant().deliver(ConversationEnded.TOPIC, conversation(written, null, name, "Third call", "voice", "es", "es-ES"));
+        Json settled = kit.secondTenant().get("/contacts/" + id).json();
+        assertEquals(3, kit.secondTenant().get("/contacts/" + id + "/interactions").json().get("items").asList().size());
+        assertEquals(List.of(Json.of("+34" + digits)), settled.get("phones").asList(), "the locale settles the number to review");
+        assertEquals(List.of(), settled.get("phonesToReview").asList());
+        assertTrue(kit.secondTenant().published(CrmPlugin.CONTACT_UPDATED).stream()
+                           .anyMatch(e -> e.payload().get("id").asString().equals(id) && !e.payload().get("phoneNeedsReview").asBoolean()));
+    }
+
+    @Test
+    void aNumberAKnownContactLacksIsAddedToIt() {
+        String email = "known-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String id = contact(Json.object().put("name", "Known by e-mail").put("email", email).build());
+        kit.deliver(ConversationEnded.TOPIC, conversation("(212) 555-0199", email, "Known", "Gave a number", "voice"));
+        Json after = kit.get("/contacts/" + id).json();
+        assertEquals(List.of(Json.of("+12125550199")), after.get("phones").asList(), after.toString());
+        assertEquals(1, timeline(id).size());
+        assertEquals("+12125550199", timeline(id).get(0).get("details").get("phone").get("e164").asString());
+        assertEquals("defaultCountryCode 1", timeline(id).get(0).get("details").get("phone").get("how").asString());
+    }
+
+    @Test
     void aRedeliveredEventIsRecordedOnce() {
         String id = contact(Json.object().put("name", "Twice").put("phone", "+1 415 555 7777").build());
         Event event = kit.deliver(ConversationEnded.TOPIC, conversation("+14155557777", null, "Twice", "Once only", "voice"));

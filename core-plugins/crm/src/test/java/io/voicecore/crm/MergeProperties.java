@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-/** Merging two contacts never loses an interaction, phone, e-mail or tag of either. */
+/** Merging two contacts never loses an interaction, phone, number to review, e-mail or tag of either. */
 class MergeProperties {
     static PluginTestKit kit;
 
@@ -36,9 +36,10 @@ class MergeProperties {
     void mergeNeverLosesAnInteraction(@ForAll @IntRange(max = 4) int intoInteractions, @ForAll @IntRange(max = 4) int fromInteractions,
                                       @ForAll @Size(max = 3) List<@IntRange(min = 1000, max = 1009) Integer> intoPhones,
                                       @ForAll @Size(max = 3) List<@IntRange(min = 1000, max = 1009) Integer> fromPhones,
+                                      @ForAll @Size(max = 3) List<@IntRange(min = 1000, max = 1009) Integer> fromPhonesToReview,
                                       @ForAll @Size(max = 3) List<@IntRange(max = 5) Integer> fromTags) {
-        String into = contact("Into", intoPhones, List.of());
-        String from = contact("From", fromPhones, fromTags);
+        String into = contact("Into", intoPhones, List.of(1000), List.of());
+        String from = contact("From", fromPhones, fromPhonesToReview, fromTags);
         Set<String> interactions = new HashSet<>();
         interactions.addAll(record(into, intoInteractions));
         interactions.addAll(record(from, fromInteractions));
@@ -54,16 +55,18 @@ class MergeProperties {
         assertEquals(interactions, after);
         assertEquals(interactions.size(), timeline.size());
         Json survivor = merged.json();
-        for (String list : List.of("phones", "emails", "tags")) {
+        for (String list : List.of("phones", "phonesToReview", "emails", "tags")) {
             assertTrue(survivor.get(list).asList().containsAll(before.get(list).asList()), list);
             assertTrue(survivor.get(list).asList().containsAll(intoBefore.get(list).asList()), list);
         }
         assertEquals(404, kit.get("/contacts/" + from).status());
     }
 
-    private static String contact(String name, List<Integer> phones, List<Integer> tags) {
+    /** A contact with the phones, national numbers to review (no defaultCountryCode is configured) and tags numbered so. */
+    private static String contact(String name, List<Integer> phones, List<Integer> phonesToReview, List<Integer> tags) {
         TestResponse created = kit.post("/contacts", Json.object().put("name", name)
                 .put("phones", phones.stream().map(p -> "+1 212 555 " + p).toList())
+                .put("phonesToReview", phonesToReview.stream().map(p -> "612 55 " + p).toList())
                 .put("tags", tags.stream().map(t -> "tag" + t).toList()).build());
         assertEquals(201, created.status(), created.toString());
         return created.json().get("id").asString();
