@@ -36,7 +36,9 @@ final class Prompt {
     static String system(CompletionRequest request) {
         Persona persona = request.persona();
         StringBuilder prompt = new StringBuilder();
-        prompt.append("You are ").append(persona.assistantName()).append(", the receptionist of ").append(persona.businessName())
+        String business = persona.namedBusiness().map(name -> ", the receptionist of " + name)
+                .orElse(", a receptionist; the business has not given its name, so speak of it as we and us in the caller's language");
+        prompt.append("You are ").append(persona.assistantName()).append(business)
                 .append(". Speak in a ").append(persona.tone() == Persona.Tone.FORMAL ? "polite, formal" : "warm, friendly")
                 .append(" tone, in short sentences fit to be said on the phone (one to three).\n");
         prompt.append(request.language()

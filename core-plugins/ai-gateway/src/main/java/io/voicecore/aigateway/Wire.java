@@ -30,7 +30,7 @@ final class Wire {
     }
 
     /**
-     * Reads a completion request. Every persona field is optional (defaults: Ava, our office, friendly, UTC, the six
+     * Reads a completion request. Every persona field is optional (defaults: Ava, no business name, friendly, UTC, the six
      * languages); {@code messages} is required (an empty list asks for the greeting).
      *
      * @throws io.voicecore.sdk.PluginProblem 422 naming every invalid field
@@ -43,7 +43,7 @@ final class Wire {
             persona = Json.NULL;
         }
         String assistantName = text(persona.get("assistantName"), "persona.assistantName", 120, errors).orElse("Ava");
-        String businessName = text(persona.get("businessName"), "persona.businessName", 200, errors).orElse("our office");
+        String businessName = text(persona.get("businessName"), "persona.businessName", 200, errors).orElse("");
         Persona.Tone tone = Persona.Tone.FRIENDLY;
         Optional<String> toneText = text(persona.get("tone"), "persona.tone", 20, errors);
         if (toneText.isPresent()) {

@@ -95,6 +95,16 @@ class AiGatewayPluginTest {
     }
 
     @Test
+    void aPersonaWithoutABusinessNameIsThankedAsUsInItsLanguage() {
+        TestResponse greeting = kit.post("/complete", Json.object().put("persona", Json.object().put("languages", List.of("es")).build())
+                .put("messages", List.of()).build());
+        assertEquals(200, greeting.status(), greeting.toString());
+        assertEquals("Hola, gracias por contactar con nosotros. Soy Ava, ¿en qué puedo ayudarle?", greeting.json().get("text").asString());
+        TestResponse english = kit.post("/complete", Json.object().put("messages", List.of()).build());
+        assertEquals("Hello, thank you for contacting us. I'm Ava, how can I help you?", english.json().get("text").asString());
+    }
+
+    @Test
     void refusesInvalidRequestsNamingEveryField() {
         TestResponse invalid = kit.post("/complete", Json.object().put("persona", Json.object().put("tone", "sarcastic")
                 .put("timeZone", "Mars/Olympus").put("languages", List.of("english")).build())

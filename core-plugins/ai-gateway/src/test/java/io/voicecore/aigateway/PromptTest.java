@@ -38,6 +38,15 @@ class PromptTest {
     }
 
     @Test
+    void aBusinessWithoutANameIsSpokenOfAsUs() {
+        String system = Prompt.system(new CompletionRequest(new Persona("Ava", " ", Persona.Tone.FRIENDLY, Optional.empty(), ZoneId.of("UTC"),
+                                                                        List.of("es")), List.of(Message.user("Hola"))));
+        assertTrue(system.startsWith("You are Ava, a receptionist; the business has not given its name, so speak of it as we and us in "
+                                     + "the caller's language. Speak in a warm, friendly tone"), system);
+        assertFalse(system.contains("receptionist of"), system);
+    }
+
+    @Test
     void withoutALanguageTheCallersOwnIsUsedAmongThoseOffered() {
         String system = Prompt.system(new CompletionRequest(new Persona("Ava", "X", Persona.Tone.FRIENDLY, Optional.empty(), ZoneId.of("UTC"),
                                                                         List.of("en", "fr")), List.of(Message.user("Bonjour"))));

@@ -10,7 +10,10 @@ import java.util.Optional;
  * How the assistant presents itself and what it knows about the business.
  *
  * @param assistantName the name it introduces itself with, e.g. {@code Ava}
- * @param businessName  the business it answers for, e.g. {@code Clínica Sol}
+ * @param businessName  the business it answers for, e.g. {@code Clínica Sol}; blank when the business has given no name,
+ *                      and the assistant then speaks of it as "us" in each language ({@link #namedBusiness()}). Never a
+ *                      stand-in such as "our office": put into another language's sentence, it would be English there.
+ *                      (Blank rather than an {@code Optional}, so that plugins built against this record keep working.)
  * @param tone          friendly or formal
  * @param businessHours opening hours as the business writes them, e.g. {@code Mon-Fri 09:00-18:00; Sat 10:00-14:00}
  * @param timeZone      the business's time zone, for opening hours and relative days
@@ -53,5 +56,10 @@ public record Persona(String assistantName, String businessName, Tone tone, Opti
     /** @return the language used before the caller's is known */
     public String defaultLanguage() {
         return languages.get(0);
+    }
+
+    /** @return the business's name, stripped; empty when it has given none */
+    public Optional<String> namedBusiness() {
+        return businessName.isBlank() ? Optional.empty() : Optional.of(businessName.strip());
     }
 }

@@ -31,9 +31,14 @@ final class Dialogue {
         this.languages = List.copyOf(languages);
     }
 
-    /** @param language the language to greet in @return the opening sentence */
+    /**
+     * @param language the language to greet in
+     * @return the opening sentence, naming the business when it has a name and thanking the caller for contacting "us" otherwise
+     */
     String greeting(String language) {
-        return Phrases.say(language, "greeting", Map.of("business", persona.businessName(), "assistant", persona.assistantName()));
+        return persona.namedBusiness()
+                .map(business -> Phrases.say(language, "greeting", Map.of("business", business, "assistant", persona.assistantName())))
+                .orElseGet(() -> Phrases.say(language, "greeting.unnamed", Map.of("assistant", persona.assistantName())));
     }
 
     /** @return where a conversation that has just been greeted is */

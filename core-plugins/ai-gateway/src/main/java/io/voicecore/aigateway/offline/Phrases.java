@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * The offline engine's sentences in each supported language. Placeholders in braces ({@code {name}}) are filled by
- * {@link #say}; a language without sentences falls back to English.
+ * {@link #say}; a language without sentences falls back to English. A sentence that names the business has an
+ * {@code .unnamed} form for a business that has given no name, written as each language thanks "us".
  */
 final class Phrases {
     private static final Map<String, Map<String, String>> TEMPLATES = Map.of(
@@ -13,6 +14,7 @@ final class Phrases {
                     Map.entry("hours.closed.today", "We're closed right now; we open again today at {time}."),
                     Map.entry("hours.closed.later", "We're closed right now; we open again on {day} at {time}."),
                     Map.entry("greeting", "Hello, thank you for contacting {business}. I'm {assistant}, how can I help you?"),
+                    Map.entry("greeting.unnamed", "Hello, thank you for contacting us. I'm {assistant}, how can I help you?"),
                     Map.entry("ask.name", "May I have your name, please?"),
                     Map.entry("ask.phone", "Thank you{name}. What phone number can we reach you on?"),
                     Map.entry("ask.email", "And what is your email address?"),
@@ -30,6 +32,7 @@ final class Phrases {
                     Map.entry("hours.closed.today", "Ahora mismo estamos cerrados; volvemos a abrir hoy a las {time}."),
                     Map.entry("hours.closed.later", "Ahora mismo estamos cerrados; volvemos a abrir el {day} a las {time}."),
                     Map.entry("greeting", "Hola, gracias por contactar con {business}. Soy {assistant}, ¿en qué puedo ayudarle?"),
+                    Map.entry("greeting.unnamed", "Hola, gracias por contactar con nosotros. Soy {assistant}, ¿en qué puedo ayudarle?"),
                     Map.entry("ask.name", "¿Me puede decir su nombre, por favor?"),
                     Map.entry("ask.phone", "Gracias{name}. ¿En qué número de teléfono podemos localizarle?"),
                     Map.entry("ask.email", "¿Y cuál es su correo electrónico?"),
@@ -47,6 +50,7 @@ final class Phrases {
                     Map.entry("hours.closed.today", "Nous sommes fermés en ce moment ; nous rouvrons aujourd'hui à {time}."),
                     Map.entry("hours.closed.later", "Nous sommes fermés en ce moment ; nous rouvrons {day} à {time}."),
                     Map.entry("greeting", "Bonjour, merci d'avoir contacté {business}. Je suis {assistant}, comment puis-je vous aider ?"),
+                    Map.entry("greeting.unnamed", "Bonjour, merci de nous avoir contactés. Je suis {assistant}, comment puis-je vous aider ?"),
                     Map.entry("ask.name", "Puis-je avoir votre nom, s'il vous plaît ?"),
                     Map.entry("ask.phone", "Merci{name}. À quel numéro de téléphone pouvons-nous vous joindre ?"),
                     Map.entry("ask.email", "Et quelle est votre adresse e-mail ?"),
@@ -64,6 +68,7 @@ final class Phrases {
                     Map.entry("hours.closed.today", "Wir haben gerade geschlossen; wir öffnen heute wieder um {time} Uhr."),
                     Map.entry("hours.closed.later", "Wir haben gerade geschlossen; wir öffnen wieder am {day} um {time} Uhr."),
                     Map.entry("greeting", "Hallo, danke, dass Sie {business} kontaktieren. Ich bin {assistant}, wie kann ich Ihnen helfen?"),
+                    Map.entry("greeting.unnamed", "Hallo, danke, dass Sie uns kontaktieren. Ich bin {assistant}, wie kann ich Ihnen helfen?"),
                     Map.entry("ask.name", "Darf ich bitte Ihren Namen erfahren?"),
                     Map.entry("ask.phone", "Danke{name}. Unter welcher Telefonnummer erreichen wir Sie?"),
                     Map.entry("ask.email", "Und wie lautet Ihre E-Mail-Adresse?"),
@@ -81,6 +86,7 @@ final class Phrases {
                     Map.entry("hours.closed.today", "In questo momento siamo chiusi; riapriamo oggi alle {time}."),
                     Map.entry("hours.closed.later", "In questo momento siamo chiusi; riapriamo {day} alle {time}."),
                     Map.entry("greeting", "Buongiorno, grazie per aver contattato {business}. Sono {assistant}, come posso aiutarla?"),
+                    Map.entry("greeting.unnamed", "Buongiorno, grazie per averci contattato. Sono {assistant}, come posso aiutarla?"),
                     Map.entry("ask.name", "Posso avere il suo nome, per favore?"),
                     Map.entry("ask.phone", "Grazie{name}. A quale numero di telefono possiamo contattarla?"),
                     Map.entry("ask.email", "E qual è il suo indirizzo e-mail?"),
@@ -98,6 +104,7 @@ final class Phrases {
                     Map.entry("hours.closed.today", "Neste momento estamos fechados; voltamos a abrir hoje às {time}."),
                     Map.entry("hours.closed.later", "Neste momento estamos fechados; voltamos a abrir {day} às {time}."),
                     Map.entry("greeting", "Olá, obrigado por contactar {business}. Sou {assistant}, como posso ajudar?"),
+                    Map.entry("greeting.unnamed", "Olá, agradecemos o seu contacto. Sou {assistant}, como posso ajudar?"),
                     Map.entry("ask.name", "Pode dizer-me o seu nome, por favor?"),
                     Map.entry("ask.phone", "Obrigado{name}. Em que número de telefone o podemos contactar?"),
                     Map.entry("ask.email", "E qual é o seu endereço de e-mail?"),

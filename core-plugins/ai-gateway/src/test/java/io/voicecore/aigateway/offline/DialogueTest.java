@@ -62,6 +62,22 @@ class DialogueTest {
     }
 
     @Test
+    void aBusinessWithoutANameIsThankedAsUsInEachLanguage() {
+        Persona unnamed = new Persona("Ava", "", Persona.Tone.FRIENDLY, Optional.empty(), ZoneId.of("UTC"), Languages.SUPPORTED);
+        java.util.Map<String, String> expected = java.util.Map.of(
+                "en", "Hello, thank you for contacting us. I'm Ava, how can I help you?",
+                "es", "Hola, gracias por contactar con nosotros. Soy Ava, ¿en qué puedo ayudarle?",
+                "fr", "Bonjour, merci de nous avoir contactés. Je suis Ava, comment puis-je vous aider ?",
+                "de", "Hallo, danke, dass Sie uns kontaktieren. Ich bin Ava, wie kann ich Ihnen helfen?",
+                "it", "Buongiorno, grazie per averci contattato. Sono Ava, come posso aiutarla?",
+                "pt", "Olá, agradecemos o seu contacto. Sou Ava, como posso ajudar?");
+        for (String language : Languages.SUPPORTED) {
+            assertEquals(expected.get(language), engine.complete(new CompletionRequest(unnamed, List.of(), List.of(), Optional.of(language),
+                                                                                       Optional.empty(), Optional.empty())).text());
+        }
+    }
+
+    @Test
     void asksForEachMissingDetailInTurnInTheCallersLanguageThenConfirms() {
         Conversation call = new Conversation(PERSONA);
         Completion answer = call.say("Me llamo Lucía García");
