@@ -98,7 +98,7 @@ public final class ReceptionistPlugin implements Plugin {
                 : "ai-gateway: offline engine (deterministic rules); no OpenAI key is set";
         return Response.ok(Json.object().put("mode", gateway.mode().wireName()).put("engine", engine)
                                    .put("model", online ? gateway.model() : Completion.OFFLINE_MODEL)
-                                   .put("assistantName", personality.assistantName()).put("businessName", personality.businessName())
+                                   .put("assistantName", personality.assistantName()).put("businessName", personality.businessName().orElse(null))
                                    .put("greeting", personality.greeting().orElse(null))
                                    .put("tone", personality.tone()).put("languages", personality.languages())
                                    .put("businessHours", personality.businessHours().orElse(null))

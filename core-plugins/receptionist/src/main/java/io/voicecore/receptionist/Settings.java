@@ -24,7 +24,8 @@ final class Settings {
             throw new PluginProblem(409, "invalid-time-zone", "The configured timeZone '" + zoneText
                                                               + "' is not an IANA time zone; set it to e.g. Europe/Madrid.");
         }
-        return new Personality(config.string("assistantName").orElse("Ava"), config.string("businessName").orElse("our office"),
+        return new Personality(config.string("assistantName").orElse("Ava"),
+                               config.string("businessName").map(String::strip).filter(name -> !name.isEmpty()),
                                config.string("greeting").filter(g -> !g.isBlank()), config.string("tone").orElse("friendly"),
                                list(config.string("languages").orElse("en,es,fr,de,it,pt")),
                                config.string("businessHours").filter(h -> !h.isBlank()), zone,

@@ -10,7 +10,8 @@ import io.voicecore.aigateway.api.Persona;
  * How the receptionist presents itself for one tenant, and when it hands a conversation over to a person.
  *
  * @param assistantName      the name it introduces itself with
- * @param businessName       the business it answers for
+ * @param businessName       the business it answers for; empty when the tenant has not named it, and every sentence then
+ *                           speaks of "us" in its own language (never an English stand-in such as "our office")
  * @param greeting           a greeting replacing the language model's (used as written, whatever the language)
  * @param tone               {@code friendly} or {@code formal}
  * @param languages          ISO 639-1 codes offered, the first one used until the caller's language is known
@@ -20,7 +21,7 @@ import io.voicecore.aigateway.api.Persona;
  * @param frustrationLimit   accumulated frustration at which a person takes over (an angry turn counts 2, a frustrated
  *                           one 1, a happy one resets it); 0: never for frustration
  */
-public record Personality(String assistantName, String businessName, Optional<String> greeting, String tone, List<String> languages,
+public record Personality(String assistantName, Optional<String> businessName, Optional<String> greeting, String tone, List<String> languages,
                           Optional<String> businessHours, ZoneId zone, List<String> escalationKeywords, int frustrationLimit) {
 
     /** Copies the lists and requires at least one language. */
@@ -42,7 +43,8 @@ public record Personality(String assistantName, String businessName, Optional<St
 
     /** @return the persona the language model answers as */
     public Persona persona() {
-        return new Persona(assistantName, businessName, tone.equals("formal") ? Persona.Tone.FORMAL : Persona.Tone.FRIENDLY, businessHours,
-                           zone, languages);
+        // The persona's blank business name is the gateway's "no name".
+        return new Persona(assistantName, businessName.orElse(""), tone.equals("formal") ? Persona.Tone.FORMAL : Persona.Tone.FRIENDLY,
+                           businessHours, zone, languages);
     }
 }

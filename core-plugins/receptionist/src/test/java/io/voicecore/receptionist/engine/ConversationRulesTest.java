@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The receptionist's rules over the gateway's real (offline) analysis of each caller turn. */
 class ConversationRulesTest {
     static final List<String> LANGUAGES = List.of("en", "es", "fr", "de", "it", "pt");
-    static final Personality PERSONALITY = new Personality("Ava", "Clínica Sol", Optional.empty(), "friendly", LANGUAGES,
+    static final Personality PERSONALITY = new Personality("Ava", Optional.of("Clínica Sol"), Optional.empty(), "friendly", LANGUAGES,
                                                            Optional.of("Mon-Fri 09:00-18:00"), ZoneId.of("Europe/Madrid"),
                                                            List.of("abogado", "lawyer"), 2);
     static final List<KnowledgeEntry> KNOWLEDGE = List.of(new KnowledgeEntry(List.of("parking", "aparcamiento"), "Free parking."));
@@ -86,17 +86,17 @@ class ConversationRulesTest {
     void aHappyTurnResetsFrustrationAndTheLimitIsTheTenants() {
         ConversationState happy = conversation("I'm frustrated", "ok thanks, that's great");
         assertFalse(turn(PERSONALITY, happy, "I'm frustrated").state().escalated());
-        Personality patient = new Personality("Ava", "X", Optional.empty(), "friendly", LANGUAGES, Optional.empty(), ZoneId.of("UTC"),
+        Personality patient = new Personality("Ava", Optional.of("X"), Optional.empty(), "friendly", LANGUAGES, Optional.empty(), ZoneId.of("UTC"),
                                               List.of(), 0);
         assertFalse(turn(patient, ConversationState.start("en"), "This is unacceptable and ridiculous!").state().escalated());
-        Personality quick = new Personality("Ava", "X", Optional.empty(), "friendly", LANGUAGES, Optional.empty(), ZoneId.of("UTC"),
+        Personality quick = new Personality("Ava", Optional.of("X"), Optional.empty(), "friendly", LANGUAGES, Optional.empty(), ZoneId.of("UTC"),
                                             List.of(), 1);
         assertTrue(turn(quick, ConversationState.start("en"), "I'm frustrated, this is useless").state().escalated());
     }
 
     @Test
     void anOpeningHoursQuestionIsUnansweredWhenNoHoursAreConfigured() {
-        Personality noHours = new Personality("Ava", "X", Optional.empty(), "friendly", LANGUAGES, Optional.empty(), ZoneId.of("UTC"),
+        Personality noHours = new Personality("Ava", Optional.of("X"), Optional.empty(), "friendly", LANGUAGES, Optional.empty(), ZoneId.of("UTC"),
                                               List.of(), 2);
         ConversationState state = turn(noHours, ConversationState.start("en"), "Are you open on Sunday?").state();
         assertEquals(List.of("Are you open on Sunday?"), state.unanswered());
