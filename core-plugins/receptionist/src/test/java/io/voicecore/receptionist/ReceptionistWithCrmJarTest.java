@@ -79,6 +79,40 @@ class ReceptionistWithCrmJarTest {
         }
     }
 
+    @Test
+    void anUnconfiguredTenantsSpanishCallerKeepsTheNumberTheyGaveWithoutACountryCode() throws InterruptedException {
+        try (TestKernel kernel = TestKernel.start()) {
+            String admin = kernel.adminToken();
+            for (Path jar : List.of(CRM, GATEWAY, RECEPTIONIST)) {
+                HttpResult installed = install(kernel, jar);
+                assertEquals(201, installed.status(), installed.body());
+            }
+            kernel.createTenant(TENANT);
+            assertEquals(200, enable(kernel, TENANT, "crm", List.of("storage", "events:publish", "events:subscribe")).status());
+            assertEquals(200, enable(kernel, TENANT, "ai-gateway", List.of("storage", "secrets", "usage", "http:egress")).status());
+            assertEquals(200, enable(kernel, TENANT, "receptionist", List.of("storage", "events:publish", "scheduler", "services", "http:egress")).status());
+            // Nothing is configured: no defaultCountryCode in the CRM, no business name in the receptionist.
+
+            String base = "/api/v1/tenants/" + TENANT + "/receptionist/conversations";
+            HttpResult started = kernel.post(base, admin, Map.of("channel", "chat"));
+            assertEquals(201, started.status(), started.body());
+            assertEquals("Hello, thank you for contacting us. I'm Ava, how can I help you?", started.json().get("greeting").asText());
+            String id = started.json().get("id").asText();
+            for (String text : List.of("Me llamo Lucía García", "mi teléfono es 600 123 456", "lucia@example.es",
+                                       "quiero reservar una cita para mañana")) {
+                HttpResult reply = kernel.post(base + "/" + id + "/messages", admin, Map.of("text", text));
+                assertEquals(200, reply.status(), reply.body());
+            }
+            HttpResult ended = kernel.post(base + "/" + id + "/end", admin, Map.of());
+            assertEquals(200, ended.status(), ended.body());
+            assertEquals("Gracias por contactar con nosotros. ¡Hasta pronto!", ended.json().get("reply").asText());
+
+            JsonNode contact = awaitContact(kernel, "lucia@example.es", Duration.ofSeconds(30));
+            assertEquals("+34600123456", contact.get("phones").get(0).asText(), "only Spain writes a Spanish 600 number: " + contact);
+            assertEquals(false, contact.get("phoneNeedsReview").asBoolean(), contact.toString());
+        }
+    }
+
     private static JsonNode awaitContact(TestKernel kernel, String email, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
