@@ -34,9 +34,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * A local stand-in for the OpenAI API: {@code POST /v1/chat/completions} in the real wire format, with the
- * API-key check, deterministic replies, programmable failures and a request log, so that tests and local runs
- * need neither an OpenAI account nor the network.
+ * A local stand-in for the OpenAI API: {@code POST /v1/chat/completions}, {@code POST /v1/audio/transcriptions} and
+ * {@code POST /v1/audio/speech} in the real wire format, with the API-key check, deterministic replies, programmable
+ * failures and a request log, so that tests and local runs need neither an OpenAI account nor the network.
  *
  * <p>Endpoints:
  * <ul>
@@ -46,10 +46,18 @@ import io.helidon.webserver.http.ServerResponse;
  *       (runs of non-whitespace): prompt tokens count every message's text, completion tokens the reply's;
  *       {@code max_tokens} (or {@code max_completion_tokens}) cuts the reply to that many words and sets
  *       {@code finish_reason} to {@code length}.</li>
+ *   <li>{@code POST /v1/audio/transcriptions} — a {@code multipart/form-data} upload ({@code file}, {@code model},
+ *       optional {@code language}, {@code prompt}, {@code response_format} json, text, verbose_json, srt or vtt),
+ *       checked as the API checks it; the text is the next scripted transcription, else the default one.</li>
+ *   <li>{@code POST /v1/audio/speech} — JSON {@code model}, {@code input}, {@code voice}, {@code response_format},
+ *       {@code speed}; answers real {@code wav} or {@code pcm} (24 kHz 16-bit mono) audio whose length grows with
+ *       the input, and 400 for the compressed formats, which the stand-in cannot produce.</li>
  *   <li>{@code POST /standin/script} — {@code {"steps": [...]}} (see {@link ScriptStep}) replaces the script;
  *       each chat completion that passes the key check takes the next step.</li>
+ *   <li>{@code POST /standin/transcriptions} — {@code {"texts": [...], "defaultText": "..."}} replaces the queue of
+ *       transcription texts (and, when given, the default text).</li>
  *   <li>{@code GET /standin/requests} — every request received, oldest first (see {@link RecordedRequest}).</li>
- *   <li>{@code POST /standin/reset} — empties the script and the request log.</li>
+ *   <li>{@code POST /standin/reset} — empties the script, the transcription queue and the request log.</li>
  * </ul>
  * The {@code /standin} endpoints need no key: the stand-in listens on the loopback address by default.
  *
@@ -71,6 +79,7 @@ public final class OpenAiStandIn implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong completions = new AtomicLong();
+    private final AudioEndpoints audio = new AudioEndpoints(JSON);
     private final WebServer server;
 
     private OpenAiStandIn(String host, int port, Set<String> keys, Clock clock) {
@@ -78,7 +87,10 @@ public final class OpenAiStandIn implements AutoCloseable {
         this.clock = clock;
         HttpRouting.Builder routing = HttpRouting.builder()
                 .post("/v1/chat/completions", this::chatCompletion)
+                .post("/v1/audio/transcriptions", this::transcription)
+                .post("/v1/audio/speech", this::speech)
                 .post("/standin/script", this::replaceScript)
+                .post("/standin/transcriptions", this::replaceTranscriptions)
                 .get("/standin/requests", this::listRequests)
                 .post("/standin/reset", this::reset);
         this.server = WebServer.builder().host(host).port(port).shutdownHook(false).routing(routing).build().start();
@@ -129,6 +141,20 @@ public final class OpenAiStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the queue of transcription texts (as {@code POST /standin/transcriptions} does): each
+     * {@code POST /v1/audio/transcriptions} that passes the checks answers with the first text left, and the default
+     * text once the queue is empty.
+     */
+    public void scriptTranscriptions(List<String> texts) {
+        audio.scriptTranscriptions(texts);
+    }
+
+    /** Sets the text a transcription answers when the queue is empty ({@value AudioEndpoints#DEFAULT_TRANSCRIPTION} by default). */
+    public void defaultTranscription(String text) {
+        audio.defaultTranscription(text);
+    }
+
     /** @return every request received since the start or the last reset, oldest first */
     public List<RecordedRequest> requests() {
         return List.copyOf(requests);
@@ -147,9 +173,7 @@ public final class OpenAiStandIn implements AutoCloseable {
         boolean authorized = authorized(req);
         Answer answer;
         if (!authorized) {
-            answer = Answer.error(401, "Incorrect API key provided. Send 'Authorization: Bearer <key>' with a key the"
-                                       + " stand-in was started with (--key).", "invalid_request_error",
-                                  "invalid_api_key");
+            answer = unauthorizedAnswer();
         } else {
             answer = validationProblem(body).orElseGet(() -> answer(body, nextStep()));
         }
@@ -170,6 +194,49 @@ public final class OpenAiStandIn implements AutoCloseable {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header("x-request-id", "req_standin_" + received);
         res.send(JSON.writeValueAsBytes(answer.json()));
+    }
+
+    private void transcription(ServerRequest req, ServerResponse res) throws Exception {
+        long received = sequence.incrementAndGet();
+        var receivedAt = clock.instant();
+        byte[] raw = req.content().as(byte[].class);
+        boolean authorized = authorized(req);
+        AudioEndpoints.Reply reply = authorized
+                                     ? audio.transcription(req.headers().first(HeaderNames.CONTENT_TYPE), raw)
+                                     : unauthorized();
+        requests.add(new RecordedRequest(received, receivedAt, "POST", req.path().path(), headers(req), authorized,
+                                         reply.logged(), reply.status()));
+        send(res, received, reply);
+    }
+
+    private void speech(ServerRequest req, ServerResponse res) throws Exception {
+        long received = sequence.incrementAndGet();
+        var receivedAt = clock.instant();
+        byte[] raw = req.content().as(byte[].class);
+        boolean authorized = authorized(req);
+        AudioEndpoints.Reply reply = authorized ? audio.speech(raw) : unauthorized();
+        JsonNode logged = authorized ? reply.logged() : parse(raw).orElse(NullNode.getInstance());
+        requests.add(new RecordedRequest(received, receivedAt, "POST", req.path().path(), headers(req), authorized,
+                                         logged, reply.status()));
+        send(res, received, reply);
+    }
+
+    private static AudioEndpoints.Reply unauthorized() throws JsonProcessingException {
+        Answer refused = unauthorizedAnswer();
+        return new AudioEndpoints.Reply(refused.status(), "application/json", JSON.writeValueAsBytes(refused.json()),
+                                        NullNode.getInstance());
+    }
+
+    private static Answer unauthorizedAnswer() {
+        return Answer.error(401, "Incorrect API key provided. Send 'Authorization: Bearer <key>' with a key the"
+                                 + " stand-in was started with (--key).", "invalid_request_error", "invalid_api_key");
+    }
+
+    private static void send(ServerResponse res, long received, AudioEndpoints.Reply reply) {
+        res.status(Status.create(reply.status()));
+        res.header(HeaderNames.CONTENT_TYPE, reply.contentType());
+        res.header("x-request-id", "req_standin_" + received);
+        res.send(reply.body());
     }
 
     private Optional<ScriptStep> nextStep() {
@@ -335,12 +402,37 @@ public final class OpenAiStandIn implements AutoCloseable {
                 .send(JSON.writeValueAsBytes(Map.of("steps", steps.size())));
     }
 
+    private void replaceTranscriptions(ServerRequest req, ServerResponse res) throws Exception {
+        Optional<JsonNode> body = parse(req.content().as(byte[].class));
+        JsonNode texts = body.map(b -> b.path("texts")).orElse(NullNode.getInstance());
+        JsonNode defaultText = body.map(b -> b.path("defaultText")).orElse(NullNode.getInstance());
+        List<String> queued = new ArrayList<>();
+        texts.forEach(text -> queued.add(text.isTextual() ? text.asText() : null));
+        boolean textsValid = texts.isArray() && !queued.contains(null);
+        boolean defaultValid = defaultText.isMissingNode() || defaultText.isTextual();
+        if (!textsValid || !defaultValid) {
+            res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .send(JSON.writeValueAsBytes(errorBody("send {\"texts\": [\"first transcription\", ...]} and,"
+                                                           + " optionally, \"defaultText\": \"...\" for when the"
+                                                           + " queue is empty; every text must be a string",
+                                                           "invalid_request_error", null, null)));
+            return;
+        }
+        scriptTranscriptions(queued);
+        if (defaultText.isTextual()) {
+            defaultTranscription(defaultText.asText());
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json")
+                .send(JSON.writeValueAsBytes(Map.of("queued", audio.pendingTranscriptions())));
+    }
+
     private void listRequests(ServerRequest req, ServerResponse res) throws Exception {
         res.header(HeaderNames.CONTENT_TYPE, "application/json").send(JSON.writeValueAsBytes(requests()));
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
         script(List.of());
+        audio.reset();
         requests.clear();
         sequence.set(0);
         res.status(Status.NO_CONTENT_204).send();
@@ -382,20 +474,21 @@ public final class OpenAiStandIn implements AutoCloseable {
         return headers;
     }
 
+    /** OpenAI's error body: {@code {"error": {"message", "type", "param", "code"}}}, nulls included. */
+    static ObjectNode errorBody(String message, String type, String param, String code) {
+        ObjectNode error = JSON.createObjectNode();
+        ObjectNode detail = error.putObject("error");
+        detail.put("message", message);
+        detail.put("type", type);
+        detail.put("param", param);
+        detail.put("code", code);
+        return error;
+    }
+
     /** One answer to a chat completion request. */
     private record Answer(int status, JsonNode json, Optional<Integer> retryAfterSeconds, long delayMillis) {
         static Answer error(int status, String message, String type, String code) {
-            ObjectNode error = JSON.createObjectNode();
-            ObjectNode detail = error.putObject("error");
-            detail.put("message", message);
-            detail.put("type", type);
-            detail.putNull("param");
-            if (code == null) {
-                detail.putNull("code");
-            } else {
-                detail.put("code", code);
-            }
-            return new Answer(status, error, Optional.empty(), 0);
+            return new Answer(status, errorBody(message, type, null, code), Optional.empty(), 0);
         }
 
         Answer withDelay(long millis) {
