@@ -133,6 +133,11 @@ public sealed interface CallEvent {
         CLEAR_RECEIVED,
         /** The server sent something Twilio would refuse or ignore; the detail says what. */
         PROTOCOL_ERROR,
+        /**
+         * The caller's frames fell behind the 20 ms schedule (the machine was busy); the detail says by how much.
+         * The schedule moves on from there, so timings measured across it include the delay.
+         */
+        FRAMES_LATE,
         /** The caller hung up: {@code stop} sent. */
         STOP_SENT,
         /** The server closed the WebSocket; the detail has the close code and reason. */

@@ -1,6 +1,7 @@
 package io.voicecore.standins.twilio;
 
 import java.net.URI;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 import org.w3c.dom.Element;
@@ -53,6 +55,8 @@ final class CallRunner {
     private final CallLog log;
     private final WebhookClient webhooks;
     private final String callSid = Sids.next(Sids.CALL);
+    private final List<StreamRecording> streams = new ArrayList<>();
+    private final List<MediaStream> forks = new ArrayList<>();
     private boolean answered;
     private String finalStatus = "completed";
     private double clockSeconds;
@@ -69,10 +73,12 @@ final class CallRunner {
         log.add(at -> new CallEvent.CallStarted(at, callSid, settings.accountSid(), settings.from(), settings.to(),
                                                 settings.webhook()));
         Finish finish = follow(new Navigate(settings.webhook(), settings.webhookMethod(), Map.of(), "voice-webhook"));
+        // The call is over: Twilio stops the streams <Start> forked.
+        forks.forEach(MediaStream::stop);
         int duration = finalStatus.equals("completed") ? (int) Math.ceil(clockSeconds) : 0;
         log.add(at -> new CallEvent.CallEnded(at, finish.end(), finalStatus, duration, finish.detail()));
         settings.statusCallback().ifPresent(url -> statusCallback(url, duration));
-        return new CallTranscript(callSid, log.events());
+        return new CallTranscript(callSid, log.events(), streams);
     }
 
     private Finish follow(Navigate first) {
@@ -182,6 +188,13 @@ final class CallRunner {
                 log.add(CallEvent.HungUp::new);
                 return Optional.of(new Finish(CallEnd.HANGUP, "<Hangup>"));
             }
+            case "Connect" -> {
+                return connect(verb, documentUrl);
+            }
+            case "Start" -> {
+                return start(verb, documentUrl);
+            }
+            case "Stop" -> stop(verb);
             case "Reject" -> {
                 String reason = Twiml.attribute(verb, "reason").orElse("rejected");
                 log.add(at -> new CallEvent.Rejected(at, reason));
@@ -260,6 +273,7 @@ final class CallRunner {
             answer.put("SpeechResult", spoken.text());
             answer.put("Confidence", Double.toString(spoken.confidence()));
             clockSeconds += speechSeconds(spoken.text(), 1) + 1;
+            speakOnForks(spoken);
         } else if (turn instanceof CallerTurn.Digits pressed && dtmf) {
             String keys = keysGathered(pressed.digits(), numDigits, finishOnKey);
             if (!keys.isEmpty()) {
@@ -408,6 +422,120 @@ final class CallRunner {
                                         transcribed));
     }
 
+    /**
+     * {@code <Connect><Stream>}: a bidirectional Media Stream, on which the caller takes the script's turns in real
+     * time. When the caller hangs up, the call is over; when the server closes the WebSocket, Twilio goes on with
+     * {@code <Connect action>} if there is one, else with the next verb.
+     */
+    private Optional<Step> connect(Element verb, URI documentUrl) {
+        Optional<Element> streamNoun = Twiml.children(verb).stream().filter(noun -> noun.getTagName().equals("Stream"))
+                .findFirst();
+        if (streamNoun.isEmpty()) {
+            skip(verb, "the stand-in implements <Connect><Stream> only, not <Connect> with "
+                       + Twiml.children(verb).stream().map(noun -> "<" + noun.getTagName() + ">").toList());
+            return Optional.empty();
+        }
+        Optional<MediaStream> opened = openStream(streamNoun.get(), documentUrl, true, List.of("inbound"));
+        if (opened.isEmpty()) {
+            return Optional.of(new Finish(CallEnd.APPLICATION_ERROR, "see the application-error event"));
+        }
+        MediaStream stream = opened.get();
+        String reason = stream.converse(turns);
+        clockSeconds += stream.elapsed().toMillis() / 1000.0;
+        if (reason.equals("caller-hung-up") || reason.equals("time-limit")) {
+            return Optional.of(new Finish(CallEnd.CALLER_HUNG_UP, reason.equals("time-limit")
+                                                                  ? "the stream lasted maxStreamDuration; the caller"
+                                                                    + " hung up"
+                                                                  : "the caller's script was done; the caller hung"
+                                                                    + " up"));
+        }
+        Optional<URI> action = Twiml.attribute(verb, "action").map(reference -> Twiml.resolve(documentUrl, reference));
+        return action.map(url -> new Navigate(url, method(verb), Map.of(), "connect-action"));
+    }
+
+    /**
+     * {@code <Start><Stream>}: a unidirectional stream forked in the background while the TwiML goes on. The caller's
+     * speech at a {@code <Gather>} is sent on it in real time; the server cannot send audio back.
+     */
+    private Optional<Step> start(Element verb, URI documentUrl) {
+        for (Element noun : Twiml.children(verb)) {
+            if (!noun.getTagName().equals("Stream")) {
+                skip(noun, "the stand-in implements <Start><Stream> only");
+                continue;
+            }
+            List<String> tracks = switch (Twiml.attribute(noun, "track").orElse("inbound_track")) {
+                case "outbound_track" -> List.of("outbound");
+                case "both_tracks" -> List.of("inbound", "outbound");
+                default -> List.of("inbound");
+            };
+            Optional<MediaStream> opened = openStream(noun, documentUrl, false, tracks);
+            if (opened.isEmpty()) {
+                return Optional.of(new Finish(CallEnd.APPLICATION_ERROR, "see the application-error event"));
+            }
+            opened.get().fork();
+            forks.add(opened.get());
+        }
+        return Optional.empty();
+    }
+
+    /** {@code <Stop><Stream name>} stops the forked stream of that name; without a name, every one. */
+    private void stop(Element verb) {
+        for (Element noun : Twiml.children(verb)) {
+            Optional<String> name = Twiml.attribute(noun, "name");
+            forks.stream().filter(MediaStream::running)
+                    .filter(fork -> name.isEmpty() || name.equals(fork.name()))
+                    .forEach(MediaStream::stop);
+        }
+    }
+
+    private Optional<MediaStream> openStream(Element noun, URI documentUrl, boolean bidirectional,
+                                             List<String> tracks) {
+        URI url = webSocketUrl(Twiml.resolve(documentUrl, Twiml.attribute(noun, "url").orElse("")));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (Element parameter : Twiml.children(noun)) {
+            if (parameter.getTagName().equals("Parameter")) {
+                parameters.put(parameter.getAttribute("name"), parameter.getAttribute("value"));
+            }
+        }
+        MediaStream stream = new MediaStream(settings, log, callSid, url, bidirectional, Twiml.attribute(noun, "name"),
+                                             parameters, tracks);
+        try {
+            streams.add(stream.open());
+            return Optional.of(stream);
+        } catch (MediaStream.StreamFailure failed) {
+            applicationError(31920, "Stream - WebSocket - Handshake Error: " + failed.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Twilio wants {@code wss://}; the stand-in also takes {@code ws://} for local servers, and maps a URL resolved
+     * against an http(s) document to ws(s).
+     */
+    private static URI webSocketUrl(URI url) {
+        return switch (url.getScheme() == null ? "" : url.getScheme()) {
+            case "http" -> URI.create("ws" + url.toString().substring(4));
+            case "https" -> URI.create("wss" + url.toString().substring(5));
+            case "ws", "wss" -> url;
+            default -> throw new IllegalArgumentException("a stream URL must be wss:// (or ws:// for a local server),"
+                                                          + " not " + url);
+        };
+    }
+
+    /** The caller speaking at a Gather is heard on every stream forked by {@code <Start><Stream>}, in real time. */
+    private void speakOnForks(CallerTurn.Speech spoken) {
+        List<MediaStream> running = forks.stream().filter(MediaStream::running).toList();
+        if (running.isEmpty()) {
+            return;
+        }
+        byte[] mulaw = spoken.audio().orElseGet(() -> SyntheticVoice.saying(spoken.text())).toMuLaw();
+        List<CountDownLatch> said = running.stream().map(fork -> fork.speak(spoken.text(), mulaw))
+                .toList();
+        for (int i = 0; i < running.size(); i++) {
+            running.get(i).awaitSaid(said.get(i));
+        }
+    }
+
     /** Twilio transcribes a recording apart from the call and posts the text to {@code transcribeCallback}. */
     private void transcriptionCallback(URI url, String recordingSid, String recordingUrl, String text) {
         String transcriptionSid = Sids.next(Sids.TRANSCRIPTION);
@@ -425,7 +553,7 @@ final class CallRunner {
     private void statusCallback(URI url, int duration) {
         Map<String, String> params = callParams(finalStatus);
         params.put("CallDuration", Integer.toString(duration));
-        params.put("Timestamp", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(java.time.ZoneOffset.UTC)));
+        params.put("Timestamp", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
         params.put("CallbackSource", "call-progress-events");
         params.put("SequenceNumber", "0");
         webhooks.send("status-callback", "POST", url, params);

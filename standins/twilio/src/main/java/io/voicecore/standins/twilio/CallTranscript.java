@@ -15,19 +15,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Everything that happened on a call, in order: every request and answer, every verb followed, what was said, and
- * how it ended.
+ * Everything that happened on a call, in order: every request and answer, every verb followed, what was said, the
+ * Media Streams with their recordings, and how it ended.
  */
 public final class CallTranscript {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String callSid;
     private final List<CallEvent> events;
+    private final List<StreamRecording> streams;
     private final CallEvent.CallEnded ended;
 
-    CallTranscript(String callSid, List<CallEvent> events) {
+    CallTranscript(String callSid, List<CallEvent> events, List<StreamRecording> streams) {
         this.callSid = callSid;
         this.events = List.copyOf(events);
+        this.streams = List.copyOf(streams);
         this.ended = events(CallEvent.CallEnded.class).stream().reduce((first, second) -> second)
                 .orElseThrow(() -> new IllegalStateException("a transcript ends with the call's end"));
     }
@@ -80,6 +82,11 @@ public final class CallTranscript {
     /** @return the application error that ended the call, if one did */
     public Optional<CallEvent.ApplicationError> applicationError() {
         return events(CallEvent.ApplicationError.class).stream().findFirst();
+    }
+
+    /** @return the Media Streams of the call, in the order they opened, with their recordings */
+    public List<StreamRecording> streams() {
+        return streams;
     }
 
     /** @return the transcript as JSON lines, one event a line */
