@@ -12,12 +12,17 @@ import java.util.function.Function;
  * them in the order of their times.
  */
 final class CallLog {
-    private final long startNanos = System.nanoTime();
+    private volatile long startNanos = System.nanoTime();
     private final List<CallEvent> events = new ArrayList<>();
     private final Consumer<CallEvent> listener;
 
     CallLog(Consumer<CallEvent> listener) {
         this.listener = listener;
+    }
+
+    /** Starts the call's clock now: the call rings. */
+    void start() {
+        startNanos = System.nanoTime();
     }
 
     /** @return the time since the call started */

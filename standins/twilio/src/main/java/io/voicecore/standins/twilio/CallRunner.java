@@ -70,6 +70,7 @@ final class CallRunner {
     }
 
     CallTranscript run() {
+        log.start();
         log.add(at -> new CallEvent.CallStarted(at, callSid, settings.accountSid(), settings.from(), settings.to(),
                                                 settings.webhook()));
         Finish finish = follow(new Navigate(settings.webhook(), settings.webhookMethod(), Map.of(), "voice-webhook"));

@@ -8,10 +8,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -72,7 +74,9 @@ final class WebhookClient {
             request.header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(encode(sentParams)));
         }
-        log.add(at -> new CallEvent.RequestSent(at, purpose, get ? "GET" : "POST", requested, Map.copyOf(sentParams),
+        // Sorted by name, as Twilio signs them: the transcript reads the same from one request to the next.
+        Map<String, String> logged = Collections.unmodifiableMap(new TreeMap<>(sentParams));
+        log.add(at -> new CallEvent.RequestSent(at, purpose, get ? "GET" : "POST", requested, logged,
                                                 settings.signed() ? Optional.of(signature) : Optional.empty()));
         Reply reply;
         try {
