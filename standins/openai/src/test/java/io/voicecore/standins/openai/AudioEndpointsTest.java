@@ -34,10 +34,8 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.UnauthorizedException;
-import com.openai.models.audio.AudioModel;
 import com.openai.models.audio.AudioResponseFormat;
 import com.openai.models.audio.speech.SpeechCreateParams;
-import com.openai.models.audio.speech.SpeechModel;
 import com.openai.models.audio.transcriptions.TranscriptionCreateParams;
 import com.openai.models.audio.transcriptions.TranscriptionCreateResponse;
 import com.openai.models.audio.transcriptions.TranscriptionVerbose;
@@ -100,7 +98,7 @@ class AudioEndpointsTest {
         OpenAIClient client = client(KEY);
         // A file parameter is read once: each request gets its own.
         Supplier<TranscriptionCreateParams> params = () -> TranscriptionCreateParams.builder().file(wav)
-                .model(AudioModel.WHISPER_1).language("es").build();
+                .model("whisper-1").language("es").build();
 
         assertEquals("Quiero una cita para el martes", client.audio().transcriptions().create(params.get())
                 .asTranscription().text());
@@ -125,7 +123,7 @@ class AudioEndpointsTest {
     void verboseJsonCarriesTheDurationOfTheWaveFileAndTheLanguageName() throws Exception {
         standIn.scriptTranscriptions(List.of("Buenos días"));
         TranscriptionCreateResponse response = client(KEY).audio().transcriptions().create(
-                TranscriptionCreateParams.builder().file(toneWav("two-seconds.wav", 2.0)).model(AudioModel.WHISPER_1)
+                TranscriptionCreateParams.builder().file(toneWav("two-seconds.wav", 2.0)).model("whisper-1")
                         .language("es").responseFormat(AudioResponseFormat.VERBOSE_JSON).build());
 
         TranscriptionVerbose verbose = response.asVerbose();
@@ -182,20 +180,20 @@ class AudioEndpointsTest {
                            .startsWith("Invalid Content-Type header (application/json), expected multipart/form-data"));
 
         BadRequestException refused = assertThrows(BadRequestException.class, () -> client(KEY).audio().transcriptions()
-                .create(TranscriptionCreateParams.builder().file("RIFF....".getBytes()).model(AudioModel.WHISPER_1)
+                .create(TranscriptionCreateParams.builder().file("RIFF....".getBytes()).model("whisper-1")
                                 .build()));
         assertEquals("invalid_request_error", refused.type().orElseThrow());
         // Nothing refused used up a scripted text.
         standIn.scriptTranscriptions(List.of("kept"));
         assertEquals("kept", client(KEY).audio().transcriptions().create(TranscriptionCreateParams.builder()
-                .file(folder.resolve("ok.wav")).model(AudioModel.WHISPER_1).build()).asTranscription().text());
+                .file(folder.resolve("ok.wav")).model("whisper-1").build()).asTranscription().text());
     }
 
     @Test
     void aWrongKeyIsRefusedOnBothAudioEndpoints() {
         UnauthorizedException transcription = assertThrows(UnauthorizedException.class, () -> client("sk-wrong").audio()
                 .transcriptions().create(TranscriptionCreateParams.builder().file(toneWav("k.wav", 0.2))
-                                                 .model(AudioModel.WHISPER_1).build()));
+                                                 .model("whisper-1").build()));
         assertEquals("invalid_api_key", transcription.code().orElseThrow());
         UnauthorizedException speech = assertThrows(UnauthorizedException.class, () -> client("sk-wrong").audio()
                 .speech().create(speak("Hello", SpeechCreateParams.ResponseFormat.WAV)));
@@ -276,7 +274,7 @@ class AudioEndpointsTest {
         assertEquals(1, JSON.readTree(scripted.body()).path("queued").asInt());
         Path wav = toneWav("q.wav", 0.2);
         Supplier<TranscriptionCreateParams> params = () -> TranscriptionCreateParams.builder().file(wav)
-                .model(AudioModel.GPT_4O_MINI_TRANSCRIBE).build();
+                .model("gpt-4o-mini-transcribe").build();
         assertEquals("Primera", client(KEY).audio().transcriptions().create(params.get()).asTranscription().text());
         assertEquals("Por defecto", client(KEY).audio().transcriptions().create(params.get()).asTranscription().text());
 
@@ -286,7 +284,7 @@ class AudioEndpointsTest {
     }
 
     private static SpeechCreateParams speak(String input, SpeechCreateParams.ResponseFormat format) {
-        return SpeechCreateParams.builder().model(SpeechModel.GPT_4O_MINI_TTS).voice("coral").input(input)
+        return SpeechCreateParams.builder().model("gpt-4o-mini-tts").voice("coral").input(input)
                 .responseFormat(format).build();
     }
 
