@@ -79,7 +79,10 @@ final class MediaStream {
     private volatile int protocolErrors;
     private Thread forkThread;
 
+    private long startedNanos;
+
     // The pacer's state: touched by the pacer thread only.
+    /** Tick 0's deadline; moved on when the machine was too busy to keep up. */
     private long startNanos;
     private int sequence;
     private int tick;
@@ -166,7 +169,8 @@ final class MediaStream {
             throw failed;
         }
         // Media time starts once the stream has started.
-        startNanos = System.nanoTime();
+        startedNanos = System.nanoTime();
+        startNanos = startedNanos;
         lastArrivalNanos = startNanos - NEW_REPLY_AFTER_NANOS;
         return recording;
     }
@@ -239,7 +243,7 @@ final class MediaStream {
 
     /** @return how long the stream has lasted */
     Duration elapsed() {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     private String pace(Deque<CallerTurn> turns) {
