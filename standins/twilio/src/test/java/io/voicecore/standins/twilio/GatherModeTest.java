@@ -73,7 +73,7 @@ class GatherModeTest {
         app.route("/name", request -> Answer.twiml("""
                 <Response>
                   <Say language="es-ES">Gracias, %s. Le paso con recepción.</Say>
-                  <Redirect method="GET">/transfer?from=assistant</Redirect>
+                  <Redirect method="GET">/transfer?from=receptionist</Redirect>
                 </Response>""".formatted(request.param("SpeechResult"))));
         app.route("/transfer", """
                 <Response>
@@ -161,7 +161,7 @@ class GatherModeTest {
         // The redirect with GET: parameters in the query, signed over the full URL.
         VoiceApp.Received transfer = app.received("/transfer").get(0);
         assertEquals("GET", transfer.method());
-        assertEquals("assistant", transfer.param("from"));
+        assertEquals("receptionist", transfer.param("from"));
         assertEquals(call.callSid(), transfer.param("CallSid"));
         assertTrue(transfer.url().getRawQuery().contains("CallSid="));
 

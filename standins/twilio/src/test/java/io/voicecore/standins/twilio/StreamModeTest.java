@@ -60,7 +60,7 @@ class StreamModeTest {
     }
 
     /**
-     * A voice assistant that greets with two seconds of audio, stops talking ({@code clear}) the moment the caller
+     * A voice receptionist that greets with two seconds of audio, stops talking ({@code clear}) the moment the caller
      * speaks over it, and answers each utterance by repeating it once the caller has been quiet for 300 ms, each
      * reply followed by a mark.
      */
@@ -122,9 +122,9 @@ class StreamModeTest {
     private String connectTwiml(URI stream, String action) {
         return """
                 <Response>
-                  <Say language="es-ES">Le paso con la asistente.</Say>
+                  <Say language="es-ES">Le paso con la recepcionista.</Say>
                   <Connect%s>
-                    <Stream url="%s" name="assistant">
+                    <Stream url="%s" name="receptionist">
                       <Parameter name="tenant" value="clinica-sonrisas"/>
                       <Parameter name="purpose" value="appointments"/>
                     </Stream>
@@ -146,7 +146,7 @@ class StreamModeTest {
 
             assertTrue(call.completed(), call.jsonLines());
             assertEquals(CallEnd.CALLER_HUNG_UP, call.end());
-            assertEquals(List.of("Le paso con la asistente."), call.said());
+            assertEquals(List.of("Le paso con la recepcionista."), call.said());
             assertTrue(app.received("/after-stream").isEmpty());
             EchoBot bot = (EchoBot) server.bots().get(0);
             StreamRecording stream = call.streams().get(0);
@@ -357,7 +357,7 @@ class StreamModeTest {
             VoiceApp.Received action = app.received("/after-stream").get(0);
             assertEquals(call.callSid(), action.param("CallSid"));
             assertEquals("Nada más, gracias", app.received("/final").get(0).param("SpeechResult"));
-            assertEquals(List.of("Le paso con la asistente.", "¿Algo más?", "Dijo Nada más, gracias"), call.said());
+            assertEquals(List.of("Le paso con la recepcionista.", "¿Algo más?", "Dijo Nada más, gracias"), call.said());
         }
     }
 
