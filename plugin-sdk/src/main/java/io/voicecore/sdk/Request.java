@@ -73,6 +73,23 @@ public interface Request {
     Map<String, String> pathParams();
 
     /**
+     * The request's target as the client sent it (RFC 9112's origin form): the whole path from the server's root,
+     * including {@code /api/v1/tenants/{tenant}/{pluginId}} with the tenant as the client named it (id or slug),
+     * and the query string if there was one, both undecoded, e.g. {@code /api/v1/tenants/acme/voice/twilio/incoming}.
+     * With the scheme and host the client used, it is the URL the client called: what a provider such as Twilio signs
+     * its webhooks over. Behind a proxy the scheme and host differ from the kernel's own, so take them from
+     * configuration when the signature depends on them.
+     *
+     * <p>The default, for requests built with {@link #of}, is {@link #path()}.
+     *
+     * @return the path from the server's root and the raw query, e.g. {@code /api/v1/tenants/acme/hello/guests?page=2}
+     * @since SDK 1.3
+     */
+    default String target() {
+        return path();
+    }
+
+    /**
      * The request's query parameters, each with all its values; {@link #query(String)} reads the first.
      *
      * @return query parameters (each may repeat), by name; unmodifiable

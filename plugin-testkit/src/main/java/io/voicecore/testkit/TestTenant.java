@@ -156,7 +156,7 @@ public final class TestTenant {
         boolean withoutBody = method == HttpMethod.GET || method == HttpMethod.DELETE;
         RouteRequest request = new RouteRequest(method, routePath, query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
                                                 lowerCase, new Caller(admin.actorId(), admin.role().wireName()),
-                                                withoutBody ? Optional.empty() : Optional.of(body));
+                                                withoutBody ? Optional.empty() : Optional.of(body), instance, false);
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
         boolean[] opened = {false};
         try {

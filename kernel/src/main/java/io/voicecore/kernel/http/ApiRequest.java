@@ -93,6 +93,12 @@ public final class ApiRequest {
         return request.path().path();
     }
 
+    /** The path from the root and the query as the client sent them, undecoded: RFC 9112's origin form. */
+    public String target() {
+        String query = request.query().rawValue();
+        return request.path().rawPath() + (query.isEmpty() ? "" : "?" + query);
+    }
+
     /** Every query parameter with all its values. */
     public java.util.Map<String, java.util.List<String>> queryParams() {
         java.util.Map<String, java.util.List<String>> params = new java.util.LinkedHashMap<>();

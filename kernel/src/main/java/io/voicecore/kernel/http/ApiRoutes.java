@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -152,10 +153,20 @@ public final class ApiRoutes {
      * order, one pattern match each) without shadowing the more specific routes that follow.
      */
     public ApiRoutes claiming(Method method, String pattern, Access access, Predicate<ServerRequest> claims, ApiHandler handler) {
-        routes.add(new Route(method, pattern, access));
+        return claiming(method, pattern, access, req -> access, claims, handler);
+    }
+
+    /**
+     * As {@link #claiming(Method, String, Access, Predicate, ApiHandler)}, with the access decided per request by
+     * {@code accessOf} before authentication: plugin routes, some of which their plugin declares public. {@code listed}
+     * is the access the route is listed with in {@link #routes()}.
+     */
+    public ApiRoutes claiming(Method method, String pattern, Access listed, Function<ServerRequest, Access> accessOf,
+                              Predicate<ServerRequest> claims, ApiHandler handler) {
+        routes.add(new Route(method, pattern, listed));
         routing.route(method, pattern, (req, res) -> {
             if (claims.test(req)) {
-                dispatch(method, pattern, access, handler, req, res);
+                dispatch(method, pattern, accessOf.apply(req), handler, req, res);
             } else {
                 res.next();
             }

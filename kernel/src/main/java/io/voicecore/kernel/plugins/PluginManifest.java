@@ -87,8 +87,11 @@ public record PluginManifest(
      * @param stream        whether the route streams: its request body reaches the plugin unbuffered, bounded by
      *                      {@code plugins.max-stream-bytes} instead of {@code http.max-body-bytes}
      * @param timeoutMillis the deadline of a streaming route's call, when it asks for more than {@link Limits#timeoutMillis()}
+     * @param open          whether the route is public ({@code public: true}): served without credentials, to callers
+     *                      such as a provider's webhooks, whose handler must authenticate the request itself (e.g. by
+     *                      the provider's signature)
      */
-    public record Route(String method, String path, boolean stream, Optional<Integer> timeoutMillis) {
+    public record Route(String method, String path, boolean stream, Optional<Integer> timeoutMillis, boolean open) {
         /** The methods a route may declare: those of the SDK's {@link HttpMethod}. */
         public static final Set<String> METHODS = Arrays.stream(HttpMethod.values()).map(Enum::name)
                 .collect(Collectors.toUnmodifiableSet());
@@ -100,7 +103,12 @@ public record PluginManifest(
             }
         }
 
-        /** An ordinary (buffered) route. */
+        /** A route that needs credentials. */
+        public Route(String method, String path, boolean stream, Optional<Integer> timeoutMillis) {
+            this(method, path, stream, timeoutMillis, false);
+        }
+
+        /** An ordinary (buffered) route that needs credentials. */
         public Route(String method, String path) {
             this(method, path, false, Optional.empty());
         }

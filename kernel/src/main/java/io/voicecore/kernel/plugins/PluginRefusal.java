@@ -24,6 +24,8 @@ public final class PluginRefusal extends RuntimeException {
         INVALID_INPUT,
         /** The plugin serves no route or stream on the path, or not with that method. */
         ROUTE_NOT_FOUND,
+        /** A request without credentials reached a route that is not public in the version the tenant is served. */
+        CREDENTIALS_REQUIRED,
         /** A request body is over its limit ({@link #limitBytes()}). */
         BODY_TOO_LARGE,
         /** A request body could not be read. */

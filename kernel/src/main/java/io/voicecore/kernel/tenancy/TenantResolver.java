@@ -44,6 +44,15 @@ public final class TenantResolver {
         return found.orElseThrow(() -> notFound(reference));
     }
 
+    /**
+     * The tenant named by {@code reference} (an id or a slug) for a request without credentials, to a plugin route the
+     * plugin declares public. Such a route authenticates its caller itself (a provider's signature, for instance), so the
+     * tenant is the one its URL names; one that does not exist answers as for any credential.
+     */
+    public Tenant resolveForPublicRoute(String reference) {
+        return database.inPlatform(tx -> tenants.byReference(tx, reference)).orElseThrow(() -> notFound(reference));
+    }
+
     private static boolean names(Tenant tenant, String reference) {
         Optional<UUID> id = TenantRepository.parseId(reference);
         return id.isPresent() ? id.get().equals(tenant.id()) : tenant.slug().equals(reference.toLowerCase(java.util.Locale.ROOT));

@@ -40,6 +40,7 @@ import io.voicecore.kernel.plugins.sandbox.PluginInvoker;
 import io.voicecore.kernel.plugins.store.PluginStore;
 import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.storage.Database;
+import io.voicecore.sdk.HttpMethod;
 import org.pf4j.DefaultVersionManager;
 import org.pf4j.VersionManager;
 
@@ -421,6 +422,18 @@ public final class PluginCatalog implements AutoCloseable {
     /** The ids of the installed plugins: a live, read-only view (event fan-out asks for it per event and tenant). */
     public Set<String> installedIds() {
         return Collections.unmodifiableSet(current.keySet());
+    }
+
+    /**
+     * Whether the current version of a plugin declares the route for this method and path public ({@code public: true}),
+     * so a request to it needs no credentials. The version a tenant is served decides in the end: a tenant still on a
+     * version whose route is not public refuses an anonymous request ({@code RouteCalls}).
+     *
+     * @param path the path below the plugin's base, e.g. {@code /twilio/incoming}
+     */
+    public boolean servesPublicly(String pluginId, HttpMethod method, String path) {
+        return currentVersion(pluginId).flatMap(version -> version.routes().match(method, path))
+                .map(match -> match.entry().declared().open()).orElse(false);
     }
 
     /** A loaded version, current or still serving tenants that did not move off it. */

@@ -87,7 +87,7 @@ public final class ManifestParser {
     private static final List<String> SERVICES_KEYS = List.of("exports", "requires");
     private static final List<String> REQUIREMENT_KEYS = List.of("plugin", "version", "service");
     private static final List<String> LIMITS_KEYS = List.of("timeoutMillis", "concurrency");
-    private static final List<String> ROUTE_KEYS = List.of("route", "stream", "timeoutMillis");
+    private static final List<String> ROUTE_KEYS = List.of("route", "stream", "timeoutMillis", "public");
 
     /** Creates a parser; it holds no state between calls. */
     public ManifestParser() {
@@ -287,9 +287,11 @@ public final class ManifestParser {
             List<Object> items = fields.list(value, "routes");
             for (int i = 0; i < items.size(); i++) {
                 String field = "routes[" + i + "]";
-                // A route is a line 'METHOD /path', or a mapping {route: 'METHOD /path', stream: true, timeoutMillis: n}.
+                // A route is a line 'METHOD /path', or a mapping {route: 'METHOD /path', stream: true, timeoutMillis: n,
+                // public: true}.
                 Object item = items.get(i);
                 boolean stream = false;
+                boolean open = false;
                 Optional<Integer> timeout = Optional.empty();
                 String lineField = field;
                 if (item instanceof Map<?, ?>) {
@@ -301,6 +303,7 @@ public final class ManifestParser {
                     lineField = field + ".route";
                     item = options.get().get("route");
                     stream = fields.bool(options.get().get("stream"), field + ".stream").orElse(false);
+                    open = fields.bool(options.get().get("public"), field + ".public").orElse(false);
                     if (options.get().get("timeoutMillis") != null) {
                         if (stream) {
                             timeout = Optional.of(fields.bounded(options.get().get("timeoutMillis"), field + ".timeoutMillis",
@@ -330,7 +333,7 @@ public final class ManifestParser {
                     continue;
                 }
                 Route parsed = Route.parse(line.get());
-                Route route = new Route(parsed.method(), parsed.path(), stream, timeout);
+                Route route = new Route(parsed.method(), parsed.path(), stream, timeout, open);
                 String first = firstAt.putIfAbsent(route.shape(), field);
                 if (first != null) {
                     fields.error(field, "'" + route.text() + "' has the same method and path shape as " + first

@@ -76,7 +76,8 @@ public final class RouteCalls {
      * unread on a streaming route), then, inside containment, the handler and the writing of a streamed response. Served
      * routes and trial runs ({@link PluginTrials}) both call routes so.
      *
-     * @throws PluginRefusal {@code ROUTE_NOT_FOUND}, or a body over its limit or unreadable
+     * @throws PluginRefusal {@code ROUTE_NOT_FOUND}, {@code CREDENTIALS_REQUIRED} for a request without credentials to a
+     *                       route that is not public, or a body over its limit or unreadable
      */
     static PluginCalls.Prepared<Response> plan(PluginRuntime.Settings settings, LoadedVersion version,
                                                PluginContext context, RouteRequest request,
@@ -88,9 +89,13 @@ public final class RouteCalls {
                         : "Plugin '" + pluginId + "' has no route " + request.path() + "."));
         matchedTemplate.accept(match.entry().template());
         PluginManifest.Route declared = match.entry().declared();
+        if (request.anonymous() && !declared.open()) {
+            throw PluginRefusal.of(PluginRefusal.Reason.CREDENTIALS_REQUIRED, "This route of plugin '" + pluginId + "' needs an "
+                    + "'Authorization: Bearer <token>' header with an API key, session token or admin token.");
+        }
         Request routed = declared.stream() ? streamingRequest(settings, request, match, exchange)
-                : Request.of(request.method(), request.path(), match.params(), request.queryParams(),
-                             request.headers(), readBody(settings, request), request.caller());
+                : new TargetedRequest(Request.of(request.method(), request.path(), match.params(), request.queryParams(),
+                                                 request.headers(), readBody(settings, request), request.caller()), request.target());
         Callable<Response> work = () -> {
             Response answered = match.entry().handler().handle(routed, context);
             if (answered.streamed()) {
@@ -116,7 +121,7 @@ public final class RouteCalls {
         InputStream source = request.body().orElseGet(() -> new ByteArrayInputStream(new byte[0]));
         return new StreamedRequest(request.method(), request.path(), match.params(), request.queryParams(), request.headers(),
                                    request.caller(), exchange.receive(source, settings.maxStreamBytes(),
-                                                                      settings.allocationPerStreamedByte()));
+                                                                      settings.allocationPerStreamedByte()), request.target());
     }
 
     /** The whole body of an ordinary route, refused above {@link PluginRuntime.Settings#maxBodyBytes()} without reading it all. */

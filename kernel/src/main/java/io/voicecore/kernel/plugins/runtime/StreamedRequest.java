@@ -10,7 +10,7 @@ import io.voicecore.sdk.Request;
 
 /** The request of a route declared with {@code stream: true}: its body handed over unread, as it arrives. */
 record StreamedRequest(HttpMethod method, String path, Map<String, String> pathParams, Map<String, List<String>> queryParams,
-                       Map<String, String> headers, Caller caller, InputStream bodyStream) implements Request {
+                       Map<String, String> headers, Caller caller, InputStream bodyStream, String target) implements Request {
 
     StreamedRequest {
         pathParams = Map.copyOf(pathParams);

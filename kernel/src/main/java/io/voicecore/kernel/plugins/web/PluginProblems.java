@@ -49,6 +49,7 @@ public final class PluginProblems {
             case VERSION_NOT_NEWER -> new ApiException.Conflict("plugin-version-not-newer", detail);
             case PERMISSION_NOT_DECLARED -> new ApiException.NotFound("permission-not-declared", detail);
             case ROUTE_NOT_FOUND -> new ApiException.NotFound("route-not-found", detail);
+            case CREDENTIALS_REQUIRED -> new ApiException.Unauthenticated("credentials-missing", detail);
             case INVALID_INPUT -> new ApiException.Validation(refusal.fieldErrors().stream()
                     .map(error -> new ApiException.FieldError(error.field(), error.message())).toList());
             case BODY_TOO_LARGE -> new ApiException.PayloadTooLarge(refusal.limitBytes().orElseThrow());

@@ -81,9 +81,31 @@ public final class PluginRoutes {
                 && !req.headers().first(HeaderNames.UPGRADE).map("websocket"::equalsIgnoreCase).orElse(false);
         for (String pattern : List.of("/api/v1/tenants/{tenant}/{pluginId}", "/api/v1/tenants/{tenant}/{pluginId}/*")) {
             for (Method method : List.of(Method.GET, Method.POST, Method.PUT, Method.PATCH, Method.DELETE)) {
-                routes.claiming(method, pattern, Access.AUTHENTICATED, plugins, this::serve);
+                routes.claiming(method, pattern, Access.AUTHENTICATED, this::access, plugins, this::serve);
             }
         }
+    }
+
+    /**
+     * A route the plugin declares public ({@code public: true}) is reached without credentials, and any sent are not
+     * read: its handler authenticates the request itself (a provider's webhook signature). Every other route needs them.
+     */
+    private Access access(ServerRequest req) {
+        String pluginId = req.path().pathParameters().first("pluginId").orElse("");
+        String path = pluginPath(req.path().path(), req.path().pathParameters().first("tenant").orElse(""), pluginId);
+        HttpMethod method;
+        try {
+            method = HttpMethod.valueOf(req.prologue().method().text());
+        } catch (IllegalArgumentException notAPluginMethod) {
+            return Access.AUTHENTICATED;
+        }
+        return runtime.catalog().servesPublicly(pluginId, method, path) ? Access.PUBLIC : Access.AUTHENTICATED;
+    }
+
+    /** The path below a plugin's base {@code /api/v1/tenants/{tenant}/{pluginId}}, {@code /} for the base itself. */
+    private static String pluginPath(String path, String tenant, String pluginId) {
+        String prefix = "/api/v1/tenants/" + tenant + "/" + pluginId;
+        return path.length() > prefix.length() ? path.substring(prefix.length()) : "/";
     }
 
     private ApiReply list(ApiRequest request) {
@@ -187,17 +209,18 @@ public final class PluginRoutes {
     }
 
     private ApiReply serve(ApiRequest request) {
-        Tenant tenant = resolver.resolve(request);
+        // No principal: the route is public (see access), and its plugin authenticates the request itself.
+        Optional<Principal> principal = request.context().principal();
+        Tenant tenant = principal.isPresent() ? resolver.resolve(request) : resolver.resolveForPublicRoute(request.pathParam("tenant"));
         String pluginId = request.pathParam("pluginId");
-        String prefix = "/api/v1/tenants/" + request.pathParam("tenant") + "/" + pluginId;
-        String path = request.path().length() > prefix.length() ? request.path().substring(prefix.length()) : "/";
+        String path = pluginPath(request.path(), request.pathParam("tenant"), pluginId);
         HttpMethod method = HttpMethod.valueOf(request.method());
-        Principal principal = request.principal();
         // The body is handed over unread: the runtime reads it whole for an ordinary route, up to http.max-body-bytes,
         // and passes it on as a stream to a streaming route, up to plugins.max-stream-bytes. GET and DELETE get none.
-        Caller caller = new Caller(principal.actorId(), principal.role().wireName());
+        Caller caller = principal.map(p -> new Caller(p.actorId(), p.role().wireName())).orElse(RouteRequest.ANONYMOUS);
         RouteRequest pluginRequest = new RouteRequest(method, path, request.queryParams(), request.headers(), caller,
-                method == HttpMethod.GET || method == HttpMethod.DELETE ? Optional.empty() : Optional.of(request.bodyStream()));
+                method == HttpMethod.GET || method == HttpMethod.DELETE ? Optional.empty() : Optional.of(request.bodyStream()),
+                request.target(), principal.isEmpty());
         try {
             Response response = runtime.routes().serve(tenant.id(), pluginId, pluginRequest, request.requestId(),
                     template -> request.refineRoute("/api/v1/tenants/{tenant}/" + pluginId + template), request::startStream);
@@ -238,6 +261,8 @@ public final class PluginRoutes {
         v.put("kernel", m.kernel());
         v.put("permissions", permissionsView(m));
         v.put("routes", m.routes().stream().map(r -> r.method() + " " + r.path()).toList());
+        // Routes anyone may call without credentials: shown so that admins see them before enabling the plugin.
+        v.put("publicRoutes", m.routes().stream().filter(PluginManifest.Route::open).map(PluginManifest.Route::text).toList());
         v.put("streams", m.streams());
         v.put("publishes", m.publishes());
         v.put("subscribes", m.subscribes());
@@ -254,6 +279,7 @@ public final class PluginRoutes {
         v.put("id", latest.id());
         v.put("latestVersion", latest.version());
         v.put("permissions", permissionsView(latest));
+        v.put("publicRoutes", latest.routes().stream().filter(PluginManifest.Route::open).map(PluginManifest.Route::text).toList());
         if (state.isEmpty() || !state.get().enabled()) {
             v.put("state", "disabled");
             v.put("grantedPermissions", state.map(s -> new TreeSet<>(s.granted())).orElse(new TreeSet<>()));

@@ -348,6 +348,21 @@ class ManifestParserTest {
     }
 
     @Test
+    void aRouteMayBePublic() {
+        List<Route> routes = parser.parse(REQUIRED + """
+                routes:
+                  - {route: POST /hooks/incoming, public: true}
+                  - {route: GET /status, public: false}
+                  - GET /private
+                """).routes();
+        assertEquals(List.of(new Route("POST", "/hooks/incoming", false, Optional.empty(), true), new Route("GET", "/status"),
+                             new Route("GET", "/private")), routes);
+        assertOnlyError(REQUIRED + "routes: [{route: POST /a, public: yes}]\n", "routes[0].public", "must be true or false");
+        assertOnlyError(REQUIRED + "routes: [{route: POST /a, publc: true}]\n", "routes[0].publc", "is not a known key",
+                        "did you mean 'public'?");
+    }
+
+    @Test
     void onlyAStreamingRouteMayAskForItsOwnDeadlineWithinTheMaximum() {
         assertOnlyError(REQUIRED + "routes: [{route: POST /a, timeoutMillis: 60000}]\n", "routes[0].timeoutMillis",
                         "applies only to a streaming route", "stream: true");
