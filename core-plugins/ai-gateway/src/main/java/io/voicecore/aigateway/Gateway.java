@@ -15,6 +15,7 @@ import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.aigateway.api.GatewayStatus;
 import io.voicecore.aigateway.api.LanguageModel;
 import io.voicecore.aigateway.api.Message;
+import io.voicecore.aigateway.api.Persona;
 import io.voicecore.aigateway.offline.OfflineEngine;
 import io.voicecore.sdk.PluginContext;
 import io.voicecore.sdk.PluginProblem;
@@ -148,6 +149,11 @@ final class Gateway implements LanguageModel {
     @Override
     public Analysis analyse(String text, List<String> languagesOffered, Optional<String> currentLanguage) {
         return offline.analyse(text, languagesOffered, currentLanguage);
+    }
+
+    @Override
+    public Optional<Boolean> openAt(Persona persona, Instant at) {
+        return offline.openAt(persona, at);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.voicecore.aigateway.api;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +37,18 @@ public interface LanguageModel {
      * @return the analysis
      */
     Analysis analyse(String text, List<String> languagesOffered, Optional<String> currentLanguage);
+
+    /**
+     * Whether the business is open at a moment, by its opening hours in its time zone: what a caller's call is answered
+     * with depends on it (a phone call out of hours goes to voicemail). Local and deterministic, in every mode.
+     *
+     * @param persona the business, with its {@link Persona#businessHours()} and {@link Persona#timeZone()}
+     * @param at      the moment asked about
+     * @return whether it is open then; empty when it has no opening hours or they are not written as days and times
+     *         (e.g. {@code Mon-Fri 09:00-13:00, 15:00-19:00; Sat 10:00-14:00; Sun closed}) and so are only told as written
+     * @since ai-gateway 0.2.0
+     */
+    Optional<Boolean> openAt(Persona persona, Instant at);
 
     /** @return the gateway's mode, model, provider and circuit breaker for the calling tenant */
     GatewayStatus status();

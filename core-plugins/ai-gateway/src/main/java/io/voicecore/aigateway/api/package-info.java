@@ -10,7 +10,7 @@
  *   - {name: services, reason: Asks the AI gateway for replies.}
  * services:
  *   requires:
- *     - {plugin: ai-gateway, version: ">=0.1.0 <1.0.0", service: io.voicecore.aigateway.api.LanguageModel}
+ *     - {plugin: ai-gateway, version: ">=0.2.0 <1.0.0", service: io.voicecore.aigateway.api.LanguageModel}
  *
  * LanguageModel model = context.services().require(LanguageModel.class);
  * Completion reply = model.complete(new CompletionRequest(persona, List.of(Message.user("Are you open today?"))));

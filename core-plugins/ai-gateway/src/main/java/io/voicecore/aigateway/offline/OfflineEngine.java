@@ -1,5 +1,7 @@
 package io.voicecore.aigateway.offline;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Objects;
@@ -10,6 +12,7 @@ import io.voicecore.aigateway.api.Completion;
 import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.aigateway.api.Details;
 import io.voicecore.aigateway.api.Message;
+import io.voicecore.aigateway.api.Persona;
 
 /**
  * The gateway's offline language model: deterministic rules in English, Spanish, French, German, Italian and
@@ -39,6 +42,17 @@ public final class OfflineEngine {
         Optional<ZonedDateTime> now = request.currentTime().map(time -> time.atZone(request.persona().timeZone()));
         Dialogue.Turn turn = dialogue.respond(progress, callerTexts.get(callerTexts.size() - 1), request.knowledge(), now, language);
         return offline(turn.reply(), turn.progress().language());
+    }
+
+    /**
+     * @param persona the business, with its opening hours and time zone
+     * @param at      the moment asked about
+     * @return whether the business is open then; empty when it has no opening hours or they are not written as days
+     *         and times ({@code Mon-Fri 09:00-18:00; Sat 10:00-14:00})
+     */
+    public Optional<Boolean> openAt(Persona persona, Instant at) {
+        return persona.businessHours().flatMap(OpeningHours::parse)
+                .map(hours -> hours.isOpen(LocalDateTime.ofInstant(at, persona.timeZone())));
     }
 
     /**

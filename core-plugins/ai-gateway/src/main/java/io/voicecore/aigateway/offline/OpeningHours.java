@@ -100,6 +100,16 @@ final class OpeningHours {
     }
 
     /**
+     * @param now the business's local date and time
+     * @return whether the business is open at that moment
+     */
+    boolean isOpen(LocalDateTime now) {
+        int minute = now.getHour() * 60 + now.getMinute();
+        return intervals.getOrDefault(now.getDayOfWeek(), List.of()).stream()
+                .anyMatch(interval -> interval[0] <= minute && minute < interval[1]);
+    }
+
+    /**
      * @param now      the business's local date and time
      * @param language the language of the sentence
      * @return whether the business is open now and until when, or when it opens next

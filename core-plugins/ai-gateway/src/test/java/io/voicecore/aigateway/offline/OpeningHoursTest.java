@@ -41,6 +41,32 @@ class OpeningHoursTest {
                      describe("mo, we, fr 08:00-18:00", at(3, 8, 0), "pt"));
     }
 
+    @Test
+    void tellsWhetherItIsOpenAtAMoment() {
+        OpeningHours hours = OpeningHours.parse("Mon-Fri 09:00-13:00, 15:00-19:00; Sat 10:00-14:00; Sun closed").orElseThrow();
+        assertEquals(true, hours.isOpen(at(2, 9, 0)));
+        assertEquals(false, hours.isOpen(at(2, 13, 0)));
+        assertEquals(true, hours.isOpen(at(2, 18, 59)));
+        assertEquals(false, hours.isOpen(at(8, 12, 0)));
+        assertEquals(true, OpeningHours.parse("Fri-Sat 20:00-02:00").orElseThrow().isOpen(at(7, 1, 30)));
+    }
+
+    @Test
+    void theEngineJudgesAMomentInTheBusinesssTimeZone() {
+        OfflineEngine engine = new OfflineEngine();
+        java.time.Instant nineThirtyInMadrid = java.time.Instant.parse("2026-03-02T08:30:00Z");
+        io.voicecore.aigateway.api.Persona madrid = new io.voicecore.aigateway.api.Persona("Ava", "Clínica Sol",
+                io.voicecore.aigateway.api.Persona.Tone.FRIENDLY, Optional.of("Mon-Fri 09:00-18:00"), java.time.ZoneId.of("Europe/Madrid"),
+                java.util.List.of("es"));
+        assertEquals(Optional.of(true), engine.openAt(madrid, nineThirtyInMadrid));
+        assertEquals(Optional.of(false), engine.openAt(new io.voicecore.aigateway.api.Persona("Ava", "Clínica Sol",
+                io.voicecore.aigateway.api.Persona.Tone.FRIENDLY, Optional.of("Mon-Fri 09:00-18:00"), java.time.ZoneId.of("UTC"),
+                java.util.List.of("es")), nineThirtyInMadrid));
+        assertEquals(Optional.empty(), engine.openAt(new io.voicecore.aigateway.api.Persona("Ava", "Clínica Sol",
+                io.voicecore.aigateway.api.Persona.Tone.FRIENDLY, Optional.of("By appointment"), java.time.ZoneId.of("UTC"),
+                java.util.List.of("es")), nineThirtyInMadrid));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"By appointment only", "Mon-Fri", "09:00-18:00", "Mon-Fri 9am-6pm", "Mon-Fri 09:00-25:00",
             "Monkey 09:00-10:00", "Sun closed", "''"})
