@@ -17,6 +17,8 @@ import io.voicecore.aigateway.api.GatewayStatus;
 import io.voicecore.aigateway.api.KnowledgeEntry;
 import io.voicecore.aigateway.api.LanguageModel;
 import io.voicecore.aigateway.api.Message;
+import io.voicecore.receptionist.api.CallEnding;
+import io.voicecore.receptionist.api.Calls;
 import io.voicecore.receptionist.engine.ConversationRules;
 import io.voicecore.receptionist.engine.ConversationState;
 import io.voicecore.receptionist.engine.KnowledgeBase;
@@ -52,6 +54,9 @@ public final class ReceptionistPlugin implements Plugin {
     /** The mode of the receptionist's own sentences (the handover, the goodbye, a configured greeting): no model said them. */
     static final String OWN_SENTENCE_MODE = "offline";
     static final int MAX_TEXT = 4000;
+    static final String CHAT = "chat";
+    /** The channel of phone calls, held through {@link Calls}. */
+    static final String CALL = "call";
     /** Tries of a turn when another turn of the same conversation was saved while this one was being answered. */
     private static final int ATTEMPTS = 3;
 
@@ -67,6 +72,7 @@ public final class ReceptionistPlugin implements Plugin {
         setup.route(HttpMethod.DELETE, "/knowledge/{id}", this::deleteKnowledge);
         setup.route(HttpMethod.GET, "/status", this::status);
         setup.job(RETENTION_JOB, "17 3 * * *", this::purgeTranscripts);
+        setup.exportService(Calls.class, context -> new CallService(this, context));
     }
 
     /** Now, at the database's precision. */
@@ -109,7 +115,7 @@ public final class ReceptionistPlugin implements Plugin {
     }
 
     private Response startConversation(Request request, PluginContext context) {
-        String channel = "chat";
+        String channel = CHAT;
         if (!request.bodyText().isBlank()) {
             Json body = request.json();
             Json given = body.get("channel");
@@ -120,6 +126,21 @@ public final class ReceptionistPlugin implements Plugin {
                 channel = s.value();
             }
         }
+        Started started = handleStart(context, channel, Optional.empty());
+        return Response.created(Json.object().put("id", started.id()).put("channel", channel).put("status", "open")
+                                        .put("greeting", started.greeting().text()).put("language", started.language())
+                                        .put("mode", started.greeting().mode()).build())
+                .withHeader("Location", "conversations/" + started.id());
+    }
+
+    /**
+     * Starts a conversation: the greeting (the tenant's own, or the language model's in the first offered language),
+     * saved as the first turn.
+     *
+     * @param channel      {@code chat}, {@code voice} or {@code call}
+     * @param callerNumber a phone call's number in E.164
+     */
+    Started handleStart(PluginContext context, String channel, Optional<String> callerNumber) {
         Personality personality = Settings.personality(context);
         LanguageModel model = languageModel(context);
         Said greeting = personality.greeting().map(own -> new Said(own, OWN_SENTENCE_MODE, Optional.empty()))
@@ -128,28 +149,30 @@ public final class ReceptionistPlugin implements Plugin {
         ConversationState state = ConversationState.start(personality.defaultLanguage());
         UUID id = UUID.randomUUID();
         Instant now = now();
-        String chosenChannel = channel;
         context.storage().transaction(storage -> {
-            storage.update("INSERT INTO conversations (id, tenant_id, channel, status, language, state, started_at, last_activity_at) "
-                           + "VALUES (?, ?, ?, 'open', ?, ?, ?, ?)", id, Storage.TENANT, chosenChannel, state.language(),
-                           StateCodec.toJson(state, greeting.mode()), now, now);
+            storage.update("INSERT INTO conversations (id, tenant_id, channel, status, language, state, started_at, last_activity_at, "
+                           + "caller_number) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)", id, Storage.TENANT, channel, state.language(),
+                           StateCodec.toJson(state, greeting.mode()), now, now, callerNumber.orElse(null));
             appendMessage(storage, id, 1, "receptionist", greeting.text(), state.language(), null, null, now);
             return null;
         });
-        return Response.created(Json.object().put("id", id).put("channel", channel).put("status", "open").put("greeting", greeting.text())
-                                        .put("language", state.language()).put("mode", greeting.mode()).build())
-                .withHeader("Location", "conversations/" + id);
+        return new Started(id, greeting, state.language(), personality);
+    }
+
+    /** A conversation just started: its greeting, its language and the personality it was greeted with. */
+    record Started(UUID id, Said greeting, String language, Personality personality) {
     }
 
     private Response readConversation(Request request, PluginContext context) {
         UUID id = conversationId(request);
         return Response.ok(context.storage().transaction(storage -> {
             Row conversation = find(storage, id, false);
-            List<Json> transcript = storage.query("SELECT seq, role, text, language, sentiment, emotion, created_at FROM messages "
-                                                  + "WHERE conversation_id = ? ORDER BY seq", id).stream().map(row -> Json.object()
+            List<Json> transcript = storage.query("SELECT seq, role, text, language, sentiment, emotion, confidence, created_at "
+                                                  + "FROM messages WHERE conversation_id = ? ORDER BY seq", id).stream().map(row -> Json.object()
                     .put("role", row.string("role").orElseThrow()).put("text", row.string("text").orElseThrow())
                     .put("language", row.string("language").orElseThrow()).put("sentiment", row.decimal("sentiment").orElse(null))
-                    .put("emotion", row.string("emotion").orElse(null)).put("at", row.instant("created_at").orElseThrow()).build()).toList();
+                    .put("emotion", row.string("emotion").orElse(null)).put("confidence", row.decimal("confidence").orElse(null))
+                    .put("at", row.instant("created_at").orElseThrow()).build()).toList();
             return describe(conversation).put("transcript", transcript).build();
         }));
     }
@@ -161,11 +184,11 @@ public final class ReceptionistPlugin implements Plugin {
             throw new PluginProblem(422, "invalid-fields", "Correct these fields: text: is required, what the caller said (1-" + MAX_TEXT
                                                            + " characters).");
         }
-        return Response.ok(handleMessage(context, id, text.value()));
+        return Response.ok(handleMessage(context, id, text.value(), Optional.empty()));
     }
 
     private Response end(Request request, PluginContext context) {
-        return Response.ok(handleEnd(context, conversationId(request)));
+        return Response.ok(handleEnd(context, conversationId(request), Optional.empty()));
     }
 
     /**
@@ -177,12 +200,13 @@ public final class ReceptionistPlugin implements Plugin {
      * @param context the call's context
      * @param id      the conversation
      * @param text    what the caller said, 1 to {@value #MAX_TEXT} characters
+     * @param confidence how sure a speech recogniser was of {@code text}, 0 to 1, kept with the turn
      * @return {@code reply, language, sentiment, emotion, escalated, escalation, stage, collected, mode} and, when the
      *         online model could not answer, {@code fallbackReason}
      * @throws PluginProblem 404 for an unknown conversation, 409 once it has ended, when the gateway is not enabled, or
      *                       when other turns kept being saved first
      */
-    Json handleMessage(PluginContext context, UUID id, String text) {
+    Json handleMessage(PluginContext context, UUID id, String text, Optional<BigDecimal> confidence) {
         Personality personality = Settings.personality(context);
         LanguageModel model = languageModel(context);
         ConversationRules rules = new ConversationRules(personality);
@@ -193,8 +217,9 @@ public final class ReceptionistPlugin implements Plugin {
             ConversationRules.Step step = rules.next(snapshot.state(), text, analysis, !relevant.isEmpty());
             ConversationState state = step.state();
             Said said = step.escalated()
-                    ? new Said(step.escalatedNow() ? Sentences.handover(state.language()) : Sentences.handedOver(state.language()),
-                               OWN_SENTENCE_MODE, Optional.empty())
+                    ? new Said(!step.escalatedNow() ? Sentences.handedOver(state.language())
+                                       : snapshot.channel().equals(CALL) ? Sentences.transfer(state.language())
+                                       : Sentences.handover(state.language()), OWN_SENTENCE_MODE, Optional.empty())
                     : Said.by(model.complete(new CompletionRequest(personality.persona(), conversation(snapshot, state, text), relevant,
                                                                    Optional.of(state.language()), Optional.empty(), Optional.of(minute(now())))));
             Optional<Json> saved = context.storage().transaction(storage -> {
@@ -205,7 +230,7 @@ public final class ReceptionistPlugin implements Plugin {
                 }
                 Instant now = now();
                 appendMessage(storage, id, snapshot.lastSeq() + 1, "caller", text, state.language(),
-                              BigDecimal.valueOf(analysis.sentiment().score()), analysis.emotion().wireName(), now);
+                              BigDecimal.valueOf(analysis.sentiment().score()), analysis.emotion().wireName(), confidence.orElse(null), now);
                 appendMessage(storage, id, snapshot.lastSeq() + 2, "receptionist", said.text(), state.language(), null, null, now);
                 storage.update("UPDATE conversations SET state = ?, language = ?, last_activity_at = ? WHERE id = ?",
                                StateCodec.toJson(state, said.mode()), state.language(), now, id);
@@ -230,35 +255,60 @@ public final class ReceptionistPlugin implements Plugin {
 
     /**
      * Ends an open conversation: the receptionist's goodbye, the summary for the team, and {@code conversation.ended}
-     * published in the same transaction.
+     * published in the same transaction. A phone call's ending adds its outcome and duration, and the caller's voicemail,
+     * which is read for the caller's details like any turn (without a reply) and quoted in the summary.
      *
      * @param context the call's context
      * @param id      the conversation
+     * @param call    how a phone call ended; empty for other channels
      * @return {@code id, status, reply, language, summary, escalated, mode}
      * @throws PluginProblem 404 for an unknown conversation, 409 once it has ended
      */
-    Json handleEnd(PluginContext context, UUID id) {
+    Json handleEnd(PluginContext context, UUID id, Optional<CallEnding> call) {
         Personality personality = Settings.personality(context);
+        Optional<String> voicemail = call.flatMap(CallEnding::voicemail).map(String::strip).filter(text -> !text.isEmpty())
+                .map(text -> text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text);
+        // Read without a lock, like a turn: nothing is held while the model reads the message.
+        Optional<Analysis> heard = voicemail.map(text -> languageModel(context).analyse(text, personality.languages(),
+                find(context.storage(), id, false).string("language")));
         return context.storage().transaction(storage -> {
             Row conversation = find(storage, id, true);
             requireOpen(conversation, id);
             Json stored = conversation.json("state").orElseThrow();
             ConversationState state = StateCodec.fromJson(stored);
             Instant now = now();
-            Summary summary = Summary.of(state, LocalDate.ofInstant(now, personality.zone()));
+            if (heard.isPresent()) {
+                state = new ConversationRules(personality).next(state, voicemail.get(), heard.get(), false).state();
+                appendMessage(storage, id, lastSeq(storage, id) + 1, "caller", voicemail.get(), state.language(),
+                              BigDecimal.valueOf(heard.get().sentiment().score()), heard.get().emotion().wireName(), now);
+                storage.update("UPDATE conversations SET state = ?, language = ? WHERE id = ?", StateCodec.toJson(state, StateCodec.mode(stored)),
+                               state.language(), id);
+            }
+            Optional<String> callerNumber = conversation.string("caller_number");
+            LocalDate today = LocalDate.ofInstant(now, personality.zone());
+            Summary summary = call.isEmpty() ? Summary.of(state, today)
+                    : Summary.ofCall(state, today, new Summary.Call(callerNumber, call.get().outcome().wireName(),
+                                                                    call.get().duration().toSeconds(), voicemail));
             Json summaryJson = Json.object().put("text", summary.text()).put("keyPoints", summary.keyPoints())
                     .put("actionItems", summary.actionItems()).build();
             String goodbye = Sentences.goodbye(state.language(), personality.businessName());
             appendMessage(storage, id, lastSeq(storage, id) + 1, "receptionist", goodbye, state.language(), null, null, now);
-            storage.update("UPDATE conversations SET status = 'ended', summary = ?, ended_at = ?, last_activity_at = ? WHERE id = ?",
-                           summaryJson, now, now, id);
+            storage.update("UPDATE conversations SET status = 'ended', summary = ?, ended_at = ?, last_activity_at = ?, outcome = ?, "
+                           + "duration_seconds = ? WHERE id = ?", summaryJson, now, now,
+                           call.map(c -> c.outcome().wireName()).orElse(null), call.map(c -> (int) c.duration().toSeconds()).orElse(null), id);
             Instant startedAt = conversation.instant("started_at").orElseThrow();
-            context.events().publish(CONVERSATION_ENDED, Json.object()
+            // On a call, the contact is the number on the line (E.164): the one the CRM can match; one the caller said
+            // is in the summary. A withheld number leaves the one said.
+            Optional<String> contactPhone = callerNumber.or(state::phone);
+            Json.ObjectBuilder event = Json.object()
                     .put("conversationId", id).put("channel", conversation.string("channel").orElseThrow())
-                    .put("contact", Json.object().put("name", state.name().orElse(null)).put("phone", state.phone().orElse(null))
+                    .put("contact", Json.object().put("name", state.name().orElse(null)).put("phone", contactPhone.orElse(null))
                             .put("email", state.email().orElse(null)).build())
                     .put("summary", summary.text()).put("language", state.language())
-                    .put("startedAt", startedAt).put("endedAt", now).build());
+                    .put("startedAt", startedAt).put("endedAt", now);
+            call.ifPresent(c -> event.put("callerNumber", callerNumber.orElse(null)).put("outcome", c.outcome().wireName())
+                    .put("durationSeconds", c.duration().toSeconds()));
+            context.events().publish(CONVERSATION_ENDED, event.build());
             return Json.object().put("id", id).put("status", "ended").put("reply", goodbye).put("language", state.language())
                     .put("summary", summaryJson).put("escalated", state.escalated()).put("mode", StateCodec.mode(stored)).build();
         });
@@ -312,14 +362,14 @@ public final class ReceptionistPlugin implements Plugin {
     }
 
     /** A reply and where it came from. */
-    private record Said(String text, String mode, Optional<String> fallbackReason) {
+    record Said(String text, String mode, Optional<String> fallbackReason) {
         static Said by(Completion completion) {
             return new Said(completion.text(), completion.source().wireName(), completion.fallbackReason());
         }
     }
 
     /** An open conversation as read before its turn is answered. */
-    private record Snapshot(ConversationState state, List<Message> transcript, List<KnowledgeEntry> knowledge, int lastSeq) {
+    private record Snapshot(String channel, ConversationState state, List<Message> transcript, List<KnowledgeEntry> knowledge, int lastSeq) {
     }
 
     /**
@@ -338,7 +388,8 @@ public final class ReceptionistPlugin implements Plugin {
                 .map(row -> new KnowledgeEntry(row.json("keywords").orElseThrow().asList().stream().map(Json::asString).toList(),
                                                row.string("answer").orElseThrow()))
                 .toList();
-        return new Snapshot(StateCodec.fromJson(conversation.json("state").orElseThrow()), transcript, knowledge, lastSeq);
+        return new Snapshot(conversation.string("channel").orElseThrow(), StateCodec.fromJson(conversation.json("state").orElseThrow()),
+                            transcript, knowledge, lastSeq);
     }
 
     /**
@@ -377,13 +428,20 @@ public final class ReceptionistPlugin implements Plugin {
 
     private static void appendMessage(Storage storage, UUID conversationId, int seq, String role, String text, String language,
                                       BigDecimal sentiment, String emotion, Instant at) {
-        storage.update("INSERT INTO messages (tenant_id, conversation_id, seq, role, text, language, sentiment, emotion, created_at) "
-                       + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", Storage.TENANT, conversationId, seq, role, text, language, sentiment, emotion, at);
+        appendMessage(storage, conversationId, seq, role, text, language, sentiment, emotion, null, at);
+    }
+
+    /** @param confidence how sure a speech recogniser was of a caller's turn, or {@code null} */
+    private static void appendMessage(Storage storage, UUID conversationId, int seq, String role, String text, String language,
+                                      BigDecimal sentiment, String emotion, BigDecimal confidence, Instant at) {
+        storage.update("INSERT INTO messages (tenant_id, conversation_id, seq, role, text, language, sentiment, emotion, confidence, "
+                       + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Storage.TENANT, conversationId, seq, role, text, language,
+                       sentiment, emotion, confidence, at);
     }
 
     private static Row find(Storage storage, UUID id, boolean lock) {
-        return storage.queryOne("SELECT id, channel, status, language, summary, started_at, last_activity_at, ended_at, state "
-                                + "FROM conversations WHERE id = ?" + (lock ? " FOR UPDATE" : ""), id)
+        return storage.queryOne("SELECT id, channel, status, language, summary, started_at, last_activity_at, ended_at, state, "
+                                + "caller_number, outcome, duration_seconds FROM conversations WHERE id = ?" + (lock ? " FOR UPDATE" : ""), id)
                 .orElseThrow(() -> new PluginProblem(404, "conversation-not-found", "No conversation '" + id
                                                                                      + "' in this tenant; start one with POST /conversations."));
     }
@@ -399,7 +457,10 @@ public final class ReceptionistPlugin implements Plugin {
                 .put("status", conversation.string("status").orElseThrow()).put("language", conversation.string("language").orElseThrow())
                 .put("startedAt", conversation.instant("started_at").orElseThrow())
                 .put("endedAt", conversation.instant("ended_at").orElse(null)).put("summary", conversation.json("summary").orElse(null))
-                .put("mode", StateCodec.mode(conversation.json("state").orElseThrow()));
+                .put("mode", StateCodec.mode(conversation.json("state").orElseThrow()))
+                .put("callerNumber", conversation.string("caller_number").orElse(null))
+                .put("outcome", conversation.string("outcome").orElse(null))
+                .put("durationSeconds", conversation.number("duration_seconds").orElse(null));
     }
 
     private static UUID conversationId(Request request) {

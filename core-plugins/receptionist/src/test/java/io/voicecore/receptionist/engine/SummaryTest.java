@@ -38,6 +38,38 @@ class SummaryTest {
     }
 
     @Test
+    void aCallsSummaryHasItsNumberOutcomeAndDurationAndCallsBackTheLineWhenNoNumberWasSaid() {
+        Summary summary = Summary.ofCall(state(Optional.of("Lucía García"), Optional.empty(), Optional.empty(), Optional.of(Intent.BOOK),
+                                               Optional.of(new RelativeDate("tomorrow", "mañana")), Optional.empty()),
+                                         LocalDate.of(2026, 11, 26), new Summary.Call(Optional.of("+34612345678"), "answered", 95, Optional.empty()));
+        assertEquals(List.of("Book an appointment for tomorrow (mañana, 2026-11-27)", "Call back +34612345678"), summary.actionItems());
+        assertTrue(summary.keyPoints().containsAll(List.of("Called from: +34612345678", "Call: answered after 95 s")), summary.keyPoints().toString());
+        assertEquals("Lucía García (es): Book an appointment for tomorrow (mañana, 2026-11-27); Call back +34612345678.", summary.text());
+
+        Summary said = Summary.ofCall(state(Optional.empty(), Optional.of("612 000 111"), Optional.empty(), Optional.empty(), Optional.empty(),
+                                            Optional.empty()), LocalDate.of(2026, 11, 26),
+                                      new Summary.Call(Optional.of("+34612345678"), "answered", 10, Optional.empty()));
+        assertEquals(List.of("Call back 612 000 111"), said.actionItems(), "the number the caller asked to be called on");
+        assertEquals("Caller +34612345678 (es): Call back 612 000 111.", said.text());
+    }
+
+    @Test
+    void aVoicemailIsQuotedOrToBeListenedTo() {
+        ConversationState nothing = state(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                                          Optional.empty());
+        Summary transcribed = Summary.ofCall(nothing, LocalDate.of(2026, 1, 1),
+                                             new Summary.Call(Optional.of("+34612345678"), "voicemail", 20, Optional.of(" Llámenme, por favor. ")));
+        assertEquals("Caller +34612345678 (es): Call back +34612345678. Voicemail: \"Llámenme, por favor.\"", transcribed.text());
+        assertTrue(transcribed.keyPoints().contains("Voicemail: Llámenme, por favor."), transcribed.keyPoints().toString());
+        Summary untranscribed = Summary.ofCall(nothing, LocalDate.of(2026, 1, 1),
+                                               new Summary.Call(Optional.empty(), "voicemail", 20, Optional.empty()));
+        assertEquals("Unknown caller (es): Listen to the voicemail.", untranscribed.text());
+        Summary transferred = Summary.ofCall(nothing, LocalDate.of(2026, 1, 1),
+                                             new Summary.Call(Optional.of("+34612345678"), "transferred", 20, Optional.empty()));
+        assertEquals("Caller +34612345678 (es): no action needed.", transferred.text(), "a person took the call");
+    }
+
+    @Test
     void relativeDatesResolveFromToday() {
         LocalDate thursday = LocalDate.of(2026, 11, 26);
         assertEquals(thursday.plusDays(1), Summary.resolve(new RelativeDate("tomorrow", "mañana"), thursday));
