@@ -1,0 +1,221 @@
+package io.voicecore.voice;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voicecore.kernel.testing.HttpResult;
+import io.voicecore.voice.TwilioCaller.Answer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Phone calls as a tenant's callers make them, over real HTTP into a real kernel with the packaged plugins: Twilio's
+ * webhooks (signed, form-encoded, as {@link TwilioCaller} posts them) answered with TwiML by this plugin, the
+ * conversation held by the receptionist on the AI gateway's offline engine, recorded by the CRM, metered in the
+ * tenant's usage.
+ */
+class VoiceCallsJarTest {
+    static final String TENANT = "clinica-sol";
+    static final String TOKEN = "0123456789abcdef0123456789abcdef";
+    static final String CLINIC_NUMBER = "+34910000001";
+    static final String DESK = "+34910000099";
+    static VoiceKernel voice;
+    static TwilioCaller twilio;
+
+    @BeforeAll
+    static void start() {
+        voice = new VoiceKernel();
+        voice.tenant(TENANT, TOKEN, Map.of("transferTo", DESK));
+        twilio = new TwilioCaller(voice.incomingUrl(TENANT), TOKEN);
+    }
+
+    @AfterAll
+    static void stop() {
+        voice.close();
+    }
+
+    @Test
+    void theVoicePluginIsInstalledAndItsWebhooksArePublic() {
+        HttpResult listed = voice.kernel.get("/api/v1/plugins/voice", voice.admin);
+        assertEquals(200, listed.status(), listed.body());
+        assertEquals(List.of("POST /twilio/incoming", "POST /twilio/gather", "POST /twilio/queue", "POST /twilio/dial-status",
+                             "POST /twilio/whisper", "POST /twilio/voicemail", "POST /twilio/transcription", "POST /twilio/status"),
+                     strings(listed.json().get("publicRoutes")));
+        HttpResult setup = voice.kernel.get("/api/v1/tenants/" + TENANT + "/voice/status", voice.admin);
+        assertEquals(200, setup.status(), setup.body());
+        assertEquals(voice.incomingUrl(TENANT), setup.json().get("incomingUrl").asText());
+        assertEquals(voice.url(TENANT, "/twilio/status"), setup.json().get("statusCallbackUrl").asText());
+        assertTrue(setup.json().get("authTokenSet").asBoolean());
+    }
+
+    @Test
+    void aSpanishCallerIsAnsweredInSpanishAndTheCallIsRecordedInTheCrmAndMetered() throws InterruptedException {
+        String caller = "+34612345678";
+        long minutesBefore = voice.usage(TENANT, "voice.minutes");
+        TwilioCaller.Call call = twilio.call(caller, CLINIC_NUMBER);
+
+        Answer greeting = call.ring();
+        assertEquals(200, greeting.status(), greeting.body());
+        assertTrue(greeting.contentType().startsWith("text/xml"), greeting.contentType());
+        assertEquals("es-ES", greeting.gather().language());
+        assertEquals("speech dtmf", greeting.gather().input());
+        assertEquals(voice.url(TENANT, "/twilio/gather"), greeting.gather().action());
+        String hello = greeting.says().get(0);
+        assertTrue(hello.contains("Ava") && hello.contains("Clínica Sol"), hello);
+        assertEquals(List.of("es-ES"), greeting.sayLanguages());
+        assertEquals("Polly.Lucia", greeting.element("Say").orElseThrow().getAttribute("voice"));
+
+        Answer reply = call.say("Hola, me llamo Lucía García y quiero una cita para mañana", 0.92);
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("es-ES", reply.gather().language());
+        assertTrue(reply.says().get(0).contains("teléfono"), "the receptionist asks for a phone number next: " + reply.says());
+
+        Answer over = call.completed(voice.url(TENANT, "/twilio/status"), 95);
+        assertEquals(200, over.status(), over.body());
+
+        JsonNode contact = voice.awaitContact(TENANT, caller);
+        assertEquals("Lucía García", contact.get("name").asText());
+        assertEquals(caller, contact.get("phones").get(0).asText());
+        JsonNode interaction = voice.awaitInteractions(TENANT, contact.get("id").asText()).get(0);
+        assertEquals("call", interaction.get("type").asText());
+        assertEquals("call", interaction.get("details").get("channel").asText());
+        String summary = interaction.get("summary").asText();
+        assertTrue(summary.startsWith("Lucía García (es): Book an appointment for tomorrow (mañana, "), summary);
+        assertTrue(summary.endsWith("Call back " + caller + "."), summary);
+
+        JsonNode conversation = voice.conversation(TENANT, interaction.get("details").get("conversationId").asText());
+        assertEquals(voice.conversationOf(call.sid), conversation.get("id").asText());
+        assertEquals("call", conversation.get("channel").asText());
+        assertEquals("ended", conversation.get("status").asText());
+        assertEquals(caller, conversation.get("callerNumber").asText());
+        assertEquals("answered", conversation.get("outcome").asText());
+        assertEquals(95, conversation.get("durationSeconds").asInt());
+        assertEquals(summary, conversation.get("summary").get("text").asText());
+        JsonNode said = conversation.get("transcript").get(1);
+        assertEquals("caller", said.get("role").asText());
+        assertEquals("Hola, me llamo Lucía García y quiero una cita para mañana", said.get("text").asText());
+        assertEquals(0.92, said.get("confidence").asDouble(), 1e-9);
+        assertTrue(said.has("sentiment") && !said.get("sentiment").isNull(), said.toString());
+
+        assertEquals(minutesBefore + 2, voice.usage(TENANT, "voice.minutes"), "95 seconds are 2 minutes, rounded up per call");
+    }
+
+    @Test
+    void aCallerWhoWantsAPersonIsPutThroughWithAWhisperedBriefing() throws InterruptedException {
+        String caller = "+34622000001";
+        TwilioCaller.Call call = twilio.call(caller, CLINIC_NUMBER);
+        call.ring();
+        call.say("Me llamo Pedro Ruiz", 0.9);
+        Answer transfer = call.say("Quiero hablar con una persona, por favor", 0.88);
+        assertEquals(200, transfer.status(), transfer.body());
+        assertEquals(List.of("Say", "Dial"), transfer.verbs());
+        assertEquals("Lo entiendo. Le paso ahora con una persona de nuestro equipo; no cuelgue, por favor.", transfer.says().get(0));
+        TwilioCaller.Dial dial = transfer.dial();
+        assertEquals("Number", dial.kind());
+        assertEquals(DESK, dial.number());
+        assertEquals(voice.url(TENANT, "/twilio/whisper"), dial.url());
+        assertEquals(voice.url(TENANT, "/twilio/dial-status"), dial.action());
+        assertEquals("", dial.record(), "calls are not recorded unless the tenant announces it");
+
+        Answer whisper = call.whisper();
+        assertEquals(200, whisper.status(), whisper.body());
+        String briefing = whisper.says().get(0);
+        assertTrue(briefing.contains("Pedro Ruiz") && briefing.contains("the caller asked for a person"), briefing);
+
+        Answer after = call.dialled("completed", 64);
+        assertTrue(after.hangsUp(), after.body());
+        JsonNode contact = voice.awaitContact(TENANT, caller);
+        JsonNode interaction = voice.awaitInteractions(TENANT, contact.get("id").asText()).get(0);
+        JsonNode conversation = voice.conversation(TENANT, interaction.get("details").get("conversationId").asText());
+        assertEquals("transferred", conversation.get("outcome").asText());
+        assertTrue(conversation.get("summary").get("text").asText().contains("Have a person contact the caller"), conversation.toString());
+    }
+
+    @Test
+    void aTransferNobodyTakesEndsInVoicemail() {
+        TwilioCaller.Call call = twilio.call("+34622000002", CLINIC_NUMBER);
+        call.ring();
+        call.say("Necesito hablar con una persona", 0.9);
+        Answer voicemail = call.dialled("no-answer", 0);
+        assertEquals(List.of("Say", "Record", "Say", "Hangup"), voicemail.verbs());
+        assertTrue(voicemail.says().get(0).startsWith("Lo siento, ahora mismo nadie de nuestro equipo puede atenderle"), voicemail.body());
+        assertEquals("true", voicemail.record().transcribe());
+    }
+
+    @Test
+    void aCallAfterHoursReachesVoicemailWithItsTranscriptionInTheCrm() throws InterruptedException {
+        int hour = LocalTime.now(ZoneId.of("Europe/Madrid")).getHour();
+        int opens = (hour + 12) % 24;
+        voice.receptionist(TENANT, String.format("Mon-Sun %02d:00-%02d:00", opens, opens + 1));
+        try {
+            String caller = "+34633000003";
+            TwilioCaller.Call call = twilio.call(caller, CLINIC_NUMBER);
+            Answer closed = call.ring();
+            assertEquals(200, closed.status(), closed.body());
+            assertEquals(List.of("Say", "Record", "Say", "Hangup"), closed.verbs());
+            assertTrue(closed.says().get(0).startsWith("Gracias por llamar a Clínica Sol. Ahora mismo estamos cerrados."), closed.says().get(0));
+            assertEquals("es-ES", closed.sayLanguages().get(0));
+            TwilioCaller.Record record = closed.record();
+            assertEquals("true", record.transcribe());
+            assertEquals(voice.url(TENANT, "/twilio/transcription"), record.transcribeCallback());
+            assertEquals(voice.url(TENANT, "/twilio/voicemail"), record.action());
+
+            Answer thanks = call.recorded(21);
+            assertEquals(List.of("Say", "Hangup"), thanks.verbs());
+            assertEquals("Gracias, hemos recibido su mensaje. ¡Hasta pronto!", thanks.says().get(0));
+            call.completed(voice.url(TENANT, "/twilio/status"), 34);
+            Answer transcribed = call.transcribed(record.transcribeCallback(), "Hola, soy Marta Gómez, quiero cancelar mi cita de mañana.");
+            assertEquals(200, transcribed.status(), transcribed.body());
+
+            JsonNode contact = voice.awaitContact(TENANT, caller);
+            assertEquals("Marta Gómez", contact.get("name").asText());
+            JsonNode interaction = voice.awaitInteractions(TENANT, contact.get("id").asText()).get(0);
+            assertEquals("call", interaction.get("type").asText());
+            String summary = interaction.get("summary").asText();
+            assertTrue(summary.startsWith("Marta Gómez (es): Cancel an appointment"), summary);
+            assertTrue(summary.endsWith("Voicemail: \"Hola, soy Marta Gómez, quiero cancelar mi cita de mañana.\""), summary);
+            JsonNode conversation = voice.conversation(TENANT, interaction.get("details").get("conversationId").asText());
+            assertEquals("voicemail", conversation.get("outcome").asText());
+            assertEquals(34, conversation.get("durationSeconds").asInt());
+        } finally {
+            voice.receptionist(TENANT, "Mon-Sun 00:00-24:00");
+        }
+    }
+
+    @Test
+    void aCallerNotUnderstoodTwiceGetsAKeypadMenu() {
+        TwilioCaller.Call call = twilio.call("+34644000004", CLINIC_NUMBER);
+        call.ring();
+        Answer silence = call.silence();
+        assertEquals("Perdone, no le he entendido. ¿Puede repetirlo?", silence.says().get(0));
+        assertEquals("es-ES", silence.gather().language());
+        Answer mumble = call.say("mmm eh", 0.12);
+        assertEquals("Pulse 1 para hablar con una persona o 2 para dejar un mensaje.",
+                     mumble.says().get(0).substring(mumble.says().get(0).indexOf("Pulse")));
+        assertEquals("1", mumble.gather().numDigits());
+        Answer message = call.press("2");
+        assertEquals(List.of("Say", "Record", "Say", "Hangup"), message.verbs());
+    }
+
+    @Test
+    void theKeypadPutsTheCallerThrough() {
+        TwilioCaller.Call call = twilio.call("+34644000005", CLINIC_NUMBER);
+        call.ring();
+        call.silence();
+        call.silence();
+        Answer through = call.press("1");
+        assertEquals("Le paso con una persona de nuestro equipo; no cuelgue, por favor.", through.says().get(0));
+        assertEquals(DESK, through.dial().number());
+    }
+
+    private static List<String> strings(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+}
