@@ -336,7 +336,8 @@ final class CallFlow {
             return queuePrompt(hook, call);
         }
         new Callbacks(context, settings).schedule(call, hook.pluginBase());
-        String goodbye = Prompts.say(call.language(), "callback", Map.of("minutes", String.valueOf(Math.max(1, settings.callbackDelayMinutes()))));
+        String goodbye = settings.callbackDelayMinutes() <= 1 ? Prompts.say(call.language(), "callback.soon")
+                : Prompts.say(call.language(), "callback", Map.of("minutes", String.valueOf(settings.callbackDelayMinutes())));
         finish(call, CallOutcome.CALLBACK, Optional.empty(), OptionalLong.empty());
         return Twiml.response(twiml -> twiml.say(goodbye, speech).hangup());
     }

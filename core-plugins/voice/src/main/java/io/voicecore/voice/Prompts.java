@@ -9,7 +9,8 @@ import java.util.Map;
  */
 final class Prompts {
     private static final Map<String, Map<String, String>> SENTENCES = Map.of(
-            "en", Map.of(
+            "en", sentences(
+                    "callback.soon", "Thank you. We'll call you back at this number shortly. Goodbye!",
                     "closed", "Thank you for calling {business}. We're closed right now. Please leave your name, your number and a message after the tone, and we'll call you back.",
                     "unavailable", "I'm sorry, nobody on our team can take your call right now. Please leave your name, your number and a message after the tone.",
                     "saved", "Thank you, we have your message. Goodbye!",
@@ -20,7 +21,8 @@ final class Prompts {
                     "queue", "All our lines are busy. You are number {position} in line. Press 1 if you would rather be called back.",
                     "callback", "Thank you. We'll call you back at this number in about {minutes} minutes. Goodbye!",
                     "recorded", "This call may be recorded."),
-            "es", Map.of(
+            "es", sentences(
+                    "callback.soon", "Gracias. Le llamaremos a este número en breve. ¡Hasta pronto!",
                     "closed", "Gracias por llamar a {business}. Ahora mismo estamos cerrados. Deje su nombre, su teléfono y un mensaje después de la señal y le llamaremos.",
                     "unavailable", "Lo siento, ahora mismo nadie de nuestro equipo puede atenderle. Deje su nombre, su teléfono y un mensaje después de la señal.",
                     "saved", "Gracias, hemos recibido su mensaje. ¡Hasta pronto!",
@@ -31,7 +33,8 @@ final class Prompts {
                     "queue", "Todas nuestras líneas están ocupadas. Es usted el número {position} en la cola. Pulse 1 si prefiere que le llamemos.",
                     "callback", "Gracias. Le llamaremos a este número dentro de unos {minutes} minutos. ¡Hasta pronto!",
                     "recorded", "Esta llamada puede ser grabada."),
-            "fr", Map.of(
+            "fr", sentences(
+                    "callback.soon", "Merci. Nous vous rappellerons à ce numéro très bientôt. Au revoir !",
                     "closed", "Merci d'avoir appelé {business}. Nous sommes fermés en ce moment. Laissez votre nom, votre numéro et un message après le bip, nous vous rappellerons.",
                     "unavailable", "Désolé, personne dans notre équipe ne peut vous répondre pour le moment. Laissez votre nom, votre numéro et un message après le bip.",
                     "saved", "Merci, nous avons bien reçu votre message. Au revoir !",
@@ -42,7 +45,8 @@ final class Prompts {
                     "queue", "Toutes nos lignes sont occupées. Vous êtes le numéro {position} dans la file. Tapez 1 si vous préférez être rappelé.",
                     "callback", "Merci. Nous vous rappellerons à ce numéro dans environ {minutes} minutes. Au revoir !",
                     "recorded", "Cet appel peut être enregistré."),
-            "de", Map.of(
+            "de", sentences(
+                    "callback.soon", "Danke. Wir rufen Sie in Kürze unter dieser Nummer zurück. Auf Wiederhören!",
                     "closed", "Danke für Ihren Anruf bei {business}. Wir haben gerade geschlossen. Bitte hinterlassen Sie nach dem Signalton Ihren Namen, Ihre Nummer und eine Nachricht; wir rufen Sie zurück.",
                     "unavailable", "Leider kann gerade niemand aus unserem Team Ihren Anruf annehmen. Bitte hinterlassen Sie nach dem Signalton Ihren Namen, Ihre Nummer und eine Nachricht.",
                     "saved", "Danke, wir haben Ihre Nachricht erhalten. Auf Wiederhören!",
@@ -53,7 +57,8 @@ final class Prompts {
                     "queue", "Alle Leitungen sind besetzt. Sie sind Nummer {position} in der Warteschlange. Drücken Sie 1, wenn Sie lieber zurückgerufen werden möchten.",
                     "callback", "Danke. Wir rufen Sie in etwa {minutes} Minuten unter dieser Nummer zurück. Auf Wiederhören!",
                     "recorded", "Dieser Anruf kann aufgezeichnet werden."),
-            "it", Map.of(
+            "it", sentences(
+                    "callback.soon", "Grazie. La richiameremo a questo numero a breve. Arrivederci!",
                     "closed", "Grazie per aver chiamato {business}. In questo momento siamo chiusi. Lasci il suo nome, il suo numero e un messaggio dopo il segnale e la richiameremo.",
                     "unavailable", "Mi dispiace, in questo momento nessuno del nostro team può rispondere. Lasci il suo nome, il suo numero e un messaggio dopo il segnale.",
                     "saved", "Grazie, abbiamo ricevuto il suo messaggio. Arrivederci!",
@@ -64,7 +69,8 @@ final class Prompts {
                     "queue", "Tutte le nostre linee sono occupate. Lei è il numero {position} in coda. Prema 1 se preferisce essere richiamato.",
                     "callback", "Grazie. La richiameremo a questo numero tra circa {minutes} minuti. Arrivederci!",
                     "recorded", "Questa chiamata potrebbe essere registrata."),
-            "pt", Map.of(
+            "pt", sentences(
+                    "callback.soon", "Obrigado. Ligaremos para este número em breve. Até breve!",
                     "closed", "Obrigado por ligar para {business}. Neste momento estamos fechados. Deixe o seu nome, o seu número e uma mensagem depois do sinal e ligaremos de volta.",
                     "unavailable", "Lamento, neste momento ninguém da nossa equipa pode atender. Deixe o seu nome, o seu número e uma mensagem depois do sinal.",
                     "saved", "Obrigado, recebemos a sua mensagem. Até breve!",
@@ -77,6 +83,15 @@ final class Prompts {
                     "recorded", "Esta chamada pode ser gravada."));
 
     private Prompts() {
+    }
+
+    /** @param keysAndValues each sentence's key followed by the sentence @return them as a map */
+    private static Map<String, String> sentences(String... keysAndValues) {
+        Map<String, String> sentences = new java.util.HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            sentences.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Map.copyOf(sentences);
     }
 
     /**
