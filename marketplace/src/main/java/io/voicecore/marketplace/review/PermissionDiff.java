@@ -15,7 +15,9 @@ import io.voicecore.kernel.plugins.PluginManifest.Permission;
  * Section {@code permissions}: the permissions the submission asks for, against those of the last published version.
  * A permission it adds must be granted by every tenant again before they move to it, so added permissions are a
  * {@code warning} for a human to weigh with the reason the manifest gives; for a first version every permission is
- * added. Removed permissions, or none added, pass.
+ * added. Removed permissions, or none added, pass. A route that became public ({@code public: true}: served without
+ * credentials, its handler authenticating callers itself) is a warning too: a reviewer checks that the plugin verifies
+ * who calls it.
  */
 final class PermissionDiff {
     static final String NAME = "permissions";
@@ -37,6 +39,14 @@ final class PermissionDiff {
             removed.add(p.name());
             findings.add(finding("removed", p));
         });
+        List<String> publicBefore = lastPublished.map(PermissionDiff::publicRoutes).orElse(List.of());
+        List<String> newlyPublic = publicRoutes(manifest).stream().filter(route -> !publicBefore.contains(route)).toList();
+        newlyPublic.forEach(route -> {
+            Map<String, Object> finding = new LinkedHashMap<>();
+            finding.put("change", "public-route-added");
+            finding.put("route", route);
+            findings.add(finding);
+        });
         String summary;
         if (lastPublished.isEmpty()) {
             summary = added.isEmpty() ? "first version, asks for no permission" : "first version, asks for " + String.join(", ", added);
@@ -46,7 +56,15 @@ final class PermissionDiff {
                     : (added.isEmpty() ? "no new permission" : "asks for " + String.join(", ", added) + " in addition")
                       + (removed.isEmpty() ? "" : ", no longer for " + String.join(", ", removed)) + since;
         }
-        return ReviewSection.of(NAME, added.isEmpty() ? ReviewSection.Outcome.PASSED : ReviewSection.Outcome.WARNING, summary, findings);
+        if (!newlyPublic.isEmpty()) {
+            summary += "; serves " + String.join(", ", newlyPublic) + " without credentials (public routes)";
+        }
+        return ReviewSection.of(NAME, added.isEmpty() && newlyPublic.isEmpty() ? ReviewSection.Outcome.PASSED : ReviewSection.Outcome.WARNING,
+                                summary, findings);
+    }
+
+    private static List<String> publicRoutes(PluginManifest manifest) {
+        return manifest.routes().stream().filter(PluginManifest.Route::open).map(PluginManifest.Route::text).toList();
     }
 
     private static Map<String, Permission> byName(PluginManifest manifest) {
