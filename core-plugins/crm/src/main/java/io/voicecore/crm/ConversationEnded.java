@@ -23,10 +23,12 @@ import io.voicecore.sdk.json.Json;
  * nor an e-mail address is only marked processed: there is no contact to match, and creating anonymous contacts would fill
  * the CRM with noise.
  *
- * <p>Payload: {@code {conversationId, channel, contact: {name, phone, email}, summary, language, locale, startedAt, endedAt}}.
- * The phone is read as the caller gave it: a number without a country code takes the tenant's {@code defaultCountryCode},
- * else the country of {@code locale} (a BCP 47 tag such as {@code es-MX}, optional), else the one {@code language} settles.
- * The interaction's details say how: {@code phone: {given, e164, how}}, or {@code {given, toReview: true, why}}.
+ * <p>Payload: {@code {conversationId, channel, contact: {name, phone, email}, summary, language, locale, startedAt, endedAt}},
+ * and for a phone call (channel {@code call}) {@code callerNumber, outcome, durationSeconds}, kept in the interaction's
+ * details. The phone is read as the caller gave it: a number without a country code takes the tenant's
+ * {@code defaultCountryCode}, else the country of {@code locale} (a BCP 47 tag such as {@code es-MX}, optional), else the
+ * one {@code language} settles. The interaction's details say how: {@code phone: {given, e164, how}}, or
+ * {@code {given, toReview: true, why}}.
  */
 final class ConversationEnded {
     static final String TOPIC = "conversation.ended";
@@ -94,13 +96,19 @@ final class ConversationEnded {
             String channel = text(payload.get("channel")).orElse("");
             Instant occurredAt = text(payload.get("endedAt")).flatMap(Interactions::instant)
                     .or(() -> text(payload.get("startedAt")).flatMap(Interactions::instant)).orElse(event.occurredAt());
-            Json details = Json.object().put("conversationId", payload.get("conversationId")).put("channel", payload.get("channel"))
+            Json.ObjectBuilder details = Json.object().put("conversationId", payload.get("conversationId")).put("channel", payload.get("channel"))
                     .put("language", payload.get("language")).put("locale", payload.get("locale"))
                     .put("phone", phone.map(CallerPhone::toJson).orElse(null)).put("startedAt", payload.get("startedAt"))
-                    .put("endedAt", payload.get("endedAt")).put("eventId", event.id()).build();
+                    .put("endedAt", payload.get("endedAt")).put("eventId", event.id());
+            // A phone call's own facts, when the conversation was one (channel call).
+            for (String call : List.of("callerNumber", "outcome", "durationSeconds")) {
+                if (payload.has(call) && !payload.get(call).isNull()) {
+                    details.put(call, payload.get(call));
+                }
+            }
             Interactions.Interaction interaction = new Interactions.Interaction(UUID.randomUUID(), contact.id(),
                     VOICE_CHANNELS.contains(channel.toLowerCase(Locale.ROOT)) ? "call" : "chat", occurredAt,
-                    text(payload.get("summary")).orElse(""), details);
+                    text(payload.get("summary")).orElse(""), details.build());
             Interactions.insert(storage, interaction, Optional.of(event.id()));
             return null;
         });

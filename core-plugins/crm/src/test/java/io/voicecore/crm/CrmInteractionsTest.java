@@ -128,6 +128,24 @@ class CrmInteractionsTest {
     }
 
     @Test
+    void aPhoneCallKeepsItsNumberOutcomeAndDurationOnTheInteraction() {
+        Json call = Json.object().put("conversationId", UUID.randomUUID().toString()).put("channel", "call")
+                .put("contact", Json.object().put("name", "Lucía García").put("phone", "+34612000777").build())
+                .put("summary", "Lucía García (es): Book an appointment.").put("language", "es").put("startedAt", "2025-03-01T10:00:00Z")
+                .put("endedAt", "2025-03-01T10:01:35Z").put("callerNumber", "+34612000777").put("outcome", "answered")
+                .put("durationSeconds", 95).build();
+        kit.deliver(ConversationEnded.TOPIC, call);
+        Json contact = contactsMatching("+34612000777").get(0);
+        assertEquals("Lucía García", contact.get("name").asString());
+        Json interaction = timeline(contact.get("id").asString()).get(0);
+        assertEquals("call", interaction.get("type").asString());
+        assertEquals("Lucía García (es): Book an appointment.", interaction.get("summary").asString());
+        assertEquals("+34612000777", interaction.get("details").get("callerNumber").asString());
+        assertEquals("answered", interaction.get("details").get("outcome").asString());
+        assertEquals(95, interaction.get("details").get("durationSeconds").asLong());
+    }
+
+    @Test
     void aFinishedChatIsMatchedByEmailWhenThePhoneIsUnknown() {
         String id = contact(Json.object().put("name", "Chatter").put("email", "chatter@example.org").build());
         kit.deliver(ConversationEnded.TOPIC, conversation("+1 917 555 0000", "chatter@EXAMPLE.org", "Chatter", "Asked for prices", "webchat"));
