@@ -26,7 +26,8 @@ import io.voicecore.voice.CallStore.Call;
  * never silence, never an error.
  *
  * <p>A call ends once (whichever comes first: the plugin hangs up, Twilio reports the call completed, a transcription
- * arrives, or the nightly sweep finds it stale): its minutes are metered and its conversation is ended with the outcome.
+ * arrives, or the sweep every five minutes finds it stale): its minutes are metered and its conversation is ended with the
+ * outcome.
  */
 final class CallFlow {
     static final String METER = "voice.minutes";

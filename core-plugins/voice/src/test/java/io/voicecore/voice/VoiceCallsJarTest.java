@@ -108,6 +108,36 @@ class VoiceCallsJarTest {
     }
 
     @Test
+    void onceTheDetailsAreConfirmedTheReceptionistSaysGoodbyeAndTheCallEndsAnswered() throws InterruptedException {
+        String caller = "+34612345679";
+        long minutesBefore = voice.usage(TENANT, "voice.minutes");
+        TwilioCaller.Call call = twilio.call(caller, CLINIC_NUMBER);
+        call.ring();
+        call.say("Hola, me llamo Rosa Vidal y quiero una cita para mañana", 0.9);
+        call.say("Mi teléfono es el 699 111 222", 0.85);
+        Answer confirm = call.say("rosa.vidal@example.es", 0.8);
+        assertTrue(confirm.says().get(0).startsWith("Le confirmo:"), confirm.says().toString());
+        Answer confirmed = call.say("Sí, es correcto", 0.95);
+        assertTrue(confirmed.says().get(0).startsWith("Perfecto, queda anotado"), confirmed.says().toString());
+        Answer goodbye = call.silence();
+        assertEquals(List.of("Say", "Hangup"), goodbye.verbs());
+        assertEquals("Gracias por contactar con Clínica Sol. ¡Hasta pronto!", goodbye.says().get(0));
+
+        JsonNode contact = voice.awaitContact(TENANT, caller);
+        assertEquals("Rosa Vidal", contact.get("name").asText());
+        assertEquals(caller, contact.get("phones").get(0).asText(), "the number on the line");
+        assertEquals("rosa.vidal@example.es", contact.get("emails").get(0).asText());
+        JsonNode interaction = voice.awaitInteractions(TENANT, contact.get("id").asText()).get(0);
+        assertEquals("answered", interaction.get("details").get("outcome").asText());
+        assertTrue(interaction.get("summary").asText().endsWith("Call back 699 111 222."), "the number the caller asked to be called on: "
+                                                                                         + interaction.get("summary").asText());
+        // Measured by the plugin (Twilio's status callback had not come): a few seconds, one minute.
+        assertEquals(minutesBefore + 1, voice.usage(TENANT, "voice.minutes"));
+        call.completed(voice.url(TENANT, "/twilio/status"), 50);
+        assertEquals(minutesBefore + 1, voice.usage(TENANT, "voice.minutes"), "a call is metered once");
+    }
+
+    @Test
     void aCallerWhoWantsAPersonIsPutThroughWithAWhisperedBriefing() throws InterruptedException {
         String caller = "+34622000001";
         TwilioCaller.Call call = twilio.call(caller, CLINIC_NUMBER);
