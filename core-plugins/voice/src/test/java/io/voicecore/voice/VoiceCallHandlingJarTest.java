@@ -193,8 +193,9 @@ class VoiceCallHandlingJarTest {
         assertEquals(CLINIC, call.form().get("From"));
         assertEquals(voice.incomingUrl("cola"), call.form().get("Url"));
         assertEquals(voice.url("cola", "/twilio/status"), call.form().get("StatusCallback"));
-        assertEquals(1, voice.count("SELECT count(*) FROM plugin_voice.callbacks WHERE to_number = ? AND status = 'placed' "
-                                    + "AND placed_call_sid = 'CA99999999999999999999999999999999'", "+34677000003"));
+        VoiceKernel.await(Duration.ofSeconds(10), "the call-back marked placed", () ->
+                voice.count("SELECT count(*) FROM plugin_voice.callbacks WHERE to_number = ? AND status = 'placed' "
+                            + "AND placed_call_sid = 'CA99999999999999999999999999999999'", "+34677000003") == 1 ? true : null);
 
         // The caller answers the call-back: Twilio asks for it as for any call, from the clinic's number to the caller.
         second.completed(voice.url("cola", "/twilio/status"), 80);
@@ -209,6 +210,30 @@ class VoiceCallHandlingJarTest {
         assertTrue(greeting.says().get(0).contains("Ava"), greeting.body());
         assertEquals(1, voice.count("SELECT count(*) FROM plugin_voice.calls WHERE call_sid = 'CA99999999999999999999999999999999' "
                                     + "AND caller_number = '+34677000003'"));
+    }
+
+    @Test
+    void aVoicemailWhoseTranscriptionNeverComesEndsWithoutIt() throws InterruptedException {
+        String caller = "+34699000001";
+        TwilioCaller.Call call = twilio("sin-mesa").call(caller, CLINIC);
+        call.ring();
+        Answer voicemail = call.say("Quiero hablar con una persona", 0.9);
+        assertTrue(voicemail.verbs().contains("Record"), "nobody to put the caller through to: " + voicemail.body());
+        call.recorded(12);
+        // Twilio's transcription is late: the sweep (every five minutes) ends the call without it after five minutes.
+        try (var connection = voice.kernel.ownerConnection();
+             var statement = connection.prepareStatement("UPDATE plugin_voice.calls SET updated_at = now() - interval '6 minutes' "
+                                                         + "WHERE call_sid = ?")) {
+            statement.setString(1, call.sid);
+            assertEquals(1, statement.executeUpdate());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        voice.clock.advance(Duration.ofMinutes(5));
+        JsonNode contact = voice.awaitContact("sin-mesa", caller);
+        JsonNode interaction = voice.awaitInteractions("sin-mesa", contact.get("id").asText()).get(0);
+        assertEquals("voicemail", interaction.get("details").get("outcome").asText());
+        assertTrue(interaction.get("summary").asText().contains("Listen to the voicemail"), interaction.get("summary").asText());
     }
 
     @Test
