@@ -26,7 +26,7 @@ import io.voicecore.voice.CallStore.Call;
  * never silence, never an error.
  *
  * <p>A call ends once (whichever comes first: the plugin hangs up, Twilio reports the call completed, a transcription
- * arrives, or the sweep every five minutes finds it stale): its minutes are metered and its conversation is ended with the
+ * arrives, or the sweep every minute finds it over): its minutes are metered and its conversation is ended with the
  * outcome.
  */
 final class CallFlow {
@@ -59,7 +59,8 @@ final class CallFlow {
         boolean outbound = hook.param("Direction").filter(direction -> direction.startsWith("outbound")).isPresent();
         Optional<String> caller = PhoneNumbers.e164(hook.param(outbound ? "To" : "From").orElse(""));
         Optional<String> called = hook.param(outbound ? "From" : "To");
-        String accountSid = hook.required("AccountSid");
+        // Needed only to place a call-back through Twilio's REST API; Twilio always sends it.
+        String accountSid = hook.param("AccountSid").orElse("");
         CallStarted started;
         try {
             started = calls().start(caller.orElse(""));
@@ -332,8 +333,8 @@ final class CallFlow {
     /** A queued caller asked to be called back: scheduled, and the call ends. */
     private Twiml callback(Webhook hook, Call call) {
         Twiml.Speech speech = settings.speech(call.language());
-        if (call.callerNumber().isEmpty()) {
-            // A withheld number cannot be called back; keep the caller in the queue.
+        if (call.callerNumber().isEmpty() || call.accountSid().isEmpty()) {
+            // A withheld number cannot be called back (nor a call without its Twilio account); keep the caller in the queue.
             return queuePrompt(hook, call);
         }
         new Callbacks(context, settings).schedule(call, hook.pluginBase());

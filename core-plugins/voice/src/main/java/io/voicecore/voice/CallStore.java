@@ -71,6 +71,11 @@ final class CallStore {
                        calledNumber.orElse(null), language, greeting.orElse(null), state, state.equals("queued") ? now : null, now, now);
     }
 
+    /** A webhook of the call came: it is not over (see the sweep in {@code VoicePlugin}). */
+    void touch(String callSid) {
+        storage.update("UPDATE calls SET updated_at = ? WHERE call_sid = ? AND state <> 'ended'", now(), callSid);
+    }
+
     void state(String callSid, String state) {
         storage.update("UPDATE calls SET state = ?, updated_at = ? WHERE call_sid = ?", state, now(), callSid);
     }

@@ -28,6 +28,12 @@ public final class VoicePlugin implements Plugin {
     static final String SWEEP_JOB = "close-stale-calls";
     /** How long a voicemail's transcription is waited for before its call ends without it. */
     static final long TRANSCRIPTION_WAIT_MINUTES = 5;
+    /**
+     * How long a call talking to the receptionist or waiting in the queue may go without a webhook before it is taken
+     * to be over: Twilio posts every {@code <Gather>} within seconds (speech is recognised for at most a minute), so a
+     * call that has gone quiet this long has been hung up, even when Twilio's status callback is not configured.
+     */
+    static final long QUIET_MINUTES = 2;
     private static final Set<String> ADMIN_ROLES = Set.of("tenant-admin", "platform-admin");
 
     @Override
@@ -48,7 +54,7 @@ public final class VoicePlugin implements Plugin {
         }));
         setup.route(HttpMethod.GET, "/status", this::status);
         setup.job(Callbacks.JOB, "* * * * *", context -> new Callbacks(context, VoiceSettings.of(context.config())).placeDue());
-        setup.job(SWEEP_JOB, "*/5 * * * *", VoicePlugin::closeStaleCalls);
+        setup.job(SWEEP_JOB, "* * * * *", VoicePlugin::closeStaleCalls);
     }
 
     /**
@@ -61,6 +67,7 @@ public final class VoicePlugin implements Plugin {
             Webhook hook = Webhook.verify(request, context, VoiceSettings.of(context.config()));
             CallFlow flow = new CallFlow(context);
             try {
+                hook.param("CallSid").ifPresent(new CallStore(context.storage())::touch);
                 return step.apply(flow, hook).toResponse();
             } catch (PluginProblem problem) {
                 if (problem.status() == 400) {
@@ -113,16 +120,21 @@ public final class VoicePlugin implements Plugin {
     }
 
     /**
-     * Ends the calls whose end never came: a voicemail whose transcription did not arrive within
-     * {@value #TRANSCRIPTION_WAIT_MINUTES} minutes (it ends without one), and any call with no webhook for
-     * {@value CallStore#STALE_HOURS} hours (its status callback was lost).
+     * Ends the calls whose end never came: a call with the receptionist or in the queue quiet for
+     * {@value #QUIET_MINUTES} minutes (the caller hung up), a voicemail whose transcription did not arrive within
+     * {@value #TRANSCRIPTION_WAIT_MINUTES} minutes (it ends without one), one whose recording never ended, and any call
+     * with no webhook for {@value CallStore#STALE_HOURS} hours (a transfer whose end was lost).
      */
     private static void closeStaleCalls(PluginContext context) {
         Instant now = CallStore.now();
         CallFlow flow = new CallFlow(context);
-        var stale = context.storage().query("SELECT * FROM calls WHERE (state = 'awaiting-transcription' AND updated_at < ?) "
-                                            + "OR (state <> 'ended' AND updated_at < ?)", now.minus(TRANSCRIPTION_WAIT_MINUTES, ChronoUnit.MINUTES),
-                                            now.minus(CallStore.STALE_HOURS, ChronoUnit.HOURS));
+        long recordingMinutes = VoiceSettings.of(context.config()).voicemailMaxSeconds() / 60 + QUIET_MINUTES;
+        var stale = context.storage().query("SELECT * FROM calls WHERE (state IN ('conversation', 'queued') AND updated_at < ?) "
+                                            + "OR (state = 'awaiting-transcription' AND updated_at < ?) "
+                                            + "OR (state = 'recording' AND updated_at < ?) OR (state <> 'ended' AND updated_at < ?)",
+                                            now.minus(QUIET_MINUTES, ChronoUnit.MINUTES),
+                                            now.minus(TRANSCRIPTION_WAIT_MINUTES, ChronoUnit.MINUTES),
+                                            now.minus(recordingMinutes, ChronoUnit.MINUTES), now.minus(CallStore.STALE_HOURS, ChronoUnit.HOURS));
         for (var row : stale) {
             Call call = Call.of(row);
             // Its last webhook is the last the plugin knows of it: the minutes are counted up to there.

@@ -220,7 +220,7 @@ class VoiceCallHandlingJarTest {
         Answer voicemail = call.say("Quiero hablar con una persona", 0.9);
         assertTrue(voicemail.verbs().contains("Record"), "nobody to put the caller through to: " + voicemail.body());
         call.recorded(12);
-        // Twilio's transcription is late: the sweep (every five minutes) ends the call without it after five minutes.
+        // Twilio's transcription is late: the sweep (every minute) ends the call without it after five minutes.
         try (var connection = voice.kernel.ownerConnection();
              var statement = connection.prepareStatement("UPDATE plugin_voice.calls SET updated_at = now() - interval '6 minutes' "
                                                          + "WHERE call_sid = ?")) {
@@ -229,11 +229,34 @@ class VoiceCallHandlingJarTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-        voice.clock.advance(Duration.ofMinutes(5));
+        voice.clock.advance(Duration.ofMinutes(1));
         JsonNode contact = voice.awaitContact("sin-mesa", caller);
         JsonNode interaction = voice.awaitInteractions("sin-mesa", contact.get("id").asText()).get(0);
         assertEquals("voicemail", interaction.get("details").get("outcome").asText());
         assertTrue(interaction.get("summary").asText().contains("Listen to the voicemail"), interaction.get("summary").asText());
+    }
+
+    @Test
+    void aCallThatGoesQuietIsOverEvenWithoutTwiliosStatusCallback() throws InterruptedException {
+        String caller = "+34699000002";
+        TwilioCaller.Call call = twilio("centro").call(caller, CLINIC);
+        call.ring();
+        call.say("Hola, me llamo Eva Sanz y quiero cambiar mi cita", 0.9);
+        // The caller hangs up; the number has no status callback configured, and no Gather result comes any more.
+        try (var connection = voice.kernel.ownerConnection();
+             var statement = connection.prepareStatement("UPDATE plugin_voice.calls SET updated_at = now() - interval '3 minutes' "
+                                                         + "WHERE call_sid = ?")) {
+            statement.setString(1, call.sid);
+            assertEquals(1, statement.executeUpdate());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        voice.clock.advance(Duration.ofMinutes(1));
+        JsonNode contact = voice.awaitContact("centro", caller);
+        assertEquals("Eva Sanz", contact.get("name").asText());
+        JsonNode interaction = voice.awaitInteractions("centro", contact.get("id").asText()).get(0);
+        assertEquals("answered", interaction.get("details").get("outcome").asText());
+        assertTrue(interaction.get("summary").asText().startsWith("Eva Sanz (es): Reschedule an appointment"), interaction.get("summary").asText());
     }
 
     @Test
