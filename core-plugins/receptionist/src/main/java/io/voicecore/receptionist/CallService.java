@@ -35,13 +35,14 @@ final class CallService implements Calls {
     }
 
     @Override
-    public CallStarted start(String callerNumber) {
+    public CallStarted start(String callerNumber, Optional<String> language) {
         Optional<String> number = Optional.ofNullable(callerNumber).map(String::strip).filter(n -> !n.isEmpty());
         if (number.isPresent() && !number.get().matches(E164)) {
             throw new PluginProblem(422, "invalid-fields", "Correct these fields: callerNumber: '" + number.get()
                                                            + "' is not a number in E.164, e.g. +34612345678.");
         }
-        ReceptionistPlugin.Started started = receptionist.handleStart(context, ReceptionistPlugin.CALL, number);
+        ReceptionistPlugin.Started started = receptionist.handleStart(context, ReceptionistPlugin.CALL, number,
+                                                                      language == null ? Optional.empty() : language);
         var personality = started.personality();
         Optional<Boolean> openNow = ReceptionistPlugin.languageModel(context).openAt(personality.persona(), Instant.now());
         return new CallStarted(started.id(), started.greeting().text(), started.language(), personality.languages(), openNow,

@@ -126,7 +126,7 @@ public final class ReceptionistPlugin implements Plugin {
                 channel = s.value();
             }
         }
-        Started started = handleStart(context, channel, Optional.empty());
+        Started started = handleStart(context, channel, Optional.empty(), Optional.empty());
         return Response.created(Json.object().put("id", started.id()).put("channel", channel).put("status", "open")
                                         .put("greeting", started.greeting().text()).put("language", started.language())
                                         .put("mode", started.greeting().mode()).build())
@@ -139,14 +139,18 @@ public final class ReceptionistPlugin implements Plugin {
      *
      * @param channel      {@code chat}, {@code voice} or {@code call}
      * @param callerNumber a phone call's number in E.164
+     * @param language     the language to greet in when the tenant offers it (e.g. the one of the caller's country),
+     *                     instead of the first offered; a greeting of the tenant's own is said in the first
      */
-    Started handleStart(PluginContext context, String channel, Optional<String> callerNumber) {
+    Started handleStart(PluginContext context, String channel, Optional<String> callerNumber, Optional<String> language) {
         Personality personality = Settings.personality(context);
         LanguageModel model = languageModel(context);
+        String greetIn = language.filter(personality.languages()::contains).filter(chosen -> personality.greeting().isEmpty())
+                .orElse(personality.defaultLanguage());
         Said greeting = personality.greeting().map(own -> new Said(own, OWN_SENTENCE_MODE, Optional.empty()))
                 .orElseGet(() -> Said.by(model.complete(new CompletionRequest(personality.persona(), List.of(), List.of(),
-                        Optional.of(personality.defaultLanguage()), Optional.empty(), Optional.of(minute(now()))))));
-        ConversationState state = ConversationState.start(personality.defaultLanguage());
+                        Optional.of(greetIn), Optional.empty(), Optional.of(minute(now()))))));
+        ConversationState state = ConversationState.start(greetIn);
         UUID id = UUID.randomUUID();
         Instant now = now();
         context.storage().transaction(storage -> {

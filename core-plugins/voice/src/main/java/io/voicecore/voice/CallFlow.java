@@ -63,7 +63,8 @@ final class CallFlow {
         String accountSid = hook.param("AccountSid").orElse("");
         CallStarted started;
         try {
-            started = calls().start(caller.orElse(""));
+            started = calls().start(caller.orElse(""), caller.filter(number -> settings.languageFromCountry())
+                    .flatMap(CallerCountries::language));
         } catch (RuntimeException failure) {
             context.log().warn("call " + callSid + ": the receptionist could not answer (" + failure + "); apologising");
             String language = "en";

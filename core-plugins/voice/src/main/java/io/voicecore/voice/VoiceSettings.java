@@ -20,10 +20,12 @@ import io.voicecore.sdk.capability.PluginConfig;
  * @param recordCalls            whether callers are told calls may be recorded, and transfers are recorded
  * @param voicemailMaxSeconds    the longest voicemail
  * @param twilioApiBaseUrl       Twilio's REST API, without a trailing {@code /}
+ * @param languageFromCountry    whether callers are greeted in their number's country's language, when offered
  */
 record VoiceSettings(Optional<String> publicBaseUrl, Optional<String> transferTo, int transferTimeoutSeconds,
                      Map<String, String> languageCodes, Map<String, String> voices, double minConfidence, int maxConcurrentCalls,
-                     int callbackDelayMinutes, boolean recordCalls, int voicemailMaxSeconds, String twilioApiBaseUrl) {
+                     int callbackDelayMinutes, boolean recordCalls, int voicemailMaxSeconds, String twilioApiBaseUrl,
+                     boolean languageFromCountry) {
     /** Twilio's languages when the configuration names none for a language. */
     private static final Map<String, String> DEFAULT_CODES = Map.of("en", "en-US", "es", "es-ES", "fr", "fr-FR", "de", "de-DE",
                                                                    "it", "it-IT", "pt", "pt-PT");
@@ -38,7 +40,8 @@ record VoiceSettings(Optional<String> publicBaseUrl, Optional<String> transferTo
                                  (int) config.number("callbackDelayMinutes").orElse(10L).longValue(),
                                  config.string("recordCalls").orElse("never").equals("announce"),
                                  (int) config.number("voicemailMaxSeconds").orElse(120L).longValue(),
-                                 withoutTrailingSlash(config.string("twilioApiBaseUrl").orElse("https://api.twilio.com")));
+                                 withoutTrailingSlash(config.string("twilioApiBaseUrl").orElse("https://api.twilio.com")),
+                                 config.bool("languageFromCallerCountry").orElse(true));
     }
 
     /** @param language ISO 639-1 @return how to speak and listen in it */

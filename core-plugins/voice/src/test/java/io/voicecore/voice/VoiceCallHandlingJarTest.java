@@ -73,6 +73,8 @@ class VoiceCallHandlingJarTest {
         voice.tenant("cola", TOKEN, Map.of("maxConcurrentCalls", 1, "callbackDelayMinutes", 0,
                                            "twilioApiBaseUrl", "http://127.0.0.1:" + twilioApi.getAddress().getPort()));
         voice.tenant("grabada", TOKEN, Map.of("transferTo", DESK, "recordCalls", "announce"));
+        voice.tenant("english-first", TOKEN, Map.of());
+        voice.receptionist("english-first", "Mon-Sun 00:00-24:00", "en,es");
     }
 
     @AfterAll
@@ -257,6 +259,30 @@ class VoiceCallHandlingJarTest {
         JsonNode interaction = voice.awaitInteractions("centro", contact.get("id").asText()).get(0);
         assertEquals("answered", interaction.get("details").get("outcome").asText());
         assertTrue(interaction.get("summary").asText().startsWith("Eva Sanz (es): Reschedule an appointment"), interaction.get("summary").asText());
+    }
+
+    @Test
+    void aCallerIsGreetedInTheLanguageOfTheirCountryWhenTheTenantOffersIt() {
+        TwilioCaller twilio = twilio("english-first");
+        Answer spanish = twilio.call("+34611000001", CLINIC).ring();
+        assertEquals("es-ES", spanish.gather().language());
+        assertTrue(spanish.says().get(0).startsWith("Hola"), spanish.says().toString());
+        Answer american = twilio.call("+12125550101", CLINIC).ring();
+        assertEquals("en-US", american.gather().language());
+        assertEquals("Polly.Joanna", american.element("Say").orElseThrow().getAttribute("voice"));
+        Answer german = twilio.call("+4930123456", CLINIC).ring();
+        assertEquals("en-US", german.gather().language(), "German is not offered: the tenant's first language");
+        try {
+            VoiceKernel.ok(voice.kernel.put("/api/v1/tenants/english-first/plugins/voice/config", voice.admin,
+                                            Map.of("languageFromCallerCountry", false, "languageCodes", "en=en-GB,es=es-MX")));
+            Answer first = twilio.call("+34611000002", CLINIC).ring();
+            assertEquals("en-GB", first.gather().language(), "the tenant's first language, with its configured Twilio language");
+            TwilioCaller.Call call = twilio.call("+34611000003", CLINIC);
+            call.ring();
+            assertEquals("es-MX", call.say("Hola, me llamo Julia Romero", 0.9).gather().language(), "the caller's language once heard");
+        } finally {
+            VoiceKernel.ok(voice.kernel.put("/api/v1/tenants/english-first/plugins/voice/config", voice.admin, Map.of()));
+        }
     }
 
     @Test

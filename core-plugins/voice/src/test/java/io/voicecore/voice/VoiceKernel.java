@@ -77,8 +77,13 @@ final class VoiceKernel implements AutoCloseable {
 
     /** The receptionist's personality: Ava at Clínica Sol, Spanish then English, Madrid, these opening hours. */
     void receptionist(String slug, String businessHours) {
+        receptionist(slug, businessHours, "es,en");
+    }
+
+    /** The same, offering these languages, the first one first. */
+    void receptionist(String slug, String businessHours, String languages) {
         ok(kernel.put("/api/v1/tenants/" + slug + "/plugins/receptionist/config", admin,
-                      Map.of("assistantName", "Ava", "businessName", "Clínica Sol", "languages", "es,en", "businessHours", businessHours,
+                      Map.of("assistantName", "Ava", "businessName", "Clínica Sol", "languages", languages, "businessHours", businessHours,
                              "timeZone", "Europe/Madrid")));
     }
 

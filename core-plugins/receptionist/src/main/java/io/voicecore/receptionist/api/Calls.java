@@ -1,5 +1,6 @@
 package io.voicecore.receptionist.api;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -15,14 +16,18 @@ import java.util.UUID;
 public interface Calls {
 
     /**
-     * Answers a new call: a conversation on channel {@code call} with its greeting, in the tenant's first language.
+     * Answers a new call: a conversation on channel {@code call} with its greeting, in the tenant's first language or
+     * the one asked for.
      *
      * @param callerNumber the caller's number in E.164 ({@code +34612345678}); empty when withheld
+     * @param language     an ISO 639-1 language to greet the caller in, when the tenant offers it (e.g. guessed from the
+     *                     number's country); empty, or one not offered, for the tenant's first. A greeting the tenant
+     *                     wrote itself is always said as written, in its first language.
      * @return the conversation, its greeting and language, and whether the business is open now
      * @throws io.voicecore.sdk.PluginProblem 409 {@code language-model-unavailable} when the tenant has not enabled the
      *                                        AI gateway
      */
-    CallStarted start(String callerNumber);
+    CallStarted start(String callerNumber, Optional<String> language);
 
     /**
      * One thing the caller said: the receptionist's reply, and whether a person should take the call over now.

@@ -13,7 +13,7 @@
  *     - {plugin: receptionist, version: ">=0.3.0 <1.0.0", service: io.voicecore.receptionist.api.Calls}
  *
  * Calls calls = context.services().require(Calls.class);
- * CallStarted call = calls.start("+34612345678");
+ * CallStarted call = calls.start("+34612345678", Optional.of("es"));
  * CallTurn turn = calls.turn(call.conversationId(), "Me llamo Lucía", 0.92);
  * CallEnded ended = calls.end(call.conversationId(), new CallEnding(CallOutcome.ANSWERED, Duration.ofSeconds(95), Optional.empty()));
  * }</pre>
