@@ -61,36 +61,30 @@ final class CallFlow {
         Optional<String> called = hook.param(outbound ? "From" : "To");
         // Needed only to place a call-back through Twilio's REST API; Twilio always sends it.
         String accountSid = hook.param("AccountSid").orElse("");
+        Optional<String> countryLanguage = caller.filter(number -> settings.languageFromCountry()).flatMap(CallerCountries::language);
         CallStarted started;
         try {
-            started = calls().start(caller.orElse(""), caller.filter(number -> settings.languageFromCountry())
-                    .flatMap(CallerCountries::language));
+            started = calls().start(caller.orElse(""), countryLanguage);
         } catch (RuntimeException failure) {
             context.log().warn("call " + callSid + ": the receptionist could not answer (" + failure + "); apologising");
-            String language = "en";
-            store.insert(callSid, Optional.empty(), accountSid, caller, called, language, Optional.empty(), "conversation");
+            store.insert(callSid, Optional.empty(), accountSid, caller, called, countryLanguage.orElse("en"), Optional.empty(), "conversation");
             return fallback(hook, store.find(callSid).orElseThrow());
         }
-        boolean closed = started.openNow().filter(open -> !open).isPresent();
-        String state = closed ? "recording" : "conversation";
-        boolean queued = !closed && CallStore.withLines(context.storage(), lines -> {
-            boolean full = settings.maxConcurrentCalls() > 0 && lines.onTheLine() >= settings.maxConcurrentCalls();
-            lines.insert(callSid, Optional.of(started.conversationId()), accountSid, caller, called, started.language(),
-                         Optional.of(started.greeting()), full ? "queued" : state);
-            return full;
-        });
-        if (closed) {
-            store.insert(callSid, Optional.of(started.conversationId()), accountSid, caller, called, started.language(),
-                         Optional.of(started.greeting()), state);
-            String language = started.language();
+        String language = started.language();
+        if (started.openNow().filter(open -> !open).isPresent()) {
+            store.insert(callSid, Optional.of(started.conversationId()), accountSid, caller, called, language,
+                         Optional.of(started.greeting()), "recording");
             return Twiml.response(twiml -> voicemail(twiml, hook, language,
                                                      Prompts.say(language, "closed", Map.of("business", started.businessName()))));
         }
+        boolean queued = CallStore.withLines(context.storage(), lines -> {
+            boolean full = settings.maxConcurrentCalls() > 0 && lines.onTheLine() >= settings.maxConcurrentCalls();
+            lines.insert(callSid, Optional.of(started.conversationId()), accountSid, caller, called, language,
+                         Optional.of(started.greeting()), full ? "queued" : "conversation");
+            return full;
+        });
         Call call = store.find(callSid).orElseThrow();
-        if (queued) {
-            return queuePrompt(hook, call);
-        }
-        return greet(hook, call);
+        return queued ? queuePrompt(hook, call) : greet(hook, call);
     }
 
     /** What the caller said (or pressed) in answer to a {@code <Gather>}. */
