@@ -75,7 +75,9 @@ final class CallFlow {
             store.insert(callSid, Optional.of(started.conversationId()), accountSid, caller, called, language,
                          Optional.of(started.greeting()), "recording");
             return Twiml.response(twiml -> voicemail(twiml, hook, language,
-                                                     Prompts.say(language, "closed", Map.of("business", started.businessName()))));
+                                                     started.businessName()
+                                                             .map(name -> Prompts.say(language, "closed", Map.of("business", name)))
+                                                             .orElseGet(() -> Prompts.say(language, "closed.unnamed"))));
         }
         boolean queued = CallStore.withLines(context.storage(), lines -> {
             boolean full = settings.maxConcurrentCalls() > 0 && lines.onTheLine() >= settings.maxConcurrentCalls();

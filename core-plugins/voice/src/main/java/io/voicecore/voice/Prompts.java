@@ -12,6 +12,7 @@ final class Prompts {
             "en", sentences(
                     "callback.soon", "Thank you. We'll call you back at this number shortly. Goodbye!",
                     "closed", "Thank you for calling {business}. We're closed right now. Please leave your name, your number and a message after the tone, and we'll call you back.",
+                    "closed.unnamed", "Thank you for calling. We're closed right now. Please leave your name, your number and a message after the tone, and we'll call you back.",
                     "unavailable", "I'm sorry, nobody on our team can take your call right now. Please leave your name, your number and a message after the tone.",
                     "saved", "Thank you, we have your message. Goodbye!",
                     "repeat", "Sorry, I didn't catch that. Could you say it again?",
@@ -24,6 +25,7 @@ final class Prompts {
             "es", sentences(
                     "callback.soon", "Gracias. Le llamaremos a este número en breve. ¡Hasta pronto!",
                     "closed", "Gracias por llamar a {business}. Ahora mismo estamos cerrados. Deje su nombre, su teléfono y un mensaje después de la señal y le llamaremos.",
+                    "closed.unnamed", "Gracias por llamarnos. Ahora mismo estamos cerrados. Deje su nombre, su teléfono y un mensaje después de la señal y le llamaremos.",
                     "unavailable", "Lo siento, ahora mismo nadie de nuestro equipo puede atenderle. Deje su nombre, su teléfono y un mensaje después de la señal.",
                     "saved", "Gracias, hemos recibido su mensaje. ¡Hasta pronto!",
                     "repeat", "Perdone, no le he entendido. ¿Puede repetirlo?",
@@ -36,6 +38,7 @@ final class Prompts {
             "fr", sentences(
                     "callback.soon", "Merci. Nous vous rappellerons à ce numéro très bientôt. Au revoir !",
                     "closed", "Merci d'avoir appelé {business}. Nous sommes fermés en ce moment. Laissez votre nom, votre numéro et un message après le bip, nous vous rappellerons.",
+                    "closed.unnamed", "Merci de nous avoir appelés. Nous sommes fermés en ce moment. Laissez votre nom, votre numéro et un message après le bip, nous vous rappellerons.",
                     "unavailable", "Désolé, personne dans notre équipe ne peut vous répondre pour le moment. Laissez votre nom, votre numéro et un message après le bip.",
                     "saved", "Merci, nous avons bien reçu votre message. Au revoir !",
                     "repeat", "Pardon, je n'ai pas compris. Pouvez-vous répéter ?",
@@ -48,6 +51,7 @@ final class Prompts {
             "de", sentences(
                     "callback.soon", "Danke. Wir rufen Sie in Kürze unter dieser Nummer zurück. Auf Wiederhören!",
                     "closed", "Danke für Ihren Anruf bei {business}. Wir haben gerade geschlossen. Bitte hinterlassen Sie nach dem Signalton Ihren Namen, Ihre Nummer und eine Nachricht; wir rufen Sie zurück.",
+                    "closed.unnamed", "Danke für Ihren Anruf. Wir haben gerade geschlossen. Bitte hinterlassen Sie nach dem Signalton Ihren Namen, Ihre Nummer und eine Nachricht; wir rufen Sie zurück.",
                     "unavailable", "Leider kann gerade niemand aus unserem Team Ihren Anruf annehmen. Bitte hinterlassen Sie nach dem Signalton Ihren Namen, Ihre Nummer und eine Nachricht.",
                     "saved", "Danke, wir haben Ihre Nachricht erhalten. Auf Wiederhören!",
                     "repeat", "Entschuldigung, das habe ich nicht verstanden. Können Sie es wiederholen?",
@@ -60,6 +64,7 @@ final class Prompts {
             "it", sentences(
                     "callback.soon", "Grazie. La richiameremo a questo numero a breve. Arrivederci!",
                     "closed", "Grazie per aver chiamato {business}. In questo momento siamo chiusi. Lasci il suo nome, il suo numero e un messaggio dopo il segnale e la richiameremo.",
+                    "closed.unnamed", "Grazie per averci chiamato. In questo momento siamo chiusi. Lasci il suo nome, il suo numero e un messaggio dopo il segnale e la richiameremo.",
                     "unavailable", "Mi dispiace, in questo momento nessuno del nostro team può rispondere. Lasci il suo nome, il suo numero e un messaggio dopo il segnale.",
                     "saved", "Grazie, abbiamo ricevuto il suo messaggio. Arrivederci!",
                     "repeat", "Mi scusi, non ho capito. Può ripetere?",
@@ -72,6 +77,7 @@ final class Prompts {
             "pt", sentences(
                     "callback.soon", "Obrigado. Ligaremos para este número em breve. Até breve!",
                     "closed", "Obrigado por ligar para {business}. Neste momento estamos fechados. Deixe o seu nome, o seu número e uma mensagem depois do sinal e ligaremos de volta.",
+                    "closed.unnamed", "Agradecemos a sua chamada. Neste momento estamos fechados. Deixe o seu nome, o seu número e uma mensagem depois do sinal e ligaremos de volta.",
                     "unavailable", "Lamento, neste momento ninguém da nossa equipa pode atender. Deixe o seu nome, o seu número e uma mensagem depois do sinal.",
                     "saved", "Obrigado, recebemos a sua mensagem. Até breve!",
                     "repeat", "Desculpe, não percebi. Pode repetir?",

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PromptsTest {
-    static final List<String> KEYS = List.of("closed", "unavailable", "saved", "repeat", "menu", "connecting", "problem", "queue",
+    static final List<String> KEYS = List.of("closed", "closed.unnamed", "unavailable", "saved", "repeat", "menu", "connecting", "problem", "queue",
                                              "callback", "callback.soon", "recorded");
 
     @Test

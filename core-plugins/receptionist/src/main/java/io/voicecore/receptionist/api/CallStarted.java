@@ -15,10 +15,11 @@ import java.util.UUID;
  * @param openNow        whether the business is open now by its opening hours; empty when it has none the receptionist
  *                       can read
  * @param assistantName  the name the receptionist introduces itself with
- * @param businessName   the business it answers for
+ * @param businessName   the business it answers for; empty when the tenant has not named it (say "us", never a
+ *                       stand-in name)
  */
 public record CallStarted(UUID conversationId, String greeting, String language, List<String> languages, Optional<Boolean> openNow,
-                          String assistantName, String businessName) {
+                          String assistantName, Optional<String> businessName) {
 
     /** Checks the values and copies the list. */
     public CallStarted {
