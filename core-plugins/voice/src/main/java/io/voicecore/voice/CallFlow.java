@@ -89,6 +89,9 @@ final class CallFlow {
         return queued ? queuePrompt(hook, call) : greet(hook, call);
     }
 
+    /** Misses (nothing heard or understood) after which the call goes to voicemail: twice, then the keypad menu twice. */
+    static final int GIVE_UP_AFTER_MISSES = 4;
+
     /** What the caller said (or pressed) in answer to a {@code <Gather>}. */
     Twiml gather(Webhook hook) {
         Optional<Call> found = store.find(hook.required("CallSid"));
@@ -112,6 +115,10 @@ final class CallFlow {
         }
         if (speech.isEmpty() || confidence < settings.minConfidence()) {
             int times = store.misunderstood(call.callSid());
+            if (times >= GIVE_UP_AFTER_MISSES) {
+                // A silent or hopeless line is not kept listening for ever: the caller can still leave a message.
+                return Twiml.response(twiml -> voicemail(twiml, hook, call.language(), Prompts.say(call.language(), "unavailable")));
+            }
             return times >= 2 ? menu(hook, call)
                     : Twiml.response(twiml -> listen(twiml, hook, call.language(), Prompts.say(call.language(), "repeat")));
         }

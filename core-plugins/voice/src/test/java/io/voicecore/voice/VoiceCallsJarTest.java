@@ -235,6 +235,17 @@ class VoiceCallsJarTest {
     }
 
     @Test
+    void aSilentLineIsNotKeptListeningForEverAndEndsInAVoicemail() {
+        TwilioCaller.Call call = twilio.call("+34644000006", CLINIC_NUMBER);
+        call.ring();
+        call.silence();
+        assertEquals("1", call.silence().gather().numDigits(), "the keypad menu after two misses");
+        assertEquals("1", call.silence().gather().numDigits(), "offered once more");
+        Answer given = call.silence();
+        assertEquals(List.of("Say", "Record", "Say", "Hangup"), given.verbs(), "then a voicemail, which ends the call");
+    }
+
+    @Test
     void theKeypadPutsTheCallerThrough() {
         TwilioCaller.Call call = twilio.call("+34644000005", CLINIC_NUMBER);
         call.ring();
