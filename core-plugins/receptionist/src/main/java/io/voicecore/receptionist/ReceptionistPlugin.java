@@ -63,6 +63,7 @@ public final class ReceptionistPlugin implements Plugin {
     @Override
     public void setup(PluginSetup setup) {
         setup.route(HttpMethod.POST, "/conversations", this::startConversation);
+        setup.route(HttpMethod.GET, "/conversations", ConversationList::list);
         setup.route(HttpMethod.GET, "/conversations/{id}", this::readConversation);
         setup.route(HttpMethod.POST, "/conversations/{id}/messages", this::message);
         setup.route(HttpMethod.POST, "/conversations/{id}/end", this::end);
@@ -456,7 +457,7 @@ public final class ReceptionistPlugin implements Plugin {
         }
     }
 
-    private static Json.ObjectBuilder describe(Row conversation) {
+    static Json.ObjectBuilder describe(Row conversation) {
         return Json.object().put("id", conversation.uuid("id").orElseThrow()).put("channel", conversation.string("channel").orElseThrow())
                 .put("status", conversation.string("status").orElseThrow()).put("language", conversation.string("language").orElseThrow())
                 .put("startedAt", conversation.instant("started_at").orElseThrow())
