@@ -63,9 +63,10 @@ public final class MarketplaceRefusal extends RuntimeException {
     /** The problem for a marketplace refusal; empty for anything else. */
     public static Optional<ApiException> problemFor(Throwable failure, String requestId) {
         if (failure instanceof io.voicecore.marketplace.commerce.StripePayments.Unavailable) {
-            // Wherever Stripe was not reached (connecting a payout account, saving a card), the caller may repeat.
+            // Wherever Stripe was not reached (connecting a payout account, saving a card, changing seats), the caller may repeat.
             return Optional.of(new ApiException.Custom("urn:voicecore:problem:payment-unavailable", 503, "Payment unavailable",
-                    "Stripe could not be reached now; repeat the request: nothing is done twice.", Map.of()));
+                    "Stripe could not be reached now. Repeat the request (with the same Idempotency-Key where it has one); nothing"
+                    + " is done twice.", Map.of()));
         }
         return failure instanceof MarketplaceRefusal refusal
                 ? Optional.of(new ApiException.Custom("urn:voicecore:problem:" + refusal.type, refusal.status, refusal.title,

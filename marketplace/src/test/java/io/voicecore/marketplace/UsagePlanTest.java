@@ -73,8 +73,7 @@ class UsagePlanTest {
         Instant end = Instant.parse(sub.get("currentPeriodEnd").asText());
         CLOCK.set(end.plusSeconds(60));
         assertEquals("renewed", MarketplaceFixture.marketplace().subscriptions().renewIfDue(UUID.fromString(subscription)));
-        var invoices = stripe().requests().stream().filter(r -> r.path().equals("/v1/payment_intents") && r.method().equals("POST")
-                && !r.idempotentReplayed() && r.params().path("metadata").path("subscription").asText().equals(subscription)).toList();
+        var invoices = invoices(subscription);
         assertEquals(1, invoices.size());
         assertEquals(1000, invoices.getFirst().params().path("amount").asLong(), "200 calls at 0.05: the cap, and not a cent more");
         assertBalanced();
@@ -83,8 +82,7 @@ class UsagePlanTest {
         JsonNode next = kernel().get("/api/v1/tenants/metered-co/marketplace/subscriptions/" + subscription, key).json();
         CLOCK.set(Instant.parse(next.get("currentPeriodEnd").asText()).plusSeconds(60));
         assertEquals("renewed", MarketplaceFixture.marketplace().subscriptions().renewIfDue(UUID.fromString(subscription)));
-        var second = stripe().requests().stream().filter(r -> r.path().equals("/v1/payment_intents") && r.method().equals("POST")
-                && !r.idempotentReplayed() && r.params().path("metadata").path("subscription").asText().equals(subscription)).toList();
+        var second = invoices(subscription);
         assertEquals(2, second.size());
         assertEquals(100, second.getLast().params().path("amount").asLong(), "20 calls at 0.05");
         assertBalanced();

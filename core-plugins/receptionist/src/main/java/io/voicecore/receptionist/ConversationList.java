@@ -52,26 +52,11 @@ final class ConversationList {
         }
         StringBuilder where = new StringBuilder(" WHERE true");
         List<Object> parameters = new ArrayList<>();
-        channel.ifPresent(value -> {
-            where.append(" AND channel = ?");
-            parameters.add(value);
-        });
-        outcome.ifPresent(value -> {
-            where.append(" AND outcome = ?");
-            parameters.add(value);
-        });
-        status.ifPresent(value -> {
-            where.append(" AND status = ?");
-            parameters.add(value);
-        });
-        from.ifPresent(value -> {
-            where.append(" AND started_at >= ?");
-            parameters.add(value);
-        });
-        to.ifPresent(value -> {
-            where.append(" AND started_at < ?");
-            parameters.add(value);
-        });
+        where(where, parameters, " AND channel = ?", channel);
+        where(where, parameters, " AND outcome = ?", outcome);
+        where(where, parameters, " AND status = ?", status);
+        where(where, parameters, " AND started_at >= ?", from);
+        where(where, parameters, " AND started_at < ?", to);
         sentiment.ifPresent(value -> where.append(switch (value) {
             case "positive" -> " AND sentiment > 0.2";
             case "negative" -> " AND sentiment < -0.2";
@@ -95,6 +80,14 @@ final class ConversationList {
                 ? new Position(rows.get(limit - 1).instant("started_at").orElseThrow(), rows.get(limit - 1).uuid("id").orElseThrow()).encode()
                 : null;
         return Response.ok(Json.object().put("items", items).put("next", next).build());
+    }
+
+    /** Adds a condition with its one parameter when the filter was given. */
+    private static void where(StringBuilder where, List<Object> parameters, String condition, Optional<?> value) {
+        value.ifPresent(given -> {
+            where.append(condition);
+            parameters.add(given);
+        });
     }
 
     private static Optional<String> oneOf(Request request, String name, Set<String> values, List<String> errors) {

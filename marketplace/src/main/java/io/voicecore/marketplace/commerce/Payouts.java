@@ -129,11 +129,7 @@ public final class Payouts {
                 + "AND completed_at <= ? ORDER BY completed_at", Database.timestamp(cutoff)));
         for (DuePurchase purchase : due) {
             database.inPlatform(tx -> {
-                long share = tx.get("SELECT coalesce((SELECT (t.details -> 'split' ->> 'developer')::bigint FROM marketplace.ledger_transactions t "
-                        + "WHERE t.kind = 'purchase' AND t.reference = ?), 0) - coalesce((SELECT sum((r.details -> 'split' ->> 'developer')::bigint) "
-                        + "FROM marketplace.ledger_transactions r JOIN marketplace.ledger_transactions p ON r.reverses = p.id "
-                        + "WHERE p.kind = 'purchase' AND p.reference = ?), 0) AS share", purchase.id().toString(), purchase.id().toString())
-                        .map(row -> ((Number) row.column("share").get(Object.class)).longValue()).orElse(0L);
+                long share = ledger.developerShareLeft(tx, purchase.id());
                 Money pending = ledger.balances(tx, purchase.publisherId()).in(Money.currency(purchase.currency())).pendingMoney();
                 long release = Math.min(share, pending.amount());
                 if (release > 0) {

@@ -242,11 +242,10 @@ public final class Purchases {
     }
 
     private Answer declined(Row row, StripePayments.Declined declined, Principal actor) {
-        Map<String, Object> problem = Subscriptions.declinedProblem(declined.code(), row.id(), "The card was declined (" + declined.code()
+        Map<String, Object> problem = ChargeRows.declinedProblem(declined.code(), row.id(), "The card was declined (" + declined.code()
                 + "): nothing was charged and no licence issued. Try another payment method with a new Idempotency-Key.");
         database.inTenant(row.tenantId(), tx -> {
-            tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::json, completed_at = ? "
-                   + "WHERE id = ? AND state = 'pending'", Json.writeString(problem), Database.timestamp(clock.instant()), row.id());
+            ChargeRows.declined(tx, row.id(), problem, clock.instant());
             audit.append(tx, new AuditEvent(row.tenantId(), actor.actorId(), "marketplace.purchase", "purchase:" + row.id(), "failed",
                     Map.of("plugin", row.pluginId(), "plan", row.planId(), "declineCode", declined.code())));
             return null;
@@ -273,8 +272,7 @@ public final class Purchases {
         OptionalInt seats = row.seats() == null ? OptionalInt.empty() : OptionalInt.of(row.seats());
         Optional<Instant> periodEnd = !terms.recurring() ? Optional.empty() : Optional.of(terms.trialDays() != null
                 ? now.plus(Duration.ofDays(terms.trialDays())) : Subscriptions.periodEnd(now, terms.interval()));
-        Map<String, Long> limits = terms.kind().equals("usage") && terms.spendCap() != null
-                ? Map.of(terms.meter(), terms.spendCap() / terms.unitAmount()) : Map.of();
+        Map<String, Long> limits = Subscriptions.usageLimits(terms.kind(), terms.meter(), terms.spendCap(), terms.unitAmount());
         boolean trial = terms.trialDays() != null;
         LicenceIssuer.Issued licence = periodEnd.isPresent()
                 ? issuer.issue(row.tenantId(), row.pluginId(), row.planId(), trial, seats, limits, now, periodEnd.get())
@@ -321,12 +319,7 @@ public final class Purchases {
                 installs.recordInstall(tx, row.tenantId(), row.pluginId(), row.planId(), licence, version.version(),
                                        request.grantedPermissions(), actor);
             }
-            String json = Json.writeString(body);
-            tx.dml("UPDATE marketplace.purchases SET state = ?, payment_intent = ?, charge = ?, fee = ?, licence_id = ?, "
-                   + "answer_status = 201, answer = ?::json, completed_at = ? WHERE id = ? AND state = 'pending'",
-                   charged.isPresent() ? "succeeded" : "deferred", charged.map(StripePayments.Charged::paymentIntentId).orElse(null),
-                   charged.map(StripePayments.Charged::chargeId).orElse(null), charged.map(StripePayments.Charged::fee).orElse(null),
-                   licence.licence().licenceId(), json, Database.timestamp(clock.instant()), row.id());
+            ChargeRows.paid(tx, row.id(), charged, charged.isEmpty(), licence.licence().licenceId(), body, clock.instant());
             audit.append(tx, AuditEvent.success(row.tenantId(), actor.actorId(), "marketplace.purchase", "purchase:" + row.id(),
                     Map.of("plugin", row.pluginId(), "plan", row.planId(), "amount", row.amount(), "currency", row.currency())));
             return new Answer(201, Json.MAPPER.valueToTree(body));

@@ -110,7 +110,7 @@ public final class StripePayments {
                     .putAllMetadata(metadata).build(), options(idempotencyKey));
             return new Customer(customer.getId(), customer.getInvoiceSettings().getDefaultPaymentMethod());
         } catch (CardException declined) {
-            throw new Declined(declined.getCode() == null ? "card_declined" : declined.getCode(), declined.getMessage());
+            throw declined(declined);
         } catch (StripeException failed) {
             throw unavailable("customer", failed);
         }
@@ -122,7 +122,7 @@ public final class StripePayments {
             return client.paymentMethods().attach(paymentMethod, PaymentMethodAttachParams.builder().setCustomer(customer).build(),
                                                   RequestOptions.getDefault()).getId();
         } catch (CardException declined) {
-            throw new Declined(declined.getCode() == null ? "card_declined" : declined.getCode(), declined.getMessage());
+            throw declined(declined);
         } catch (StripeException failed) {
             throw unavailable("payment method", failed);
         }
@@ -153,7 +153,7 @@ public final class StripePayments {
             BalanceTransaction balance = charge.getBalanceTransactionObject();
             return new Charged(intent.getId(), charge.getId(), balance == null || balance.getFee() == null ? 0 : balance.getFee());
         } catch (CardException declined) {
-            throw new Declined(declined.getCode() == null ? "card_declined" : declined.getCode(), declined.getMessage());
+            throw declined(declined);
         } catch (StripeException failed) {
             throw unavailable("charge", failed);
         }
@@ -202,6 +202,10 @@ public final class StripePayments {
         } catch (StripeException failed) {
             throw unavailable("transfer reversal", failed);
         }
+    }
+
+    private static Declined declined(CardException refused) {
+        return new Declined(refused.getCode() == null ? "card_declined" : refused.getCode(), refused.getMessage());
     }
 
     private static RequestOptions options(String idempotencyKey) {

@@ -63,9 +63,8 @@ public final class Subscriptions {
             return state.equals("active") || state.equals("past-due");
         }
 
-        /** What the licence allows of the plan's meter: the spend cap in whole units, none without a cap. */
         Map<String, Long> usageLimits() {
-            return kind.equals("usage") && spendCap != null ? Map.of(meter, spendCap / unitAmount) : Map.of();
+            return Subscriptions.usageLimits(kind, meter, spendCap, unitAmount);
         }
 
         OptionalInt licensedSeats() {
@@ -265,6 +264,11 @@ public final class Subscriptions {
         return new Due(gross, creditUsed, quantity);
     }
 
+    /** What a plan's licence allows of its meter: the spend cap in whole units; none without a cap, or for other kinds. */
+    static Map<String, Long> usageLimits(String kind, String meter, Long spendCap, long unitAmount) {
+        return kind.equals("usage") && spendCap != null ? Map.of(meter, spendCap / unitAmount) : Map.of();
+    }
+
     /** A period's usage charge: units at the unit price, never more than the spend cap. */
     public static long usageCharge(long units, long unitAmount, Long spendCap) {
         BigInteger charge = BigInteger.valueOf(units).multiply(BigInteger.valueOf(unitAmount));
@@ -324,11 +328,7 @@ public final class Subscriptions {
                                             Money.of(charged.get().fee(), sub.currency()));
                 answer.put("split", money.posting().split().orElseThrow().view());
             }
-            tx.dml("UPDATE marketplace.purchases SET state = 'succeeded', payment_intent = ?, charge = ?, fee = ?, licence_id = ?, "
-                   + "answer_status = 201, answer = ?::json, completed_at = ? WHERE id = ? AND state = 'pending'",
-                   charged.map(StripePayments.Charged::paymentIntentId).orElse(null), charged.map(StripePayments.Charged::chargeId).orElse(null),
-                   charged.map(StripePayments.Charged::fee).orElse(null), licence.licence().licenceId(), Json.writeString(answer),
-                   Database.timestamp(clock.instant()), charge.id());
+            ChargeRows.paid(tx, charge.id(), charged, false, licence.licence().licenceId(), answer, clock.instant());
             long updated = tx.dml("UPDATE marketplace.subscriptions SET period_start = ?, period_end = ?, trial = false, state = 'active', "
                    + "failed_attempts = 0, next_attempt_at = NULL, credit = credit - ?, carried = ? WHERE id = ? AND period_end = ? "
                    + "AND state IN ('active', 'past-due')", Database.timestamp(start), Database.timestamp(end), charge.creditUsed(),
@@ -356,9 +356,8 @@ public final class Subscriptions {
                                            sub.periodEnd(), lastAttempt))
                 : Optional.empty();
         database.inPlatform(tx -> {
-            Map<String, Object> problem = declinedProblem(declined.code(), charge.id(), "The renewal was declined (" + declined.code() + ").");
-            tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::json, completed_at = ? "
-                   + "WHERE id = ? AND state = 'pending'", Json.writeString(problem), Database.timestamp(clock.instant()), charge.id());
+            ChargeRows.declined(tx, charge.id(), ChargeRows.declinedProblem(declined.code(), charge.id(), "The renewal was declined ("
+                    + declined.code() + ")."), clock.instant());
             if (lapses) {
                 tx.dml("UPDATE marketplace.subscriptions SET state = 'lapsed', failed_attempts = ?, next_attempt_at = NULL, ended_at = ? "
                        + "WHERE id = ?", attempts, Database.timestamp(clock.instant()), sub.id());
@@ -418,8 +417,6 @@ public final class Subscriptions {
         } catch (StripePayments.Declined declined) {
             throw new MarketplaceRefusal(402, "payment-declined", "Payment method declined", "Stripe declined the payment method ("
                     + declined.code() + "); the subscription keeps its current one.", Map.of("declineCode", declined.code()));
-        } catch (StripePayments.Unavailable unavailable) {
-            throw unavailable();
         }
         database.inTenant(tenantId, tx -> {
             tx.dml("UPDATE marketplace.subscriptions SET payment_method = ? WHERE id = ?", saved, sub.id());
@@ -496,19 +493,16 @@ public final class Subscriptions {
                             sub.paymentMethod(), "vc-purchase-" + charge.id(), Map.of("purchase", charge.id().toString(),
                                     "subscription", sub.id().toString(), "seats", String.valueOf(seats))));
                 } catch (StripePayments.Declined declined) {
-                    Map<String, Object> problem = declinedProblem(declined.code(), charge.id(), "Adding seats was declined (" + declined.code()
+                    Map<String, Object> problem = ChargeRows.declinedProblem(declined.code(), charge.id(), "Adding seats was declined (" + declined.code()
                             + "): the subscription keeps " + sub.seats() + " seats.");
                     UUID chargeId = charge.id();
                     database.inTenant(tenantId, tx -> {
-                        tx.dml("UPDATE marketplace.purchases SET state = 'declined', answer_status = 402, answer = ?::json, completed_at = ? "
-                               + "WHERE id = ? AND state = 'pending'", Json.writeString(problem), Database.timestamp(clock.instant()), chargeId);
+                        ChargeRows.declined(tx, chargeId, problem, clock.instant());
                         tx.dml("UPDATE marketplace.seat_changes SET answer_status = 402, answer = ?::json, purchase_id = ? "
                                + "WHERE subscription_id = ? AND idempotency_key = ?", Json.writeString(problem), chargeId, sub.id(), idempotencyKey);
                         return null;
                     });
                     return new SeatChange(402, Json.MAPPER.valueToTree(problem));
-                } catch (StripePayments.Unavailable unavailable) {
-                    throw unavailable();
                 }
             }
         }
@@ -531,10 +525,7 @@ public final class Subscriptions {
                     var money = ledger.purchase(tx, paidCharge.id(), sub.publisherId(), Money.of(charged, sub.currency()),
                                                 Money.of(paid.get().fee(), sub.currency()));
                     body.put("split", money.posting().split().orElseThrow().view());
-                    tx.dml("UPDATE marketplace.purchases SET state = 'succeeded', payment_intent = ?, charge = ?, fee = ?, licence_id = ?, "
-                           + "answer_status = 201, answer = ?::json, completed_at = ? WHERE id = ? AND state = 'pending'",
-                           paid.get().paymentIntentId(), paid.get().chargeId(), paid.get().fee(), licence.licence().licenceId(),
-                           Json.writeString(body), Database.timestamp(clock.instant()), paidCharge.id());
+                    ChargeRows.paid(tx, paidCharge.id(), paid, false, licence.licence().licenceId(), body, clock.instant());
                 }
             }
             tx.dml("UPDATE marketplace.subscriptions SET seats = ?, credit = credit + ?, carried = carried + ? WHERE id = ?", seats, credited,
@@ -578,22 +569,6 @@ public final class Subscriptions {
     public Map<String, Integer> renewNow(Principal actor) {
         Actors.requirePlatformAdmin(actor, "run renewals");
         return renewDue();
-    }
-
-    static Map<String, Object> declinedProblem(String code, UUID purchaseId, String detail) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "urn:voicecore:problem:payment-declined");
-        problem.put("title", "Payment declined");
-        problem.put("status", 402);
-        problem.put("detail", detail);
-        problem.put("declineCode", code);
-        problem.put("purchase", purchaseId.toString());
-        return problem;
-    }
-
-    private static MarketplaceRefusal unavailable() {
-        return new MarketplaceRefusal(503, "payment-unavailable", "Payment unavailable", "Stripe did not answer. Repeat the request"
-                + " (with the same Idempotency-Key where it has one); nothing is charged twice.", Map.of());
     }
 
     private Subscription live(UUID tenantId, UUID subscriptionId) {

@@ -172,24 +172,18 @@ public final class Ledger {
         if (!amount.isPositive()) {
             throw new IllegalArgumentException("a " + kind.wireName() + " takes back a positive amount, not " + amount);
         }
-        DbRow purchase = tx.get("SELECT id, publisher_id, details FROM marketplace.ledger_transactions WHERE kind = 'purchase' AND reference = ?",
-                                purchaseId.toString())
-                           .orElseThrow(() -> MarketplaceRefusal.notFound("purchase-not-recorded", "No purchase " + purchaseId
-                                   + " in the ledger; record the purchase before its refunds and disputes."));
-        UUID purchaseTransaction = Database.uuid(purchase, "id");
-        UUID publisherId = Database.uuid(purchase, "publisher_id");
+        RecordedPurchase recorded = recordedPurchase(tx, purchaseId).orElseThrow(() -> MarketplaceRefusal.notFound("purchase-not-recorded",
+                "No purchase " + purchaseId + " in the ledger; record the purchase before its refunds and disputes."));
+        UUID purchaseTransaction = recorded.transaction();
+        UUID publisherId = recorded.publisherId();
         lock(tx, publisherId);
         refuseRecorded(tx, kind, reference);
-        Split charge = Split.fromView(json(purchase, "details").path("split"));
+        Split charge = recorded.charge();
         if (!charge.currency().equals(amount.currency())) {
             throw MarketplaceRefusal.invalid("currency-mismatch", "Purchase " + purchaseId + " was charged in " + charge.currency()
                     + "; a " + kind.wireName() + " of it is in the same currency, not " + amount.currencyCode() + ".");
         }
-        Split reversed = Split.none(charge.currency(), charge.share());
-        for (DbRow earlier : Database.list(tx, row -> row, "SELECT details FROM marketplace.ledger_transactions WHERE reverses = ?",
-                                           purchaseTransaction)) {
-            reversed = reversed.plus(Split.fromView(json(earlier, "details").path("split")));
-        }
+        Split reversed = reversed(tx, recorded);
         Money stillCharged = charge.gross().minus(reversed.gross());
         if (amount.amount() > stillCharged.amount()) {
             throw MarketplaceRefusal.conflict("reversal-exceeds-charge", "Purchase " + purchaseId + " charged " + charge.gross() + ", of which "
@@ -200,6 +194,35 @@ public final class Ledger {
         long pending = balance(tx, Account.publisherPending(publisherId, amount.currency())).amount();
         long fromPending = Math.min(Math.max(pending, 0), reversal.developer().amount());
         return record(tx, Posting.reversal(kind, reference, purchaseTransaction, publisherId, reversal, fromPending, clock.instant()));
+    }
+
+    /** A purchase as the ledger has it: its transaction, its publisher and its split. */
+    private record RecordedPurchase(UUID transaction, UUID publisherId, Split charge) {
+    }
+
+    private static Optional<RecordedPurchase> recordedPurchase(DbExecute tx, UUID purchaseId) {
+        return tx.get("SELECT id, publisher_id, details FROM marketplace.ledger_transactions WHERE kind = 'purchase' AND reference = ?",
+                      purchaseId.toString()).map(row -> new RecordedPurchase(Database.uuid(row, "id"), Database.uuid(row, "publisher_id"),
+                                                                             Split.fromView(json(row, "details").path("split"))));
+    }
+
+    /** What the purchase's refunds and disputes took back so far (read under the publisher's lock when it decides a reversal). */
+    private static Split reversed(DbExecute tx, RecordedPurchase purchase) {
+        Split reversed = Split.none(purchase.charge().currency(), purchase.charge().share());
+        for (DbRow earlier : Database.list(tx, row -> row, "SELECT details FROM marketplace.ledger_transactions WHERE reverses = ?",
+                                           purchase.transaction())) {
+            reversed = reversed.plus(Split.fromView(json(earlier, "details").path("split")));
+        }
+        return reversed;
+    }
+
+    /**
+     * The developer's share of a purchase less what its refunds and disputes took back, in minor units: what releasing
+     * the purchase makes available. 0 for a purchase the ledger does not have (nothing was charged).
+     */
+    public long developerShareLeft(DbExecute tx, UUID purchaseId) {
+        return recordedPurchase(tx, purchaseId).map(purchase -> purchase.charge().developer()
+                .minus(reversed(tx, purchase).developer()).amount()).orElse(0L);
     }
 
     /**
