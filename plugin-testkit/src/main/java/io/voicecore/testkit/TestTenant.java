@@ -205,7 +205,8 @@ public final class TestTenant {
         PluginStreams.Admission admission;
         try {
             admission = streams.admit(id, pluginId, streamPath, query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
-                                      new Caller(admin.actorId(), admin.role().wireName()), instance);
+                                      new PluginStreams.Opening(Map.of(), instance + (query < 0 ? "" : path.substring(query))),
+                                      new Caller(admin.actorId(), admin.role().wireName()), false, instance);
         } catch (PluginProblem | PluginCallFailure | PluginRefusal | ApiException failure) {
             throw new PluginCallException("Opening stream " + path, problem(PluginProblems.toApiException(failure, pluginId,
                     requestId), requestId, instance), failure);

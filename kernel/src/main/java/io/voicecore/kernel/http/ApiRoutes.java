@@ -106,6 +106,16 @@ public final class ApiRoutes {
      * pattern passes on to the HTTP routes registered for it.
      */
     public ApiRoutes upgrade(String pattern, TicketRedeemer tickets, UpgradeHandler handler) {
+        return upgrade(pattern, tickets, req -> Access.AUTHENTICATED, handler);
+    }
+
+    /**
+     * As {@link #upgrade(String, TicketRedeemer, UpgradeHandler)}, with the access decided per request by
+     * {@code accessOf} before authentication: a {@link Access#PUBLIC} upgrade reads no credentials, and its handler
+     * sees no principal.
+     */
+    public ApiRoutes upgrade(String pattern, TicketRedeemer tickets, Function<ServerRequest, Access> accessOf,
+                             UpgradeHandler handler) {
         routing.route(Method.GET, pattern, new ProtocolUpgradeHandler() {
             @Override
             public void handle(ServerRequest req, ServerResponse res) {
@@ -114,7 +124,7 @@ public final class ApiRoutes {
 
             @Override
             public void handleProtocolUpgrade(ServerRequest req, ServerResponse res) {
-                dispatchUpgrade(pattern, tickets, handler, req, res);
+                dispatchUpgrade(pattern, tickets, accessOf.apply(req), handler, req, res);
             }
         });
         return this;
@@ -225,23 +235,16 @@ public final class ApiRoutes {
         }
     }
 
-    private void dispatchUpgrade(String pattern, TicketRedeemer tickets, UpgradeHandler handler, ServerRequest req,
-                                 ServerResponse res) {
+    private void dispatchUpgrade(String pattern, TicketRedeemer tickets, Access access, UpgradeHandler handler,
+                                 ServerRequest req, ServerResponse res) {
         RequestContext context = RequestFilter.context(req);
         context.route(pattern);
         try {
             ApiException refused = null;
             try {
-                if (req.headers().contains(HeaderNames.AUTHORIZATION)) {
-                    authenticate(Access.AUTHENTICATED, req, context);
-                } else {
-                    Optional<String> ticket = req.query().first(TICKET_PARAMETER).asOptional().filter(t -> !t.isBlank());
-                    if (ticket.isEmpty()) {
-                        throw new ApiException.Unauthenticated("credentials-missing", "Opening a stream needs an "
-                                + "'Authorization: Bearer <token>' header, or (from a browser) a one-time '?ticket=' from "
-                                + "POST /api/v1/tenants/{tenant}/stream-tickets.");
-                    }
-                    admit(Access.AUTHENTICATED, context, tickets.redeem(ticket.get(), req.path().pathParameters().get("tenant")));
+                // A public upgrade reads no credentials: its handler authenticates the connection itself.
+                if (access != Access.PUBLIC) {
+                    authenticateUpgrade(tickets, req, context);
                 }
             } catch (ApiException e) {
                 refused = e;
@@ -256,6 +259,21 @@ public final class ApiRoutes {
         } catch (Throwable failure) {
             ProblemWriter.write(res, asProblem(failure, context), context.requestId(), req.path().path());
         }
+    }
+
+    /** The Authorization header, or else a one-time ticket in the query, for a stream that needs credentials. */
+    private void authenticateUpgrade(TicketRedeemer tickets, ServerRequest req, RequestContext context) {
+        if (req.headers().contains(HeaderNames.AUTHORIZATION)) {
+            authenticate(Access.AUTHENTICATED, req, context);
+            return;
+        }
+        Optional<String> ticket = req.query().first(TICKET_PARAMETER).asOptional().filter(t -> !t.isBlank());
+        if (ticket.isEmpty()) {
+            throw new ApiException.Unauthenticated("credentials-missing", "Opening a stream needs an "
+                    + "'Authorization: Bearer <token>' header, or (from a browser) a one-time '?ticket=' from "
+                    + "POST /api/v1/tenants/{tenant}/stream-tickets.");
+        }
+        admit(Access.AUTHENTICATED, context, tickets.redeem(ticket.get(), req.path().pathParameters().get("tenant")));
     }
 
     /** A component's exception as its problem; anything else as it is. */

@@ -35,6 +35,9 @@ import io.voicecore.sdk.HttpMethod;
  * @param dataClasses   classes of data it touches, e.g. {@code contact-pii}
  * @param limits        per-call limits it asks for, capped by the kernel
  * @param libraries     platform libraries it uses (shipped and vetted by the kernel, e.g. {@code openai-java})
+ * @param publicStreams the {@code streams} it declares public ({@code {stream: /path, public: true}}): opened without
+ *                      credentials, by callers such as a provider's media stream, whose handler must authenticate the
+ *                      connection itself (e.g. by the provider's signature on the upgrade request)
  */
 public record PluginManifest(
         String id,
@@ -55,7 +58,29 @@ public record PluginManifest(
         List<ServiceRequirement> requires,
         List<String> dataClasses,
         Limits limits,
-        List<String> libraries) {
+        List<String> libraries,
+        List<String> publicStreams) {
+
+    /** A manifest whose streams all need credentials. */
+    public PluginManifest(String id, String name, String version, String vendor, String description, String main,
+                          String kernel, List<Permission> permissions, List<Route> routes, List<String> streams,
+                          List<String> publishes, List<String> subscribes, List<String> egressHosts, ConfigSchema config,
+                          List<String> exports, List<ServiceRequirement> requires, List<String> dataClasses, Limits limits,
+                          List<String> libraries) {
+        this(id, name, version, vendor, description, main, kernel, permissions, routes, streams, publishes, subscribes,
+             egressHosts, config, exports, requires, dataClasses, limits, libraries, List.of());
+    }
+
+    /**
+     * What anyone may reach without credentials: the public routes as written ({@code POST /twilio/incoming}) and the
+     * public streams as {@code STREAM /twilio/media}.
+     *
+     * @return the public routes, then the public streams
+     */
+    public List<String> publicEndpoints() {
+        return java.util.stream.Stream.concat(routes.stream().filter(Route::open).map(Route::text),
+                                              publicStreams.stream().map(path -> "STREAM " + path)).toList();
+    }
 
     /** Permission names a manifest may declare. */
     public static final Set<String> KNOWN_PERMISSIONS = Set.of(

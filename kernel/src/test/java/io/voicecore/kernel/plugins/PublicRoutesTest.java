@@ -5,12 +5,17 @@ import static io.voicecore.kernel.plugins.TestPlugins.install;
 import static io.voicecore.kernel.plugins.TestPlugins.plugin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.kernel.testing.PluginJar;
 import io.voicecore.kernel.testing.TestKernel;
+import io.voicecore.kernel.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +50,25 @@ class PublicRoutesTest {
                 routes:
                   - {route: POST /incoming, public: %s}
                   - GET /private
-                """.formatted(open), """
+                streams:
+                  - {stream: /media, public: %s}
+                  - /live
+                """.formatted(open, open), """
+                StreamHandler greet = new StreamHandler() {
+                    @Override
+                    public void onOpen(StreamSession session, StreamRequest request, PluginContext context) {
+                        session.send(Json.object().put("role", request.caller().role()).put("tenant", context.tenantId())
+                                .put("target", request.target()).put("signature", request.header("X-Provider-Signature").orElse(""))
+                                .put("authorization", request.header("authorization").orElse("none")).build());
+                    }
+
+                    @Override
+                    public void onMessage(StreamSession session, String text, PluginContext context) {
+                        session.send(text);
+                    }
+                };
+                setup.stream("/media", greet);
+                setup.stream("/live", greet);
                 RouteHandler echo = (request, context) -> Response.ok(Json.object().put("role", request.caller().role())
                         .put("actor", request.caller().actorId()).put("tenant", context.tenantId())
                         .put("target", request.target()).put("path", request.path()).put("body", request.bodyText()).build());
@@ -113,6 +136,37 @@ class PublicRoutesTest {
         assertEquals("[\"POST /incoming\"]", catalogue.json().get("publicRoutes").toString(), catalogue.body());
         HttpResult tenantView = kernel.get("/api/v1/tenants/other/plugins/hooks", kernel.adminToken());
         assertEquals("[\"POST /incoming\"]", tenantView.json().get("publicRoutes").toString(), tenantView.body());
+    }
+
+    @Test
+    void aPublicStreamOpensWithoutCredentialsAndSeesTheUpgradeHeadersButNoCredentials() {
+        URI uri = URI.create("ws://127.0.0.1:" + kernel.port() + "/api/v1/tenants/acme/hooks/media?call=CA1");
+        try (WsClient client = WsClient.connectWithHeaders(uri, Map.of("X-Provider-Signature", "c2lnbmVk", "Authorization", "Basic dXNlcjpwYXNz"))
+                .open()) {
+            JsonNode hello = client.nextJson();
+            assertEquals("anonymous", hello.get("role").asText());
+            assertEquals(acme, hello.get("tenant").asText());
+            assertEquals("/api/v1/tenants/acme/hooks/media?call=CA1", hello.get("target").asText());
+            assertEquals("c2lnbmVk", hello.get("signature").asText());
+            assertEquals("none", hello.get("authorization").asText(), "credentials are the kernel's, never the plugin's");
+            assertEquals("ping", client.send("ping").next());
+        }
+    }
+
+    @Test
+    void everyOtherStreamStillNeedsCredentialsAndAPublicOneStillNeedsTheTenantToHaveEnabledIt() {
+        JsonNode refused = WsClient.connectWithHeaders(URI.create("ws://127.0.0.1:" + kernel.port() + "/api/v1/tenants/acme/hooks/live"), Map.of()).problem();
+        assertEquals("urn:voicecore:problem:credentials-missing", refused.get("type").asText(), refused.toString());
+        try (WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + kernel.port() + "/api/v1/tenants/acme/hooks/live"),
+                                                kernel.adminToken()).open()) {
+            assertEquals("platform-admin", client.nextJson().get("role").asText());
+        }
+        JsonNode notEnabled = WsClient.connectWithHeaders(URI.create("ws://127.0.0.1:" + kernel.port() + "/api/v1/tenants/other/hooks/media"), Map.of()).problem();
+        assertEquals("urn:voicecore:problem:plugin-not-enabled", notEnabled.get("type").asText(), notEnabled.toString());
+        JsonNode unknown = WsClient.connectWithHeaders(URI.create("ws://127.0.0.1:" + kernel.port() + "/api/v1/tenants/nobody/hooks/media"), Map.of()).problem();
+        assertEquals("urn:voicecore:problem:tenant-not-found", unknown.get("type").asText(), unknown.toString());
+        HttpResult catalogue = kernel.get("/api/v1/plugins/hooks", kernel.adminToken());
+        assertEquals("[\"/media\"]", catalogue.json().get("publicStreams").toString(), catalogue.body());
     }
 
     @Test

@@ -59,11 +59,19 @@ public final class WsClient implements AutoCloseable {
      * @param token the bearer token to send, or {@code null} for none
      */
     public static Handshake connect(URI uri, String token) {
+        return connectWithHeaders(uri, token == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + token));
+    }
+
+    /**
+     * Opens a WebSocket with these headers on the upgrade request.
+     *
+     * @param uri     e.g. {@code ws://127.0.0.1:8080/api/v1/tenants/acme/hello/live}
+     * @param headers e.g. a provider's signature
+     */
+    public static Handshake connectWithHeaders(URI uri, java.util.Map<String, String> headers) {
         WsClient client = new WsClient();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
-        }
+        headers.forEach(builder::header);
         try {
             client.socket = builder.buildAsync(uri, client.listener()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             return new Handshake(Optional.of(client), 101, "");

@@ -39,8 +39,8 @@ final class PermissionDiff {
             removed.add(p.name());
             findings.add(finding("removed", p));
         });
-        List<String> publicBefore = lastPublished.map(PermissionDiff::publicRoutes).orElse(List.of());
-        List<String> newlyPublic = publicRoutes(manifest).stream().filter(route -> !publicBefore.contains(route)).toList();
+        List<String> publicBefore = lastPublished.map(PluginManifest::publicEndpoints).orElse(List.of());
+        List<String> newlyPublic = manifest.publicEndpoints().stream().filter(route -> !publicBefore.contains(route)).toList();
         newlyPublic.forEach(route -> {
             Map<String, Object> finding = new LinkedHashMap<>();
             finding.put("change", "public-route-added");
@@ -57,14 +57,10 @@ final class PermissionDiff {
                       + (removed.isEmpty() ? "" : ", no longer for " + String.join(", ", removed)) + since;
         }
         if (!newlyPublic.isEmpty()) {
-            summary += "; serves " + String.join(", ", newlyPublic) + " without credentials (public routes)";
+            summary += "; serves " + String.join(", ", newlyPublic) + " without credentials (public routes and streams)";
         }
         return ReviewSection.of(NAME, added.isEmpty() && newlyPublic.isEmpty() ? ReviewSection.Outcome.PASSED : ReviewSection.Outcome.WARNING,
                                 summary, findings);
-    }
-
-    private static List<String> publicRoutes(PluginManifest manifest) {
-        return manifest.routes().stream().filter(PluginManifest.Route::open).map(PluginManifest.Route::text).toList();
     }
 
     private static Map<String, Permission> byName(PluginManifest manifest) {

@@ -436,6 +436,17 @@ public final class PluginCatalog implements AutoCloseable {
                 .map(match -> match.entry().declared().open()).orElse(false);
     }
 
+    /**
+     * Whether the current version of a plugin declares the stream on this path public ({@code {stream: /path, public:
+     * true}}), so it is opened without credentials. As for routes, the version a tenant is served decides in the end.
+     *
+     * @param path the path below the plugin's base, e.g. {@code /twilio/media}
+     */
+    public boolean servesStreamPublicly(String pluginId, String path) {
+        return currentVersion(pluginId).flatMap(version -> version.streams().match(path)
+                .map(match -> version.manifest().publicStreams().contains(match.entry().template()))).orElse(false);
+    }
+
     /** A loaded version, current or still serving tenants that did not move off it. */
     public Optional<LoadedVersion> loaded(String pluginId, String version) {
         return version == null ? Optional.empty() : Optional.ofNullable(loaded.get(pluginId + "@" + version));

@@ -88,6 +88,7 @@ public final class ManifestParser {
     private static final List<String> REQUIREMENT_KEYS = List.of("plugin", "version", "service");
     private static final List<String> LIMITS_KEYS = List.of("timeoutMillis", "concurrency");
     private static final List<String> ROUTE_KEYS = List.of("route", "stream", "timeoutMillis", "public");
+    private static final List<String> STREAM_KEYS = List.of("stream", "public");
 
     /** Creates a parser; it holds no state between calls. */
     public ManifestParser() {
@@ -181,7 +182,8 @@ public final class ManifestParser {
                     .filter(value -> validRange(value, "kernel"));
             List<Permission> permissions = permissions(root.get("permissions"));
             List<Route> routes = routes(root.get("routes"));
-            List<String> streams = streams(root.get("streams"));
+            List<String> publicStreams = new ArrayList<>();
+            List<String> streams = streams(root.get("streams"), publicStreams);
 
             Map<String, Object> events = fields.optionalMapping(root.get("events"), "events");
             fields.onlyKeys(events, "events", EVENTS_KEYS);
@@ -230,7 +232,7 @@ public final class ManifestParser {
             return Optional.of(new PluginManifest(id.orElseThrow(), name.orElseThrow(), version.orElseThrow(),
                     vendor.orElseThrow(), description.orElseThrow(), main.orElseThrow(), kernel.orElseThrow(), permissions,
                     routes, streams, publishes, subscribes, hosts, new ConfigSchema(config), exports, requires, dataClasses, limits,
-                    libraries));
+                    libraries, List.copyOf(publicStreams)));
         }
 
         private void requirePermission(boolean needed, Set<String> declared, String permission, String field, String what) {
@@ -345,20 +347,37 @@ public final class ManifestParser {
             return List.copyOf(routes);
         }
 
-        /** Stream paths: the same path rules as routes, each shape once (parameter names do not make paths different). */
-        private List<String> streams(Object value) {
+        /**
+         * Stream paths: the same path rules as routes, each shape once (parameter names do not make paths different).
+         * A stream is a path, or a mapping {@code {stream: /path, public: true}}; the public ones are added to
+         * {@code publicStreams}.
+         */
+        private List<String> streams(Object value, List<String> publicStreams) {
             List<String> streams = new ArrayList<>();
             Map<String, String> firstAt = new HashMap<>();
             List<Object> items = fields.list(value, "streams");
             for (int i = 0; i < items.size(); i++) {
                 String field = "streams[" + i + "]";
-                Optional<String> path = fields.text(items.get(i), field, true, 300);
+                Object item = items.get(i);
+                String pathField = field;
+                boolean open = false;
+                if (item instanceof Map<?, ?>) {
+                    Optional<Map<String, Object>> options = fields.mapping(item, field);
+                    if (options.isEmpty()) {
+                        continue;
+                    }
+                    fields.onlyKeys(options.get(), field, STREAM_KEYS);
+                    pathField = field + ".stream";
+                    item = options.get().get("stream");
+                    open = fields.bool(options.get().get("public"), field + ".public").orElse(false);
+                }
+                Optional<String> path = fields.text(item, pathField, true, 300);
                 if (path.isEmpty()) {
                     continue;
                 }
                 Optional<String> problem = Route.pathProblem(path.get());
                 if (problem.isPresent()) {
-                    fields.error(field, problem.get());
+                    fields.error(pathField, problem.get());
                     continue;
                 }
                 String first = firstAt.putIfAbsent(new Route("GET", path.get()).shape(), field);
@@ -368,6 +387,9 @@ public final class ManifestParser {
                     continue;
                 }
                 streams.add(path.get());
+                if (open) {
+                    publicStreams.add(path.get());
+                }
             }
             return List.copyOf(streams);
         }

@@ -15,8 +15,10 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.voicecore.kernel.access.Principal;
+import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.plugins.runtime.RouteRequest;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.kernel.plugins.web.PluginProblems;
 import io.voicecore.kernel.tenancy.Tenant;
@@ -55,7 +57,19 @@ public final class PluginStreamEndpoint {
     /** Registers the upgrade check and the ticket endpoint; before the plugin catch-all, which plain GETs reach. */
     public void register(ApiRoutes routes) {
         tickets.register(routes);
-        routes.upgrade(PATTERN, tickets::redeem, this::admit);
+        routes.upgrade(PATTERN, tickets::redeem, this::access, this::admit);
+    }
+
+    /**
+     * A stream the plugin declares public is opened without credentials, and any sent are not read: its handler
+     * authenticates the connection itself (a provider's signature). Every other stream needs them.
+     */
+    private Access access(io.helidon.webserver.http.ServerRequest req) {
+        String pluginId = req.path().pathParameters().first("pluginId").orElse("");
+        String prefix = "/api/v1/tenants/" + req.path().pathParameters().first("tenant").orElse("") + "/" + pluginId;
+        String path = req.path().path();
+        return streams.servesPublicly(pluginId, path.length() > prefix.length() ? path.substring(prefix.length()) : "/")
+                ? Access.PUBLIC : Access.AUTHENTICATED;
     }
 
     /** The WebSocket side: one listener per connection. */
@@ -69,15 +83,18 @@ public final class PluginStreamEndpoint {
     }
 
     private void admit(ApiRequest request) {
-        Tenant tenant = resolver.resolve(request);
+        // No principal: the stream is public (see access), and its plugin authenticates the connection itself.
+        java.util.Optional<Principal> principal = request.context().principal();
+        Tenant tenant = principal.isPresent() ? resolver.resolve(request) : resolver.resolveForPublicRoute(request.pathParam("tenant"));
         String pluginId = request.pathParam("pluginId");
         String prefix = "/api/v1/tenants/" + request.pathParam("tenant") + "/" + pluginId;
         String path = request.path().length() > prefix.length() ? request.path().substring(prefix.length()) : "/";
-        Principal principal = request.principal();
+        Caller caller = principal.map(p -> new Caller(p.actorId(), p.role().wireName())).orElse(RouteRequest.ANONYMOUS);
         PluginStreams.Admission admission;
         try {
             admission = streams.admit(tenant.id(), pluginId, path, request.queryParams(),
-                                      new Caller(principal.actorId(), principal.role().wireName()), request.path());
+                                      new PluginStreams.Opening(request.headers(), request.target()), caller,
+                                      principal.isEmpty(), request.path());
         } catch (PluginProblem | PluginCallFailure failure) {
             throw PluginProblems.toApiException(failure, pluginId, request.requestId());
         }

@@ -86,6 +86,7 @@ public final class PluginStreams implements AutoCloseable {
     }
 
     private final TenantEnablement enablement;
+    private final io.voicecore.kernel.plugins.install.PluginCatalog catalog;
     private final StreamAccess access;
     private final PluginCalls calls;
     private final RequestMetrics metrics;
@@ -100,6 +101,7 @@ public final class PluginStreams implements AutoCloseable {
 
     public PluginStreams(PluginRuntime runtime, RequestMetrics metrics, Settings settings) {
         this.enablement = runtime.enablement();
+        this.catalog = runtime.catalog();
         this.access = new StreamAccess(enablement);
         this.calls = runtime.calls();
         this.metrics = metrics;
@@ -119,27 +121,49 @@ public final class PluginStreams implements AutoCloseable {
         return settings;
     }
 
+    /** @return whether the plugin's current version declares the stream on {@code path} public (no credentials needed) */
+    public boolean servesPublicly(String pluginId, String path) {
+        return catalog.servesStreamPublicly(pluginId, path);
+    }
+
     /**
      * Decides whether a caller may open a stream, before any connection is upgraded: the plugin is enabled and
      * not quarantined for the tenant, its version serves a stream on the path, and the tenant is below its limit.
      *
      * @param path     the path below the plugin's base, e.g. {@code /conversations/42/stream}
      * @param query    the opening request's query parameters; the kernel's {@code ticket} is not passed on
+     * @param opening  the opening request's headers (names in lower case; credentials are not passed on) and target
+     * @param anonymous whether the client sent no credentials, which only a public stream admits
      * @param instance the full request path, for problems and the log
-     * @throws PluginRefusal    {@code NOT_ENABLED}, {@code ROUTE_NOT_FOUND}, {@code STREAM_LIMIT_REACHED}
+     * @throws PluginRefusal    {@code NOT_ENABLED}, {@code ROUTE_NOT_FOUND}, {@code CREDENTIALS_REQUIRED},
+     *                          {@code STREAM_LIMIT_REACHED}
      * @throws PluginCallFailure {@code 503 plugin-quarantined}
      */
-    public Admission admit(UUID tenantId, String pluginId, String path, Map<String, List<String>> query, Caller caller,
-                           String instance) {
-        StreamAccess.Target target = access.target(tenantId, pluginId, path);
+    public Admission admit(UUID tenantId, String pluginId, String path, Map<String, List<String>> query, Opening opening,
+                           Caller caller, boolean anonymous, String instance) {
+        StreamAccess.Target target = access.target(tenantId, pluginId, path, anonymous);
         if (openFor(tenantId) >= settings.maxPerTenant()) {
             throw limitReached();
         }
         Map<String, List<String>> passed = new LinkedHashMap<>(query);
         passed.remove(io.voicecore.kernel.http.ApiRoutes.TICKET_PARAMETER);
-        StreamRequest request = new StreamRequest(path, target.match().params(), passed, caller);
+        Map<String, String> headers = new LinkedHashMap<>(opening.headers());
+        headers.keySet().removeAll(CREDENTIAL_HEADERS);
+        StreamRequest request = new StreamRequest(path, target.match().params(), passed, caller, headers, opening.target());
         return new Admission(tenantId, pluginId, target, request, instance);
     }
+
+    /**
+     * The opening request as the plugin may see it.
+     *
+     * @param headers its headers, names in lower case
+     * @param target  the path from the server's root and the raw query the client sent
+     */
+    public record Opening(Map<String, String> headers, String target) {
+    }
+
+    /** Headers that carry the client's credentials, which are the kernel's to read, never a plugin's. */
+    private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("authorization", "cookie");
 
     /** A stream the kernel agreed to open, waiting for its connection. */
     public final class Admission {

@@ -25,16 +25,22 @@ final class StreamAccess {
     /**
      * The stream a tenant may open now on a plugin's path: the tenant's version and its matching stream.
      *
-     * @throws PluginRefusal     {@code NOT_ENABLED}, or {@code ROUTE_NOT_FOUND} when the version serves no stream on the path
+     * @param anonymous whether the client sent no credentials: only a stream the tenant's version declares public admits it
+     * @throws PluginRefusal     {@code NOT_ENABLED}, {@code ROUTE_NOT_FOUND} when the version serves no stream on the path,
+     *                           or {@code CREDENTIALS_REQUIRED} for an anonymous client on a stream that is not public
      * @throws PluginCallFailure when the plugin is quarantined for the tenant
      */
-    Target target(UUID tenantId, String pluginId, String path) {
+    Target target(UUID tenantId, String pluginId, String path, boolean anonymous) {
         LoadedVersion version = enablement.admit(tenantId, pluginId).version();
         if (version.retired()) {
             throw PluginRefusal.notEnabled(pluginId); // only its in-flight calls still finish on it
         }
         StreamTable.Match match = version.streams().match(path).orElseThrow(() -> PluginRefusal.of(
                 PluginRefusal.Reason.ROUTE_NOT_FOUND, "Plugin '" + pluginId + "' has no stream " + path + "."));
+        if (anonymous && !version.manifest().publicStreams().contains(match.entry().template())) {
+            throw PluginRefusal.of(PluginRefusal.Reason.CREDENTIALS_REQUIRED, "This stream of plugin '" + pluginId + "' needs an "
+                    + "'Authorization: Bearer <token>' header, or a one-time '?ticket=' from POST /api/v1/tenants/{tenant}/stream-tickets.");
+        }
         return new Target(version, match);
     }
 

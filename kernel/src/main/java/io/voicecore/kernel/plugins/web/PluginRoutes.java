@@ -264,6 +264,7 @@ public final class PluginRoutes {
         // Routes anyone may call without credentials: shown so that admins see them before enabling the plugin.
         v.put("publicRoutes", m.routes().stream().filter(PluginManifest.Route::open).map(PluginManifest.Route::text).toList());
         v.put("streams", m.streams());
+        v.put("publicStreams", m.publicStreams());
         v.put("publishes", m.publishes());
         v.put("subscribes", m.subscribes());
         v.put("egressHosts", m.egressHosts());
@@ -280,6 +281,7 @@ public final class PluginRoutes {
         v.put("latestVersion", latest.version());
         v.put("permissions", permissionsView(latest));
         v.put("publicRoutes", latest.routes().stream().filter(PluginManifest.Route::open).map(PluginManifest.Route::text).toList());
+        v.put("publicStreams", latest.publicStreams());
         if (state.isEmpty() || !state.get().enabled()) {
             v.put("state", "disabled");
             v.put("grantedPermissions", state.map(s -> new TreeSet<>(s.granted())).orElse(new TreeSet<>()));

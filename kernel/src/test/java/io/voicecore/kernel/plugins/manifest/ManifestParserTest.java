@@ -363,6 +363,23 @@ class ManifestParserTest {
     }
 
     @Test
+    void aStreamMayBePublic() {
+        PluginManifest manifest = parser.parse(REQUIRED + """
+                streams:
+                  - {stream: /twilio/media, public: true}
+                  - {stream: /status/live, public: false}
+                  - /live
+                """);
+        assertEquals(List.of("/twilio/media", "/status/live", "/live"), manifest.streams());
+        assertEquals(List.of("/twilio/media"), manifest.publicStreams());
+        assertEquals(List.of("STREAM /twilio/media"), manifest.publicEndpoints());
+        assertOnlyError(REQUIRED + "streams: [{stream: /a, public: yes}]\n", "streams[0].public", "must be true or false");
+        assertOnlyError(REQUIRED + "streams: [{stream: /a, publik: true}]\n", "streams[0].publik", "is not a known key");
+        assertOnlyError(REQUIRED + "streams: [{public: true}]\n", "streams[0].stream", "is required");
+        assertOnlyError(REQUIRED + "streams: [{stream: a}]\n", "streams[0].stream", "must start with '/'");
+    }
+
+    @Test
     void onlyAStreamingRouteMayAskForItsOwnDeadlineWithinTheMaximum() {
         assertOnlyError(REQUIRED + "routes: [{route: POST /a, timeoutMillis: 60000}]\n", "routes[0].timeoutMillis",
                         "applies only to a streaming route", "stream: true");
