@@ -75,4 +75,13 @@ public interface PluginSetup {
      * @param <T>     the service type
      */
     <T> void exportService(Class<T> type, ServiceFactory<T> factory);
+
+    /**
+     * Checks each configuration a tenant admin saves, beyond the manifest's schema (see {@link ConfigCheck}). At most
+     * one per plugin.
+     *
+     * @param check accepts a configuration by returning, refuses it by throwing a {@link PluginProblem}
+     * @since SDK 1.4
+     */
+    void configCheck(ConfigCheck check);
 }

@@ -320,6 +320,7 @@ public final class TestTenant {
      * @param values a JSON object of configuration keys
      * @return the configuration as the plugin now reads it, defaults applied
      * @throws IllegalArgumentException listing every invalid key
+     * @throws io.voicecore.sdk.PluginProblem when the plugin's own configuration check refuses it (SDK {@code ConfigCheck})
      */
     public Json setConfig(Json values) {
         return setConfig(pluginId, values);
@@ -333,11 +334,14 @@ public final class TestTenant {
      * @param values   a JSON object of configuration keys
      * @return the configuration as that plugin now reads it, defaults applied
      * @throws IllegalArgumentException listing every invalid key, or when no such plugin is installed
+     * @throws io.voicecore.sdk.PluginProblem when that plugin's own configuration check refuses it
      */
     public Json setConfig(String pluginId, Json values) {
         PluginManifest manifest = installed(pluginId);
         try {
-            return kernel.pluginConfigs().put(id, manifest, Objects.requireNonNull(values, "values"), admin);
+            return kernel.pluginConfigs().put(id, manifest, Objects.requireNonNull(values, "values"), admin, proposed ->
+                    kernel.plugins().checkConfig(id, pluginId, proposed, new Caller(admin.actorId(), admin.role().wireName()),
+                                                 UUID.randomUUID().toString()));
         } catch (PluginRefusal invalid) {
             throw new IllegalArgumentException("Invalid configuration for plugin '" + pluginId + "': " + invalid.getMessage(), invalid);
         }

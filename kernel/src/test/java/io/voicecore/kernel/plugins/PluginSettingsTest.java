@@ -43,6 +43,25 @@ class PluginSettingsTest {
         assertEquals(201, install(kernel, jar.build()).status());
         assertEquals(200, enable(kernel, "settings-a", "assistant", List.of("secrets")).status());
         assertEquals(200, enable(kernel, "settings-b", "assistant", List.of("secrets")).status());
+        var checked = plugin("checked", "1.0.0", List.of("secrets"), List.of("GET /tier"), """
+                config:
+                  tier: {type: enum, values: [basic, premium, broken], default: basic}
+                """, """
+                setup.route(HttpMethod.GET, "/tier", (request, context) -> Response.ok(Json.object()
+                        .put("tier", context.config().string("tier").orElseThrow()).build()));
+                setup.configCheck((proposed, context) -> {
+                    String tier = proposed.string("tier").orElseThrow();
+                    if (tier.equals("broken")) {
+                        throw new IllegalStateException("the check itself fails");
+                    }
+                    if (tier.equals("premium") && context.secrets().get("licence-key").isEmpty()) {
+                        throw new PluginProblem(409, "licence-key-missing", "The premium tier needs the secret licence-key; set it"
+                                + " first. Still saved: " + context.config().string("tier").orElseThrow());
+                    }
+                });
+                """, "");
+        assertEquals(201, install(kernel, checked.build()).status());
+        assertEquals(200, enable(kernel, "settings-a", "checked", List.of("secrets")).status());
     }
 
     @AfterAll
@@ -73,6 +92,26 @@ class PluginSettingsTest {
         assertEquals("small", kernel.get("/api/v1/tenants/settings-b/assistant/settings", kernel.adminToken()).json()
                 .get("model").asText(), "another tenant keeps its own configuration");
         assertEquals(403, kernel.put("/api/v1/tenants/settings-a/plugins/assistant/config", userKey, Map.of()).status());
+    }
+
+    @Test
+    void thePluginsOwnCheckRefusesAConfigurationBeforeItIsSaved() {
+        HttpResult refused = kernel.put("/api/v1/tenants/settings-a/plugins/checked/config", kernel.adminToken(), Map.of("tier", "premium"));
+        assertEquals(409, refused.status(), refused.body());
+        assertEquals("urn:voicecore:plugin:checked:licence-key-missing", refused.json().get("type").asText(), refused.body());
+        assertTrue(refused.json().get("detail").asText().endsWith("Still saved: basic"), "the check sees the proposed and the saved one");
+        assertEquals("basic", kernel.get("/api/v1/tenants/settings-a/checked/tier", kernel.adminToken()).json().get("tier").asText());
+
+        HttpResult failed = kernel.put("/api/v1/tenants/settings-a/plugins/checked/config", kernel.adminToken(), Map.of("tier", "broken"));
+        assertEquals(500, failed.status(), failed.body());
+        assertFalse(failed.body().contains("the check itself fails"), "no exception text reaches the caller");
+        assertEquals("basic", kernel.get("/api/v1/tenants/settings-a/checked/tier", kernel.adminToken()).json().get("tier").asText());
+
+        assertEquals(204, kernel.put("/api/v1/tenants/settings-a/plugins/checked/secrets/licence-key", kernel.adminToken(),
+                                     Map.of("value", "PREMIUM-1")).status());
+        HttpResult saved = kernel.put("/api/v1/tenants/settings-a/plugins/checked/config", kernel.adminToken(), Map.of("tier", "premium"));
+        assertEquals(200, saved.status(), saved.body());
+        assertEquals("premium", kernel.get("/api/v1/tenants/settings-a/checked/tier", kernel.adminToken()).json().get("tier").asText());
     }
 
     @Test

@@ -109,7 +109,18 @@ public final class PluginConfigs {
      * @throws PluginRefusal {@code INVALID_INPUT} listing every problem
      */
     public Json put(UUID tenantId, PluginManifest manifest, Json values, Principal actor) {
+        return put(tenantId, manifest, values, actor, proposed -> { });
+    }
+
+    /**
+     * As {@link #put(UUID, PluginManifest, Json, Principal)}, with {@code check} given the configuration as the plugin
+     * would read it, once it passed the schema and before it is stored: it refuses by throwing.
+     */
+    public Json put(UUID tenantId, PluginManifest manifest, Json values, Principal actor,
+                    java.util.function.Consumer<PluginConfig> check) {
         Json stored = validate(manifest.config(), values);
+        Json proposed = withDefaults(manifest.config(), stored);
+        check.accept(new CallConfig(() -> proposed));
         database.inTenant(tenantId, tx -> {
             tx.dml("INSERT INTO kernel.plugin_config (tenant_id, plugin_id, config_values, updated_at) VALUES (?, ?, ?, ?) "
                    + "ON CONFLICT (tenant_id, plugin_id) DO UPDATE SET config_values = excluded.config_values, "

@@ -30,6 +30,7 @@ public final class LoadedVersion {
     private final Plugin plugin;
     private final RouteTable routes;
     private final StreamTable streams;
+    private final java.util.Optional<io.voicecore.sdk.ConfigCheck> configCheck;
     private final Map<String, EventHandler> eventHandlers;
     private final Map<String, BatchEventHandler> batchEventHandlers;
     private final List<PluginSetupRecorder.Job> jobs;
@@ -50,6 +51,12 @@ public final class LoadedVersion {
         this.batchEventHandlers = Map.copyOf(setup.batchEventHandlers);
         this.jobs = List.copyOf(setup.jobs);
         this.services = Map.copyOf(setup.services);
+        this.configCheck = java.util.Optional.ofNullable(setup.configCheck);
+    }
+
+    /** The check its setup registered for configurations a tenant saves, if any. */
+    public java.util.Optional<io.voicecore.sdk.ConfigCheck> configCheck() {
+        return configCheck;
     }
 
     /** The manifest of this version. */

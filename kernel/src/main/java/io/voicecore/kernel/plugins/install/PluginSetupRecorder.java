@@ -8,6 +8,7 @@ import java.util.Map;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.events.CronExpression;
 import io.voicecore.sdk.BatchEventHandler;
+import io.voicecore.sdk.ConfigCheck;
 import io.voicecore.sdk.EventHandler;
 import io.voicecore.sdk.HttpMethod;
 import io.voicecore.sdk.JobHandler;
@@ -33,6 +34,7 @@ public final class PluginSetupRecorder implements PluginSetup {
     final Map<String, BatchEventHandler> batchEventHandlers = new LinkedHashMap<>();
     final List<Job> jobs = new ArrayList<>();
     final Map<String, ServiceFactory<?>> services = new LinkedHashMap<>();
+    ConfigCheck configCheck;
     private volatile boolean closed;
 
     PluginSetupRecorder(PluginManifest manifest) {
@@ -92,6 +94,15 @@ public final class PluginSetupRecorder implements PluginSetup {
         if (!manifest.subscribes().contains(topic)) {
             throw new IllegalStateException("topic " + topic + " is not declared under 'events.subscribes' in plugin.yaml");
         }
+    }
+
+    @Override
+    public void configCheck(ConfigCheck check) {
+        open();
+        if (configCheck != null) {
+            throw new IllegalStateException("a configuration check is registered twice; register one that checks everything");
+        }
+        configCheck = java.util.Objects.requireNonNull(check, "check");
     }
 
     @Override

@@ -63,6 +63,23 @@ public record PluginRuntime(PluginCatalog catalog, TenantEnablement enablement, 
         }
     }
 
+    /**
+     * Runs the plugin's own check of a configuration a tenant is about to save (SDK {@code ConfigCheck}), when the
+     * version the tenant runs registered one, as a plugin call for the tenant; nothing to check otherwise.
+     *
+     * @throws io.voicecore.sdk.PluginProblem the plugin's refusal
+     * @throws io.voicecore.kernel.plugins.sandbox.PluginCallFailure the check failed (a fault), or the plugin is busy or
+     *                                                               quarantined
+     */
+    public void checkConfig(java.util.UUID tenantId, String pluginId, io.voicecore.sdk.capability.PluginConfig proposed,
+                            io.voicecore.sdk.Caller caller, String requestId) {
+        enablement.versionFor(tenantId, pluginId).ifPresent(version -> version.configCheck().ifPresent(check ->
+                calls.callVersion(tenantId, version, caller, requestId, "config check", context -> {
+                    check.check(proposed, context);
+                    return null;
+                })));
+    }
+
     @Override
     public void close() {
         enablement.close();

@@ -3,6 +3,7 @@ package io.voicecore.kernel.plugins.web;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.access.Role;
 import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiException;
@@ -13,9 +14,12 @@ import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.plugins.config.PluginConfigs;
 import io.voicecore.kernel.plugins.runtime.PluginRuntime;
+import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.kernel.plugins.secrets.PluginSecrets;
 import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.kernel.tenancy.TenantResolver;
+import io.voicecore.sdk.Caller;
+import io.voicecore.sdk.PluginProblem;
 import io.voicecore.sdk.json.Json;
 import io.voicecore.sdk.json.JsonException;
 
@@ -53,8 +57,18 @@ public final class PluginSettingsRoutes {
         Tenant tenant = resolver.resolve(request, Role.TENANT_ADMIN);
         PluginManifest manifest = manifest(request);
         Json values = body(request);
-        configs.put(tenant.id(), manifest, values, request.principal());
+        configs.put(tenant.id(), manifest, values, request.principal(), proposed -> check(tenant, manifest.id(), proposed, request));
         return json(configs.effective(tenant.id(), manifest));
+    }
+
+    /** The plugin's own check of a configuration: its refusal is the answer, and nothing is stored. */
+    private void check(Tenant tenant, String pluginId, io.voicecore.sdk.capability.PluginConfig proposed, ApiRequest request) {
+        Principal actor = request.principal();
+        try {
+            runtime.checkConfig(tenant.id(), pluginId, proposed, new Caller(actor.actorId(), actor.role().wireName()), request.requestId());
+        } catch (PluginProblem | PluginCallFailure | PluginRefusal failure) {
+            throw PluginProblems.toApiException(failure, pluginId, request.requestId());
+        }
     }
 
     private ApiReply writeSecret(ApiRequest request) {
