@@ -47,12 +47,23 @@ final class AudioEndpoints {
             Map.entry("gl", "galician"), Map.entry("pl", "polish"), Map.entry("ja", "japanese"),
             Map.entry("zh", "chinese"));
 
-    /** What one audio request gets, and what the request log keeps of it. */
-    record Reply(int status, String contentType, byte[] body, JsonNode logged) {
+    /**
+     * What one audio request gets, and what the request log keeps of it.
+     *
+     * @param retryAfterSeconds the {@code retry-after} header of a scripted failure
+     * @param delayMillis       how long to wait before answering
+     */
+    record Reply(int status, String contentType, byte[] body, JsonNode logged, Optional<Integer> retryAfterSeconds,
+                 long delayMillis) {
+        /** An answer at once, without {@code retry-after}. */
+        Reply(int status, String contentType, byte[] body, JsonNode logged) {
+            this(status, contentType, body, logged, Optional.empty(), 0);
+        }
     }
 
     private final ObjectMapper json;
     private final Deque<String> scripted = new ArrayDeque<>();
+    private final Deque<ScriptStep> failures = new ArrayDeque<>();
     private String defaultText = DEFAULT_TRANSCRIPTION;
 
     AudioEndpoints(ObjectMapper json) {
@@ -65,6 +76,31 @@ final class AudioEndpoints {
         scripted.addAll(texts);
     }
 
+    /** Replaces the script of audio failures; each checked audio request takes the first. */
+    synchronized void scriptFailures(List<ScriptStep> steps) {
+        if (steps.stream().anyMatch(step -> step.failStatus().isEmpty())) {
+            throw new IllegalArgumentException("an audio script takes failures only, such as {\"fail\": 500}; audio is"
+                                               + " answered normally once the script is empty");
+        }
+        failures.clear();
+        failures.addAll(steps);
+    }
+
+    /** The next scripted failure as the reply to a checked request, if one is left. */
+    private synchronized Optional<Reply> nextFailure(JsonNode logged) {
+        ScriptStep step = failures.pollFirst();
+        if (step == null) {
+            return Optional.empty();
+        }
+        OpenAiStandIn.Answer failure = OpenAiStandIn.failure(step);
+        try {
+            return Optional.of(new Reply(failure.status(), "application/json", json.writeValueAsBytes(failure.json()), logged,
+                                         failure.retryAfterSeconds(), step.delayMillis()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("plain JSON always serialises", e);
+        }
+    }
+
     synchronized void defaultTranscription(String text) {
         defaultText = text;
     }
@@ -75,6 +111,7 @@ final class AudioEndpoints {
 
     synchronized void reset() {
         scripted.clear();
+        failures.clear();
         defaultText = DEFAULT_TRANSCRIPTION;
     }
 
@@ -129,6 +166,11 @@ final class AudioEndpoints {
         if (JSON_ONLY_MODELS.contains(model.get()) && !format.equals("json") && !format.equals("text")) {
             return error(400, "response_format '" + format + "' is not compatible with model '" + model.get()
                               + "'. Use 'json' or 'text'.", "response_format", "unsupported_value", logged);
+        }
+        ((ObjectNode) logged.get(file.get().name())).put("seconds", seconds);
+        Optional<Reply> failure = nextFailure(logged);
+        if (failure.isPresent()) {
+            return failure.get();
         }
         String text = nextTranscription();
         logged.put("transcribedAs", text);
@@ -192,6 +234,10 @@ final class AudioEndpoints {
         if (request.has("speed") && (!request.path("speed").isNumber() || speed < 0.25 || speed > 4.0)) {
             return error(400, "Invalid 'speed': must be a number between 0.25 and 4.0.", "speed", "invalid_value",
                          request);
+        }
+        Optional<Reply> failure = nextFailure(request);
+        if (failure.isPresent()) {
+            return failure.get();
         }
         short[] samples = SpeechAudio.samples(input, speed);
         return format.equals("wav")

@@ -57,7 +57,7 @@ import io.helidon.webserver.http.ServerResponse;
  *   <li>{@code POST /standin/transcriptions} — {@code {"texts": [...], "defaultText": "..."}} replaces the queue of
  *       transcription texts (and, when given, the default text).</li>
  *   <li>{@code GET /standin/requests} — every request received, oldest first (see {@link RecordedRequest}).</li>
- *   <li>{@code POST /standin/reset} — empties the script, the transcription queue and the request log.</li>
+ *   <li>{@code POST /standin/reset} — empties both scripts, the transcription queue and the request log.</li>
  * </ul>
  * The {@code /standin} endpoints need no key: the stand-in listens on the loopback address by default.
  *
@@ -91,6 +91,7 @@ public final class OpenAiStandIn implements AutoCloseable {
                 .post("/v1/audio/speech", this::speech)
                 .post("/standin/script", this::replaceScript)
                 .post("/standin/transcriptions", this::replaceTranscriptions)
+                .post("/standin/audio-script", this::replaceAudioScript)
                 .get("/standin/requests", this::listRequests)
                 .post("/standin/reset", this::reset);
         this.server = WebServer.builder().host(host).port(port).shutdownHook(false).routing(routing).build().start();
@@ -148,6 +149,18 @@ public final class OpenAiStandIn implements AutoCloseable {
      */
     public void scriptTranscriptions(List<String> texts) {
         audio.scriptTranscriptions(texts);
+    }
+
+    /**
+     * Replaces the script of audio requests (as {@code POST /standin/audio-script} does): each
+     * {@code POST /v1/audio/transcriptions} or {@code POST /v1/audio/speech} that passes the key check and the
+     * request checks takes the next step, which must be a failure ({@link ScriptStep#fail}, with its
+     * {@code retryAfter}, message and delay); once the script is empty, audio requests are answered normally.
+     *
+     * @throws IllegalArgumentException when a step is a reply: audio answers are not scripted that way
+     */
+    public void scriptAudio(List<ScriptStep> steps) {
+        audio.scriptFailures(steps);
     }
 
     /** Sets the text a transcription answers when the queue is empty ({@value AudioEndpoints#DEFAULT_TRANSCRIPTION} by default). */
@@ -233,7 +246,17 @@ public final class OpenAiStandIn implements AutoCloseable {
     }
 
     private static void send(ServerResponse res, long received, AudioEndpoints.Reply reply) {
+        if (reply.delayMillis() > 0) {
+            try {
+                Thread.sleep(reply.delayMillis());
+            } catch (InterruptedException stopping) {
+                // The stand-in is closing: the caller has gone or will see the connection drop.
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         res.status(Status.create(reply.status()));
+        reply.retryAfterSeconds().ifPresent(seconds -> res.header("retry-after", Integer.toString(seconds)));
         res.header(HeaderNames.CONTENT_TYPE, reply.contentType());
         res.header("x-request-id", "req_standin_" + received);
         res.send(reply.body());
@@ -323,7 +346,8 @@ public final class OpenAiStandIn implements AutoCloseable {
         return new Answer(200, completion, Optional.empty(), delay);
     }
 
-    private static Answer failure(ScriptStep step) {
+    /** The error a failing step answers with, in OpenAI's words for its status. */
+    static Answer failure(ScriptStep step) {
         int status = step.failStatus().orElseThrow();
         Answer answer = switch (status) {
             case 429 -> Answer.error(429, step.message().orElse("Rate limit reached for requests (scripted by the"
@@ -380,6 +404,16 @@ public final class OpenAiStandIn implements AutoCloseable {
     }
 
     private void replaceScript(ServerRequest req, ServerResponse res) throws Exception {
+        replaceSteps(req, res, this::script);
+    }
+
+    private void replaceAudioScript(ServerRequest req, ServerResponse res) throws Exception {
+        replaceSteps(req, res, this::scriptAudio);
+    }
+
+    /** Reads {@code {"steps": [...]}} and hands the steps to {@code replace}; 400 saying what is wrong otherwise. */
+    private static void replaceSteps(ServerRequest req, ServerResponse res, java.util.function.Consumer<List<ScriptStep>> replace)
+            throws Exception {
         Optional<JsonNode> body = parse(req.content().as(byte[].class));
         List<ScriptStep> steps = new ArrayList<>();
         try {
@@ -392,12 +426,12 @@ public final class OpenAiStandIn implements AutoCloseable {
                                          optionalInt(step, "retryAfterSeconds"), optionalText(step, "message"),
                                          step.path("delayMillis").asLong(0)));
             }
+            replace.accept(steps);
         } catch (IllegalArgumentException e) {
             res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
                     .send(JSON.writeValueAsBytes(Answer.error(400, e.getMessage(), "invalid_request_error", null).json()));
             return;
         }
-        script(steps);
         res.header(HeaderNames.CONTENT_TYPE, "application/json")
                 .send(JSON.writeValueAsBytes(Map.of("steps", steps.size())));
     }
@@ -485,8 +519,8 @@ public final class OpenAiStandIn implements AutoCloseable {
         return error;
     }
 
-    /** One answer to a chat completion request. */
-    private record Answer(int status, JsonNode json, Optional<Integer> retryAfterSeconds, long delayMillis) {
+    /** One answer to a chat completion request, or a scripted failure of any request. */
+    record Answer(int status, JsonNode json, Optional<Integer> retryAfterSeconds, long delayMillis) {
         static Answer error(int status, String message, String type, String code) {
             return new Answer(status, errorBody(message, type, null, code), Optional.empty(), 0);
         }

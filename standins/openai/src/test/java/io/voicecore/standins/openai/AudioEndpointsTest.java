@@ -33,6 +33,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.audio.AudioResponseFormat;
 import com.openai.models.audio.speech.SpeechCreateParams;
@@ -241,6 +243,31 @@ class AudioEndpointsTest {
         JsonNode logged = standIn.requests().get(0).body();
         assertEquals(input, logged.path("input").asText());
         assertEquals("pcm", logged.path("response_format").asText());
+    }
+
+    @Test
+    void scriptedAudioFailuresAnswerCheckedRequestsInTurnThenAudioFlowsAgain() throws Exception {
+        standIn.scriptAudio(List.of(ScriptStep.fail(503), ScriptStep.fail(429).retryAfter(2)));
+        standIn.scriptTranscriptions(List.of("Hola"));
+        Path wav = toneWav("caller.wav", 0.5);
+        // A new upload each time: the client reads the file's stream once.
+        Supplier<TranscriptionCreateParams> transcription = () -> TranscriptionCreateParams.builder().file(wav).model("whisper-1")
+                .build();
+
+        InternalServerException failed = assertThrows(InternalServerException.class,
+                                                      () -> client(KEY).audio().transcriptions().create(transcription.get()));
+        assertEquals(503, failed.statusCode());
+        // A request the checks refuse does not take a step.
+        assertError(postJson("/audio/speech", "{\"model\":\"tts-1\",\"voice\":\"alloy\",\"response_format\":\"wav\"}"),
+                    400, "Missing required parameter: 'input'.", "input");
+        RateLimitException limited = assertThrows(RateLimitException.class, () -> client(KEY).audio().speech()
+                .create(speak("Hola", SpeechCreateParams.ResponseFormat.PCM)));
+        assertEquals(List.of("2"), limited.headers().values("retry-after"));
+
+        assertEquals("Hola", client(KEY).audio().transcriptions().create(transcription.get()).asTranscription().text());
+        assertEquals(List.of(503, 400, 429, 200), standIn.requests().stream().map(RecordedRequest::status).toList());
+        assertEquals(0.5, standIn.requests().get(0).body().path("file").path("seconds").asDouble(), 0.001);
+        assertThrows(IllegalArgumentException.class, () -> standIn.scriptAudio(List.of(ScriptStep.reply("not audio"))));
     }
 
     @Test
