@@ -1,7 +1,6 @@
 package io.voicecore.aigateway;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -18,8 +17,6 @@ import io.voicecore.aigateway.api.Message;
 import io.voicecore.aigateway.api.Persona;
 import io.voicecore.aigateway.offline.OfflineEngine;
 import io.voicecore.sdk.PluginContext;
-import io.voicecore.sdk.PluginProblem;
-import io.voicecore.sdk.capability.EgressException;
 
 /**
  * The language model of one tenant, for one call: what other plugins get from {@code services().require} and what the
@@ -27,17 +24,12 @@ import io.voicecore.sdk.capability.EgressException;
  *
  * <p>A completion goes online only when the tenant set the secret {@value #API_KEY_SECRET}. Then: an identical recent
  * request is answered from the response cache (not billed again); otherwise, if the circuit breaker lets it, the
- * provider is called, and retried with backoff on 429, 5xx and time-outs within {@link #ONLINE_BUDGET}. When the provider
+ * provider is called, and retried with backoff on 429, 5xx and time-outs ({@link ProviderCalls}). When the provider
  * does not answer (after the retries, or with the breaker open) the offline engine answers and the completion
  * says why in {@code fallbackReason}. A refusal by the kernel's egress is a permission error and is thrown, never
  * hidden behind an offline answer. Tokens, cache hits, provider errors and fallbacks are metered per tenant.
  */
 final class Gateway implements LanguageModel {
-    /**
-     * The most time the online path (attempts and waits) may take, so that a caller within the usual 30 s plugin
-     * deadline still gets the offline answer when the provider keeps failing.
-     */
-    static final Duration ONLINE_BUDGET = Duration.ofSeconds(20);
     /** The secret holding the tenant's OpenAI API key. */
     static final String API_KEY_SECRET = "openai.api-key";
     static final String METER_PROMPT_TOKENS = "ai.tokens.prompt";
@@ -87,24 +79,11 @@ final class Gateway implements LanguageModel {
                 return cached.get();
             }
         }
-        CircuitBreaker breaker = settings.breaker();
-        BreakerStore breakers = new BreakerStore(context.storage());
-        if (breakers.permit(breaker, clock.instant()) == CircuitBreaker.Verdict.REFUSE) {
-            CircuitBreaker.State state = breakers.read();
-            return fallBack(request, "the circuit breaker is open" + state.openUntil().map(until -> " until " + until).orElse("")
-                                     + " after " + state.consecutiveFailures() + " failed calls in a row"
-                                     + state.lastFailureReason().map(reason -> " (last: " + reason + ")").orElse(""));
-        }
         ProviderRequest providerRequest = new ProviderRequest(settings.model(), Prompt.messages(request), request.maxTokens());
-        Backoff backoff = settings.backoff();
-        ProviderFailure failure;
-        int attempts = 0;
-        Instant started = clock.instant();
-        while (true) {
-            attempts++;
-            try {
-                ProviderReply reply = provider.complete(providerRequest);
-                breakers.record(breaker::succeeded, clock.instant());
+        ProviderCalls.Outcome<ProviderReply> outcome = new ProviderCalls(context, settings, clock, random)
+                .call(() -> provider.complete(providerRequest));
+        return switch (outcome) {
+            case ProviderCalls.Answered<ProviderReply>(ProviderReply reply) -> {
                 Completion completion = new Completion(reply.text(), answerLanguage(request), Completion.Source.OPENAI, reply.model(),
                                                        Math.max(0, reply.promptTokens()), Math.max(0, reply.completionTokens()), false,
                                                        Optional.empty());
@@ -113,37 +92,11 @@ final class Gateway implements LanguageModel {
                 if (caching) {
                     cache.put(key, completion, clock.instant(), settings.cacheTtl());
                 }
-                return completion;
-            } catch (ProviderFailure.PermissionDenied denied) {
-                breakers.record(breaker::abandoned, clock.instant());
-                throw denied.refusal();
-            } catch (PluginProblem refused) {
-                // Includes PermissionDeniedException: a refusal the caller must see, not the provider's failure.
-                breakers.record(breaker::abandoned, clock.instant());
-                throw refused;
-            } catch (ProviderFailure failed) {
-                failure = failed;
-            } catch (EgressException unreachable) {
-                failure = new ProviderFailure.Timeout(unreachable.getMessage());
-            } catch (RuntimeException unexpected) {
-                // A provider that broke its contract: treated like a failed call, and logged so it gets fixed.
-                context.log().error("the model provider failed unexpectedly", unexpected);
-                failure = new ProviderFailure.ServerError(500);
+                yield completion;
             }
-            meter(METER_PROVIDER_ERRORS, 1, "call");
-            Optional<Duration> wait = failure.retryable() ? backoff.beforeRetry(attempts - 1, failure.retryAfter(), random) : Optional.empty();
-            // Another attempt only if it could finish within the online budget: the caller's deadline must still
-            // leave time for the offline answer.
-            Duration spent = Duration.between(started, clock.instant());
-            if (wait.isEmpty() || spent.plus(wait.get()).plus(ModelProviders.REQUEST_TIMEOUT).compareTo(ONLINE_BUDGET) > 0
-                || !pause(wait.get())) {
-                break;
-            }
-        }
-        String reason = failure.reason() + (attempts > 1 ? ", " + attempts + " attempts" : "");
-        Instant failedAt = clock.instant();
-        breakers.record(state -> breaker.failed(state, failedAt, reason), failedAt);
-        return fallBack(request, reason);
+            case ProviderCalls.BreakerOpen<ProviderReply>(String reason) -> fallBack(request, reason);
+            case ProviderCalls.Failed<ProviderReply>(String reason) -> fallBack(request, reason);
+        };
     }
 
     @Override
@@ -189,17 +142,6 @@ final class Gateway implements LanguageModel {
     private void meter(String meter, long quantity, String unit) {
         if (quantity > 0) {
             context.usage().record(meter, quantity, unit);
-        }
-    }
-
-    /** Waits before a retry, within the call's deadline; false when the call is being stopped. */
-    private static boolean pause(Duration wait) {
-        try {
-            Thread.sleep(wait);
-            return true;
-        } catch (InterruptedException stopped) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

@@ -184,7 +184,7 @@ class OnlineGatewayTest {
         assertEquals("offline", answer.get("source").asString(), answer.toString());
         assertEquals("the provider answered 502 (server error), 2 attempts", answer.get("fallbackReason").asString());
         assertEquals(calls + 2, accepted().size(), "two attempts of the five allowed");
-        assertTrue(System.nanoTime() - started < Gateway.ONLINE_BUDGET.toNanos(), "answered within the online budget");
+        assertTrue(System.nanoTime() - started < ProviderCalls.ONLINE_BUDGET.toNanos(), "answered within the online budget");
         standIn.script(List.of());
     }
 
