@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 
+import io.voicecore.aigateway.api.Speech;
 import io.voicecore.sdk.PluginProblem;
 import io.voicecore.sdk.capability.PluginConfig;
 
@@ -20,10 +21,16 @@ import io.voicecore.sdk.capability.PluginConfig;
  * @param breakerFailureThreshold failed calls in a row that open the circuit breaker
  * @param breakerOpenFor          how long the breaker stays open before a trial call
  * @param cacheTtl                how long an online answer is reused for an identical request; zero disables the cache
+ * @param transcriptionModel      the provider's speech-to-text model, e.g. {@code gpt-4o-mini-transcribe}
+ * @param speechModel             the provider's text-to-speech model, e.g. {@code gpt-4o-mini-tts}
+ * @param speechVoice             the voice speech is synthesised with when the caller names none, one of {@link Speech#VOICES}
  */
 record GatewaySettings(String model, URI baseUrl, int maxRetries, Duration retryBackoff, Duration retryMaxWait, int breakerFailureThreshold,
-                       Duration breakerOpenFor, Duration cacheTtl) {
+                       Duration breakerOpenFor, Duration cacheTtl, String transcriptionModel, String speechModel, String speechVoice) {
     static final String DEFAULT_MODEL = "gpt-4o-mini";
+    static final String DEFAULT_TRANSCRIPTION_MODEL = "gpt-4o-mini-transcribe";
+    static final String DEFAULT_SPEECH_MODEL = "gpt-4o-mini-tts";
+    static final String DEFAULT_SPEECH_VOICE = "alloy";
     static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
 
@@ -36,7 +43,10 @@ record GatewaySettings(String model, URI baseUrl, int maxRetries, Duration retry
                                    Duration.ofMillis(config.number("retryMaxWaitMillis").orElse(4000L)),
                                    (int) config.number("breakerFailureThreshold").orElse(5L).longValue(),
                                    Duration.ofSeconds(config.number("breakerOpenSeconds").orElse(30L)),
-                                   Duration.ofSeconds(config.number("cacheTtlSeconds").orElse(300L)));
+                                   Duration.ofSeconds(config.number("cacheTtlSeconds").orElse(300L)),
+                                   config.string("transcriptionModel").filter(m -> !m.isBlank()).orElse(DEFAULT_TRANSCRIPTION_MODEL),
+                                   config.string("speechModel").filter(m -> !m.isBlank()).orElse(DEFAULT_SPEECH_MODEL),
+                                   config.string("speechVoice").filter(v -> !v.isBlank()).orElse(DEFAULT_SPEECH_VOICE));
     }
 
     /** @return the host of {@link #baseUrl()}, lower case */

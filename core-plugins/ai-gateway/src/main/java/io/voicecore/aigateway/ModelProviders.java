@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.voicecore.sdk.PluginContext;
 
-/** Makes the online provider for a tenant's call. */
+/** Makes the online providers for a tenant's call. */
 final class ModelProviders {
     /** How long one request to the provider may take; retries and the caller's deadline bound the whole call. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(8);
@@ -22,6 +22,17 @@ final class ModelProviders {
      * @param apiKey   the tenant's OpenAI key, from the secret {@link Gateway#API_KEY_SECRET}
      */
     static ModelProvider openAi(PluginContext context, GatewaySettings settings, String apiKey) {
+        return new OpenAiProvider(context.http(), settings.baseUrl().toString(), apiKey, REQUEST_TIMEOUT);
+    }
+
+    /**
+     * The OpenAI provider's audio side for this call, reached as {@link #openAi} describes.
+     *
+     * @param context  the gateway's context for the tenant's call
+     * @param settings the tenant's configuration
+     * @param apiKey   the tenant's OpenAI key, from the secret {@link Gateway#API_KEY_SECRET}
+     */
+    static SpeechProvider openAiSpeech(PluginContext context, GatewaySettings settings, String apiKey) {
         return new OpenAiProvider(context.http(), settings.baseUrl().toString(), apiKey, REQUEST_TIMEOUT);
     }
 }

@@ -1,5 +1,8 @@
 package io.voicecore.aigateway;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -7,8 +10,13 @@ import java.util.Optional;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientImpl;
 import com.openai.core.ClientOptions;
+import com.openai.core.MultipartField;
+import com.openai.core.http.HttpResponse;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
+import com.openai.models.audio.AudioResponseFormat;
+import com.openai.models.audio.speech.SpeechCreateParams;
+import com.openai.models.audio.transcriptions.TranscriptionCreateParams;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.completions.CompletionUsage;
@@ -17,11 +25,14 @@ import io.voicecore.sdk.PermissionDeniedException;
 import io.voicecore.sdk.capability.HttpEgress;
 
 /**
- * Chat completions with the official openai-java client (the kernel's platform library {@code openai-java}),
+ * Chat completions, transcriptions and speech with the official openai-java client (the kernel's platform library {@code openai-java}),
  * its HTTP going through the gateway's egress. The client's own retries are off: {@link Gateway} retries,
  * with the tenant's backoff, and counts failures for the circuit breaker.
  */
-final class OpenAiProvider implements ModelProvider {
+final class OpenAiProvider implements ModelProvider, SpeechProvider {
+    /** The name the utterance is uploaded under: the API tells the audio format by the extension. */
+    static final String UTTERANCE_FILE = "utterance.wav";
+
     private final OpenAIClient client;
 
     /**
@@ -63,6 +74,38 @@ final class OpenAiProvider implements ModelProvider {
         Optional<CompletionUsage> usage = completion.usage();
         return new ProviderReply(text, completion.model(), usage.map(u -> (int) u.promptTokens()).orElse(0),
                                  usage.map(u -> (int) u.completionTokens()).orElse(0));
+    }
+
+    @Override
+    public String transcribe(String model, byte[] wav, Optional<String> language) {
+        TranscriptionCreateParams.Builder params = TranscriptionCreateParams.builder()
+                .file(MultipartField.<InputStream>builder().value(new ByteArrayInputStream(wav)).filename(UTTERANCE_FILE)
+                              .contentType("audio/wav").build())
+                .model(model)
+                .responseFormat(AudioResponseFormat.JSON);
+        language.ifPresent(params::language);
+        try {
+            return client.audio().transcriptions().create(params.build()).asTranscription().text();
+        } catch (RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public byte[] speak(String model, String text, String voice, Optional<String> instructions) {
+        SpeechCreateParams.Builder params = SpeechCreateParams.builder()
+                .model(model)
+                .input(text)
+                .voice(voice)
+                .responseFormat(SpeechCreateParams.ResponseFormat.PCM);
+        instructions.ifPresent(params::instructions);
+        try (HttpResponse response = client.audio().speech().create(params.build())) {
+            return response.body().readAllBytes();
+        } catch (IOException e) {
+            throw new ProviderFailure.Timeout("reading the speech failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw failure(e);
+        }
     }
 
     /** The client's outcome as the gateway's failure; the egress's permission error is kept as it is. */

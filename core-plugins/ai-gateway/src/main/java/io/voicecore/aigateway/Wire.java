@@ -18,6 +18,9 @@ import io.voicecore.aigateway.api.GatewayStatus;
 import io.voicecore.aigateway.api.KnowledgeEntry;
 import io.voicecore.aigateway.api.Message;
 import io.voicecore.aigateway.api.Persona;
+import io.voicecore.aigateway.api.PhoneAudio;
+import io.voicecore.aigateway.api.Speech;
+import io.voicecore.aigateway.api.Transcript;
 import io.voicecore.sdk.json.Json;
 
 /** The JSON of the gateway's routes: requests read with every field error collected, answers written from the API records. */
@@ -25,6 +28,7 @@ final class Wire {
     static final List<String> ALL_LANGUAGES = List.of("en", "es", "fr", "de", "it", "pt");
     private static final int MAX_TEXT = 8000;
     private static final int MAX_KNOWLEDGE = 200;
+    private static final String LANGUAGE = "[a-z]{2}";
 
     private Wire() {
     }
@@ -167,6 +171,51 @@ final class Wire {
         return new AnalyseRequest(text.orElseThrow(), languages, current);
     }
 
+    /** The utterance of {@code POST /transcribe} and its language hint. */
+    record TranscribeRequest(PhoneAudio audio, Optional<String> language) {
+    }
+
+    /**
+     * @param body     the utterance as 8 kHz μ-law
+     * @param language the {@code language} query parameter
+     * @throws io.voicecore.sdk.PluginProblem 422 naming every invalid field
+     */
+    static TranscribeRequest transcribeRequest(byte[] body, Optional<String> language) {
+        FieldErrors errors = new FieldErrors();
+        if (body.length == 0) {
+            errors.add("body", "must be the utterance as audio/basic (8 kHz mono G.711 μ-law)");
+        }
+        language.filter(code -> !code.matches(LANGUAGE)).ifPresent(code -> errors.add("language", "must be an ISO 639-1 code such as es"));
+        errors.throwIfAny();
+        return new TranscribeRequest(PhoneAudio.ofMuLaw(body), language);
+    }
+
+    /** The text of {@code POST /speak}, its language and the voice, if not the configured one. */
+    record SpeakRequest(String text, String language, Optional<String> voice) {
+    }
+
+    /** @throws io.voicecore.sdk.PluginProblem 422 naming every invalid field */
+    static SpeakRequest speakRequest(Json body) {
+        FieldErrors errors = new FieldErrors();
+        Optional<String> text = text(body.get("text"), "text", Speech.MAX_TEXT, errors);
+        if (text.isEmpty()) {
+            errors.add("text", "is required: what to say");
+        }
+        Optional<String> language = text(body.get("language"), "language", 2, errors);
+        if (language.filter(code -> code.matches(LANGUAGE)).isEmpty()) {
+            errors.add("language", "is required: the text's ISO 639-1 code such as es");
+        }
+        Optional<String> voice = text(body.get("voice"), "voice", 40, errors);
+        voice.filter(name -> !Speech.VOICES.contains(name)).ifPresent(name -> errors.add("voice", "must be one of " + Speech.VOICES));
+        errors.throwIfAny();
+        return new SpeakRequest(text.orElseThrow(), language.orElseThrow(), voice);
+    }
+
+    static Json transcript(Transcript transcript) {
+        return Json.object().put("text", transcript.text()).put("language", transcript.language().orElse(null))
+                .put("audioSeconds", transcript.audioDuration().toMillis() / 1000.0).build();
+    }
+
     static Json completion(Completion completion) {
         return Json.object().put("text", completion.text()).put("language", completion.language())
                 .put("source", completion.source().wireName()).put("model", completion.model())
@@ -197,6 +246,8 @@ final class Wire {
                         .put("lastFailureReason", breaker.lastFailureReason().orElse(null))
                         .put("lastFailureAt", breaker.lastFailureAt().orElse(null)).build())
                 .put("maxRetries", settings.maxRetries()).put("cacheTtlSeconds", settings.cacheTtl().toSeconds())
+                .put("speech", Json.object().put("transcriptionModel", settings.transcriptionModel()).put("speechModel", settings.speechModel())
+                        .put("voice", settings.speechVoice()).build())
                 .build();
     }
 

@@ -24,6 +24,7 @@ class AiGatewayPluginJarTest {
             assertNotNull(zip.getEntry("plugin.yaml"), "plugin.yaml at the root of " + JAR);
             assertNotNull(zip.getEntry("db/migration/V1__cache_and_breaker.sql"));
             assertNotNull(zip.getEntry("io/voicecore/aigateway/api/LanguageModel.class"));
+            assertNotNull(zip.getEntry("io/voicecore/aigateway/api/Speech.class"));
             assertNotNull(zip.getEntry("io/voicecore/aigateway/offline/OfflineEngine.class"));
             List<String> sdk = zip.stream().map(ZipEntry::getName).filter(n -> n.startsWith("io/voicecore/sdk/")).toList();
             assertEquals(List.of(), sdk, "the SDK is provided by the kernel, not packed");
@@ -41,6 +42,9 @@ class AiGatewayPluginJarTest {
                     Json.object().put("role", "user").put("text", "Je m'appelle Marie").build())).build());
             assertEquals(200, reply.status(), reply.toString());
             assertEquals("fr", reply.json().get("language").asString());
+            TestResponse speech = kit.post("/speak", Json.object().put("text", "Bonjour").put("language", "fr").build());
+            assertEquals(409, speech.status(), speech.toString());
+            assertEquals("offline", speech.json().get("reason").asString());
         }
     }
 }
