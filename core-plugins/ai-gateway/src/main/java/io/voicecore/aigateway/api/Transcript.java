@@ -8,8 +8,8 @@ import java.util.Optional;
  * What a caller said in one utterance, as {@link Speech#transcribe} heard it.
  *
  * @param text          the words, empty when nothing intelligible was said
- * @param language      the utterance's language (ISO 639-1) when known: the hint the transcription was given, else
- *                      what the provider reported
+ * @param language      the utterance's language (ISO 639-1) when known: the hint the transcription was given; empty
+ *                      when the model was left to detect it (its answer does not say which it heard)
  * @param audioDuration how long the utterance played (what is metered)
  * @since ai-gateway 0.3.0
  */
