@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import io.voicecore.aigateway.api.GatewayStatus;
+import io.voicecore.aigateway.api.Speech;
 import io.voicecore.receptionist.api.CallEnded;
 import io.voicecore.receptionist.api.CallEnding;
 import io.voicecore.receptionist.api.CallOutcome;
@@ -267,8 +269,21 @@ final class CallFlow {
         return seconds;
     }
 
-    /** The receptionist's greeting (with the recording notice, when the tenant records), then listening. */
+    /**
+     * The receptionist's greeting (with the recording notice, when the tenant records), then listening: through
+     * Twilio's speech recognition, or in stream mode over a media stream, when the AI gateway can hear and speak.
+     */
     private Twiml greet(Webhook hook, Call call) {
+        if (settings.streamMode()) {
+            if (speechOnline()) {
+                String authToken = context.secrets().get(Webhook.AUTH_TOKEN_SECRET).orElseThrow();
+                return Twiml.response(twiml -> twiml.connectStream(hook.url("/twilio/stream-ended"),
+                        MediaStreams.streamUrl(hook.pluginBase(), "") + MediaStreams.PATH,
+                        Map.of(MediaStreams.TOKEN_PARAMETER, MediaStreams.token(authToken, call.callSid()))));
+            }
+            // The gateway lost its key after stream mode was chosen: the call is answered, in gather mode.
+            context.log().warn("call " + call.callSid() + ": stream mode needs the AI gateway online; answering with Twilio's speech instead");
+        }
         return Twiml.response(twiml -> {
             if (settings.recordCalls()) {
                 twiml.say(Prompts.say(call.language(), "recorded"), settings.speech(call.language()));
@@ -301,7 +316,7 @@ final class CallFlow {
                                                      Prompts.say(call.language(), "unavailable")));
         }
         store.transferring(call.callSid(), briefing);
-        return Twiml.response(twiml -> twiml.say(announcement, speech)
+        return Twiml.response(twiml -> (announcement.isBlank() ? twiml : twiml.say(announcement, speech))
                 .dial(hook.url("/twilio/dial-status"), settings.transferTimeoutSeconds(), settings.transferTo().get(),
                       hook.url("/twilio/whisper"), settings.recordCalls()));
     }
@@ -361,6 +376,38 @@ final class CallFlow {
         }
         return Twiml.response(twiml -> voicemail(twiml.say(apology, settings.speech(language)), hook, language,
                                                  Prompts.say(language, "unavailable")));
+    }
+
+    /**
+     * Stream mode: the media stream ended (Twilio posts the {@code <Connect action>}), and the call goes on as the
+     * stream decided: put through, a voicemail, a goodbye already said, or, when the stream failed or was lost, the
+     * apology with a transfer or a voicemail.
+     */
+    Twiml streamEnded(Webhook hook) {
+        Optional<Call> found = store.find(hook.required("CallSid"));
+        if (found.isEmpty() || found.get().state().equals("ended")) {
+            return Twiml.response(Twiml::hangup);
+        }
+        Call call = found.get();
+        String language = call.language();
+        return switch (call.handover().orElse("apology")) {
+            case "transfer" -> settings.transferTo().isPresent()
+                    ? transfer(hook, call, "", call.briefing().orElse("A caller asked for a person."))
+                    : Twiml.response(twiml -> voicemail(twiml, hook, language, Prompts.say(language, "unavailable")));
+            case "voicemail" -> Twiml.response(twiml -> voicemail(twiml, hook, language, Prompts.say(language, "unavailable")));
+            case "hangup" -> Twiml.response(Twiml::hangup);
+            default -> call.state().equals("conversation") ? fallback(hook, call) : resume(hook, call);
+        };
+    }
+
+    /** Whether the AI gateway can transcribe and speak for this tenant now (it has an OpenAI key). */
+    boolean speechOnline() {
+        try {
+            return context.services().require(Speech.class).mode() == GatewayStatus.Mode.ONLINE;
+        } catch (RuntimeException unavailable) {
+            context.log().warn("the AI gateway's speech is unavailable: " + unavailable);
+            return false;
+        }
     }
 
     /** A webhook for a call in another state than it expects (a retry, or a late one): what the call is doing now. */

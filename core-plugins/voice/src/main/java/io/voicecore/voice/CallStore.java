@@ -32,11 +32,15 @@ final class CallStore {
      *                  {@code awaiting-transcription} or {@code ended}
      * @param stage     the receptionist's stage after the last turn, e.g. {@code confirmed}
      * @param briefing  what the person a transfer reaches is told
+     * @param handover  stream mode: what follows once the media stream ends ({@code transfer}, {@code voicemail},
+     *                  {@code hangup} or {@code apology}); empty while the stream carries the conversation
+     * @param streamSid stream mode: the media stream Twilio opened for the call
      */
     record Call(String callSid, Optional<UUID> conversationId, String accountSid, Optional<String> callerNumber,
                 Optional<String> calledNumber, String language, Optional<String> greeting, String state, Optional<String> stage,
                 int turns, int misunderstood, Optional<String> briefing, Optional<Integer> durationSeconds, boolean minutesMetered,
-                Instant startedAt, Instant updatedAt, Optional<String> outcome) {
+                Instant startedAt, Instant updatedAt, Optional<String> outcome, Optional<String> handover,
+                Optional<String> streamSid) {
 
         static Call of(Row row) {
             return new Call(row.string("call_sid").orElseThrow(), row.uuid("conversation_id"), row.string("account_sid").orElseThrow(),
@@ -45,7 +49,8 @@ final class CallStore {
                             row.number("turns").orElse(0L).intValue(), row.number("misunderstood").orElse(0L).intValue(),
                             row.string("briefing"), row.number("duration_seconds").map(Long::intValue),
                             row.bool("minutes_metered").orElse(false), row.instant("started_at").orElseThrow(),
-                            row.instant("updated_at").orElseThrow(), row.string("outcome"));
+                            row.instant("updated_at").orElseThrow(), row.string("outcome"), row.string("handover"),
+                            row.string("stream_sid"));
         }
 
         /** @return the seconds since the call's first webhook, rounded up */
@@ -90,6 +95,26 @@ final class CallStore {
     int misunderstood(String callSid) {
         storage.update("UPDATE calls SET misunderstood = misunderstood + 1, updated_at = ? WHERE call_sid = ?", now(), callSid);
         return find(callSid).map(Call::misunderstood).orElse(1);
+    }
+
+    /**
+     * Ties a media stream to the call, once: a second stream for the same call is refused.
+     *
+     * @return whether the stream was tied (false: another stream has it, or the call is not in conversation)
+     */
+    boolean streaming(String callSid, String streamSid) {
+        return storage.update("UPDATE calls SET stream_sid = ?, updated_at = ? WHERE call_sid = ? AND state = 'conversation' "
+                              + "AND (stream_sid IS NULL OR stream_sid = ?)", streamSid, now(), callSid, streamSid) == 1;
+    }
+
+    /**
+     * Stream mode: what the call does once its media stream ends; the webhook that follows reads it.
+     *
+     * @param briefing for a transfer, what the person taking it is told
+     */
+    void handover(String callSid, String handover, Optional<String> briefing) {
+        storage.update("UPDATE calls SET handover = ?, briefing = coalesce(?, briefing), updated_at = ? WHERE call_sid = ?",
+                       handover, briefing.orElse(null), now(), callSid);
     }
 
     void transferring(String callSid, String briefing) {

@@ -92,6 +92,26 @@ final class Twiml {
         return element("Record", attributes, null);
     }
 
+    /**
+     * Connects the call to a bidirectional media stream (Twilio's Media Streams): the caller's audio goes to
+     * {@code streamUrl}, which sends back what the caller hears. When the stream ends Twilio posts to {@code action}.
+     *
+     * @param parameters custom parameters, sent to the stream in its {@code start} message
+     */
+    Twiml connectStream(String action, String streamUrl, Map<String, String> parameters) {
+        StringBuilder inner = new StringBuilder();
+        parameters.forEach((name, value) -> {
+            Map<String, String> parameter = new LinkedHashMap<>();
+            parameter.put("name", name);
+            parameter.put("value", value);
+            inner.append("<Parameter").append(attributes(parameter)).append("/>");
+        });
+        Map<String, String> connect = new LinkedHashMap<>();
+        connect.put("action", action);
+        connect.put("method", "POST");
+        return element("Connect", connect, "<Stream" + attributes(Map.of("url", streamUrl)) + ">" + inner + "</Stream>");
+    }
+
     Twiml redirect(String url) {
         return element("Redirect", Map.of("method", "POST"), escape(url));
     }

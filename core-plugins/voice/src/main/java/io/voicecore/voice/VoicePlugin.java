@@ -48,11 +48,14 @@ public final class VoicePlugin implements Plugin {
             flow.transcription(hook);
             return Twiml.response(twiml -> { });
         }));
+        setup.route(HttpMethod.POST, "/twilio/stream-ended", webhook(CallFlow::streamEnded));
+        setup.stream(MediaStreams.PATH, new MediaStreams());
         setup.route(HttpMethod.POST, "/twilio/status", webhook((flow, hook) -> {
             flow.status(hook);
             return Twiml.response(twiml -> { });
         }));
         setup.route(HttpMethod.GET, "/status", this::status);
+        setup.configCheck(VoicePlugin::checkConfig);
         setup.job(Callbacks.JOB, "* * * * *", context -> new Callbacks(context, VoiceSettings.of(context.config())).placeDue());
         setup.job(SWEEP_JOB, "* * * * *", VoicePlugin::closeStaleCalls);
     }
@@ -97,6 +100,15 @@ public final class VoicePlugin implements Plugin {
         return Twiml.response(twiml -> twiml.say(Prompts.say("en", "problem"), settings.speech("en")).hangup());
     }
 
+    /** Stream mode is refused while the AI gateway cannot hear and speak for the tenant, rather than failing on a call. */
+    private static void checkConfig(io.voicecore.sdk.capability.PluginConfig proposed, PluginContext context) {
+        if (proposed.string("mode").orElse("gather").equals("stream") && !new CallFlow(context).speechOnline()) {
+            throw new PluginProblem(409, "stream-mode-needs-speech", "Stream mode transcribes callers and speaks the replies "
+                    + "through the AI gateway, which is offline for this tenant: set its OpenAI key first (PUT "
+                    + "/api/v1/tenants/{tenant}/plugins/ai-gateway/secrets/openai.api-key), or keep mode gather.");
+        }
+    }
+
     /** The tenant's setup, for its admins: the URLs to give Twilio, and whether the auth token is set. */
     private Response status(Request request, PluginContext context) {
         if (!ADMIN_ROLES.contains(request.caller().role())) {
@@ -115,6 +127,8 @@ public final class VoicePlugin implements Plugin {
                 .put("authTokenSet", context.secrets().get(Webhook.AUTH_TOKEN_SECRET).filter(t -> !t.isBlank()).isPresent())
                 .put("transferTo", settings.transferTo().orElse(null))
                 .put("recordCalls", settings.recordCalls() ? "announce" : "never")
+                .put("mode", settings.streamMode() ? "stream" : "gather")
+                .put("streamReady", !settings.streamMode() || new CallFlow(context).speechOnline())
                 .put("maxConcurrentCalls", settings.maxConcurrentCalls())
                 .put("callsOnTheLine", store.onTheLine()).put("callsQueued", queued).build());
     }

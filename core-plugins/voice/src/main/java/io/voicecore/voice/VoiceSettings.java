@@ -17,15 +17,21 @@ import io.voicecore.sdk.capability.PluginConfig;
  * @param minConfidence          the least recogniser confidence, 0 to 1, for speech to count as understood
  * @param maxConcurrentCalls     calls answered at once; 0 for no limit
  * @param callbackDelayMinutes   how long after being asked a call-back is placed
+ * @param streamMode             whether calls are answered over Media Streams (our speech recognition and synthesis)
+ *                               rather than Twilio's ({@code mode: stream})
+ * @param endOfSpeechMillis      in stream mode, the silence after which a caller's utterance is taken to be over
  * @param recordCalls            whether callers are told calls may be recorded, and transfers are recorded
  * @param voicemailMaxSeconds    the longest voicemail
  * @param twilioApiBaseUrl       Twilio's REST API, without a trailing {@code /}
  * @param languageFromCountry    whether callers are greeted in their number's country's language, when offered
+ * @param streamMode             whether calls are answered over Media Streams (the platform's speech recognition and
+ *                               synthesis through the AI gateway) rather than Twilio's ({@code mode: stream})
+ * @param endOfSpeechMillis      in stream mode, the silence after which a caller's utterance is taken to be over
  */
 record VoiceSettings(Optional<String> publicBaseUrl, Optional<String> transferTo, int transferTimeoutSeconds,
                      Map<String, String> languageCodes, Map<String, String> voices, double minConfidence, int maxConcurrentCalls,
                      int callbackDelayMinutes, boolean recordCalls, int voicemailMaxSeconds, String twilioApiBaseUrl,
-                     boolean languageFromCountry) {
+                     boolean languageFromCountry, boolean streamMode, int endOfSpeechMillis) {
     /** Twilio's languages when the configuration names none for a language. */
     private static final Map<String, String> DEFAULT_CODES = Map.of("en", "en-US", "es", "es-ES", "fr", "fr-FR", "de", "de-DE",
                                                                    "it", "it-IT", "pt", "pt-PT");
@@ -41,7 +47,9 @@ record VoiceSettings(Optional<String> publicBaseUrl, Optional<String> transferTo
                                  config.string("recordCalls").orElse("never").equals("announce"),
                                  (int) config.number("voicemailMaxSeconds").orElse(120L).longValue(),
                                  withoutTrailingSlash(config.string("twilioApiBaseUrl").orElse("https://api.twilio.com")),
-                                 config.bool("languageFromCallerCountry").orElse(true));
+                                 config.bool("languageFromCallerCountry").orElse(true),
+                                 config.string("mode").orElse("gather").equals("stream"),
+                                 (int) config.number("endOfSpeechMillis").orElse(700L).longValue());
     }
 
     /** @param language ISO 639-1 @return how to speak and listen in it */

@@ -56,10 +56,18 @@ record Webhook(Map<String, List<String>> params, String pluginBase) {
     }
 
     private static String publicBase(Request request, VoiceSettings settings) {
+        return publicBase(request::header, settings);
+    }
+
+    /**
+     * @param header a request header by its name in lower case
+     * @return the scheme and host Twilio called
+     */
+    static String publicBase(java.util.function.Function<String, Optional<String>> header, VoiceSettings settings) {
         return settings.publicBaseUrl().orElseGet(() -> {
-            String scheme = request.header("x-forwarded-proto").map(p -> p.split(",")[0].strip()).filter(p -> !p.isEmpty()).orElse("http");
-            String host = request.header("x-forwarded-host").map(h -> h.split(",")[0].strip()).filter(h -> !h.isEmpty())
-                    .or(() -> request.header("host")).orElse("localhost");
+            String scheme = header.apply("x-forwarded-proto").map(p -> p.split(",")[0].strip()).filter(p -> !p.isEmpty()).orElse("http");
+            String host = header.apply("x-forwarded-host").map(h -> h.split(",")[0].strip()).filter(h -> !h.isEmpty())
+                    .or(() -> header.apply("host")).orElse("localhost");
             return scheme + "://" + host;
         });
     }

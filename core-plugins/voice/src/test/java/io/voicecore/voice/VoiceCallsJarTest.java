@@ -46,8 +46,10 @@ class VoiceCallsJarTest {
         HttpResult listed = voice.kernel.get("/api/v1/plugins/voice", voice.admin);
         assertEquals(200, listed.status(), listed.body());
         assertEquals(List.of("POST /twilio/incoming", "POST /twilio/gather", "POST /twilio/queue", "POST /twilio/dial-status",
-                             "POST /twilio/whisper", "POST /twilio/voicemail", "POST /twilio/transcription", "POST /twilio/status"),
+                             "POST /twilio/whisper", "POST /twilio/voicemail", "POST /twilio/transcription", "POST /twilio/status",
+                             "POST /twilio/stream-ended"),
                      strings(listed.json().get("publicRoutes")));
+        assertEquals(List.of("/twilio/media"), strings(listed.json().get("publicStreams")));
         HttpResult setup = voice.kernel.get("/api/v1/tenants/" + TENANT + "/voice/status", voice.admin);
         assertEquals(200, setup.status(), setup.body());
         assertEquals(voice.incomingUrl(TENANT), setup.json().get("incomingUrl").asText());
