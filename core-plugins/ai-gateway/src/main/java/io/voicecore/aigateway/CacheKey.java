@@ -15,7 +15,7 @@ import io.voicecore.aigateway.api.Persona;
 /**
  * The response cache's key for a request: SHA-256 over the provider, the model and the request in a canonical form,
  * so requests that differ only in spacing share an answer while anything the model could answer differently (a word,
- * a role, the order of messages, the language, the time) gets its own. Each field is length-prefixed, so no two
+ * a role, the order of messages, the language, the time, the channel) gets its own. Each field is length-prefixed, so no two
  * different requests have the same canonical form.
  */
 final class CacheKey {
@@ -67,6 +67,8 @@ final class CacheKey {
         field(out, request.language().orElse(""));
         field(out, request.maxTokens().map(String::valueOf).orElse(""));
         field(out, request.currentTime().map(Object::toString).orElse(""));
+        field(out, request.channel().name());
+        field(out, request.callerNumber().orElse(""));
         return out.toString();
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.voicecore.aigateway.api.Channel;
 import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.aigateway.api.KnowledgeEntry;
 import io.voicecore.aigateway.api.Message;
@@ -14,7 +15,8 @@ import io.voicecore.aigateway.api.Persona;
 
 /**
  * The messages sent to the online provider for a completion request: a system prompt made from the persona, the
- * language, the opening hours and the knowledge entries, then the request's own messages in order.
+ * channel (on a phone call, the caller's number and that an e-mail is optional), the language, the opening hours and
+ * the knowledge entries, then the request's own messages in order.
  */
 final class Prompt {
     private static final Map<String, String> LANGUAGE_NAMES = Map.of("en", "English", "es", "Spanish", "fr", "French", "de", "German",
@@ -41,6 +43,14 @@ final class Prompt {
         prompt.append("You are ").append(persona.assistantName()).append(business)
                 .append(". Speak in a ").append(persona.tone() == Persona.Tone.FORMAL ? "polite, formal" : "warm, friendly")
                 .append(" tone, in short sentences fit to be said on the phone (one to three).\n");
+        if (request.channel() == Channel.CALL) {
+            prompt.append(request.callerNumber()
+                    .map(number -> "This is a phone call from " + number + ": that number, known from the line, is the caller's phone, so "
+                                   + "never ask for a phone number. ")
+                    .orElse("This is a phone call from a withheld number: ask for a phone number to call back. "))
+                    .append("An e-mail address is optional by phone: offer once to take one, and when the caller declines or gives "
+                            + "none, go on without it.\n");
+        }
         prompt.append(request.language()
                 .map(code -> "Answer in " + name(code) + ".\n")
                 .orElseGet(() -> "Answer in the caller's language when it is one of " + String.join(", ",

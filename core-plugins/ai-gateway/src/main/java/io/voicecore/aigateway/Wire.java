@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.voicecore.aigateway.api.Analysis;
+import io.voicecore.aigateway.api.Channel;
 import io.voicecore.aigateway.api.Completion;
 import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.aigateway.api.Details;
@@ -35,7 +36,8 @@ final class Wire {
 
     /**
      * Reads a completion request. Every persona field is optional (defaults: Ava, no business name, friendly, UTC, the six
-     * languages); {@code messages} is required (an empty list asks for the greeting).
+     * languages); {@code messages} is required (an empty list asks for the greeting); {@code channel} is {@code chat}
+     * (the default) or {@code call}, with the caller's {@code callerNumber} in E.164 when the line gives it.
      *
      * @throws io.voicecore.sdk.PluginProblem 422 naming every invalid field
      */
@@ -148,9 +150,22 @@ final class Wire {
                 errors.add("currentTime", "must be an ISO-8601 instant such as 2026-03-02T09:30:00Z");
             }
         }
+        Channel channel = Channel.CHAT;
+        Optional<String> channelText = text(body.get("channel"), "channel", 10, errors);
+        if (channelText.isPresent()) {
+            switch (channelText.get()) {
+                case "chat" -> channel = Channel.CHAT;
+                case "call" -> channel = Channel.CALL;
+                default -> errors.add("channel", "must be chat or call");
+            }
+        }
+        Optional<String> callerNumber = text(body.get("callerNumber"), "callerNumber", 16, errors);
+        if (callerNumber.isPresent() && !callerNumber.get().matches(CompletionRequest.E164)) {
+            errors.add("callerNumber", "must be a number in E.164 such as +34600111222");
+        }
         errors.throwIfAny();
         return new CompletionRequest(new Persona(assistantName, businessName, tone, hours, zone, languages), messages, knowledge, language,
-                                     maxTokens, currentTime);
+                                     maxTokens, currentTime, channel, callerNumber);
     }
 
     /** The text of {@code POST /analyse}, its offered languages and the current one. */

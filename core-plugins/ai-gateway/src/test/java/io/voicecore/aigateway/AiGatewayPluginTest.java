@@ -64,6 +64,20 @@ class AiGatewayPluginTest {
     }
 
     @Test
+    void onACallTheOfflineEngineTakesTheNumberOnTheLineAndOffersTheEmailOnce() {
+        Json turns = spanishConversation("Hola, me llamo Lucía Fernández", "Quiero pedir una cita para mañana", "no, gracias");
+        Json call = Json.object().put("persona", turns.get("persona")).put("messages", turns.get("messages")).put("channel", "call")
+                .put("callerNumber", "+34600111222").build();
+        TestResponse confirm = kit.post("/complete", call);
+        assertEquals(200, confirm.status(), confirm.toString());
+        assertEquals("Le confirmo: Lucía Fernández, teléfono +34600111222, motivo: una cita (mañana). ¿Es correcto?",
+                     confirm.json().get("text").asString());
+        TestResponse chat = kit.post("/complete", turns);
+        assertEquals("Gracias, Lucía Fernández. ¿En qué número de teléfono podemos localizarle?", chat.json().get("text").asString(),
+                     "a chat asks for the phone number");
+    }
+
+    @Test
     void analysesAMessage() {
         TestResponse analysed = kit.post("/analyse", Json.object().put("text", "Je m'appelle Marie, c'est inadmissible !")
                 .put("languages", List.of("en", "fr")).build());
@@ -108,10 +122,12 @@ class AiGatewayPluginTest {
     void refusesInvalidRequestsNamingEveryField() {
         TestResponse invalid = kit.post("/complete", Json.object().put("persona", Json.object().put("tone", "sarcastic")
                 .put("timeZone", "Mars/Olympus").put("languages", List.of("english")).build())
-                .put("messages", List.of(Json.object().put("role", "robot").put("text", "hi").build())).put("maxTokens", 0).build());
+                .put("messages", List.of(Json.object().put("role", "robot").put("text", "hi").build())).put("maxTokens", 0)
+                .put("channel", "fax").put("callerNumber", "600 111 222").build());
         assertEquals(422, invalid.status(), invalid.toString());
         String detail = invalid.json().get("detail").asString();
-        for (String field : List.of("persona.tone", "persona.timeZone", "persona.languages", "messages[0].role", "maxTokens")) {
+        for (String field : List.of("persona.tone", "persona.timeZone", "persona.languages", "messages[0].role", "maxTokens", "channel",
+                                    "callerNumber")) {
             assertTrue(detail.contains(field + ":"), field + " in " + detail);
         }
         assertEquals(422, kit.post("/complete", Json.object().build()).status(), "messages are required");

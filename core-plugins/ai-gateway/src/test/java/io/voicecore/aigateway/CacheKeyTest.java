@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
+import io.voicecore.aigateway.api.Channel;
 import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.aigateway.api.KnowledgeEntry;
 import io.voicecore.aigateway.api.Message;
@@ -72,5 +73,10 @@ class CacheKeyTest {
                 Optional.empty())), "tone");
         assertNotEquals(key, CacheKey.of(BASE, "gpt-4o-mini", request(PERSONA, hola, List.of(new KnowledgeEntry(List.of("x"), "y")),
                                                                       Optional.empty(), Optional.empty(), Optional.empty())), "knowledge");
+        String call = CacheKey.of(BASE, "gpt-4o-mini", simple("Hola").on(Channel.CALL, Optional.empty()));
+        assertNotEquals(key, call, "channel");
+        assertNotEquals(call, CacheKey.of(BASE, "gpt-4o-mini", simple("Hola").on(Channel.CALL, Optional.of("+34600111222"))),
+                        "the caller's number");
+        assertEquals(key, CacheKey.of(BASE, "gpt-4o-mini", simple("Hola").on(Channel.CHAT, Optional.empty())), "chat is the default");
     }
 }

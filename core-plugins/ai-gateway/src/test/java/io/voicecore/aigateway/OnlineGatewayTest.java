@@ -92,6 +92,30 @@ class OnlineGatewayTest {
     }
 
     @Test
+    void onACallTheProviderIsToldTheNumberOnTheLineAndThatTheEmailIsOptional() {
+        int before = accepted().size();
+        standIn.script(List.of(ScriptStep.reply("Gracias, Lucía. ¿En qué puedo ayudarle?")));
+        Json call = spanishConversation("Hola, me llamo Lucía Fernández");
+
+        TestResponse answered = kit.post("/complete", Json.object().put("persona", call.get("persona")).put("messages", call.get("messages"))
+                .put("channel", "call").put("callerNumber", "+34600111222").build());
+
+        assertEquals(200, answered.status(), answered.toString());
+        assertEquals("openai", answered.json().get("source").asString(), answered.toString());
+        List<RecordedRequest> sent = accepted();
+        assertEquals(before + 1, sent.size());
+        String system = sent.get(sent.size() - 1).body().get("messages").get(0).get("content").asText();
+        assertTrue(system.contains("This is a phone call from +34600111222: that number, known from the line, is the caller's phone, so "
+                                   + "never ask for a phone number."), system);
+        assertTrue(system.contains("An e-mail address is optional by phone: offer once to take one"), system);
+
+        standIn.script(List.of(ScriptStep.reply("¿Me da su teléfono y su correo?")));
+        kit.post("/complete", spanishConversation("Hola, me llamo Lucía Fernández"));
+        String chat = accepted().get(accepted().size() - 1).body().get("messages").get(0).get("content").asText();
+        assertFalse(chat.contains("phone call") || chat.contains("optional"), "a chat's prompt is unchanged: " + chat);
+    }
+
+    @Test
     void anIdenticalRequestIsAnsweredFromTheCacheAndNotBilledAgain() {
         standIn.script(List.of(ScriptStep.reply("Abrimos a las nueve.")));
         Json first = kit.post("/complete", spanishConversation("¿A qué hora abren?")).json();

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
+import io.voicecore.aigateway.api.Channel;
 import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.aigateway.api.KnowledgeEntry;
 import io.voicecore.aigateway.api.Message;
@@ -35,6 +36,23 @@ class PromptTest {
         assertTrue(system.contains("Opening hours: Mon-Fri 09:00-18:00 (time zone Europe/Madrid). It is now Wednesday 4 March 2026, 11:15 there."),
                    system);
         assertTrue(system.contains("- (parking, aparcamiento) Hay aparcamiento gratuito."), system);
+    }
+
+    @Test
+    void onACallThePromptGivesTheNumberOnTheLineAndMakesTheEmailOptionalWhileAChatsSaysNothingOfIt() {
+        List<Message> conversation = List.of(Message.user("Hola, me llamo Lucía Fernández"));
+        CompletionRequest chat = new CompletionRequest(PERSONA, conversation);
+        String call = Prompt.system(chat.on(Channel.CALL, Optional.of("+34600111222")));
+        assertTrue(call.contains("This is a phone call from +34600111222: that number, known from the line, is the caller's phone, so never "
+                                 + "ask for a phone number."), call);
+        assertTrue(call.contains("An e-mail address is optional by phone: offer once to take one, and when the caller declines or gives "
+                                 + "none, go on without it."), call);
+        String withheld = Prompt.system(chat.on(Channel.CALL, Optional.empty()));
+        assertTrue(withheld.contains("This is a phone call from a withheld number: ask for a phone number to call back."), withheld);
+        assertTrue(withheld.contains("An e-mail address is optional by phone"), withheld);
+        String written = Prompt.system(chat);
+        assertFalse(written.contains("phone call") || written.contains("e-mail"), written);
+        assertEquals(written, Prompt.system(chat.on(Channel.CHAT, Optional.empty())), "chat is the default channel");
     }
 
     @Test

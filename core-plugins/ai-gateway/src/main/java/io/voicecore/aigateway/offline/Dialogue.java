@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.voicecore.aigateway.api.Channel;
 import io.voicecore.aigateway.api.Confirmation;
 import io.voicecore.aigateway.api.Intent;
 import io.voicecore.aigateway.api.KnowledgeEntry;
@@ -15,20 +16,31 @@ import io.voicecore.aigateway.api.RelativeDate;
 /**
  * The offline assistant's side of a conversation: it greets, collects the caller's name, phone, e-mail and reason one
  * at a time in the caller's language, confirms them, accepts corrections, and answers questions from the knowledge
- * entries and the opening hours. It keeps nothing between calls: {@link #replay} finds where a conversation is from
- * what the caller said so far, so the same conversation always gets the same answer.
+ * entries and the opening hours. On a phone call the number on the line is the caller's phone (not asked for when
+ * known), and the e-mail is offered once, after the reason, and may be declined. It keeps nothing between calls:
+ * {@link #replay} finds where a conversation is from what the caller said so far, so the same conversation always
+ * gets the same answer.
  */
 final class Dialogue {
+    /** The sentence offering to take an optional e-mail address. */
+    private static final String OFFER_EMAIL = "offer.email";
+
     private final Persona persona;
     private final List<String> languages;
+    private final Channel channel;
+    private final Optional<String> callerNumber;
 
     /**
-     * @param persona   who the assistant is
-     * @param languages the languages it answers in: the persona's that the engine speaks, at least one
+     * @param persona      who the assistant is
+     * @param languages    the languages it answers in: the persona's that the engine speaks, at least one
+     * @param channel      where the conversation takes place
+     * @param callerNumber the caller's number from the line, taken as their phone; empty when unknown
      */
-    Dialogue(Persona persona, List<String> languages) {
+    Dialogue(Persona persona, List<String> languages, Channel channel, Optional<String> callerNumber) {
         this.persona = persona;
         this.languages = List.copyOf(languages);
+        this.channel = channel;
+        this.callerNumber = callerNumber;
     }
 
     /**
@@ -97,7 +109,8 @@ final class Dialogue {
         }
         // The details known after this turn decide what to ask next.
         Progress collected = new Progress(answerLanguage, stage, newName.or(progress::name), newPhone.or(progress::phone),
-                                          newEmail.or(progress::email), reason, newDate.or(progress::date));
+                                          newEmail.or(progress::email), reason, newDate.or(progress::date), progress.emailOffered());
+        boolean offersEmail = false;
         if (confirming && confirmation.filter(c -> c == Confirmation.YES).isPresent()) {
             stage = Stage.CONFIRMED;
             reply.add(Phrases.say(answerLanguage, "confirmed"));
@@ -105,10 +118,12 @@ final class Dialogue {
             stage = Stage.COLLECTING;
             reply.add(Phrases.say(answerLanguage, "correct"));
         } else if (stage != Stage.CONFIRMED || newDetails) {
-            Optional<String> missing = nextQuestion(collected);
-            if (missing.isPresent()) {
+            Optional<String> question = nextQuestion(collected);
+            if (question.isPresent()) {
                 stage = Stage.COLLECTING;
-                reply.add(missing.get());
+                offersEmail = question.get().equals(OFFER_EMAIL);
+                reply.add(Phrases.say(answerLanguage, question.get(),
+                                      collected.name().map(name -> Map.of("name", ", " + name)).orElse(Map.of())));
             } else {
                 stage = Stage.CONFIRMING;
                 reply.add(Phrases.say(answerLanguage, "confirm", Map.of("details", details(collected))));
@@ -116,7 +131,8 @@ final class Dialogue {
         } else if (reply.isEmpty()) {
             reply.add(Phrases.say(answerLanguage, "confirmed"));
         }
-        Progress next = new Progress(answerLanguage, stage, collected.name(), collected.phone(), collected.email(), reason, collected.date());
+        Progress next = new Progress(answerLanguage, stage, collected.name(), collected.phone(), collected.email(), reason, collected.date(),
+                                     collected.emailOffered() || offersEmail);
         return new Turn(next, String.join(" ", reply));
     }
 
@@ -128,30 +144,42 @@ final class Dialogue {
         return openNow.map(sentence -> told + " " + sentence).orElse(told);
     }
 
-    private static Optional<String> nextQuestion(Progress progress) {
-        String language = progress.language();
+    /**
+     * The sentence asking for the first detail still missing, in the order name, phone, e-mail, reason; where the
+     * e-mail is optional (a call), it is offered once after the reason instead. Empty when nothing more is needed.
+     */
+    private Optional<String> nextQuestion(Progress progress) {
         if (progress.name().isEmpty()) {
-            return Optional.of(Phrases.say(language, "ask.name"));
+            return Optional.of("ask.name");
         }
-        if (progress.phone().isEmpty()) {
-            return Optional.of(Phrases.say(language, "ask.phone", Map.of("name", ", " + progress.name().get())));
+        if (phone(progress).isEmpty()) {
+            return Optional.of("ask.phone");
         }
-        if (progress.email().isEmpty()) {
-            return Optional.of(Phrases.say(language, "ask.email"));
+        if (progress.email().isEmpty() && channel.requiresEmail()) {
+            return Optional.of("ask.email");
         }
         if (progress.reason().isEmpty()) {
-            return Optional.of(Phrases.say(language, "ask.reason"));
+            return Optional.of("ask.reason");
+        }
+        if (progress.email().isEmpty() && !progress.emailOffered()) {
+            return Optional.of(OFFER_EMAIL);
         }
         return Optional.empty();
     }
 
-    private static String details(Progress progress) {
+    /** The phone number the caller said, or else the one on the line. */
+    private Optional<String> phone(Progress progress) {
+        return progress.phone().or(() -> callerNumber);
+    }
+
+    /** The details read back to the caller; an e-mail address only when one was given. */
+    private String details(Progress progress) {
         String language = progress.language();
         String reason = Phrases.say(language, "reason." + progress.reason().orElseThrow().wireName())
                         + progress.date().map(date -> " (" + date.spoken() + ")").orElse("");
-        return progress.name().orElseThrow() + ", " + Phrases.say(language, "label.phone") + " " + progress.phone().orElseThrow() + ", "
-               + Phrases.say(language, "label.email") + " " + progress.email().orElseThrow() + ", " + Phrases.say(language, "label.reason")
-               + ": " + reason;
+        return progress.name().orElseThrow() + ", " + Phrases.say(language, "label.phone") + " " + phone(progress).orElseThrow() + ", "
+               + progress.email().map(email -> Phrases.say(language, "label.email") + " " + email + ", ").orElse("")
+               + Phrases.say(language, "label.reason") + ": " + reason;
     }
 
     /** Where a conversation is. */
@@ -174,13 +202,14 @@ final class Dialogue {
      * @param email    their e-mail address
      * @param reason   why they are in touch
      * @param date     the day they asked for
+     * @param emailOffered whether the caller was offered to give an optional e-mail address (once is enough)
      */
     record Progress(String language, Stage stage, Optional<String> name, Optional<String> phone, Optional<String> email,
-                    Optional<Intent> reason, Optional<RelativeDate> date) {
+                    Optional<Intent> reason, Optional<RelativeDate> date, boolean emailOffered) {
 
         static Progress start(String language) {
             return new Progress(language, Stage.COLLECTING, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                                Optional.empty());
+                                Optional.empty(), false);
         }
     }
 

@@ -24,14 +24,15 @@ public final class OfflineEngine {
     /**
      * Answers a conversation: the greeting when the caller has not spoken yet, otherwise the next step of collecting
      * the caller's name, phone, e-mail and reason (what was already given is found again in the user messages),
-     * confirming them, or an answer from the knowledge entries or the opening hours.
+     * confirming them, or an answer from the knowledge entries or the opening hours. On a {@code call} the request's
+     * caller number is the caller's phone, and the e-mail is offered once and optional.
      *
      * @param request the conversation; system messages are not read
      * @return the completion, source {@code offline}, no tokens
      */
     public Completion complete(CompletionRequest request) {
         List<String> languages = spoken(request.persona().languages());
-        Dialogue dialogue = new Dialogue(request.persona(), languages);
+        Dialogue dialogue = new Dialogue(request.persona(), languages, request.channel(), request.callerNumber());
         Optional<String> language = request.language().filter(Languages.SUPPORTED::contains);
         List<String> callerTexts = request.messages().stream().filter(m -> m.role() == Message.Role.USER).map(Message::text).toList();
         if (callerTexts.isEmpty()) {

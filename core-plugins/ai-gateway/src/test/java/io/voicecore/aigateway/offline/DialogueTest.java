@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.voicecore.aigateway.api.Channel;
 import io.voicecore.aigateway.api.Completion;
 import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.aigateway.api.KnowledgeEntry;
@@ -30,19 +31,33 @@ class DialogueTest {
     final class Conversation {
         final List<Message> messages = new ArrayList<>();
         final Persona persona;
+        final Channel channel;
+        final Optional<String> callerNumber;
         Optional<Instant> now = Optional.empty();
 
         Conversation(Persona persona) {
+            this(persona, Channel.CHAT, Optional.empty());
+        }
+
+        Conversation(Persona persona, Channel channel, Optional<String> callerNumber) {
             this.persona = persona;
+            this.channel = channel;
+            this.callerNumber = callerNumber;
             messages.add(Message.assistant(engine.complete(new CompletionRequest(persona, List.of())).text()));
         }
 
         Completion say(String text) {
             messages.add(Message.user(text));
-            Completion answer = engine.complete(new CompletionRequest(persona, messages, KNOWLEDGE, Optional.empty(), Optional.empty(), now));
+            Completion answer = engine.complete(new CompletionRequest(persona, messages, KNOWLEDGE, Optional.empty(), Optional.empty(), now,
+                                                                      channel, callerNumber));
             messages.add(Message.assistant(answer.text()));
             return answer;
         }
+    }
+
+    /** A phone call from a Spanish number, as the voice plugin's calls reach the engine. */
+    Conversation call() {
+        return new Conversation(PERSONA, Channel.CALL, Optional.of("+34600111222"));
     }
 
     @Test
@@ -91,6 +106,58 @@ class DialogueTest {
                      call.say("quiero reservar una cita para mañana").text());
         assertTrue(call.say("sí").text().startsWith("Perfecto, queda anotado"));
         assertTrue(call.say("gracias").text().startsWith("Perfecto"), "after the confirmation nothing more is asked");
+    }
+
+    @Test
+    void onACallTheNumberOnTheLineIsTheCallersPhoneAndTheEmailIsOfferedOnceAfterTheReason() {
+        Conversation call = call();
+        assertEquals("¿En qué puedo ayudarle hoy?", call.say("Hola, me llamo Lucía Fernández").text(), "no phone number is asked for");
+        assertEquals("Si quiere dejarnos un correo electrónico, dígamelo ahora; si no, basta con que diga que no.",
+                     call.say("Quiero pedir una cita para mañana por un problema con mi factura").text());
+        assertEquals("Le confirmo: Lucía Fernández, teléfono +34600111222, motivo: una cita (mañana). ¿Es correcto?",
+                     call.say("No, gracias").text(), "a declined e-mail is not asked for again");
+        assertTrue(call.say("Sí").text().startsWith("Perfecto, queda anotado"));
+    }
+
+    @Test
+    void onACallEveryDeclineOrAnswerWithoutAnAddressGoesOnToTheConfirmation() {
+        for (String answer : List.of("no", "no tengo", "prefiero no", "ahora no me acuerdo", "mmm")) {
+            Conversation call = call();
+            call.say("Me llamo Lucía Fernández y quiero una cita para mañana");
+            String reply = call.say(answer).text();
+            assertTrue(reply.startsWith("Le confirmo: Lucía Fernández, teléfono +34600111222, motivo: una cita (mañana)."),
+                       answer + " -> " + reply);
+        }
+    }
+
+    @Test
+    void onACallAnEmailGivenWhenOfferedIsReadBackAndOneSaidUnaskedIsKept() {
+        Conversation offered = call();
+        assertTrue(offered.say("Me llamo Lucía Fernández y quiero una cita para mañana").text().startsWith("Si quiere dejarnos un correo"));
+        assertEquals("Le confirmo: Lucía Fernández, teléfono +34600111222, correo lucia@example.es, motivo: una cita (mañana). ¿Es correcto?",
+                     offered.say("sí, es lucia@example.es").text());
+
+        Conversation volunteered = call();
+        assertEquals("Let me confirm: John Smith, phone 555 123 4567, email john@example.com, reason: an appointment (friday). Is that correct?",
+                     volunteered.say("My name is John Smith, call me on 555 123 4567 or write to john@example.com, I want to book an "
+                                     + "appointment for Friday").text(), "a number the caller says is the one read back; nothing is offered");
+    }
+
+    @Test
+    void onACallFromAWithheldNumberThePhoneIsAskedForAndTheEmailStillOptional() {
+        Conversation call = new Conversation(PERSONA, Channel.CALL, Optional.empty());
+        assertEquals("Gracias, Lucía Fernández. ¿En qué número de teléfono podemos localizarle?", call.say("Me llamo Lucía Fernández").text());
+        assertEquals("¿En qué puedo ayudarle hoy?", call.say("612 345 678").text());
+        assertTrue(call.say("quiero una cita para mañana").text().startsWith("Si quiere dejarnos un correo"));
+        assertTrue(call.say("no").text().startsWith("Le confirmo: Lucía Fernández, teléfono 612 345 678, motivo: una cita"));
+    }
+
+    @Test
+    void inAChatTheEmailIsStillRequiredWhateverTheCallerSays() {
+        Conversation chat = new Conversation(PERSONA);
+        chat.say("Me llamo Lucía Fernández, mi teléfono es 612 345 678");
+        assertEquals("¿Y cuál es su correo electrónico?", chat.say("no tengo").text());
+        assertEquals("¿Y cuál es su correo electrónico?", chat.say("quiero una cita para mañana").text());
     }
 
     @Test
