@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.receptionist.api.CallEnded;
 import io.voicecore.receptionist.api.CallEnding;
 import io.voicecore.receptionist.api.CallStarted;
@@ -24,8 +25,6 @@ import io.voicecore.sdk.json.Json;
  * for the calling tenant.
  */
 final class CallService implements Calls {
-    private static final String E164 = "\\+[1-9][0-9]{6,14}";
-
     private final ReceptionistPlugin receptionist;
     private final PluginContext context;
 
@@ -37,7 +36,7 @@ final class CallService implements Calls {
     @Override
     public CallStarted start(String callerNumber, Optional<String> language) {
         Optional<String> number = Optional.ofNullable(callerNumber).map(String::strip).filter(n -> !n.isEmpty());
-        if (number.isPresent() && !number.get().matches(E164)) {
+        if (number.isPresent() && !number.get().matches(CompletionRequest.E164)) {
             throw new PluginProblem(422, "invalid-fields", "Correct these fields: callerNumber: '" + number.get()
                                                            + "' is not a number in E.164, e.g. +34612345678.");
         }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.voicecore.aigateway.api.Analysis;
+import io.voicecore.aigateway.api.Channel;
 import io.voicecore.aigateway.api.Completion;
 import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.aigateway.api.GatewayStatus;
@@ -57,6 +58,15 @@ public final class ReceptionistPlugin implements Plugin {
     static final String CHAT = "chat";
     /** The channel of phone calls, held through {@link Calls}. */
     static final String CALL = "call";
+    /**
+     * @param channel a conversation's channel, {@code chat}, {@code voice} or {@code call}
+     * @return the channel the language model is told: a phone call, or a chat (a voice conversation is not a phone call:
+     *         it has no number on the line)
+     */
+    static Channel modelChannel(String channel) {
+        return channel.equals(CALL) ? Channel.CALL : Channel.CHAT;
+    }
+
     /** Tries of a turn when another turn of the same conversation was saved while this one was being answered. */
     private static final int ATTEMPTS = 3;
 
@@ -150,7 +160,7 @@ public final class ReceptionistPlugin implements Plugin {
                 .orElse(personality.defaultLanguage());
         Said greeting = personality.greeting().map(own -> new Said(own, OWN_SENTENCE_MODE, Optional.empty()))
                 .orElseGet(() -> Said.by(model.complete(new CompletionRequest(personality.persona(), List.of(), List.of(),
-                        Optional.of(greetIn), Optional.empty(), Optional.of(minute(now()))))));
+                        Optional.of(greetIn), Optional.empty(), Optional.of(minute(now())), modelChannel(channel), callerNumber))));
         ConversationState state = ConversationState.start(greetIn);
         UUID id = UUID.randomUUID();
         Instant now = now();
@@ -214,9 +224,9 @@ public final class ReceptionistPlugin implements Plugin {
     Json handleMessage(PluginContext context, UUID id, String text, Optional<BigDecimal> confidence) {
         Personality personality = Settings.personality(context);
         LanguageModel model = languageModel(context);
-        ConversationRules rules = new ConversationRules(personality);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Snapshot snapshot = context.storage().transaction(storage -> snapshot(storage, id));
+            ConversationRules rules = new ConversationRules(personality, modelChannel(snapshot.channel()), snapshot.callerNumber());
             Analysis analysis = model.analyse(text, personality.languages(), Optional.of(snapshot.state().language()));
             List<KnowledgeEntry> relevant = KnowledgeBase.matching(snapshot.knowledge(), text);
             ConversationRules.Step step = rules.next(snapshot.state(), text, analysis, !relevant.isEmpty());
@@ -225,8 +235,9 @@ public final class ReceptionistPlugin implements Plugin {
                     ? new Said(!step.escalatedNow() ? Sentences.handedOver(state.language())
                                        : snapshot.channel().equals(CALL) ? Sentences.transfer(state.language())
                                        : Sentences.handover(state.language()), OWN_SENTENCE_MODE, Optional.empty())
-                    : Said.by(model.complete(new CompletionRequest(personality.persona(), conversation(snapshot, state, text), relevant,
-                                                                   Optional.of(state.language()), Optional.empty(), Optional.of(minute(now())))));
+                    : Said.by(model.complete(new CompletionRequest(personality.persona(), conversation(snapshot, rules, state, text), relevant,
+                                                                   Optional.of(state.language()), Optional.empty(), Optional.of(minute(now())),
+                                                                   modelChannel(snapshot.channel()), snapshot.callerNumber())));
             Optional<Json> saved = context.storage().transaction(storage -> {
                 Row conversation = find(storage, id, true);
                 requireOpen(conversation, id);
@@ -282,14 +293,15 @@ public final class ReceptionistPlugin implements Plugin {
             Json stored = conversation.json("state").orElseThrow();
             ConversationState state = StateCodec.fromJson(stored);
             Instant now = now();
+            Optional<String> callerNumber = conversation.string("caller_number");
             if (heard.isPresent()) {
-                state = new ConversationRules(personality).next(state, voicemail.get(), heard.get(), false).state();
+                state = new ConversationRules(personality, modelChannel(conversation.string("channel").orElseThrow()), callerNumber)
+                        .next(state, voicemail.get(), heard.get(), false).state();
                 appendMessage(storage, id, lastSeq(storage, id) + 1, "caller", voicemail.get(), state.language(),
                               BigDecimal.valueOf(heard.get().sentiment().score()), heard.get().emotion().wireName(), now);
                 storage.update("UPDATE conversations SET state = ?, language = ? WHERE id = ?", StateCodec.toJson(state, StateCodec.mode(stored)),
                                state.language(), id);
             }
-            Optional<String> callerNumber = conversation.string("caller_number");
             LocalDate today = LocalDate.ofInstant(now, personality.zone());
             Summary summary = call.isEmpty() ? Summary.of(state, today)
                     : Summary.ofCall(state, today, new Summary.Call(callerNumber, call.get().outcome().wireName(),
@@ -373,8 +385,9 @@ public final class ReceptionistPlugin implements Plugin {
         }
     }
 
-    /** An open conversation as read before its turn is answered. */
-    private record Snapshot(String channel, ConversationState state, List<Message> transcript, List<KnowledgeEntry> knowledge, int lastSeq) {
+    /** An open conversation as read before its turn is answered; {@code callerNumber} is a call's number on the line. */
+    private record Snapshot(String channel, Optional<String> callerNumber, ConversationState state, List<Message> transcript,
+                            List<KnowledgeEntry> knowledge, int lastSeq) {
     }
 
     /**
@@ -393,29 +406,17 @@ public final class ReceptionistPlugin implements Plugin {
                 .map(row -> new KnowledgeEntry(row.json("keywords").orElseThrow().asList().stream().map(Json::asString).toList(),
                                                row.string("answer").orElseThrow()))
                 .toList();
-        return new Snapshot(conversation.string("channel").orElseThrow(), StateCodec.fromJson(conversation.json("state").orElseThrow()),
-                            transcript, knowledge, lastSeq);
+        return new Snapshot(conversation.string("channel").orElseThrow(), conversation.string("caller_number"),
+                            StateCodec.fromJson(conversation.json("state").orElseThrow()), transcript, knowledge, lastSeq);
     }
 
     /**
      * The conversation for the language model: what the receptionist knows so far and still needs (for an online
      * model; the offline engine reads only the caller's words), the transcript, then the caller's new turn.
      */
-    private static List<Message> conversation(Snapshot snapshot, ConversationState state, String text) {
+    private static List<Message> conversation(Snapshot snapshot, ConversationRules rules, ConversationState state, String text) {
         List<Message> messages = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        List<String> known = new ArrayList<>();
-        state.name().ifPresentOrElse(name -> known.add("name " + name), () -> missing.add("name"));
-        state.phone().ifPresentOrElse(phone -> known.add("phone " + phone), () -> missing.add("phone number"));
-        state.email().ifPresentOrElse(email -> known.add("e-mail " + email), () -> missing.add("e-mail address"));
-        state.reason().ifPresentOrElse(reason -> known.add("reason " + reason.wireName()
-                                                           + state.date().map(d -> " (" + d.spoken() + ")").orElse("")),
-                                       () -> missing.add("reason for calling"));
-        messages.add(Message.system("Collect the caller's name, phone number, e-mail address and reason for calling, asking for one "
-                + "missing detail at a time; once all are known, read them back and ask the caller to confirm. Known so far: "
-                + (known.isEmpty() ? "nothing" : String.join("; ", known)) + ". Still missing: "
-                + (missing.isEmpty() ? "nothing" : String.join(", ", missing)) + ". Stage: "
-                + state.stage().name().toLowerCase(Locale.ROOT) + "."));
+        messages.add(Message.system(rules.instructions(snapshot.state(), state)));
         messages.addAll(snapshot.transcript());
         messages.add(Message.user(text));
         return messages;

@@ -11,7 +11,8 @@ import io.voicecore.sdk.json.Json;
 
 /**
  * Stores the conversation's state as JSON in the {@code conversations.state} column, with the mode of its latest reply
- * ({@code offline} or {@code openai}); a state written before the mode was kept reads as {@code offline}.
+ * ({@code offline} or {@code openai}); a state written before the mode was kept reads as {@code offline}, and one written
+ * before an e-mail could be offered as not offered.
  */
 final class StateCodec {
     private StateCodec() {
@@ -33,6 +34,7 @@ final class StateCodec {
                 .put("unanswered", state.unanswered())
                 .put("turns", state.turns())
                 .put("sentimentTotal", state.sentimentTotal())
+                .put("emailOffered", state.emailOffered())
                 .build();
     }
 
@@ -43,7 +45,9 @@ final class StateCodec {
                 text(json.get("reason")).map(r -> Intent.valueOf(r.toUpperCase(Locale.ROOT))),
                 date.isNull() ? Optional.empty() : Optional.of(new RelativeDate(date.get("keyword").asString(), date.get("spoken").asString())),
                 (int) json.get("frustration").asLong(), text(json.get("escalation")), strings(json.get("answered")),
-                strings(json.get("unanswered")), (int) json.get("turns").asLong(), json.get("sentimentTotal").asDecimal().doubleValue());
+                strings(json.get("unanswered")), (int) json.get("turns").asLong(), json.get("sentimentTotal").asDecimal().doubleValue(),
+                // A state written before the e-mail could be offered has not offered it.
+                !json.get("emailOffered").isNull() && json.get("emailOffered").asBoolean());
     }
 
     /** @param json a stored state @return the mode of the conversation's latest reply */

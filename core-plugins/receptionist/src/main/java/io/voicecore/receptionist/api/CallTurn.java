@@ -40,7 +40,7 @@ public record CallTurn(String reply, String language, boolean escalate, Optional
      *
      * @param name   the caller's name
      * @param phone  a number the caller said (their number on the line is the call's)
-     * @param email  their e-mail address
+     * @param email  their e-mail address; optional on a call, where it is offered once
      * @param reason why they called, e.g. {@code book}
      * @param date   the day they asked for, e.g. {@code tomorrow}
      */

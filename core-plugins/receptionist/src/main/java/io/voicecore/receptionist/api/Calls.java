@@ -8,7 +8,10 @@ import java.util.UUID;
  * receptionist's conversations on channel {@code call}, with the caller's number, its outcome and duration. The
  * telephony plugin hears and speaks (through its provider's speech recognition and synthesis); the receptionist holds
  * the conversation exactly as over chat (the same turns, rules, escalation, transcript and summary), and ending it
- * publishes {@code conversation.ended}, which the CRM records as a {@code call} on the caller's contact.
+ * publishes {@code conversation.ended}, which the CRM records as a {@code call} on the caller's contact. One thing
+ * differs from a chat: the caller's number on the line is their phone, not asked for, and an e-mail address is offered
+ * once and optional, so a caller who gives a name and a reason reaches the confirmation without spelling out an
+ * address.
  *
  * <p>Obtain it per call with {@code context.services().require(Calls.class)}; it acts for the calling tenant with the
  * receptionist's own configuration (personality), tables and permissions.

@@ -12,7 +12,7 @@ import io.voicecore.aigateway.api.RelativeDate;
  * @param language         the caller's language (ISO 639-1)
  * @param stage            where the conversation is
  * @param name             the caller's name
- * @param phone            their phone number, as said
+ * @param phone            a phone number the caller said (on a call, the number on the line is known apart)
  * @param email            their e-mail address
  * @param reason           why they are in touch
  * @param date             the day they asked for
@@ -22,10 +22,11 @@ import io.voicecore.aigateway.api.RelativeDate;
  * @param unanswered       questions the receptionist could not answer
  * @param turns            caller turns so far
  * @param sentimentTotal   sum of the turns' sentiment scores
+ * @param emailOffered     whether the caller was offered to give an optional e-mail address (on a call; once is enough)
  */
 public record ConversationState(String language, Stage stage, Optional<String> name, Optional<String> phone, Optional<String> email,
                                 Optional<Intent> reason, Optional<RelativeDate> date, int frustration, Optional<String> escalation,
-                                List<String> answered, List<String> unanswered, int turns, double sentimentTotal) {
+                                List<String> answered, List<String> unanswered, int turns, double sentimentTotal, boolean emailOffered) {
 
     /** Where a conversation is. */
     public enum Stage {
@@ -48,7 +49,7 @@ public record ConversationState(String language, Stage stage, Optional<String> n
     /** @param language the language to start in @return the state of a conversation that has just been greeted */
     public static ConversationState start(String language) {
         return new ConversationState(language, Stage.COLLECTING, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                                     Optional.empty(), 0, Optional.empty(), List.of(), List.of(), 0, 0);
+                                     Optional.empty(), 0, Optional.empty(), List.of(), List.of(), 0, 0, false);
     }
 
     /** @return whether a person was asked to take over */

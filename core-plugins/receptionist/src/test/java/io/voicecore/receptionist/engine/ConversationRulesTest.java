@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
+import io.voicecore.aigateway.api.Channel;
 import io.voicecore.aigateway.api.Intent;
 import io.voicecore.aigateway.api.KnowledgeEntry;
 import io.voicecore.aigateway.offline.OfflineEngine;
@@ -53,6 +54,75 @@ class ConversationRulesTest {
         ConversationState corrected = turn(PERSONALITY, correcting, "mi correo es lucia.garcia@example.es").state();
         assertEquals(ConversationState.Stage.CONFIRMING, corrected.stage());
         assertEquals(Optional.of("lucia.garcia@example.es"), corrected.email());
+    }
+
+    /** The rules of a call from {@code line} (empty: withheld). */
+    ConversationState call(Optional<String> line, String... texts) {
+        ConversationRules rules = new ConversationRules(PERSONALITY, Channel.CALL, line);
+        ConversationState state = ConversationState.start("es");
+        for (String text : texts) {
+            state = rules.next(state, text, analyser.analyse(text, LANGUAGES, Optional.of(state.language())), false).state();
+        }
+        return state;
+    }
+
+    @Test
+    void onACallTheNumberOnTheLineIsThePhoneAndTheEmailIsOptionalOnceOffered() {
+        Optional<String> line = Optional.of("+34600111222");
+        ConversationState named = call(line, "Hola, me llamo Lucía Fernández");
+        assertEquals(ConversationState.Stage.COLLECTING, named.stage());
+        assertFalse(named.emailOffered());
+        ConversationState offered = call(line, "Hola, me llamo Lucía Fernández", "Quiero pedir una cita para mañana por un problema con mi factura");
+        assertEquals(ConversationState.Stage.COLLECTING, offered.stage(), "the turn with name and reason offers the e-mail");
+        assertTrue(offered.emailOffered());
+        assertEquals(Optional.empty(), offered.phone(), "the phone said stays unsaid: the line's number is the call's");
+        for (String declined : List.of("no", "no tengo", "prefiero no", "mmm")) {
+            ConversationState confirming = call(line, "Hola, me llamo Lucía Fernández",
+                                                "Quiero pedir una cita para mañana por un problema con mi factura", declined);
+            assertEquals(ConversationState.Stage.CONFIRMING, confirming.stage(), declined);
+            assertEquals(Optional.empty(), confirming.email());
+        }
+        assertEquals(ConversationState.Stage.CONFIRMED, call(line, "Hola, me llamo Lucía Fernández", "Quiero pedir una cita para mañana",
+                                                             "no", "sí").stage());
+        ConversationState given = call(line, "Hola, me llamo Lucía Fernández", "Quiero pedir una cita para mañana", "lucia@example.es");
+        assertEquals(ConversationState.Stage.CONFIRMING, given.stage());
+        assertEquals(Optional.of("lucia@example.es"), given.email());
+    }
+
+    @Test
+    void onACallFromAWithheldNumberThePhoneIsStillNeeded() {
+        assertEquals(ConversationState.Stage.COLLECTING, call(Optional.empty(), "Me llamo Lucía Fernández", "quiero una cita", "no").stage());
+        assertEquals(ConversationState.Stage.CONFIRMING,
+                     call(Optional.empty(), "Me llamo Lucía Fernández", "quiero una cita", "612 345 678", "no").stage());
+    }
+
+    @Test
+    void inAChatTheEmailIsStillRequired() {
+        ConversationState chat = conversation("Me llamo Lucía Fernández", "mi teléfono es 612 345 678", "quiero una cita", "no", "no tengo");
+        assertEquals(ConversationState.Stage.COLLECTING, chat.stage());
+        assertFalse(chat.emailOffered());
+    }
+
+    @Test
+    void theModelIsToldWhatToCollectOnTheChannelWhatIsKnownAndWhenToOfferTheEmail() {
+        ConversationRules rules = new ConversationRules(PERSONALITY, Channel.CALL, Optional.of("+34600111222"));
+        ConversationState named = call(Optional.of("+34600111222"), "Hola, me llamo Lucía Fernández");
+        ConversationState offered = call(Optional.of("+34600111222"), "Hola, me llamo Lucía Fernández", "Quiero pedir una cita para mañana");
+        ConversationState declined = call(Optional.of("+34600111222"), "Hola, me llamo Lucía Fernández", "Quiero pedir una cita para mañana",
+                                          "no");
+        String offering = rules.instructions(named, offered);
+        assertTrue(offering.startsWith("This is a phone call. Collect the caller's name and reason for calling"), offering);
+        assertTrue(offering.contains("Known so far: name Lucía Fernández; phone +34600111222 (the number on the line: do not ask for it); "
+                                     + "reason book (mañana). Still missing: nothing. Stage: collecting."), offering);
+        assertTrue(offering.endsWith("Now offer, once, to take an e-mail address; the caller may say no."), offering);
+        String confirming = rules.instructions(offered, declined);
+        assertTrue(confirming.contains("no e-mail address (offered once; do not ask again)") && confirming.endsWith("Stage: confirming."),
+                   confirming);
+
+        String chat = new ConversationRules(PERSONALITY).instructions(ConversationState.start("es"), conversation("Me llamo Lucía Fernández"));
+        assertEquals("Collect the caller's name, phone number, e-mail address and reason for calling, asking for one missing detail at a time; "
+                     + "once all are known, read them back and ask the caller to confirm. Known so far: name Lucía Fernández. Still missing: "
+                     + "phone number, e-mail address, reason for calling. Stage: collecting.", chat);
     }
 
     @Test

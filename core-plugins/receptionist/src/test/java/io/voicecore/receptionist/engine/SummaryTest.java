@@ -15,7 +15,7 @@ class SummaryTest {
     static ConversationState state(Optional<String> name, Optional<String> phone, Optional<String> email, Optional<Intent> reason,
                                    Optional<RelativeDate> date, Optional<String> escalation) {
         return new ConversationState("es", ConversationState.Stage.CONFIRMING, name, phone, email, reason, date, 0, escalation, List.of(),
-                                     List.of(), 4, 0.5);
+                                     List.of(), 4, 0.5, false);
     }
 
     @Test
