@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.standins.openai.OpenAiStandIn;
+import io.voicecore.standins.openai.RecordedRequest;
 import io.voicecore.standins.openai.ScriptStep;
 import io.voicecore.voice.TwilioCaller.Answer;
 import org.junit.jupiter.api.AfterAll;
@@ -147,8 +148,16 @@ class VoiceCallHandlingJarTest {
             openAi.script(List.of(ScriptStep.fail(500), ScriptStep.fail(500), ScriptStep.fail(500), ScriptStep.fail(500)));
             Answer answered = call.say("Me llamo Luis Pérez", 0.9);
             assertEquals(200, answered.status(), answered.body());
-            assertTrue(answered.says().get(0).contains("teléfono"), "the offline engine answered instead: " + answered.says());
+            assertEquals(List.of("¿En qué puedo ayudarle hoy?"), answered.says(),
+                         "the offline engine answered instead, with the number on the line as the caller's phone");
             assertEquals("es-ES", answered.gather().language());
+            RecordedRequest asked = openAi.requests().stream().filter(RecordedRequest::authorized).reduce((first, last) -> last).orElseThrow();
+            String instructions = asked.body().get("messages").get(0).get("content").asText() + "\n"
+                                  + asked.body().get("messages").get(1).get("content").asText();
+            assertTrue(instructions.contains("This is a phone call from +34666000004: that number, known from the line, is the caller's "
+                                             + "phone, so never ask for a phone number."), instructions);
+            assertTrue(instructions.contains("An e-mail address is optional by phone"), instructions);
+            assertTrue(instructions.contains("phone +34666000004 (the number on the line: do not ask for it)"), instructions);
         } finally {
             voice.kernel.delete("/api/v1/tenants/sin-mesa/plugins/ai-gateway/secrets/openai.api-key", voice.admin);
             openAi.close();

@@ -26,6 +26,8 @@ class VoiceCallsJarTest {
     static final String TOKEN = "0123456789abcdef0123456789abcdef";
     static final String CLINIC_NUMBER = "+34910000001";
     static final String DESK = "+34910000099";
+    /** The offline engine's offer of an optional e-mail address, in Spanish. */
+    static final String EMAIL_OFFER = "Si quiere dejarnos un correo electrónico, dígamelo ahora; si no, basta con que diga que no.";
     static VoiceKernel voice;
     static TwilioCaller twilio;
 
@@ -77,7 +79,7 @@ class VoiceCallsJarTest {
         Answer reply = call.say("Hola, me llamo Lucía García y quiero una cita para mañana", 0.92);
         assertEquals(200, reply.status(), reply.body());
         assertEquals("es-ES", reply.gather().language());
-        assertTrue(reply.says().get(0).contains("teléfono"), "the receptionist asks for a phone number next: " + reply.says());
+        assertEquals(List.of(EMAIL_OFFER), reply.says(), "the number on the line is the caller's: the optional e-mail is offered next");
 
         Answer over = call.completed(voice.url(TENANT, "/twilio/status"), 95);
         assertEquals(200, over.status(), over.body());
@@ -107,6 +109,43 @@ class VoiceCallsJarTest {
         assertTrue(said.has("sentiment") && !said.get("sentiment").isNull(), said.toString());
 
         assertEquals(minutesBefore + 2, voice.usage(TENANT, "voice.minutes"), "95 seconds are 2 minutes, rounded up per call");
+    }
+
+    @Test
+    void aCallerWhoGivesANameAndAReasonAndDeclinesTheEmailReachesTheSummaryAndTheCrm() throws InterruptedException {
+        String caller = "+34600111222";
+        TwilioCaller.Call call = twilio.call(caller, CLINIC_NUMBER);
+        assertEquals("es-ES", call.ring().gather().language());
+
+        Answer named = call.say("Hola, me llamo Lucía Fernández", 0.93);
+        assertEquals(List.of("¿En qué puedo ayudarle hoy?"), named.says(), "no phone number is asked for: the line gives it");
+        Answer reason = call.say("Quiero pedir una cita para mañana por un problema con mi factura", 0.9);
+        assertEquals(List.of(EMAIL_OFFER), reason.says());
+        Answer confirm = call.say("No, gracias", 0.88);
+        assertEquals(List.of("Le confirmo: Lucía Fernández, teléfono " + caller + ", motivo: una cita (mañana). ¿Es correcto?"), confirm.says(),
+                     "a declined e-mail is not asked for again");
+        Answer confirmed = call.say("Sí", 0.95);
+        assertTrue(confirmed.says().get(0).startsWith("Perfecto, queda anotado"), confirmed.says().toString());
+        Answer goodbye = call.silence();
+        assertEquals(List.of("Say", "Hangup"), goodbye.verbs());
+
+        JsonNode contact = voice.awaitContact(TENANT, caller);
+        assertEquals("Lucía Fernández", contact.get("name").asText());
+        assertEquals(List.of(caller), strings(contact.get("phones")));
+        assertEquals(List.of(), strings(contact.get("emails")), "no e-mail was given, none was made up");
+        JsonNode interaction = voice.awaitInteractions(TENANT, contact.get("id").asText()).get(0);
+        assertEquals("call", interaction.get("type").asText());
+        String summary = interaction.get("summary").asText();
+        assertTrue(summary.startsWith("Lucía Fernández (es): Book an appointment for tomorrow (mañana, "), summary);
+        assertTrue(summary.endsWith("Call back " + caller + "."), summary);
+
+        JsonNode conversation = voice.conversation(TENANT, interaction.get("details").get("conversationId").asText());
+        assertEquals("answered", conversation.get("outcome").asText());
+        assertEquals(summary, conversation.get("summary").get("text").asText(), "the conversation's summary is set");
+        List<String> receptionist = java.util.stream.StreamSupport.stream(conversation.get("transcript").spliterator(), false)
+                .filter(turn -> turn.get("role").asText().equals("receptionist")).map(turn -> turn.get("text").asText()).toList();
+        assertEquals(1, receptionist.stream().filter(EMAIL_OFFER::equals).count(), "the e-mail offered once: " + receptionist);
+        assertTrue(receptionist.stream().noneMatch(text -> text.contains("¿En qué número de teléfono")), receptionist.toString());
     }
 
     @Test
