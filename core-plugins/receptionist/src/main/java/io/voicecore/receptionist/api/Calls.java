@@ -7,7 +7,7 @@ import java.util.UUID;
  * Phone calls answered by the receptionist, as it offers them to a telephony plugin: each call is one of the
  * receptionist's conversations on channel {@code call}, with the caller's number, its outcome and duration. The
  * telephony plugin hears and speaks (through its provider's speech recognition and synthesis); the receptionist holds
- * the conversation exactly as over chat (the same turns, rules, escalation, transcript and summary), and ending it
+ * the conversation as over chat (the same turns, rules, escalation, transcript and summary), and ending it
  * publishes {@code conversation.ended}, which the CRM records as a {@code call} on the caller's contact. One thing
  * differs from a chat: the caller's number on the line is their phone, not asked for, and an e-mail address is offered
  * once and optional, so a caller who gives a name and a reason reaches the confirmation without spelling out an
