@@ -95,10 +95,10 @@ public final class ConversationRules {
             } else if (confirming && details.confirmation().filter(c -> c == Confirmation.NO).isPresent()) {
                 stage = ConversationState.Stage.COLLECTING;
             } else if (stage != ConversationState.Stage.CONFIRMED || newDetails) {
-                boolean required = name.isPresent() && phone.or(() -> callerNumber).isPresent() && reason.isPresent()
+                boolean requiredKnown = name.isPresent() && phone.or(() -> callerNumber).isPresent() && reason.isPresent()
                                    && (email.isPresent() || !channel.requiresEmail());
-                boolean offerEmail = required && email.isEmpty() && !emailOffered;
-                stage = required && !offerEmail ? ConversationState.Stage.CONFIRMING : ConversationState.Stage.COLLECTING;
+                boolean offerEmail = requiredKnown && email.isEmpty() && !emailOffered;
+                stage = requiredKnown && !offerEmail ? ConversationState.Stage.CONFIRMING : ConversationState.Stage.COLLECTING;
                 emailOffered = emailOffered || offerEmail;
             }
         }
@@ -121,10 +121,13 @@ public final class ConversationRules {
         List<String> missing = new ArrayList<>();
         List<String> known = new ArrayList<>();
         after.name().ifPresentOrElse(name -> known.add("name " + name), () -> missing.add("name"));
-        Optional<String> lineNumber = after.phone().isPresent() ? Optional.empty() : callerNumber;
-        after.phone().or(() -> lineNumber).ifPresentOrElse(
-                phone -> known.add("phone " + phone + (lineNumber.isPresent() ? " (the number on the line: do not ask for it)" : "")),
-                () -> missing.add("phone number"));
+        if (after.phone().isPresent()) {
+            known.add("phone " + after.phone().get());
+        } else if (callerNumber.isPresent()) {
+            known.add("phone " + callerNumber.get() + " (the number on the line: do not ask for it)");
+        } else {
+            missing.add("phone number");
+        }
         if (after.email().isPresent()) {
             known.add("e-mail " + after.email().get());
         } else if (channel.requiresEmail()) {
