@@ -26,19 +26,24 @@ import io.voicecore.kernel.config.ConfigLoader;
  * A kernel started in this JVM for a scenario, as {@code ./voicecore start} runs it (HTTP server, embedded
  * PostgreSQL in a temporary data directory, the given plugin jars installed at start-up) but without kernel
  * extensions (the marketplace) unless a scenario names one, and the HTTP calls a scenario needs to set up tenants.
- * Closing stops it and deletes its files.
+ * {@link #startProcess} starts it in a JVM of its own instead ({@link ChildKernel}), for a scenario whose load
+ * generator would otherwise share the kernel's heap and collector. Closing stops it and deletes its files.
  */
 final class BenchKernel implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The kernel in this JVM; null when it runs in a process of its own. */
     private final Kernel kernel;
+    /** The kernel's process; null when it runs in this JVM. */
+    private final ChildKernel.Running process;
     private final Path data;
     private final String adminToken;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private int tenants;
 
-    private BenchKernel(Kernel kernel, Path data, String adminToken) {
+    private BenchKernel(Kernel kernel, ChildKernel.Running process, Path data, String adminToken) {
         this.kernel = kernel;
+        this.process = process;
         this.data = data;
         this.adminToken = adminToken;
     }
@@ -70,8 +75,27 @@ final class BenchKernel implements AutoCloseable {
             // its licence classes): every scenario measures the kernel alone, and one that needs an extension names it.
             Kernel kernel = Kernel.start(ConfigLoader.load(Optional.empty(), Map.of(), settings), new PrintStream(OutputStream.nullOutputStream()),
                                          extensions);
-            return new BenchKernel(kernel, data, adminToken);
+            return new BenchKernel(kernel, null, data, adminToken);
         } catch (RuntimeException e) {
+            ChildKernel.deleteTree(data);
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a kernel in a JVM of its own exactly as {@code ./voicecore start} does, installing the jars in
+     * {@code pluginsDir} at start-up, with the benchmark's rate limit (every request comes from one address).
+     *
+     * @param root the repository, whose kernel build is started
+     */
+    static BenchKernel startProcess(Path root, Path pluginsDir) throws IOException, InterruptedException {
+        Path data = Files.createTempDirectory("voicecore-bench");
+        String adminToken = "vca_" + random();
+        try {
+            ChildKernel.Running process = ChildKernel.start(root, data, pluginsDir, adminToken, random(),
+                                                            Map.of("rate-limit.per-minute", "1000000"));
+            return new BenchKernel(null, process, data, adminToken);
+        } catch (IOException | InterruptedException | RuntimeException e) {
             ChildKernel.deleteTree(data);
             throw e;
         }
@@ -79,16 +103,28 @@ final class BenchKernel implements AutoCloseable {
 
     /** Where the kernel's database is, e.g. "embedded PostgreSQL in DIR on port N". */
     String storageDescription() {
-        return kernel.services().storageDescription();
+        return services().storageDescription();
+    }
+
+    int port() {
+        return kernel != null ? kernel.port() : process.port();
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + kernel.port() + path);
+        return URI.create("http://127.0.0.1:" + port() + path);
     }
 
-    /** The running kernel's services, for scenarios that set up state in bulk beneath the API. */
+    /** The running kernel's services, for scenarios that set up state in bulk beneath the API (in this JVM only). */
     io.voicecore.kernel.KernelServices services() {
+        if (kernel == null) {
+            throw new IllegalStateException("the kernel runs in a process of its own; its services are not in this JVM");
+        }
         return kernel.services();
+    }
+
+    /** The kernel process's id, or this JVM's when it runs here: what to profile or watch with top. */
+    long pid() {
+        return process != null ? process.process().pid() : ProcessHandle.current().pid();
     }
 
     /** A request as the platform administrator. */
@@ -117,21 +153,40 @@ final class BenchKernel implements AutoCloseable {
      * @return the tenant's slug
      */
     String tenantWith(String pluginId, Map<String, Object> config) throws IOException, InterruptedException {
+        String slug = tenant();
+        enable(slug, pluginId, config);
+        return slug;
+    }
+
+    /** @return the slug of a new tenant with no plugin enabled */
+    String tenant() throws IOException, InterruptedException {
         String slug = "bench-" + (++tenants);
         json("POST", "/api/v1/tenants", Map.of("name", "Benchmark " + tenants, "slug", slug), 201);
+        return slug;
+    }
+
+    /** Enables a plugin for a tenant, granting every permission it declares, and configures it (unless empty). */
+    void enable(String slug, String pluginId, Map<String, Object> config) throws IOException, InterruptedException {
         List<String> permissions = new ArrayList<>();
         json("GET", "/api/v1/plugins/" + pluginId, null, 200).get("permissions").forEach(p -> permissions.add(p.get("name").asText()));
         json("PUT", "/api/v1/tenants/" + slug + "/plugins/" + pluginId, Map.of("grantedPermissions", permissions), 200);
         if (!config.isEmpty()) {
             json("PUT", "/api/v1/tenants/" + slug + "/plugins/" + pluginId + "/config", config, 200);
         }
-        return slug;
     }
 
     @Override
     public void close() {
         try {
-            kernel.close();
+            if (kernel != null) {
+                kernel.close();
+            } else {
+                process.close();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             ChildKernel.deleteTree(data);
         }

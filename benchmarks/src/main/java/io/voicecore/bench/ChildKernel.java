@@ -64,6 +64,39 @@ final class ChildKernel {
 
     /** Starts a kernel over {@code data} with the jars of {@code plugins}, waits until healthy, stops it, and returns the timings. */
     static Start startAndStop(Path root, Path data, Path plugins, String adminToken, String masterKey) throws IOException, InterruptedException {
+        try (Running kernel = start(root, data, plugins, adminToken, masterKey, Map.of())) {
+            String line = phasesLine(kernel.log);
+            int cpu = line.indexOf(CPU_SEPARATOR);
+            return cpu < 0 ? new Start(kernel.millisToHealthy, values(line), Map.of())
+                    : new Start(kernel.millisToHealthy, values(line.substring(0, cpu)), values(line.substring(cpu + CPU_SEPARATOR.length())));
+        }
+    }
+
+    /**
+     * A kernel running in its own JVM until closed (SIGTERM, as an operator stops it).
+     *
+     * @param port             where it listens, on 127.0.0.1
+     * @param millisToHealthy  from process creation to the first healthy answer
+     */
+    record Running(Process process, int port, double millisToHealthy, Path log) implements AutoCloseable {
+        @Override
+        public void close() throws IOException, InterruptedException {
+            try {
+                stop(process);
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        }
+    }
+
+    /**
+     * Starts a kernel over {@code data} with the jars of {@code plugins} and waits until it is healthy.
+     *
+     * @param settings more configuration keys (e.g. {@code rate-limit.per-minute}), passed as the environment variables
+     *                 {@code ./voicecore start} reads
+     */
+    static Running start(Path root, Path data, Path plugins, String adminToken, String masterKey, Map<String, String> settings)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path log = Files.createTempFile("voicecore-child", ".log");
         String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -82,18 +115,16 @@ final class ChildKernel {
         env.put("VOICECORE_ADMIN_TOKEN", adminToken);
         env.put("VOICECORE_MASTER_KEY", masterKey);
         env.put("VOICECORE_LOG_FORMAT", "text");
+        settings.forEach((key, value) -> env.put(io.voicecore.kernel.config.ConfigLoader.environmentName(key), value));
         URI health = URI.create("http://127.0.0.1:" + port + "/observe/health");
         long begin = System.nanoTime();
         Process process = builder.start();
         try {
-            double millis = awaitHealthy(process, health, begin, log);
-            String line = phasesLine(log);
-            int cpu = line.indexOf(CPU_SEPARATOR);
-            return cpu < 0 ? new Start(millis, values(line), Map.of())
-                    : new Start(millis, values(line.substring(0, cpu)), values(line.substring(cpu + CPU_SEPARATOR.length())));
-        } finally {
+            return new Running(process, port, awaitHealthy(process, health, begin, log), log);
+        } catch (IOException | InterruptedException | RuntimeException e) {
             stop(process);
             Files.deleteIfExists(log);
+            throw e;
         }
     }
 
@@ -107,12 +138,18 @@ final class ChildKernel {
         return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
-    private static double awaitHealthy(Process process, URI health, long begin, Path log) throws IOException, InterruptedException {
+    /**
+     * Waits until {@code health} answers 200.
+     *
+     * @param log the process's output, whose end is shown when it does not get there
+     * @return milliseconds from {@code begin}
+     */
+    static double awaitHealthy(Process process, URI health, long begin, Path log) throws IOException, InterruptedException {
         long deadline = begin + TimeUnit.MINUTES.toNanos(3);
         HttpRequest request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET().build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the kernel exited with " + process.exitValue() + " before it was healthy:\n" + tail(log));
+                throw new IllegalStateException("the process exited with " + process.exitValue() + " before it was healthy:\n" + tail(log));
             }
             try {
                 if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -123,7 +160,7 @@ final class ChildKernel {
             }
             Thread.sleep(5);
         }
-        throw new IllegalStateException("the kernel was not healthy within 3 minutes:\n" + tail(log));
+        throw new IllegalStateException("the process was not healthy within 3 minutes:\n" + tail(log));
     }
 
     private static String phasesLine(Path log) throws IOException, InterruptedException {
@@ -150,7 +187,7 @@ final class ChildKernel {
     }
 
     /** SIGTERM, as an operator stops it: the kernel stops its embedded PostgreSQL on the way out. */
-    private static void stop(Process process) throws InterruptedException {
+    static void stop(Process process) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -164,7 +201,7 @@ final class ChildKernel {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -69,18 +69,30 @@ final class HttpLoad {
 
         /** The whole request as it goes on the wire. */
         byte[] bytes(int port) {
-            byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
-            StringBuilder text = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\n");
-            headers.forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
-            if (body.length > 0) {
-                text.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
-            }
-            text.append("Accept: application/json\r\n\r\n");
-            byte[] head = text.toString().getBytes(StandardCharsets.US_ASCII);
-            byte[] all = Arrays.copyOf(head, head.length + body.length);
-            System.arraycopy(body, 0, all, head.length, body.length);
-            return all;
+            return request(port, method, path, headers, "application/json", jsonBody.getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * One HTTP/1.1 request as it goes on the wire, keep-alive, with {@code Accept: application/json} unless
+     * {@code headers} name another.
+     *
+     * @param contentType the body's type, sent only with a body
+     */
+    static byte[] request(int port, String method, String path, Map<String, String> headers, String contentType, byte[] body) {
+        StringBuilder text = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\n");
+        headers.forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
+        if (body.length > 0) {
+            text.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(body.length).append("\r\n");
+        }
+        if (headers.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
+            text.append("Accept: application/json\r\n");
+        }
+        text.append("\r\n");
+        byte[] head = text.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] all = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
     }
 
     /**
@@ -188,20 +200,15 @@ final class HttpLoad {
         return new Result(completed, errors, seconds, all, offered, firstError);
     }
 
-    /** One keep-alive connection; reconnects after a failure and counts it as an error. */
+    /** One keep-alive connection of a run; reconnects after a failure and counts it as an error. */
     private final class Worker implements AutoCloseable {
         private final byte[] request;
-        private final byte[] buffer = new byte[16 * 1024];
+        private final Connection connection = new Connection(server, false);
         private long[] latencies = new long[64 * 1024];
         private int latencyCount;
         private long completed;
         private long errors;
         private String firstError;
-        private Socket socket;
-        private InputStream in;
-        private OutputStream out;
-        private int filled;
-        private int position;
 
         Worker(byte[] request) {
             this.request = request;
@@ -215,19 +222,7 @@ final class HttpLoad {
         /** Sends {@code request}, reads the whole answer and records its latency measured from {@code sinceNanos}. */
         void exchange(byte[] request, long sinceNanos) throws IOException {
             try {
-                if (socket == null) {
-                    socket = new Socket();
-                    socket.setTcpNoDelay(true);
-                    socket.connect(server, 10_000);
-                    socket.setSoTimeout(30_000);
-                    in = socket.getInputStream();
-                    out = socket.getOutputStream();
-                    filled = 0;
-                    position = 0;
-                }
-                out.write(request);
-                out.flush();
-                int status = readResponse();
+                int status = connection.exchange(request).status();
                 long latency = System.nanoTime() - sinceNanos;
                 if (status >= 200 && status < 300) {
                     completed++;
@@ -242,10 +237,90 @@ final class HttpLoad {
             } catch (IOException e) {
                 errors++;
                 firstError = firstError != null ? firstError : e.toString();
-                close();
                 if (errors > 1000) {
                     throw e;
                 }
+            }
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+        }
+    }
+
+    /**
+     * An answer as read off the wire.
+     *
+     * @param body the body, when the connection keeps bodies; empty otherwise
+     */
+    record Answer(int status, String contentType, byte[] body) {
+        String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * One keep-alive HTTP/1.1 connection to a server: opened on first use, closed after a failure (and opened again by
+     * the next exchange). It reads status line, headers and a {@code Content-Length} or chunked body; bodies are
+     * skipped unless asked for, so that a load generator allocates nothing per answer. Not thread-safe: one caller
+     * (one virtual thread) at a time.
+     */
+    static final class Connection implements AutoCloseable {
+        private static final byte[] NO_BODY = new byte[0];
+        private final InetSocketAddress server;
+        private final boolean keepBodies;
+        private final byte[] buffer = new byte[16 * 1024];
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+        private int filled;
+        private int position;
+        private String contentType;
+        private java.io.ByteArrayOutputStream body;
+
+        /** @param keepBodies whether {@link Answer#body()} holds the body (else it is read and dropped) */
+        Connection(InetSocketAddress server, boolean keepBodies) {
+            this.server = server;
+            this.keepBodies = keepBodies;
+        }
+
+        /** Connects now rather than with the first request, e.g. to hold many connections open before a run. */
+        void open() throws IOException {
+            if (socket == null) {
+                try {
+                    socket = new Socket();
+                    socket.setTcpNoDelay(true);
+                    socket.connect(server, 10_000);
+                    socket.setSoTimeout(30_000);
+                    in = socket.getInputStream();
+                    out = socket.getOutputStream();
+                    filled = 0;
+                    position = 0;
+                } catch (IOException e) {
+                    close();
+                    throw e;
+                }
+            }
+        }
+
+        /**
+         * Sends {@code request} and reads the whole answer.
+         *
+         * @throws IOException when the connection failed; it is closed, and the next exchange opens a new one
+         */
+        Answer exchange(byte[] request) throws IOException {
+            try {
+                open();
+                out.write(request);
+                out.flush();
+                contentType = "";
+                body = keepBodies ? new java.io.ByteArrayOutputStream(512) : null;
+                int status = readResponse();
+                return new Answer(status, contentType, body == null ? NO_BODY : body.toByteArray());
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e instanceof IOException io ? io : new IOException("unreadable answer: " + e, e);
             }
         }
 
@@ -266,6 +341,8 @@ final class HttpLoad {
                     chunked = true;
                 } else if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
                     close = true;
+                } else if (name.equalsIgnoreCase("content-type")) {
+                    contentType = value;
                 }
             }
             if (chunked) {
@@ -300,12 +377,16 @@ final class HttpLoad {
             }
         }
 
+        /** Reads {@code bytes} of the body, keeping them when bodies are kept. */
         private void skip(long bytes) throws IOException {
             while (bytes > 0) {
                 if (position == filled) {
                     fill();
                 }
                 int take = (int) Math.min(bytes, filled - position);
+                if (body != null) {
+                    body.write(buffer, position, take);
+                }
                 position += take;
                 bytes -= take;
             }
