@@ -24,6 +24,7 @@ public final class BenchMain {
         scenarios.put(CrmContactsScenario.NAME, CrmContactsScenario::new);
         scenarios.put(LedgerVerifyScenario.NAME, LedgerVerifyScenario::new);
         scenarios.put(PurchasesScenario.NAME, PurchasesScenario::new);
+        scenarios.put(VoiceScenario.NAME, VoiceScenario::new);
         return scenarios;
     }
 
