@@ -299,7 +299,8 @@ final class SimulatedCalls {
             call.put("ToCountry", "ES");
             long began = System.nanoTime();
             String error = post(Webhook.INCOMING, call, Map.of("CallStatus", "ringing"), windowStart, windowEnd);
-            for (int turn = 0; error == null && turn < script.utterances().size(); turn++) {
+            int turn = 0;
+            for (; error == null && turn < script.utterances().size(); turn++) {
                 think();
                 String said = script.utterances().get(turn).replace("{name}", name).replace("{phone}", number);
                 error = post(Webhook.GATHER, call, Map.of("CallStatus", "in-progress", "SpeechResult", said,
@@ -311,6 +312,12 @@ final class SimulatedCalls {
                 error = post(Webhook.STATUS, call, Map.of("CallStatus", "completed",
                                                           "CallDuration", String.valueOf((System.nanoTime() - began) / 1_000_000_000L)),
                              windowStart, windowEnd);
+            } else {
+                // The caller heard Twilio's error and hung up; the next caller comes no sooner than after a whole call,
+                // so that a failing server is not offered more webhooks than a working one.
+                for (int left = turn; left < script.utterances().size() + 1; left++) {
+                    think();
+                }
             }
             return error;
         }

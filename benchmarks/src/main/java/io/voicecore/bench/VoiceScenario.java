@@ -45,7 +45,12 @@ final class VoiceScenario implements Scenario {
      */
     record Size(int calls, int tenants, double windowSeconds, int repetitions, int warmUpCalls, double warmUpSeconds) {
         static Size of(BenchOptions options) {
-            return options.quick() ? new Size(200, 1, 15, 1, 100, 5) : new Size(2000, 1, 45, 2, 400, 10);
+            return options.quick() ? new Size(200, 10, 15, 1, 100, 5) : new Size(2000, 20, 40, 1, 400, 5);
+        }
+
+        /** The same calls all to one tenant, once: what the per-tenant limits of the plugins allow. */
+        Size oneTenant() {
+            return new Size(calls, 1, windowSeconds, 1, 0, 0);
         }
     }
 
@@ -81,7 +86,10 @@ final class VoiceScenario implements Scenario {
             progress.printf("kernel (pid %d) on port %d with %s; bare handler (pid %d) on port %d%n", kernel.pid(), kernel.port(),
                             plugins, bare.process().pid(), bare.port());
             Tenants tenants = setUp(kernel, size.tenants(), authToken);
-            List<Measurement> measurements = new ArrayList<>(gatherPhase(kernel.port(), bare.port(), tenants, size, progress));
+            List<Measurement> measurements = new ArrayList<>(gatherPhase(kernel.port(), bare.port(), tenants, size, KEY + "gather_", progress));
+            // A node serves many tenants; one tenant with all the calls meets the plugins' per-tenant concurrency limits.
+            Tenants one = new Tenants(tenants.slugs().subList(0, 1), authToken);
+            measurements.addAll(gatherPhase(kernel.port(), bare.port(), one, size.oneTenant(), KEY + "gather_one_tenant_", progress));
             // A further phase (media streams) runs here, on the same kernel and tenants, and adds its measurements.
             return measurements;
         }
@@ -106,17 +114,21 @@ final class VoiceScenario implements Scenario {
     /**
      * The gather phase: {@link Size#calls()} calls in progress against each server, alternating which goes first.
      *
-     * @return {@code voice.gather_*} measurements
+     * @param key the measurements' key prefix, e.g. {@code voice.gather_}
+     * @return the measurements
      */
-    static List<Measurement> gatherPhase(int kernelPort, int barePort, Tenants tenants, Size size, PrintStream progress) throws Exception {
+    static List<Measurement> gatherPhase(int kernelPort, int barePort, Tenants tenants, Size size, String key, PrintStream progress)
+            throws Exception {
         SimulatedCalls kernelCalls = new SimulatedCalls(kernelPort, tenants.pluginBases(), tenants.authToken());
         SimulatedCalls bareCalls = new SimulatedCalls(barePort, tenants.pluginBases(), tenants.authToken());
         progress.printf(Locale.ROOT, "gather: %,d calls in progress over %d tenant(s), %d webhooks a call, %.0f-%.0f s between them"
                                      + " (ramp %.1f s, window %.0f s)%n", size.calls(), tenants.slugs().size(), SimulatedCalls.WEBHOOKS_PER_CALL,
                         SimulatedCalls.THINK_MIN_SECONDS, SimulatedCalls.THINK_MAX_SECONDS, SimulatedCalls.meanCallSeconds(), size.windowSeconds());
-        progress.println("warm-up (not measured)");
-        report(progress, "warm-up bare", bareCalls.run(size.warmUpCalls(), size.warmUpSeconds(), "bare warm-up", progress));
-        report(progress, "warm-up voicecore", kernelCalls.run(size.warmUpCalls(), size.warmUpSeconds(), "voicecore warm-up", progress));
+        if (size.warmUpCalls() > 0) {
+            progress.println("warm-up (not measured)");
+            report(progress, "warm-up bare", bareCalls.run(size.warmUpCalls(), size.warmUpSeconds(), "bare warm-up", progress));
+            report(progress, "warm-up voicecore", kernelCalls.run(size.warmUpCalls(), size.warmUpSeconds(), "voicecore warm-up", progress));
+        }
         List<SimulatedCalls.Result> bareRuns = new ArrayList<>();
         List<SimulatedCalls.Result> kernelRuns = new ArrayList<>();
         for (int i = 0; i < size.repetitions(); i++) {
@@ -133,41 +145,41 @@ final class VoiceScenario implements Scenario {
         String at = " at " + String.format(Locale.ROOT, "%,d", size.calls()) + " calls in progress";
         String reps = size.repetitions() > 1 ? " (median of " + size.repetitions() + " runs)" : "";
         List<Measurement> measurements = new ArrayList<>();
-        measurements.add(new Measurement(KEY + "gather_calls", size.calls(), "calls", "calls in progress at once (target 2,000), over "
+        measurements.add(new Measurement(key + "calls", size.calls(), "calls", "calls in progress at once (target 2,000), over "
                                                                                       + tenants.slugs().size() + " tenant(s)"));
-        measurements.add(new Measurement(KEY + "gather_calls_in_progress", median(kernelRuns, SimulatedCalls.Result::meanInProgress), "calls",
+        measurements.add(new Measurement(key + "calls_in_progress", median(kernelRuns, SimulatedCalls.Result::meanInProgress), "calls",
                                          "calls in progress during the window, mean of 100 ms samples (voicecore)"));
         for (double quantile : List.of(0.50, 0.95, 0.99)) {
             String q = "p" + Math.round(quantile * 100);
-            measurements.add(new Measurement(KEY + "gather_" + q + "_ms", median(kernelRuns, run -> run.millis(quantile)), "ms",
+            measurements.add(new Measurement(key + q + "_ms", median(kernelRuns, run -> run.millis(quantile)), "ms",
                                              "voicecore webhook latency, " + q + at + reps + (quantile == 0.99 ? "; target < 50" : "")));
-            measurements.add(new Measurement(KEY + "gather_bare_" + q + "_ms", median(bareRuns, run -> run.millis(quantile)), "ms",
+            measurements.add(new Measurement(key + "bare_" + q + "_ms", median(bareRuns, run -> run.millis(quantile)), "ms",
                                              "bare handler webhook latency, " + q + reps));
         }
-        measurements.add(new Measurement(KEY + "gather_max_ms", median(kernelRuns, run -> run.millis(1.0)), "ms", "voicecore, slowest webhook" + reps));
-        measurements.add(new Measurement(KEY + "gather_bare_max_ms", median(bareRuns, run -> run.millis(1.0)), "ms", "bare handler, slowest webhook" + reps));
-        measurements.add(new Measurement(KEY + "gather_p99_ratio", ratio(kernelRuns, bareRuns, run -> run.millis(0.99)), "ratio",
+        measurements.add(new Measurement(key + "max_ms", median(kernelRuns, run -> run.millis(1.0)), "ms", "voicecore, slowest webhook" + reps));
+        measurements.add(new Measurement(key + "bare_max_ms", median(bareRuns, run -> run.millis(1.0)), "ms", "bare handler, slowest webhook" + reps));
+        measurements.add(new Measurement(key + "p99_ratio", ratio(kernelRuns, bareRuns, run -> run.millis(0.99)), "ratio",
                                          "voicecore / bare p99" + reps));
-        measurements.add(new Measurement(KEY + "gather_p50_ratio", ratio(kernelRuns, bareRuns, run -> run.millis(0.50)), "ratio",
+        measurements.add(new Measurement(key + "p50_ratio", ratio(kernelRuns, bareRuns, run -> run.millis(0.50)), "ratio",
                                          "voicecore / bare p50" + reps));
         for (SimulatedCalls.Webhook webhook : SimulatedCalls.Webhook.values()) {
             String name = webhook.name().toLowerCase(Locale.ROOT);
-            measurements.add(new Measurement(KEY + "gather_" + name + "_p50_ms",
+            measurements.add(new Measurement(key + name + "_p50_ms",
                                              median(kernelRuns, run -> SimulatedCalls.Result.millis(run.byWebhook().get(webhook), 0.50)), "ms",
                                              "voicecore, " + webhook.route + " only, p50"));
-            measurements.add(new Measurement(KEY + "gather_" + name + "_p99_ms",
+            measurements.add(new Measurement(key + name + "_p99_ms",
                                              median(kernelRuns, run -> SimulatedCalls.Result.millis(run.byWebhook().get(webhook), 0.99)), "ms",
                                              "voicecore, " + webhook.route + " only, p99"));
         }
-        measurements.add(new Measurement(KEY + "gather_webhooks_per_second", median(kernelRuns, SimulatedCalls.Result::webhooksPerSecond), "req/s",
+        measurements.add(new Measurement(key + "webhooks_per_second", median(kernelRuns, SimulatedCalls.Result::webhooksPerSecond), "req/s",
                                          "voicecore webhooks answered per second in the window"));
-        measurements.add(new Measurement(KEY + "gather_bare_webhooks_per_second", median(bareRuns, SimulatedCalls.Result::webhooksPerSecond),
+        measurements.add(new Measurement(key + "bare_webhooks_per_second", median(bareRuns, SimulatedCalls.Result::webhooksPerSecond),
                                          "req/s", "bare handler webhooks answered per second in the window"));
-        measurements.add(new Measurement(KEY + "gather_calls_completed", kernelRuns.stream().mapToLong(SimulatedCalls.Result::callsCompleted).sum(),
+        measurements.add(new Measurement(key + "calls_completed", kernelRuns.stream().mapToLong(SimulatedCalls.Result::callsCompleted).sum(),
                                          "calls", "voicecore calls with every webhook answered right, all runs"));
-        measurements.add(new Measurement(KEY + "gather_errors", kernelRuns.stream().mapToLong(SimulatedCalls.Result::errorCount).sum(), "webhooks",
+        measurements.add(new Measurement(key + "errors", kernelRuns.stream().mapToLong(SimulatedCalls.Result::errorCount).sum(), "webhooks",
                                          "voicecore webhooks answered wrong (non-2xx, not TwiML, no <Gather>) or not at all, all runs"));
-        measurements.add(new Measurement(KEY + "gather_bare_errors", bareRuns.stream().mapToLong(SimulatedCalls.Result::errorCount).sum(),
+        measurements.add(new Measurement(key + "bare_errors", bareRuns.stream().mapToLong(SimulatedCalls.Result::errorCount).sum(),
                                          "webhooks", "bare handler webhooks answered wrong or not at all, all runs"));
         return measurements;
     }
