@@ -9,8 +9,9 @@ package io.voicecore.sdk;
  * 0.x record no longer link. 1.1 added {@link Licence} and {@link PluginContext#licence()}; 1.2 added
  * {@link UsageLimitReachedException}, thrown when a record would exceed a licence's usage limit; 1.3 added
  * {@link Request#target()}, the path and query the client sent, for signatures over the URL it called; 1.4 added
- * public streams, the opening request's {@link StreamRequest#headers()} and {@link StreamRequest#target()}, and
- * {@link ConfigCheck}, a plugin's own check of a configuration before it is saved.
+ * public streams, the opening request's {@link StreamRequest#headers()} and {@link StreamRequest#target()},
+ * {@link StreamSession#submit(StreamTask)} for a stream's slow work, and {@link ConfigCheck}, a plugin's own check of
+ * a configuration before it is saved.
  */
 public final class SdkVersion {
     /** The SDK's major version; it changes only when a change breaks plugins built against it. */

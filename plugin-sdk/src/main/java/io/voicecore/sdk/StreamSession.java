@@ -46,6 +46,17 @@ public interface StreamSession {
      */
     void close(int code, String reason);
 
+    /**
+     * Runs work that would hold up the stream's messages (transcribing what a caller said, asking a model) after the
+     * current callback, as a plugin call of its own, while the stream's next messages are handled. Tasks of one stream
+     * run one at a time, in the order submitted, but alongside its callbacks: state they share must be guarded (e.g.
+     * {@code synchronized}). A task submitted once the stream has closed, or still waiting when it closes, does not run.
+     *
+     * @param task the work
+     * @since SDK 1.4
+     */
+    void submit(StreamTask task);
+
     /** Closes the stream normally ({@link #NORMAL_CLOSE}, no reason). */
     default void close() {
         close(NORMAL_CLOSE, "");

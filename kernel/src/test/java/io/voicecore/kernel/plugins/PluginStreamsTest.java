@@ -36,6 +36,7 @@ class PluginStreamsTest {
     static String admin;
     static String aliceKey;
     static String bobKey;
+    static String aliceId;
 
     /** A plugin with an echo stream per room: greets with what it knows of the stream, echoes, fails on request. */
     static PluginJar streamer(String version) {
@@ -63,6 +64,13 @@ class PluginStreamsTest {
                             case "fault" -> throw new IllegalStateException("the plugin broke on purpose");
                             case "problem" -> throw new PluginProblem(422, "not-today", "The room refuses this message.");
                             case "bye" -> session.close(4001, "see you");
+                            case "slow" -> session.submit((stream, taskContext) -> {
+                                Thread.sleep(400);
+                                stream.send(Json.object().put("type", "task-done").put("tenant", taskContext.tenantId()).build());
+                            });
+                            case "failing-task" -> session.submit((stream, taskContext) -> {
+                                throw new PluginProblem(409, "not-now", "The task refuses.");
+                            });
                             default -> session.send(Json.object().put("type", "echo").put("text", text)
                                     .put("room", session.request().pathParam("room").orElseThrow()).build());
                         }
@@ -87,7 +95,7 @@ class PluginStreamsTest {
                 .set("plugins.streams.max-per-tenant", Integer.toString(MAX_PER_TENANT)).start();
         admin = kernel.adminToken();
         assertEquals(201, install(kernel, streamer("1.0.0").build()).status());
-        kernel.createTenant("alice");
+        aliceId = kernel.createTenant("alice");
         kernel.createTenant("bob");
         assertEquals(200, enable(kernel, "alice", "streamer", List.of("storage")).status());
         aliceKey = kernel.createApiKey("alice", "tenant-user");
@@ -165,6 +173,25 @@ class PluginStreamsTest {
                       404, "route-not-found");
         assertProblem(refused(WsClient.connect(ws("/api/v1/tenants/alice/nobody/live"), aliceKey), 404).problem(),
                       404, "plugin-not-enabled");
+    }
+
+    @Test
+    void aSubmittedTaskRunsWhileTheStreamsNextMessagesAreHandled() {
+        try (WsClient client = WsClient.connect(ws("/api/v1/tenants/alice/streamer/rooms/tasks/echo"), aliceKey).open()) {
+            client.nextJson();
+            client.send("slow").send("quick");
+            JsonNode first = client.nextJson();
+            assertEquals("echo", first.get("type").asText(), "the next message is not held up by the task: " + first);
+            JsonNode done = client.nextJson();
+            assertEquals("task-done", done.get("type").asText(), done.toString());
+            assertEquals(aliceId, done.get("tenant").asText(), "the task runs for the stream's tenant");
+
+            JsonNode refused = client.send("failing-task").nextJson();
+            assertEquals("error", refused.get("type").asText(), refused.toString());
+            assertEquals(409, refused.get("problem").get("status").asInt(), refused.toString());
+            assertEquals("urn:voicecore:plugin:streamer:not-now", refused.get("problem").get("type").asText(), refused.toString());
+            assertEquals("still here", client.send("still here").nextJson().get("text").asText(), "a failed task leaves the stream open");
+        }
     }
 
     @Test

@@ -97,6 +97,8 @@ public final class PluginStreams implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     /** Runs {@code onClose} callbacks, which wait for the stream's current callback to finish. */
     private final ExecutorService closeCallbacks = Executors.newVirtualThreadPerTaskExecutor();
+    /** Runs the tasks plugins submit on their streams, each stream's one after the other. */
+    private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean recheckQueued = new AtomicBoolean();
 
     public PluginStreams(PluginRuntime runtime, RequestMetrics metrics, Settings settings) {
@@ -217,6 +219,8 @@ public final class PluginStreams implements AutoCloseable {
         private final java.util.concurrent.locks.ReentrantLock callbacks = new java.util.concurrent.locks.ReentrantLock();
         private final AtomicBoolean live = new AtomicBoolean(true);
         private volatile boolean opened;
+        /** The stream's submitted tasks, chained so that they run one at a time in order. */
+        private java.util.concurrent.CompletableFuture<Void> pendingTasks = java.util.concurrent.CompletableFuture.completedFuture(null);
 
         private OpenStream(Admission admission, Transport transport) {
             this.admission = admission;
@@ -262,7 +266,9 @@ public final class PluginStreams implements AutoCloseable {
             recheck();
             metrics.increment(MESSAGES_METRIC, "Messages clients sent on plugin streams, by plugin and status.",
                               Map.of("plugin", admission.pluginId, "status", status));
-            access("message " + status + " " + (System.nanoTime() - started) / 1_000_000 + "ms", requestId);
+            // A media stream carries fifty messages a second: those handled are logged only at FINE, failures always.
+            access(status.equals("200") ? Level.FINE : Level.INFO, "message " + status + " " + (System.nanoTime() - started) / 1_000_000 + "ms",
+                   requestId);
         }
 
         /** The client sent a message over the limit: the stream ends with 1009. */
@@ -325,17 +331,48 @@ public final class PluginStreams implements AutoCloseable {
         /** Runs one callback as a contained plugin call under its own request id; {@code onFailure} maps a failure. */
         private <T> T run(String requestId, String callback, PluginCalls.Work<T> work,
                           java.util.function.Function<RuntimeException, T> onFailure) {
+            return run(requestId, callback, work, onFailure, true);
+        }
+
+        /** As above; {@code exclusive}: not alongside the stream's other callbacks (a task runs alongside them). */
+        private <T> T run(String requestId, String callback, PluginCalls.Work<T> work,
+                          java.util.function.Function<RuntimeException, T> onFailure, boolean exclusive) {
             return RequestContext.withRequestId(requestId, "STREAM", admission.instance, transport.remoteAddress(), () -> {
-                callbacks.lock();
+                if (exclusive) {
+                    callbacks.lock();
+                }
                 try {
                     return calls.callVersion(admission.tenantId, admission.target.version(), admission.request.caller(),
                                               requestId, "stream " + admission.template() + " " + callback, work);
                 } catch (RuntimeException failure) {
                     return onFailure.apply(failure);
                 } finally {
-                    callbacks.unlock();
+                    if (exclusive) {
+                        callbacks.unlock();
+                    }
                 }
             });
+        }
+
+        /** A task the plugin submitted: one plugin call, after the stream's earlier tasks, alongside its messages. */
+        private void runTask(io.voicecore.sdk.StreamTask task) {
+            if (!live.get()) {
+                return;
+            }
+            String requestId = UUID.randomUUID().toString();
+            long started = System.nanoTime();
+            String status = run(requestId, "task", context -> {
+                task.run(this, context);
+                return "200";
+            }, failure -> {
+                ApiException problem = problem(failure, requestId);
+                sendError(problem, requestId);
+                revokedBy(failure).ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
+                return Integer.toString(problem.status());
+            }, false);
+            recheck();
+            access(status.equals("200") ? Level.FINE : Level.INFO, "task " + status + " " + (System.nanoTime() - started) / 1_000_000 + "ms",
+                   requestId);
         }
 
         /**
@@ -390,8 +427,12 @@ public final class PluginStreams implements AutoCloseable {
         }
 
         private void access(String what, String requestId) {
-            if (ACCESS.isLoggable(Level.INFO)) {
-                ACCESS.info("STREAM " + admission.instance + " " + what + " stream=" + id + " actor="
+            access(Level.INFO, what, requestId);
+        }
+
+        private void access(Level level, String what, String requestId) {
+            if (ACCESS.isLoggable(level)) {
+                ACCESS.log(level, "STREAM " + admission.instance + " " + what + " stream=" + id + " actor="
                             + admission.request.caller().actorId() + (requestId == null ? "" : " request=" + requestId));
             }
         }
@@ -416,6 +457,20 @@ public final class PluginStreams implements AutoCloseable {
         @Override
         public boolean send(io.voicecore.sdk.json.Json value) {
             return send(value.toString());
+        }
+
+        @Override
+        public void submit(io.voicecore.sdk.StreamTask task) {
+            java.util.Objects.requireNonNull(task, "task");
+            synchronized (this) {
+                if (live.get()) {
+                    try {
+                        pendingTasks = pendingTasks.thenRunAsync(() -> runTask(task), tasks);
+                    } catch (RejectedExecutionException stopping) {
+                        LOG.fine(() -> "Not running a task of stream " + id + ": the kernel is stopping");
+                    }
+                }
+            }
         }
 
         @Override
@@ -509,5 +564,6 @@ public final class PluginStreams implements AutoCloseable {
             stream.end(1001, "kernel-stopping", false, true);
         }
         closeCallbacks.shutdown();
+        tasks.shutdown();
     }
 }
