@@ -24,7 +24,8 @@ public final class BenchMain {
         scenarios.put(CrmContactsScenario.NAME, CrmContactsScenario::new);
         scenarios.put(LedgerVerifyScenario.NAME, LedgerVerifyScenario::new);
         scenarios.put(PurchasesScenario.NAME, PurchasesScenario::new);
-        scenarios.put(VoiceScenario.NAME, VoiceScenario::new);
+        scenarios.put(VoiceScenario.NAME, () -> new VoiceScenario(true));
+        scenarios.put(VoiceScenario.STREAMS_NAME, () -> new VoiceScenario(false));
         return scenarios;
     }
 

@@ -30,6 +30,8 @@ import java.util.function.ToDoubleFunction;
  */
 final class VoiceScenario implements Scenario {
     static final String NAME = "voice";
+    /** The media-stream phase alone, for a quicker look at it: {@code ./voicecore bench voice-streams}. */
+    static final String STREAMS_NAME = "voice-streams";
     private static final String KEY = "voice.";
     /** The core plugins a tenant enables for calls, in the order they depend on each other. */
     private static final List<String> PLUGINS = List.of("ai-gateway", "receptionist", "crm", "voice");
@@ -43,14 +45,16 @@ final class VoiceScenario implements Scenario {
      * @param repetitions   runs of each server
      * @param warmUpCalls   calls in progress during the warm-up (not measured), whose window is {@code warmUpSeconds}
      */
-    record Size(int calls, int tenants, double windowSeconds, int repetitions, int warmUpCalls, double warmUpSeconds) {
+    record Size(int calls, int tenants, double windowSeconds, int repetitions, int warmUpCalls, double warmUpSeconds,
+                List<Integer> streamSteps, double streamSeconds) {
         static Size of(BenchOptions options) {
-            return options.quick() ? new Size(200, 10, 15, 1, 100, 5) : new Size(2000, 20, 40, 1, 400, 5);
+            return options.quick() ? new Size(200, 10, 15, 1, 100, 5, List.of(20, 50), 10)
+                    : new Size(2000, 20, 40, 1, 400, 5, List.of(100, 250, 500), 20);
         }
 
         /** The same calls all to one tenant, once: what the per-tenant limits of the plugins allow. */
         Size oneTenant() {
-            return new Size(calls, 1, windowSeconds, 1, 0, 0);
+            return new Size(calls, 1, windowSeconds, 1, 0, 0, streamSteps, streamSeconds);
         }
     }
 
@@ -61,14 +65,23 @@ final class VoiceScenario implements Scenario {
         }
     }
 
+    private final boolean gather;
+
+    /** @param gather whether the gather phase runs before the media-stream phase */
+    VoiceScenario(boolean gather) {
+        this.gather = gather;
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return gather ? NAME : STREAMS_NAME;
     }
 
     @Override
     public String description() {
-        return "concurrent gather-mode phone calls through the voice plugin vs a bare Helidon webhook handler: p50/p95/p99/max, errors";
+        return gather ? "concurrent phone calls through the voice plugin: gather-mode webhooks vs a bare Helidon handler (p50/p95/p99, errors),"
+                        + " then media streams vs a bare WebSocket handler (frames late, reply time)"
+                : "the media-stream phase of voice alone";
     }
 
     @Override
@@ -86,11 +99,14 @@ final class VoiceScenario implements Scenario {
             progress.printf("kernel (pid %d) on port %d with %s; bare handler (pid %d) on port %d%n", kernel.pid(), kernel.port(),
                             plugins, bare.process().pid(), bare.port());
             Tenants tenants = setUp(kernel, size.tenants(), authToken);
-            List<Measurement> measurements = new ArrayList<>(gatherPhase(kernel.port(), bare.port(), tenants, size, KEY + "gather_", progress));
-            // A node serves many tenants; one tenant with all the calls meets the plugins' per-tenant concurrency limits.
-            Tenants one = new Tenants(tenants.slugs().subList(0, 1), authToken);
-            measurements.addAll(gatherPhase(kernel.port(), bare.port(), one, size.oneTenant(), KEY + "gather_one_tenant_", progress));
-            // A further phase (media streams) runs here, on the same kernel and tenants, and adds its measurements.
+            List<Measurement> measurements = new ArrayList<>();
+            if (gather) {
+                measurements.addAll(gatherPhase(kernel.port(), bare.port(), tenants, size, KEY + "gather_", progress));
+                // A node serves many tenants; one tenant with all the calls meets the plugins' per-tenant concurrency limits.
+                Tenants one = new Tenants(tenants.slugs().subList(0, 1), authToken);
+                measurements.addAll(gatherPhase(kernel.port(), bare.port(), one, size.oneTenant(), KEY + "gather_one_tenant_", progress));
+            }
+            measurements.addAll(streamPhase(kernel, tenants, size, progress));
             return measurements;
         }
     }
@@ -182,6 +198,125 @@ final class VoiceScenario implements Scenario {
         measurements.add(new Measurement(key + "bare_errors", bareRuns.stream().mapToLong(SimulatedCalls.Result::errorCount).sum(),
                                          "webhooks", "bare handler webhooks answered wrong or not at all, all runs"));
         return measurements;
+    }
+
+    /**
+     * The media-stream phase: the same tenants in stream mode (the AI gateway online against a local OpenAI stand-in,
+     * which transcribes and speaks), and at each step that many callers on Media Streams at once for a while
+     * ({@link MediaStreamLoad}), against the kernel and then against a bare Helidon WebSocket handler
+     * ({@link BareMediaStream}) in a JVM of its own. A frame is late when handled more than
+     * {@value MediaStreamLoad#LATE_MILLIS} ms after its time in the stream; the kernel's count is the voice plugin's own
+     * ({@code mediaFramesLate} in {@code GET .../voice/status}), the bare handler's the same measure.
+     */
+    static List<Measurement> streamPhase(BenchKernel kernel, Tenants tenants, Size size, PrintStream progress) throws Exception {
+        String openAiKey = "sk-bench-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+        List<Measurement> measurements = new ArrayList<>();
+        try (io.voicecore.standins.openai.OpenAiStandIn openAi = io.voicecore.standins.openai.OpenAiStandIn.start(0, java.util.Set.of(openAiKey));
+             BareStreamProcess bare = BareStreamProcess.start()) {
+            for (String slug : tenants.slugs()) {
+                kernel.json("PUT", "/api/v1/tenants/" + slug + "/plugins/ai-gateway/secrets/openai.api-key", Map.of("value", openAiKey), 204);
+                kernel.json("PUT", "/api/v1/tenants/" + slug + "/plugins/ai-gateway/config", Map.of("baseUrl", openAi.baseUrl(), "maxRetries", 0), 200);
+                kernel.json("PUT", "/api/v1/tenants/" + slug + "/plugins/voice/config",
+                            Map.of("publicBaseUrl", "http://127.0.0.1:" + kernel.port(), "maxConcurrentCalls", 0, "mode", "stream"), 200);
+            }
+            MediaStreamLoad load = new MediaStreamLoad(tenants.authToken());
+            MediaStreamLoad.Target toKernel = load.kernel(kernel.port(), tenants.pluginBases());
+            MediaStreamLoad.Target toBare = MediaStreamLoad.bare(bare.port());
+            progress.printf(Locale.ROOT, "streams: %s callers at once over %d tenants, %.0f s each; an utterance of %.1f s, then quiet until "
+                                         + "the reply has played%n", size.streamSteps(), tenants.slugs().size(), size.streamSeconds(),
+                            MediaStreamLoad.UTTERANCE_FRAMES * MediaStreamLoad.FRAME_MILLIS / 1000.0);
+            int sustained = 0;
+            int bareSustained = 0;
+            for (int streams : size.streamSteps()) {
+                long[] before = serverFrames(kernel, tenants);
+                MediaStreamLoad.Result run = load.run(toKernel, streams, size.streamSeconds());
+                Thread.sleep(2_000); // the plugin writes a stream's counts once the stream has closed
+                long[] after = serverFrames(kernel, tenants);
+                long frames = after[0] - before[0];
+                long late = after[1] - before[1];
+                double latePercent = frames == 0 ? 100 : 100.0 * late / frames;
+                long[] bareBefore = bare.stats();
+                MediaStreamLoad.Result bareRun = load.run(toBare, streams, size.streamSeconds());
+                long[] bareAfter = bare.stats();
+                long bareFrames = bareAfter[0] - bareBefore[0];
+                double bareLatePercent = bareFrames == 0 ? 100 : 100.0 * (bareAfter[1] - bareBefore[1]) / bareFrames;
+                progress.printf(Locale.ROOT, "%d streams: voicecore %,d frames handled, %.2f %% late (sender %.2f %% late), %d of %d opened, "
+                                             + "%,d replies (p50 %.0f ms, p99 %.0f ms after the utterance), %,d without reply, errors %s; "
+                                             + "bare %,d frames, %.2f %% late (sender %.2f %%), errors %s%n",
+                                streams, frames, latePercent, run.sentLatePercent(), run.opened(), streams, run.replies(), run.replyMillis(0.5),
+                                run.replyMillis(0.99), run.noReplies(), run.errors(), bareFrames, bareLatePercent, bareRun.sentLatePercent(),
+                                bareRun.errors());
+                String key = KEY + "streams_" + streams + "_";
+                measurements.add(new Measurement(key + "late_percent", latePercent, "%", "voicecore: frames handled > "
+                                 + MediaStreamLoad.LATE_MILLIS + " ms after their time, " + streams + " streams at once; target < 1"));
+                measurements.add(new Measurement(key + "bare_late_percent", bareLatePercent, "%", "bare handler, the same measure"));
+                measurements.add(new Measurement(key + "sender_late_percent", run.sentLatePercent(), "%",
+                                                 "frames the callers themselves sent late (the machine is shared)"));
+                measurements.add(new Measurement(key + "reply_p50_ms", run.replyMillis(0.5), "ms",
+                                                 "voicecore: end of an utterance to the first audio of its reply (transcription, turn, speech), p50"));
+                measurements.add(new Measurement(key + "reply_p99_ms", run.replyMillis(0.99), "ms", "the same, p99"));
+                measurements.add(new Measurement(key + "errors", run.errorCount() + (streams - run.opened()), "streams",
+                                                 "voicecore: calls not opened, streams closed abnormally, error frames"));
+                if (latePercent < 1 && run.opened() == streams && run.errorCount() == 0) {
+                    sustained = streams;
+                }
+                if (bareLatePercent < 1 && bareRun.opened() == streams) {
+                    bareSustained = streams;
+                }
+            }
+            measurements.add(new Measurement(KEY + "streams_sustained", sustained, "streams",
+                                             "most streams at once with < 1 % of frames late and no error (steps " + size.streamSteps() + "; target 500)"));
+            measurements.add(new Measurement(KEY + "streams_bare_sustained", bareSustained, "streams", "the same for the bare handler"));
+        }
+        return measurements;
+    }
+
+    /** Frames the voice plugin handled, and how many late, over every tenant. */
+    private static long[] serverFrames(BenchKernel kernel, Tenants tenants) throws IOException, InterruptedException {
+        long frames = 0;
+        long late = 0;
+        for (String slug : tenants.slugs()) {
+            com.fasterxml.jackson.databind.JsonNode status = kernel.json("GET", "/api/v1/tenants/" + slug + "/voice/status", null, 200);
+            frames += status.path("mediaFrames").asLong();
+            late += status.path("mediaFramesLate").asLong();
+        }
+        return new long[] {frames, late};
+    }
+
+    /** The bare media-stream handler in a JVM of its own. */
+    record BareStreamProcess(Process process, int port, Path log) implements AutoCloseable {
+        static BareStreamProcess start() throws IOException, InterruptedException {
+            int port = ChildKernel.freePort();
+            Path log = Files.createTempFile("voicecore-bare-streams", ".log");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(ChildKernel.childJavaOptions());
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareMediaStream.class.getName(), String.valueOf(port)));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                ChildKernel.awaitHealthy(process, URI.create("http://127.0.0.1:" + port + "/health"), System.nanoTime(), log);
+                return new BareStreamProcess(process, port, log);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                ChildKernel.stop(process);
+                Files.deleteIfExists(log);
+                throw e;
+            }
+        }
+
+        /** @return frames handled and frames late since it started */
+        long[] stats() throws IOException, InterruptedException {
+            String[] parts = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/stats")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body().split(" ");
+            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            try {
+                ChildKernel.stop(process);
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        }
     }
 
     private static SimulatedCalls.Result report(PrintStream progress, String what, SimulatedCalls.Result run) {

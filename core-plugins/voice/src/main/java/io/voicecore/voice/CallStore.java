@@ -117,6 +117,11 @@ final class CallStore {
                        handover, briefing.orElse(null), now(), callSid);
     }
 
+    /** Stream mode: how many frames of the call's audio this node handled, and how many late. */
+    void mediaFrames(String callSid, int frames, int late) {
+        storage.update("UPDATE calls SET media_frames = ?, media_frames_late = ? WHERE call_sid = ?", frames, late, callSid);
+    }
+
     void transferring(String callSid, String briefing) {
         storage.update("UPDATE calls SET state = 'transferring', briefing = ?, updated_at = ? WHERE call_sid = ?", briefing, now(), callSid);
     }

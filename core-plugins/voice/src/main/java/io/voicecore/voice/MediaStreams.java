@@ -53,6 +53,12 @@ final class MediaStreams implements StreamHandler {
     static final String HANDOVER_MARK = "handover";
     /** Quiet after our audio has played before the caller is asked again, counted in 20 ms frames (6 s). */
     static final int NO_INPUT_FRAMES = 300;
+    /**
+     * A frame handled more than this long after its time in the stream (its {@code timestamp} from the stream's first
+     * frame) is late: the node is not keeping up, and a caller's barge-in would be heard late. The Twilio stand-in's
+     * sender calls itself late past the same mark.
+     */
+    static final long LATE_MILLIS = 60;
     private static final int FRAME_BYTES = 160;
     private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
 
@@ -71,6 +77,12 @@ final class MediaStreams implements StreamHandler {
         int replies;
         int misses;
         int quietFrames;
+        /** Turns submitted and not finished: the line is not quiet while the caller waits for one. */
+        int answering;
+        int frames;
+        int framesLate;
+        /** The earliest wall time (ms) a frame arrived at less its media timestamp: when the stream's audio began. */
+        long audioEpoch = Long.MAX_VALUE;
 
         Line(String callSid, String streamSid, String language, int endOfSpeechMillis) {
             this.callSid = callSid;
@@ -104,7 +116,7 @@ final class MediaStreams implements StreamHandler {
             case "start" -> start(session, message, context);
             case "media" -> {
                 if (line != null) {
-                    media(session, line, message, context);
+                    media(session, line, message);
                 }
             }
             case "mark" -> {
@@ -113,8 +125,9 @@ final class MediaStreams implements StreamHandler {
                 }
             }
             case "dtmf" -> {
-                if (line != null && !line.handingOver) {
-                    keypad(session, line, message.get("dtmf").get("digit").asOptionalString().orElse(""), context);
+                if (line != null) {
+                    String digit = message.get("dtmf").get("digit").asOptionalString().orElse("");
+                    session.submit((stream, taskContext) -> keypad(stream, line, digit, taskContext));
                 }
             }
             case "stop" -> stop(session, context);
@@ -124,7 +137,10 @@ final class MediaStreams implements StreamHandler {
 
     @Override
     public void onClose(StreamSession session, int code, String reason, PluginContext context) {
-        lines.remove(session.id());
+        Line line = lines.remove(session.id());
+        if (line != null) {
+            new CallStore(context.storage()).mediaFrames(line.callSid, line.frames, line.framesLate);
+        }
     }
 
     /** The call the stream carries: it must be one the signed webhook created, with its token, not streamed yet. */
@@ -149,44 +165,87 @@ final class MediaStreams implements StreamHandler {
         Line line = new Line(callSid, streamSid, call.get().language(), settings.endOfSpeechMillis());
         lines.put(session.id(), line);
         String greeting = (settings.recordCalls() ? Prompts.say(line.language, "recorded") + " " : "") + call.get().greeting().orElse("");
-        try {
-            speak(session, line, greeting, "greeting", context);
-        } catch (RuntimeException failure) {
-            apologise(session, line, context, failure);
-        }
+        session.submit((stream, taskContext) -> {
+            try {
+                speak(stream, line, greeting, "greeting", taskContext);
+            } catch (RuntimeException failure) {
+                apologise(stream, line, taskContext, failure);
+            }
+        });
     }
 
-    /** A frame of the caller's audio: barge-in when they start talking over ours, a turn when they stop. */
-    private void media(StreamSession session, Line line, Json message, PluginContext context) {
+    /**
+     * A frame of the caller's audio: barge-in when they start talking over ours, a turn when they stop. Kept quick:
+     * what waits on the gateway or the receptionist is submitted as a task, so the next frames are heard on time.
+     */
+    private void media(StreamSession session, Line line, Json message) {
         byte[] frame;
         try {
             frame = Base64.getDecoder().decode(message.get("media").get("payload").asOptionalString().orElse(""));
         } catch (IllegalArgumentException notBase64) {
             return;
         }
-        switch (line.voice.push(frame)) {
-            case SPEECH_STARTED -> {
-                line.quietFrames = 0;
-                if (!line.playing.isEmpty() && !line.handingOver) {
-                    // Barge-in: the caller talks over our audio, so what has not been played is dropped.
-                    session.send(Json.object().put("event", "clear").put("streamSid", line.streamSid).build());
-                    line.playing.clear();
-                }
-            }
-            case SPEECH_ENDED -> answer(session, line, PhoneAudio.ofMuLaw(line.voice.takeUtterance()), context);
-            case NONE -> {
-                if (!line.voice.speaking() && line.playing.isEmpty() && !line.handingOver && ++line.quietFrames >= NO_INPUT_FRAMES) {
+        synchronized (line) {
+            keepTime(line, message.get("media").get("timestamp").asOptionalString().orElse(""));
+            switch (line.voice.push(frame)) {
+                case SPEECH_STARTED -> {
                     line.quietFrames = 0;
-                    quiet(session, line, context);
+                    if (!line.playing.isEmpty() && !line.handingOver) {
+                        // Barge-in: the caller talks over our audio, so what has not been played is dropped.
+                        session.send(Json.object().put("event", "clear").put("streamSid", line.streamSid).build());
+                        line.playing.clear();
+                    }
+                }
+                case SPEECH_ENDED -> {
+                    PhoneAudio utterance = PhoneAudio.ofMuLaw(line.voice.takeUtterance());
+                    line.answering++;
+                    session.submit((stream, context) -> answer(stream, line, utterance, context));
+                }
+                case NONE -> {
+                    if (!line.voice.speaking() && line.playing.isEmpty() && line.answering == 0 && !line.handingOver
+                        && ++line.quietFrames >= NO_INPUT_FRAMES) {
+                        line.quietFrames = 0;
+                        line.answering++;
+                        session.submit((stream, context) -> quiet(stream, line, context));
+                    }
                 }
             }
         }
     }
 
+    /** Counts the frame, and whether it is handled late against its time in the stream. */
+    private static void keepTime(Line line, String timestamp) {
+        long mediaMillis;
+        try {
+            mediaMillis = Long.parseLong(timestamp);
+        } catch (NumberFormatException none) {
+            return;
+        }
+        long now = System.nanoTime() / 1_000_000;
+        line.frames++;
+        line.audioEpoch = Math.min(line.audioEpoch, now - mediaMillis);
+        if (now - mediaMillis - line.audioEpoch > LATE_MILLIS) {
+            line.framesLate++;
+        }
+    }
+
     /** What the caller said: transcribed, answered by the receptionist, and the answer spoken. */
     private void answer(StreamSession session, Line line, PhoneAudio utterance, PluginContext context) {
-        if (line.handingOver) {
-            return;
+        try {
+            answerTurn(session, line, utterance, context);
+        } finally {
+            synchronized (line) {
+                line.answering--;
+                line.quietFrames = 0;
+            }
+        }
+    }
+
+    private void answerTurn(StreamSession session, Line line, PhoneAudio utterance, PluginContext context) {
+        synchronized (line) {
+            if (line.handingOver) {
+                return;
+            }
         }
         try {
             String heard = speech(context).transcribe(utterance, Optional.of(line.language)).text().strip();
@@ -224,6 +283,17 @@ final class MediaStreams implements StreamHandler {
     /** The caller said nothing after our audio: once the details are confirmed that is the goodbye, else a miss. */
     private void quiet(StreamSession session, Line line, PluginContext context) {
         try {
+            quietTurn(session, line, context);
+        } finally {
+            synchronized (line) {
+                line.answering--;
+                line.quietFrames = 0;
+            }
+        }
+    }
+
+    private void quietTurn(StreamSession session, Line line, PluginContext context) {
+        try {
             if (!line.confirmed) {
                 miss(session, line, context);
                 return;
@@ -239,6 +309,11 @@ final class MediaStreams implements StreamHandler {
 
     /** Keys pressed on the stream: 1 for a person, 2 for a voicemail, as on the keypad menu. */
     private void keypad(StreamSession session, Line line, String digit, PluginContext context) {
+        synchronized (line) {
+            if (line.handingOver) {
+                return;
+            }
+        }
         switch (digit) {
             case "1" -> handOver(session, line, context, VoiceSettings.of(context.config()).transferTo().isPresent() ? "transfer" : "voicemail",
                                  Prompts.say(line.language, "connecting"), Optional.of("The caller asked for a person on the keypad."));
@@ -249,11 +324,13 @@ final class MediaStreams implements StreamHandler {
 
     /** Our audio has played up to a mark: a handover then closes the stream, and Twilio posts the call on. */
     private void mark(StreamSession session, Line line, String name) {
-        line.playing.remove(name);
-        if (name.equals(HANDOVER_MARK) && line.handingOver) {
-            session.close();
-        } else if (line.playing.isEmpty()) {
-            line.quietFrames = 0;
+        synchronized (line) {
+            line.playing.remove(name);
+            if (name.equals(HANDOVER_MARK) && line.handingOver) {
+                session.close();
+            } else if (line.playing.isEmpty()) {
+                line.quietFrames = 0;
+            }
         }
     }
 
@@ -263,6 +340,7 @@ final class MediaStreams implements StreamHandler {
         if (line == null) {
             return;
         }
+        new CallStore(context.storage()).mediaFrames(line.callSid, line.frames, line.framesLate);
         CallFlow flow = new CallFlow(context);
         new CallStore(context.storage()).find(line.callSid)
                 .filter(call -> call.state().equals("conversation") && call.handover().isEmpty())
@@ -277,7 +355,9 @@ final class MediaStreams implements StreamHandler {
     private void handOver(StreamSession session, Line line, PluginContext context, String handover, String words,
                           Optional<String> briefing) {
         new CallStore(context.storage()).handover(line.callSid, handover, briefing);
-        line.handingOver = true;
+        synchronized (line) {
+            line.handingOver = true;
+        }
         if (words.isBlank()) {
             session.close();
             return;
@@ -296,7 +376,9 @@ final class MediaStreams implements StreamHandler {
      */
     private void apologise(StreamSession session, Line line, PluginContext context, RuntimeException failure) {
         context.log().error("call " + line.callSid + ": the media stream failed; the caller hears an apology", failure);
-        line.handingOver = true;
+        synchronized (line) {
+            line.handingOver = true;
+        }
         try {
             new CallStore(context.storage()).handover(line.callSid, "apology", Optional.empty());
         } finally {
@@ -309,16 +391,26 @@ final class MediaStreams implements StreamHandler {
         if (text.isBlank()) {
             return;
         }
-        byte[] audio = speech(context).synthesise(text, line.language, Optional.empty()).muLaw();
+        String language;
+        synchronized (line) {
+            language = line.language;
+        }
+        byte[] audio = speech(context).synthesise(text, language, Optional.empty()).muLaw();
         Base64.Encoder base64 = Base64.getEncoder();
         String head = "{\"event\":\"media\",\"streamSid\":\"" + line.streamSid + "\",\"media\":{\"payload\":\"";
-        for (int at = 0; at < audio.length; at += FRAME_BYTES) {
-            byte[] frame = java.util.Arrays.copyOfRange(audio, at, Math.min(audio.length, at + FRAME_BYTES));
-            session.send(head + base64.encodeToString(frame) + "\"}}");
+        synchronized (line) {
+            if (line.voice.speaking() && !mark.equals(HANDOVER_MARK)) {
+                // The caller started talking while the reply was prepared: they are answered when they stop instead.
+                return;
+            }
+            for (int at = 0; at < audio.length; at += FRAME_BYTES) {
+                byte[] frame = java.util.Arrays.copyOfRange(audio, at, Math.min(audio.length, at + FRAME_BYTES));
+                session.send(head + base64.encodeToString(frame) + "\"}}");
+            }
+            session.send(Json.object().put("event", "mark").put("streamSid", line.streamSid)
+                                 .put("mark", Json.object().put("name", mark).build()).build());
+            line.playing.add(mark);
         }
-        session.send(Json.object().put("event", "mark").put("streamSid", line.streamSid)
-                             .put("mark", Json.object().put("name", mark).build()).build());
-        line.playing.add(mark);
     }
 
     private static Speech speech(PluginContext context) {

@@ -121,6 +121,8 @@ public final class VoicePlugin implements Plugin {
         long queued = context.storage().queryOne("SELECT count(*) AS n FROM calls WHERE state = 'queued' AND updated_at > ?",
                                                  CallStore.now().minus(CallStore.STALE_HOURS, ChronoUnit.HOURS))
                 .flatMap(row -> row.number("n")).orElse(0L);
+        var media = context.storage().queryOne("SELECT coalesce(sum(media_frames), 0) AS frames, coalesce(sum(media_frames_late), 0) AS late "
+                                               + "FROM calls WHERE started_at > ?", CallStore.now().minus(CallStore.STALE_HOURS, ChronoUnit.HOURS));
         return Response.ok(Json.object()
                 .put("incomingUrl", base + "/twilio/incoming").put("statusCallbackUrl", base + "/twilio/status")
                 .put("publicBaseUrl", settings.publicBaseUrl().orElse(null))
@@ -130,7 +132,9 @@ public final class VoicePlugin implements Plugin {
                 .put("mode", settings.streamMode() ? "stream" : "gather")
                 .put("streamReady", !settings.streamMode() || new CallFlow(context).speechOnline())
                 .put("maxConcurrentCalls", settings.maxConcurrentCalls())
-                .put("callsOnTheLine", store.onTheLine()).put("callsQueued", queued).build());
+                .put("callsOnTheLine", store.onTheLine()).put("callsQueued", queued)
+                .put("mediaFrames", media.flatMap(row -> row.number("frames")).orElse(0L))
+                .put("mediaFramesLate", media.flatMap(row -> row.number("late")).orElse(0L)).build());
     }
 
     /**
