@@ -340,6 +340,10 @@ final class MediaStreams implements StreamHandler {
         if (line == null) {
             return;
         }
+        synchronized (line) {
+            // Turns still waiting to run have nobody to answer.
+            line.handingOver = true;
+        }
         new CallStore(context.storage()).mediaFrames(line.callSid, line.frames, line.framesLate);
         CallFlow flow = new CallFlow(context);
         new CallStore(context.storage()).find(line.callSid)

@@ -11,37 +11,62 @@ import java.lang.management.ManagementFactory;
  */
 public final class CallGuard {
     /**
-     * Reading the thread's allocation counter costs ~100 ns, so it is read on every 256th check only, or
-     * sooner when a millisecond has passed since the last reading (code that allocates much per check,
-     * e.g. concatenating ever longer strings in JDK code) or when the arrays allocated since then may add
-     * up to a mebibyte. So a call is stopped close to its quota, not hundreds of mebibytes past it.
+     * The clock is read on every 64th check only (a reading costs 30 to 50 ns, as much as the rest of the check, and a
+     * media stream's frame makes hundreds of checks), or at once when arrays of a mebibyte or more may have been
+     * allocated since. The thread's allocation counter is read on every 4096th check, or sooner when a millisecond has
+     * passed since the last reading (code that allocates much per check, e.g. concatenating ever longer strings in JDK
+     * code) or when the arrays allocated since then may add up to a mebibyte. So a call is stopped close to its
+     * deadline and its quota, not hundreds of mebibytes past it.
      */
-    private static final int ALLOCATION_CHECK_INTERVAL = 256;
+    private static final int CLOCK_CHECK_INTERVAL = 64;
+    private static final int ALLOCATION_CHECK_INTERVAL = 4096;
     private static final long ALLOCATION_CHECK_NANOS = 1_000_000;
     private static final long ARRAY_BYTES_BETWEEN_CHECKS = 1 << 20;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static final ThreadLocal<CallBudget> CURRENT = new ThreadLocal<>();
+    /**
+     * The budget of a call on a thread that is not one of the runtime's {@link PluginThread}s (a test driving the guard
+     * directly). Plugin calls keep theirs in a field of their thread: the guard runs at every loop back-edge, and a
+     * thread-local look-up there cost more than the rest of the check.
+     */
+    private static final ThreadLocal<CallBudget> OTHER_THREADS = new ThreadLocal<>();
     /** At most this much of a call's time may be spent defining library classes without counting against its deadline. */
     static final long MAX_UNCHARGED_NANOS = 30_000_000_000L;
 
     private CallGuard() {
     }
 
+    /** A thread of the plugin runtime, which carries the budget of the call it runs. */
+    static final class PluginThread extends Thread {
+        private CallBudget budget;
+
+        PluginThread(Runnable work, String name) {
+            super(work, name);
+        }
+    }
+
+    private static CallBudget current() {
+        return Thread.currentThread() instanceof PluginThread thread ? thread.budget : OTHER_THREADS.get();
+    }
+
     /** Called by instrumented plugin code. */
     public static void check() {
-        CallBudget budget = CURRENT.get();
+        CallBudget budget = current();
         if (budget == null) {
             return;
         }
         if (budget.aborted != null) {
             throw new PluginCallAborted(budget.aborted);
         }
+        long checks = ++budget.checks;
+        if (checks % CLOCK_CHECK_INTERVAL != 0 && budget.arrayBytesSinceCheck <= ARRAY_BYTES_BETWEEN_CHECKS) {
+            return;
+        }
         long now = System.nanoTime();
         if (now > budget.deadlineNanos) {
             budget.abort(PluginCallAborted.Reason.DEADLINE);
         }
-        if (++budget.checks % ALLOCATION_CHECK_INTERVAL == 0 || now - budget.lastAllocationCheckNanos > ALLOCATION_CHECK_NANOS
+        if (checks % ALLOCATION_CHECK_INTERVAL == 0 || now - budget.lastAllocationCheckNanos > ALLOCATION_CHECK_NANOS
             || budget.arrayBytesSinceCheck > ARRAY_BYTES_BETWEEN_CHECKS) {
             budget.lastAllocationCheckNanos = now;
             budget.arrayBytesSinceCheck = 0;
@@ -64,7 +89,7 @@ public final class CallGuard {
 
     /** Called by instrumented plugin code before allocating an array of {@code length} elements. */
     public static void array(int length) {
-        CallBudget budget = CURRENT.get();
+        CallBudget budget = current();
         if (budget == null) {
             return;
         }
@@ -116,7 +141,13 @@ public final class CallGuard {
     /** Binds a budget to the current (platform) thread for the duration of one plugin call. */
     static void enter(CallBudget budget) {
         budget.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
-        CURRENT.set(budget);
+        // Just read: the first checks need not read it again (a short call, a frame of a media stream, makes few).
+        budget.lastAllocationCheckNanos = System.nanoTime();
+        if (Thread.currentThread() instanceof PluginThread thread) {
+            thread.budget = budget;
+        } else {
+            OTHER_THREADS.set(budget);
+        }
     }
 
     /**
@@ -125,7 +156,7 @@ public final class CallGuard {
      * own. Package-private: plugin code cannot reach it. A call already stopped stays stopped.
      */
     public static void renew(long timeoutNanos, long allocationQuotaBytes) {
-        CallBudget budget = CURRENT.get();
+        CallBudget budget = current();
         if (budget == null) {
             return;
         }
@@ -139,7 +170,11 @@ public final class CallGuard {
     }
 
     static void exit() {
-        CURRENT.remove();
+        if (Thread.currentThread() instanceof PluginThread thread) {
+            thread.budget = null;
+        } else {
+            OTHER_THREADS.remove();
+        }
     }
 
     /**
@@ -149,7 +184,7 @@ public final class CallGuard {
      * (defining a class loads its superclass) are credited once, by the outermost.
      */
     static <T> java.util.Optional<T> uncharged(java.util.function.Supplier<T> work) {
-        CallBudget budget = CURRENT.get();
+        CallBudget budget = current();
         if (budget == null || budget.unchargedDepth > 0) {
             return java.util.Optional.ofNullable(work.get());
         }
@@ -175,7 +210,7 @@ public final class CallGuard {
      * that streams nothing keeps the plain quota. Package-private: plugin code cannot reach it.
      */
     public static void credit(long bytes) {
-        CallBudget budget = CURRENT.get();
+        CallBudget budget = current();
         if (budget != null && bytes > 0) {
             budget.allocationQuotaBytes = saturatingAdd(budget.allocationQuotaBytes, bytes);
         }

@@ -51,7 +51,7 @@ public final class PluginInvoker implements AutoCloseable {
     public PluginInvoker(int maxThreads) {
         AtomicInteger number = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, "plugin-call-" + number.incrementAndGet());
+            Thread thread = new CallGuard.PluginThread(runnable, "plugin-call-" + number.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });

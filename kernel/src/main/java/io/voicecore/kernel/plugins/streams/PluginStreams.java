@@ -262,8 +262,11 @@ public final class PluginStreams implements AutoCloseable {
                 revokedBy(failure).ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
                 return Integer.toString(problem.status());
             });
-            // A fault of this message may have quarantined the plugin: end the stream now, after its error frame.
-            recheck();
+            if (!status.equals("200")) {
+                // A fault of this message may have quarantined the plugin: end the stream now, after its error frame.
+                // (Other changes reach every stream through the enablement's watch and the sweep.)
+                recheck();
+            }
             metrics.increment(MESSAGES_METRIC, "Messages clients sent on plugin streams, by plugin and status.",
                               Map.of("plugin", admission.pluginId, "status", status));
             // A media stream carries fifty messages a second: those handled are logged only at FINE, failures always.
@@ -370,7 +373,9 @@ public final class PluginStreams implements AutoCloseable {
                 revokedBy(failure).ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
                 return Integer.toString(problem.status());
             }, false);
-            recheck();
+            if (!status.equals("200")) {
+                recheck();
+            }
             access(status.equals("200") ? Level.FINE : Level.INFO, "task " + status + " " + (System.nanoTime() - started) / 1_000_000 + "ms",
                    requestId);
         }
