@@ -95,7 +95,7 @@ final class VoiceScenario implements Scenario {
         }
         String authToken = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         try (BenchKernel kernel = BenchKernel.startProcess(options.root(), plugins);
-             BareProcess bare = BareProcess.start(authToken)) {
+             BareProcess bare = BareProcess.start(BareTwilioWebhook.class, authToken)) {
             progress.printf("kernel (pid %d) on port %d with %s; bare handler (pid %d) on port %d%n", kernel.pid(), kernel.port(),
                             plugins, bare.process().pid(), bare.port());
             Tenants tenants = setUp(kernel, size.tenants(), authToken);
@@ -212,7 +212,7 @@ final class VoiceScenario implements Scenario {
         String openAiKey = "sk-bench-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
         List<Measurement> measurements = new ArrayList<>();
         try (io.voicecore.standins.openai.OpenAiStandIn openAi = io.voicecore.standins.openai.OpenAiStandIn.start(0, java.util.Set.of(openAiKey));
-             BareStreamProcess bare = BareStreamProcess.start()) {
+             BareProcess bare = BareProcess.start(BareMediaStream.class)) {
             for (String slug : tenants.slugs()) {
                 kernel.json("PUT", "/api/v1/tenants/" + slug + "/plugins/ai-gateway/secrets/openai.api-key", Map.of("value", openAiKey), 204);
                 kernel.json("PUT", "/api/v1/tenants/" + slug + "/plugins/ai-gateway/config", Map.of("baseUrl", openAi.baseUrl(), "maxRetries", 0), 200);
@@ -235,9 +235,9 @@ final class VoiceScenario implements Scenario {
                 long frames = after[0] - before[0];
                 long late = after[1] - before[1];
                 double latePercent = frames == 0 ? 100 : 100.0 * late / frames;
-                long[] bareBefore = bare.stats();
+                long[] bareBefore = bare.streamStats();
                 MediaStreamLoad.Result bareRun = load.run(toBare, streams, size.streamSeconds());
-                long[] bareAfter = bare.stats();
+                long[] bareAfter = bare.streamStats();
                 long bareFrames = bareAfter[0] - bareBefore[0];
                 double bareLatePercent = bareFrames == 0 ? 100 : 100.0 * (bareAfter[1] - bareBefore[1]) / bareFrames;
                 progress.printf(Locale.ROOT, "%d streams: voicecore %,d frames handled, %.2f %% late (sender %.2f %% late), %d of %d opened, "
@@ -283,42 +283,6 @@ final class VoiceScenario implements Scenario {
         return new long[] {frames, late};
     }
 
-    /** The bare media-stream handler in a JVM of its own. */
-    record BareStreamProcess(Process process, int port, Path log) implements AutoCloseable {
-        static BareStreamProcess start() throws IOException, InterruptedException {
-            int port = ChildKernel.freePort();
-            Path log = Files.createTempFile("voicecore-bare-streams", ".log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(ChildKernel.childJavaOptions());
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareMediaStream.class.getName(), String.valueOf(port)));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                ChildKernel.awaitHealthy(process, URI.create("http://127.0.0.1:" + port + "/health"), System.nanoTime(), log);
-                return new BareStreamProcess(process, port, log);
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                ChildKernel.stop(process);
-                Files.deleteIfExists(log);
-                throw e;
-            }
-        }
-
-        /** @return frames handled and frames late since it started */
-        long[] stats() throws IOException, InterruptedException {
-            String[] parts = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/stats")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body().split(" ");
-            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
-        }
-
-        @Override
-        public void close() throws IOException, InterruptedException {
-            try {
-                ChildKernel.stop(process);
-            } finally {
-                Files.deleteIfExists(log);
-            }
-        }
-    }
-
     private static SimulatedCalls.Result report(PrintStream progress, String what, SimulatedCalls.Result run) {
         progress.printf(Locale.ROOT, "%s: %,.0f in progress (least %,d), %,d webhooks %,.0f/s; p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms"
                                      + " (incoming p99 %.1f, gather p99 %.1f, status p99 %.1f); %,d calls completed, %,d failed: %s%n",
@@ -344,14 +308,16 @@ final class VoiceScenario implements Scenario {
         return Stats.median(ratios);
     }
 
-    /** The bare handler in a JVM of its own, started from this JVM's class path. */
+    /** A bare baseline server in a JVM of its own, started from this JVM's class path. */
     record BareProcess(Process process, int port, Path log) implements AutoCloseable {
-        static BareProcess start(String authToken) throws IOException, InterruptedException {
+        /** @param main the server's main class, given the port and then {@code args} */
+        static BareProcess start(Class<?> main, String... args) throws IOException, InterruptedException {
             int port = ChildKernel.freePort();
             Path log = Files.createTempFile("voicecore-bare", ".log");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(ChildKernel.childJavaOptions());
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareTwilioWebhook.class.getName(), String.valueOf(port), authToken));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), String.valueOf(port)));
+            command.addAll(List.of(args));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 ChildKernel.awaitHealthy(process, URI.create("http://127.0.0.1:" + port + "/health"), System.nanoTime(), log);
@@ -361,6 +327,13 @@ final class VoiceScenario implements Scenario {
                 Files.deleteIfExists(log);
                 throw e;
             }
+        }
+
+        /** @return what {@link BareMediaStream} answers on {@code GET /stats}: frames handled and frames late */
+        long[] streamStats() throws IOException, InterruptedException {
+            String[] parts = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/stats")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body().split(" ");
+            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
         }
 
         @Override
