@@ -47,10 +47,11 @@ public final class TenantResolver {
     /**
      * The tenant named by {@code reference} (an id or a slug) for a request without credentials, to a plugin route the
      * plugin declares public. Such a route authenticates its caller itself (a provider's signature, for instance), so the
-     * tenant is the one its URL names; one that does not exist answers as for any credential.
+     * tenant is the one its URL names; one that does not exist answers as for any credential. Read from the directory's
+     * cache, as a provider's webhooks arrive at the rate of the tenant's calls.
      */
     public Tenant resolveForPublicRoute(String reference) {
-        return database.inPlatform(tx -> tenants.byReference(tx, reference)).orElseThrow(() -> notFound(reference));
+        return directory.byReference(reference).orElseThrow(() -> notFound(reference));
     }
 
     private static boolean names(Tenant tenant, String reference) {
