@@ -52,7 +52,7 @@ final class CallFlow {
     /** A new call: the receptionist greets the caller, unless the business is closed or every line is taken. */
     Twiml incoming(Webhook hook) {
         String callSid = hook.required("CallSid");
-        Optional<Call> known = store.find(callSid);
+        Optional<Call> known = store.arrived(callSid);
         if (known.isPresent()) {
             // Twilio asked again (a retry): carry on where the call is.
             return resume(hook, known.get());
@@ -69,8 +69,8 @@ final class CallFlow {
             started = calls().start(caller.orElse(""), countryLanguage);
         } catch (RuntimeException failure) {
             context.log().warn("call " + callSid + ": the receptionist could not answer (" + failure + "); apologising");
-            store.insert(callSid, Optional.empty(), accountSid, caller, called, countryLanguage.orElse("en"), Optional.empty(), "conversation");
-            return fallback(hook, store.find(callSid).orElseThrow());
+            return fallback(hook, store.insert(callSid, Optional.empty(), accountSid, caller, called, countryLanguage.orElse("en"),
+                                               Optional.empty(), "conversation"));
         }
         String language = started.language();
         if (started.openNow().filter(open -> !open).isPresent()) {
@@ -81,14 +81,12 @@ final class CallFlow {
                                                              .map(name -> Prompts.say(language, "closed", Map.of("business", name)))
                                                              .orElseGet(() -> Prompts.say(language, "closed.unnamed"))));
         }
-        boolean queued = CallStore.withLines(context.storage(), lines -> {
+        Call call = CallStore.withLines(context.storage(), lines -> {
             boolean full = settings.maxConcurrentCalls() > 0 && lines.onTheLine() >= settings.maxConcurrentCalls();
-            lines.insert(callSid, Optional.of(started.conversationId()), accountSid, caller, called, language,
-                         Optional.of(started.greeting()), full ? "queued" : "conversation");
-            return full;
+            return lines.insert(callSid, Optional.of(started.conversationId()), accountSid, caller, called, language,
+                                Optional.of(started.greeting()), full ? "queued" : "conversation");
         });
-        Call call = store.find(callSid).orElseThrow();
-        return queued ? queuePrompt(hook, call) : greet(hook, call);
+        return call.state().equals("queued") ? queuePrompt(hook, call) : greet(hook, call);
     }
 
     /** Misses (nothing heard or understood) after which the call goes to voicemail: twice, then the keypad menu twice. */
@@ -96,7 +94,7 @@ final class CallFlow {
 
     /** What the caller said (or pressed) in answer to a {@code <Gather>}. */
     Twiml gather(Webhook hook) {
-        Optional<Call> found = store.find(hook.required("CallSid"));
+        Optional<Call> found = store.arrived(hook.required("CallSid"));
         if (found.isEmpty() || !found.get().state().equals("conversation")) {
             return found.map(call -> resume(hook, call)).orElseGet(() -> Twiml.response(Twiml::hangup));
         }
@@ -131,8 +129,7 @@ final class CallFlow {
             context.log().warn("call " + call.callSid() + ": the receptionist could not answer a turn (" + failure + "); apologising");
             return fallback(hook, call);
         }
-        store.turn(call.callSid(), turn.language(), turn.stage());
-        Call now = store.find(call.callSid()).orElseThrow();
+        Call now = store.turn(call.callSid(), turn.language(), turn.stage());
         if (turn.escalate()) {
             return transfer(hook, now, turn.reply(), turn.briefing().orElse("A caller asked for a person."));
         }
@@ -141,7 +138,7 @@ final class CallFlow {
 
     /** A queued caller's next turn in the queue: a line is free (answered), a call-back asked for, or the position again. */
     Twiml queue(Webhook hook) {
-        Optional<Call> found = store.find(hook.required("CallSid"));
+        Optional<Call> found = store.arrived(hook.required("CallSid"));
         if (found.isEmpty() || !found.get().state().equals("queued")) {
             return found.map(call -> resume(hook, call)).orElseGet(() -> Twiml.response(Twiml::hangup));
         }
@@ -161,7 +158,7 @@ final class CallFlow {
 
     /** The outcome of a transfer: the person took the call (it ends with theirs), or nobody did (voicemail). */
     Twiml dialStatus(Webhook hook) {
-        Optional<Call> found = store.find(hook.required("CallSid"));
+        Optional<Call> found = store.arrived(hook.required("CallSid"));
         if (found.isEmpty() || !found.get().state().equals("transferring")) {
             return found.map(call -> resume(hook, call)).orElseGet(() -> Twiml.response(Twiml::hangup));
         }
@@ -182,7 +179,7 @@ final class CallFlow {
 
     /** A voicemail was recorded (or the caller hung up without one): thanks, and the transcription is awaited. */
     Twiml voicemailRecorded(Webhook hook) {
-        Optional<Call> found = store.find(hook.required("CallSid"));
+        Optional<Call> found = store.arrived(hook.required("CallSid"));
         if (found.isEmpty() || !found.get().state().equals("recording")) {
             return found.map(call -> resume(hook, call)).orElseGet(() -> Twiml.response(Twiml::hangup));
         }
@@ -200,7 +197,7 @@ final class CallFlow {
 
     /** The transcription of a voicemail: the call's conversation ends with it. */
     void transcription(Webhook hook) {
-        store.find(hook.required("CallSid")).filter(call -> !call.state().equals("ended")).ifPresent(call -> {
+        store.arrived(hook.required("CallSid")).filter(call -> !call.state().equals("ended")).ifPresent(call -> {
             Optional<String> text = hook.param("TranscriptionStatus").filter("completed"::equals).flatMap(ok -> hook.param("TranscriptionText"));
             finish(call, CallOutcome.VOICEMAIL, text, OptionalLong.empty());
         });
@@ -209,11 +206,12 @@ final class CallFlow {
     /** Twilio's status callback: a call that is over ends here, unless it waits for its voicemail's transcription. */
     void status(Webhook hook) {
         if (!FINAL_STATUSES.contains(hook.param("CallStatus").orElse(""))) {
+            hook.param("CallSid").ifPresent(store::arrived);
             return;
         }
         OptionalLong seconds = hook.param("CallDuration").flatMap(CallFlow::number).map(d -> OptionalLong.of(d.longValue()))
                 .orElse(OptionalLong.empty());
-        store.find(hook.required("CallSid")).ifPresent(call -> {
+        store.arrived(hook.required("CallSid")).ifPresent(call -> {
             seconds.ifPresent(s -> store.duration(call.callSid(), s));
             switch (call.state()) {
                 case "ended" -> { }
@@ -384,7 +382,7 @@ final class CallFlow {
      * apology with a transfer or a voicemail.
      */
     Twiml streamEnded(Webhook hook) {
-        Optional<Call> found = store.find(hook.required("CallSid"));
+        Optional<Call> found = store.arrived(hook.required("CallSid"));
         if (found.isEmpty() || found.get().state().equals("ended")) {
             return Twiml.response(Twiml::hangup);
         }

@@ -67,34 +67,47 @@ final class CallStore {
         return storage.queryOne("SELECT * FROM calls WHERE call_sid = ?", callSid).map(Call::of);
     }
 
-    void insert(String callSid, Optional<UUID> conversationId, String accountSid, Optional<String> callerNumber,
+    /** @return the call as stored */
+    Call insert(String callSid, Optional<UUID> conversationId, String accountSid, Optional<String> callerNumber,
                 Optional<String> calledNumber, String language, Optional<String> greeting, String state) {
         Instant now = now();
-        storage.update("INSERT INTO calls (tenant_id, call_sid, conversation_id, account_sid, caller_number, called_number, language, "
-                       + "greeting, state, queued_at, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       Storage.TENANT, callSid, conversationId.orElse(null), accountSid, callerNumber.orElse(null),
-                       calledNumber.orElse(null), language, greeting.orElse(null), state, state.equals("queued") ? now : null, now, now);
+        return storage.queryOne("INSERT INTO calls (tenant_id, call_sid, conversation_id, account_sid, caller_number, called_number, "
+                                + "language, greeting, state, queued_at, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                + "RETURNING *", Storage.TENANT, callSid, conversationId.orElse(null), accountSid, callerNumber.orElse(null),
+                                calledNumber.orElse(null), language, greeting.orElse(null), state, state.equals("queued") ? now : null,
+                                now, now).map(Call::of).orElseThrow();
     }
 
-    /** A webhook of the call came: it is not over (see the sweep in {@code VoicePlugin}). */
-    void touch(String callSid) {
-        storage.update("UPDATE calls SET updated_at = ? WHERE call_sid = ? AND state <> 'ended'", now(), callSid);
+    /**
+     * A webhook of the call arrived: the call is not over (see the sweep in {@code VoicePlugin}), and is read in the same
+     * statement. An ended call is left as it is, and read apart.
+     *
+     * @return the call as stored now, if known
+     */
+    Optional<Call> arrived(String callSid) {
+        Optional<Call> touched = storage.queryOne("UPDATE calls SET updated_at = ? WHERE call_sid = ? AND state <> 'ended' RETURNING *",
+                                                  now(), callSid).map(Call::of);
+        return touched.isPresent() ? touched : find(callSid);
     }
 
     void state(String callSid, String state) {
         storage.update("UPDATE calls SET state = ?, updated_at = ? WHERE call_sid = ?", state, now(), callSid);
     }
 
-    /** A caller turn the receptionist answered: understanding is back, and the conversation moved on. */
-    void turn(String callSid, String language, String stage) {
-        storage.update("UPDATE calls SET language = ?, stage = ?, turns = turns + 1, misunderstood = 0, updated_at = ? WHERE call_sid = ?",
-                       language, stage, now(), callSid);
+    /**
+     * A caller turn the receptionist answered: understanding is back, and the conversation moved on.
+     *
+     * @return the call as stored after the turn
+     */
+    Call turn(String callSid, String language, String stage) {
+        return storage.queryOne("UPDATE calls SET language = ?, stage = ?, turns = turns + 1, misunderstood = 0, updated_at = ? "
+                                + "WHERE call_sid = ? RETURNING *", language, stage, now(), callSid).map(Call::of).orElseThrow();
     }
 
     /** @return how many times in a row the caller was not understood, this time included */
     int misunderstood(String callSid) {
-        storage.update("UPDATE calls SET misunderstood = misunderstood + 1, updated_at = ? WHERE call_sid = ?", now(), callSid);
-        return find(callSid).map(Call::misunderstood).orElse(1);
+        return storage.queryOne("UPDATE calls SET misunderstood = misunderstood + 1, updated_at = ? WHERE call_sid = ? RETURNING misunderstood",
+                                now(), callSid).flatMap(row -> row.number("misunderstood")).map(Long::intValue).orElse(1);
     }
 
     /**

@@ -61,16 +61,16 @@ public final class VoicePlugin implements Plugin {
     }
 
     /**
-     * A Twilio webhook: verified first (403 and nothing changed otherwise), then answered by the flow. Whatever fails
-     * after that is the platform's problem, not the caller's: the caller hears an apology and is put through or leaves
-     * a voicemail, and Twilio never gets an error.
+     * A Twilio webhook: verified first (403 and nothing changed otherwise), then answered by the flow, which reads the
+     * call through {@link CallStore#arrived} (the webhook shows the call is not over). Whatever fails after that is the
+     * platform's problem, not the caller's: the caller hears an apology and is put through or leaves a voicemail, and
+     * Twilio never gets an error.
      */
     private static RouteHandler webhook(BiFunction<CallFlow, Webhook, Twiml> step) {
         return (request, context) -> {
             Webhook hook = Webhook.verify(request, context, VoiceSettings.of(context.config()));
             CallFlow flow = new CallFlow(context);
             try {
-                hook.param("CallSid").ifPresent(new CallStore(context.storage())::touch);
                 return step.apply(flow, hook).toResponse();
             } catch (PluginProblem problem) {
                 if (problem.status() == 400) {
