@@ -17,6 +17,7 @@ import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.crypto.SecretBox;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest.Permission;
+import io.voicecore.kernel.state.NearCache;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.sdk.capability.Secrets;
 
@@ -25,6 +26,10 @@ import io.voicecore.sdk.capability.Secrets;
  * the master key. Each value is bound to its tenant, plugin and name, so a sealed value copied into another
  * row does not open. Values are never logged, never audited and never returned by any HTTP API: the only
  * reader is the plugin itself, through {@link #forCall}.
+ *
+ * <p>A plugin may read a secret on every request (a webhook's signing key), so each node caches the values sealed, as
+ * stored, the absence of one included: the plaintext exists only while a call uses it, and every change invalidates
+ * the entry on every node.
  */
 public final class PluginSecrets {
     /** Secret names, e.g. {@code openai.api-key}. */
@@ -50,12 +55,18 @@ public final class PluginSecrets {
     private final Database database;
     private final SecretBox box;
     private final AuditLog audit;
+    private final NearCache sealed;
     private final Clock clock;
 
-    public PluginSecrets(Database database, SecretBox box, AuditLog audit, Clock clock) {
+    /**
+     * @param sealed caches each secret's sealed value on this node, keyed by tenant, plugin and name; {@link #put},
+     *               {@link #delete} and {@link #reencryptAll} invalidate it on every node
+     */
+    public PluginSecrets(Database database, SecretBox box, AuditLog audit, NearCache sealed, Clock clock) {
         this.database = database;
         this.box = box;
         this.audit = audit;
+        this.sealed = sealed;
         this.clock = clock;
     }
 
@@ -110,6 +121,7 @@ public final class PluginSecrets {
                                                 Map.of("plugin", pluginId, "name", name)));
             return null;
         });
+        this.sealed.invalidate(context(tenantId, pluginId, name));
     }
 
     /**
@@ -119,23 +131,28 @@ public final class PluginSecrets {
      */
     public boolean delete(UUID tenantId, String pluginId, String name, String actor) {
         requireName(name);
-        return database.inTenant(tenantId, tx -> {
-            long deleted = tx.dml("DELETE FROM kernel.plugin_secrets WHERE tenant_id = ? AND plugin_id = ? AND name = ?",
-                                  tenantId, pluginId, name);
-            if (deleted > 0) {
+        boolean deleted = database.inTenant(tenantId, tx -> {
+            long rows = tx.dml("DELETE FROM kernel.plugin_secrets WHERE tenant_id = ? AND plugin_id = ? AND name = ?",
+                               tenantId, pluginId, name);
+            if (rows > 0) {
                 audit.append(tx, AuditEvent.success(tenantId, actor, "plugin.secret.delete", target(pluginId, name),
                                                     Map.of("plugin", pluginId, "name", name)));
             }
-            return deleted > 0;
+            return rows > 0;
         });
+        this.sealed.invalidate(context(tenantId, pluginId, name));
+        return deleted;
     }
 
     /** Only the plugin reads a value back, through {@link #forCall}. */
     private Optional<String> get(UUID tenantId, String pluginId, String name) {
         requireName(name);
-        Optional<byte[]> sealed = database.inTenant(tenantId, tx -> Database.first(tx, row -> row.column("sealed").get(byte[].class),
-                "SELECT sealed FROM kernel.plugin_secrets WHERE tenant_id = ? AND plugin_id = ? AND name = ?", tenantId, pluginId, name));
-        return sealed.map(value -> {
+        // The absence of a secret is cached too (the inner Optional), as a plugin may ask for an optional one on every call.
+        Optional<byte[]> stored = this.sealed.<Optional<byte[]>>get(context(tenantId, pluginId, name), () -> Optional.of(
+                database.inTenant(tenantId, tx -> Database.first(tx, row -> row.column("sealed").get(byte[].class),
+                        "SELECT sealed FROM kernel.plugin_secrets WHERE tenant_id = ? AND plugin_id = ? AND name = ?",
+                        tenantId, pluginId, name)))).orElseThrow();
+        return stored.map(value -> {
             try {
                 return new String(box.open(value, context(tenantId, pluginId, name)), StandardCharsets.UTF_8);
             } catch (SecretBox.OpenFailed e) {
@@ -167,6 +184,7 @@ public final class PluginSecrets {
             after = batch.last();
         }
         int total = resealed;
+        sealed.invalidateAll();
         database.inPlatform(tx -> audit.append(tx, AuditEvent.success(null, "kernel", "plugin.secret.reencrypt", "plugin-secrets",
                 Map.of("keyId", currentKeyId, "resealed", total, "unreadable", unreadable.size()))));
         LOG.info("Re-sealed " + resealed + " plugin secrets under master key id " + currentKeyId

@@ -12,11 +12,13 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.config.ConfigException;
@@ -25,6 +27,9 @@ import io.voicecore.kernel.plugins.CapabilityFixture;
 import io.voicecore.kernel.plugins.CapabilityFixture.Audited;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginManifest.Permission;
+import io.voicecore.kernel.state.InProcessSharedState;
+import io.voicecore.kernel.state.NearCache;
+import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.testing.LogCapture;
 import io.voicecore.sdk.PermissionDeniedException;
@@ -57,7 +62,13 @@ class PluginSecretsTest {
     }
 
     private static PluginSecrets secrets(CapabilityFixture database, SecretBox box) {
-        return new PluginSecrets(database.database(), box, audit, Clock.systemUTC());
+        return secrets(database, box, new InProcessSharedState());
+    }
+
+    /** A node's secrets; nodes on the same shared state invalidate each other's cache. */
+    private static PluginSecrets secrets(CapabilityFixture database, SecretBox box, SharedState state) {
+        return new PluginSecrets(database.database(), box, audit,
+                                 new NearCache("plugin-secrets", state, Duration.ofSeconds(30), 1_000, Clock.systemUTC()), Clock.systemUTC());
     }
 
     @Test
@@ -157,6 +168,38 @@ class PluginSecretsTest {
         assertThrows(IllegalStateException.class, () -> store.forCall(call(tenantA, CRM)).get("other"), "another name");
         assertThrows(IllegalStateException.class, () -> store.forCall(call(tenantA, billing)).get("token"), "another plugin");
         assertEquals(Optional.of("a-valuable-token"), store.forCall(call(tenantA, CRM)).get("token"), "the original still opens");
+    }
+
+    @Test
+    void readsAreServedFromTheNodesCacheAndEveryChangeReachesEveryNode() throws Exception {
+        UUID tenant = fixture.tenant("secrets-nodes");
+        SecretBox box = SecretBox.ofKey(randomKey());
+        try (SharedState state = new InProcessSharedState()) {
+            Secrets nodeA = secrets(fixture, box, state).forCall(call(tenant, CRM));
+            Secrets nodeB = secrets(fixture, box, state).forCall(call(tenant, CRM));
+            assertEquals(Optional.empty(), nodeB.get("twilio.auth-token"), "its absence is cached on node B");
+
+            nodeA.put("twilio.auth-token", "first-token");
+            awaitOn(nodeB, "twilio.auth-token", Optional.of("first-token"));
+            try (Connection owner = fixture.ownerConnection(); var statement = owner.createStatement()) {
+                assertEquals(1, statement.executeUpdate("DELETE FROM kernel.plugin_secrets WHERE tenant_id = '" + tenant + "'"));
+            }
+            assertEquals(Optional.of("first-token"), nodeB.get("twilio.auth-token"), "served from the cache, not read again");
+
+            nodeA.put("twilio.auth-token", "second-token");
+            awaitOn(nodeB, "twilio.auth-token", Optional.of("second-token"));
+            assertTrue(nodeA.delete("twilio.auth-token"));
+            awaitOn(nodeB, "twilio.auth-token", Optional.empty());
+        }
+    }
+
+    /** Waits for the other node's notification (delivered asynchronously on a real shared state). */
+    private static void awaitOn(Secrets node, String name, Optional<String> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!node.get(name).equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(expected, node.get(name));
     }
 
     /** Re-encryption covers the whole platform, so these tests get a database of their own. */
