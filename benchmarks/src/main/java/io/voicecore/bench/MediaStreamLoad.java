@@ -287,7 +287,7 @@ final class MediaStreamLoad {
                     awaitingReply = false;
                     replyMillis.add(now - utteranceEndedAt);
                 }
-                playedUntil = Math.max(playedUntil, now) + FRAME_MILLIS;
+                playedUntil = Math.max(playedUntil, now) + audioMillis(message);
             } else if (message.contains("\"event\":\"mark\"")) {
                 Matcher name = MARK_NAME.matcher(message);
                 String mark = name.find() ? name.group(1) : "";
@@ -322,6 +322,17 @@ final class MediaStreamLoad {
         private void error(String kind) {
             errors.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
         }
+    }
+
+    /** How long a {@code media} message's audio plays: its base64 payload's bytes at 8 bytes a millisecond. */
+    static long audioMillis(String message) {
+        int start = message.indexOf("\"payload\":\"");
+        if (start < 0) {
+            return 0;
+        }
+        start += "\"payload\":\"".length();
+        int end = message.indexOf('"', start);
+        return (end - start) * 3L / 4 / 8;
     }
 
     private static String rootMessage(Throwable failure) {

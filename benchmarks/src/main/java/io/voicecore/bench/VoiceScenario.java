@@ -211,11 +211,14 @@ final class VoiceScenario implements Scenario {
     static List<Measurement> streamPhase(BenchKernel kernel, Tenants tenants, Size size, PrintStream progress) throws Exception {
         String openAiKey = "sk-bench-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
         List<Measurement> measurements = new ArrayList<>();
-        try (io.voicecore.standins.openai.OpenAiStandIn openAi = io.voicecore.standins.openai.OpenAiStandIn.start(0, java.util.Set.of(openAiKey));
+        // OpenAI's stand-in runs in a JVM of its own, as OpenAI runs elsewhere: its speech synthesis is not the callers' load.
+        try (BareProcess openAi = BareProcess.start(io.voicecore.standins.openai.OpenAiStandIn.class, "/standin/requests",
+                                                    port -> List.of("--port", String.valueOf(port), "--key", openAiKey));
              BareProcess bare = BareProcess.start(BareMediaStream.class)) {
+            String openAiBaseUrl = "http://127.0.0.1:" + openAi.port() + "/v1";
             for (String slug : tenants.slugs()) {
                 kernel.json("PUT", "/api/v1/tenants/" + slug + "/plugins/ai-gateway/secrets/openai.api-key", Map.of("value", openAiKey), 204);
-                kernel.json("PUT", "/api/v1/tenants/" + slug + "/plugins/ai-gateway/config", Map.of("baseUrl", openAi.baseUrl(), "maxRetries", 0), 200);
+                kernel.json("PUT", "/api/v1/tenants/" + slug + "/plugins/ai-gateway/config", Map.of("baseUrl", openAiBaseUrl, "maxRetries", 0), 200);
                 kernel.json("PUT", "/api/v1/tenants/" + slug + "/plugins/voice/config",
                             Map.of("publicBaseUrl", "http://127.0.0.1:" + kernel.port(), "maxConcurrentCalls", 0, "mode", "stream"), 200);
             }
@@ -310,17 +313,29 @@ final class VoiceScenario implements Scenario {
 
     /** A bare baseline server in a JVM of its own, started from this JVM's class path. */
     record BareProcess(Process process, int port, Path log) implements AutoCloseable {
-        /** @param main the server's main class, given the port and then {@code args} */
+        /** @param main the server's main class, given the port and then {@code args}; it answers {@code GET /health} */
         static BareProcess start(Class<?> main, String... args) throws IOException, InterruptedException {
+            return start(main, "/health", port -> {
+                List<String> all = new ArrayList<>(List.of(String.valueOf(port)));
+                all.addAll(List.of(args));
+                return all;
+            });
+        }
+
+        /**
+         * @param health a path that answers 200 once the server listens
+         * @param args   the server's arguments, given its port
+         */
+        static BareProcess start(Class<?> main, String health, java.util.function.IntFunction<List<String>> args)
+                throws IOException, InterruptedException {
             int port = ChildKernel.freePort();
             Path log = Files.createTempFile("voicecore-bare", ".log");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(ChildKernel.childJavaOptions());
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), String.valueOf(port)));
-            command.addAll(List.of(args));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            command.addAll(args.apply(port));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                ChildKernel.awaitHealthy(process, URI.create("http://127.0.0.1:" + port + "/health"), System.nanoTime(), log);
+                ChildKernel.awaitHealthy(process, URI.create("http://127.0.0.1:" + port + health), System.nanoTime(), log);
                 return new BareProcess(process, port, log);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 ChildKernel.stop(process);

@@ -59,7 +59,8 @@ final class MediaStreams implements StreamHandler {
      * sender calls itself late past the same mark.
      */
     static final long LATE_MILLIS = 60;
-    private static final int FRAME_BYTES = 160;
+    /** Our audio goes out a second (8,000 bytes of μ-law) a message: Twilio buffers it and plays it in real time. */
+    private static final int CHUNK_BYTES = 8_000;
     private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
 
     /** The calls this node streams, by stream id; a stream's callbacks never overlap, so each line is used by one at a time. */
@@ -390,7 +391,7 @@ final class MediaStreams implements StreamHandler {
         }
     }
 
-    /** Speaks text on the stream: its audio as 20 ms {@code media} messages, then a mark Twilio echoes once played. */
+    /** Speaks text on the stream: its audio as {@code media} messages, then a mark Twilio echoes once played. */
     private void speak(StreamSession session, Line line, String text, String mark, PluginContext context) {
         if (text.isBlank()) {
             return;
@@ -407,8 +408,8 @@ final class MediaStreams implements StreamHandler {
                 // The caller started talking while the reply was prepared: they are answered when they stop instead.
                 return;
             }
-            for (int at = 0; at < audio.length; at += FRAME_BYTES) {
-                byte[] frame = java.util.Arrays.copyOfRange(audio, at, Math.min(audio.length, at + FRAME_BYTES));
+            for (int at = 0; at < audio.length; at += CHUNK_BYTES) {
+                byte[] frame = java.util.Arrays.copyOfRange(audio, at, Math.min(audio.length, at + CHUNK_BYTES));
                 session.send(head + base64.encodeToString(frame) + "\"}}");
             }
             session.send(Json.object().put("event", "mark").put("streamSid", line.streamSid)

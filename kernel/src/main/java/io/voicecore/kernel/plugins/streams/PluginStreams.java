@@ -49,6 +49,10 @@ import io.voicecore.sdk.StreamSession;
  * 4503 {@code plugin-quarantined}, 4429 {@code stream-limit-reached}, 4402 {@code license-expired},
  * {@code license-invalid} or {@code license-required}); 1012 {@code plugin-upgraded}; 1009
  * {@code message-too-big}; 1003 {@code text-only}; 1001 {@code kernel-stopping}.
+ *
+ * <p>Why it is long: {@link OpenStream} is both the kernel's side of a stream (messages, closes, revocation) and the
+ * plugin's {@link StreamSession} (send, close, submitted tasks), and both sides share one life (whether it is live,
+ * whether {@code onOpen} succeeded, the callbacks' lock, the task chain); apart, that state would have to be exposed.
  */
 public final class PluginStreams implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginStreams.class.getName());
