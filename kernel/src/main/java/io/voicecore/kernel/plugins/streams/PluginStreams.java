@@ -260,12 +260,7 @@ public final class PluginStreams implements AutoCloseable {
             String status = run(requestId, "onMessage", context -> {
                 handler.onMessage(this, text, context);
                 return "200";
-            }, failure -> {
-                ApiException problem = problem(failure, requestId);
-                sendError(problem, requestId);
-                revokedBy(failure).ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
-                return Integer.toString(problem.status());
-            });
+            }, failure -> answerFailure(failure, requestId));
             if (!status.equals("200")) {
                 // A fault of this message may have quarantined the plugin: end the stream now, after its error frame.
                 // (Other changes reach every stream through the enablement's watch and the sweep.)
@@ -276,6 +271,19 @@ public final class PluginStreams implements AutoCloseable {
             // A media stream carries fifty messages a second: those handled are logged only at FINE, failures always.
             access(status.equals("200") ? Level.FINE : Level.INFO, "message " + status + " " + (System.nanoTime() - started) / 1_000_000 + "ms",
                    requestId);
+        }
+
+        /**
+         * A message or task failed: the client gets the error frame, and the stream ends if the failure says the tenant
+         * may no longer use the plugin.
+         *
+         * @return the problem's status, for the metrics and the log
+         */
+        private String answerFailure(RuntimeException failure, String requestId) {
+            ApiException problem = problem(failure, requestId);
+            sendError(problem, requestId);
+            revokedBy(failure).ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
+            return Integer.toString(problem.status());
         }
 
         /** The client sent a message over the limit: the stream ends with 1009. */
@@ -371,12 +379,7 @@ public final class PluginStreams implements AutoCloseable {
             String status = run(requestId, "task", context -> {
                 task.run(this, context);
                 return "200";
-            }, failure -> {
-                ApiException problem = problem(failure, requestId);
-                sendError(problem, requestId);
-                revokedBy(failure).ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
-                return Integer.toString(problem.status());
-            }, false);
+            }, failure -> answerFailure(failure, requestId), false);
             if (!status.equals("200")) {
                 recheck();
             }
