@@ -235,10 +235,15 @@ final class MediaStreams implements StreamHandler {
         try {
             answerTurn(session, line, utterance, context);
         } finally {
-            synchronized (line) {
-                line.answering--;
-                line.quietFrames = 0;
-            }
+            turnDone(line);
+        }
+    }
+
+    /** A submitted turn is over: the line may count its quiet again. */
+    private static void turnDone(Line line) {
+        synchronized (line) {
+            line.answering--;
+            line.quietFrames = 0;
         }
     }
 
@@ -286,10 +291,7 @@ final class MediaStreams implements StreamHandler {
         try {
             quietTurn(session, line, context);
         } finally {
-            synchronized (line) {
-                line.answering--;
-                line.quietFrames = 0;
-            }
+            turnDone(line);
         }
     }
 

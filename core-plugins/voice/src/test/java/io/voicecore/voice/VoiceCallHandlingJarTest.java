@@ -232,14 +232,7 @@ class VoiceCallHandlingJarTest {
         assertTrue(voicemail.verbs().contains("Record"), "nobody to put the caller through to: " + voicemail.body());
         call.recorded(12);
         // Twilio's transcription is late: the sweep (every minute) ends the call without it after five minutes.
-        try (var connection = voice.kernel.ownerConnection();
-             var statement = connection.prepareStatement("UPDATE plugin_voice.calls SET updated_at = now() - interval '6 minutes' "
-                                                         + "WHERE call_sid = ?")) {
-            statement.setString(1, call.sid);
-            assertEquals(1, statement.executeUpdate());
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        voice.lastHeardOf(call.sid, Duration.ofMinutes(6));
         voice.clock.advance(Duration.ofMinutes(1));
         JsonNode contact = voice.awaitContact("sin-mesa", caller);
         JsonNode interaction = voice.awaitInteractions("sin-mesa", contact.get("id").asText()).get(0);
@@ -254,14 +247,7 @@ class VoiceCallHandlingJarTest {
         call.ring();
         call.say("Hola, me llamo Eva Sanz y quiero cambiar mi cita", 0.9);
         // The caller hangs up; the number has no status callback configured, and no Gather result comes any more.
-        try (var connection = voice.kernel.ownerConnection();
-             var statement = connection.prepareStatement("UPDATE plugin_voice.calls SET updated_at = now() - interval '3 minutes' "
-                                                         + "WHERE call_sid = ?")) {
-            statement.setString(1, call.sid);
-            assertEquals(1, statement.executeUpdate());
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        voice.lastHeardOf(call.sid, Duration.ofMinutes(3));
         voice.clock.advance(Duration.ofMinutes(1));
         JsonNode contact = voice.awaitContact("centro", caller);
         assertEquals("Eva Sanz", contact.get("name").asText());

@@ -146,6 +146,19 @@ final class VoiceKernel implements AutoCloseable {
         }
     }
 
+    /** Makes the plugin's last webhook of a call {@code ago} old, as if Twilio had gone quiet since. */
+    void lastHeardOf(String callSid, Duration ago) {
+        try (Connection connection = kernel.ownerConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE plugin_voice.calls SET updated_at = now() - make_interval(secs => ?) WHERE call_sid = ?")) {
+            statement.setDouble(1, ago.toSeconds());
+            statement.setString(2, callSid);
+            assertEquals(1, statement.executeUpdate(), "no call " + callSid);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The conversation id of a call, as the voice plugin keeps it. */
     String conversationOf(String callSid) {
         try (Connection connection = kernel.ownerConnection();

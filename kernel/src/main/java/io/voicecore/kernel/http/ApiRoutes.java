@@ -103,16 +103,8 @@ public final class ApiRoutes {
      * Accepts WebSocket upgrades on {@code pattern} through the same path as every endpoint: route label,
      * authentication (the Authorization header, or a ticket redeemed by {@code tickets}), MFA gate, rate limit,
      * then {@code handler}; any refusal is answered as problem+json instead of the handshake. A plain GET on the
-     * pattern passes on to the HTTP routes registered for it.
-     */
-    public ApiRoutes upgrade(String pattern, TicketRedeemer tickets, UpgradeHandler handler) {
-        return upgrade(pattern, tickets, req -> Access.AUTHENTICATED, handler);
-    }
-
-    /**
-     * As {@link #upgrade(String, TicketRedeemer, UpgradeHandler)}, with the access decided per request by
-     * {@code accessOf} before authentication: a {@link Access#PUBLIC} upgrade reads no credentials, and its handler
-     * sees no principal.
+     * pattern passes on to the HTTP routes registered for it. {@code accessOf} decides the access per request before
+     * authentication: a {@link Access#PUBLIC} upgrade reads no credentials, and its handler sees no principal.
      */
     public ApiRoutes upgrade(String pattern, TicketRedeemer tickets, Function<ServerRequest, Access> accessOf,
                              UpgradeHandler handler) {

@@ -21,6 +21,7 @@ import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.plugins.runtime.RouteRequest;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.kernel.plugins.web.PluginProblems;
+import io.voicecore.kernel.plugins.web.PluginRoutes;
 import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.sdk.Caller;
@@ -66,10 +67,8 @@ public final class PluginStreamEndpoint {
      */
     private Access access(io.helidon.webserver.http.ServerRequest req) {
         String pluginId = req.path().pathParameters().first("pluginId").orElse("");
-        String prefix = "/api/v1/tenants/" + req.path().pathParameters().first("tenant").orElse("") + "/" + pluginId;
-        String path = req.path().path();
-        return streams.servesPublicly(pluginId, path.length() > prefix.length() ? path.substring(prefix.length()) : "/")
-                ? Access.PUBLIC : Access.AUTHENTICATED;
+        String path = PluginRoutes.pluginPath(req.path().path(), req.path().pathParameters().first("tenant").orElse(""), pluginId);
+        return streams.servesPublicly(pluginId, path) ? Access.PUBLIC : Access.AUTHENTICATED;
     }
 
     /** The WebSocket side: one listener per connection. */
@@ -87,8 +86,7 @@ public final class PluginStreamEndpoint {
         java.util.Optional<Principal> principal = request.context().principal();
         Tenant tenant = principal.isPresent() ? resolver.resolve(request) : resolver.resolveForPublicRoute(request.pathParam("tenant"));
         String pluginId = request.pathParam("pluginId");
-        String prefix = "/api/v1/tenants/" + request.pathParam("tenant") + "/" + pluginId;
-        String path = request.path().length() > prefix.length() ? request.path().substring(prefix.length()) : "/";
+        String path = PluginRoutes.pluginPath(request.path(), request.pathParam("tenant"), pluginId);
         Caller caller = principal.map(p -> new Caller(p.actorId(), p.role().wireName())).orElse(RouteRequest.ANONYMOUS);
         PluginStreams.Admission admission;
         try {

@@ -102,8 +102,11 @@ public final class PluginRoutes {
         return runtime.catalog().servesPublicly(pluginId, method, path) ? Access.PUBLIC : Access.AUTHENTICATED;
     }
 
-    /** The path below a plugin's base {@code /api/v1/tenants/{tenant}/{pluginId}}, {@code /} for the base itself. */
-    private static String pluginPath(String path, String tenant, String pluginId) {
+    /**
+     * The path below a plugin's base {@code /api/v1/tenants/{tenant}/{pluginId}}, {@code /} for the base itself; for
+     * plugin routes and streams alike.
+     */
+    public static String pluginPath(String path, String tenant, String pluginId) {
         String prefix = "/api/v1/tenants/" + tenant + "/" + pluginId;
         return path.length() > prefix.length() ? path.substring(prefix.length()) : "/";
     }
