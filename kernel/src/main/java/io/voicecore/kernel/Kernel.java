@@ -17,6 +17,7 @@ import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.DirectProblemHandler;
 import io.voicecore.kernel.http.RequestFilter;
 import io.voicecore.kernel.observe.ObserveRoutes;
+import io.voicecore.kernel.storage.Storage;
 
 /**
  * The running platform: {@link KernelServices} behind a Helidon HTTP server. {@link #close()} stops the
@@ -99,6 +100,28 @@ public final class Kernel implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             services.close();
             throw e;
+        }
+    }
+
+    /**
+     * Applies the kernel's migrations and those of the given extensions, then closes the database again, serving nothing:
+     * what a deployment runs once before its nodes are replaced ({@code voicecore migrate}), so that no node of a rolling
+     * upgrade starts on a schema it does not know. A node's own start applies the same migrations, so this is never needed
+     * on a single machine.
+     *
+     * @return a description of the database that was migrated, for the console
+     */
+    public static String migrate(KernelConfig config, List<KernelExtension> extensions) {
+        try (Storage storage = Storage.open(config)) {
+            migrateExtensions(storage, extensions);
+            return storage.description();
+        }
+    }
+
+    /** Applies each extension's migrations into its own schema, as the database owner, in the order given. */
+    static void migrateExtensions(Storage storage, List<KernelExtension> extensions) {
+        for (KernelExtension extension : extensions) {
+            extension.migrations().ifPresent(m -> storage.migrateSchema(m.schema(), m.location(), extension.getClass().getClassLoader()));
         }
     }
 

@@ -218,9 +218,7 @@ public final class KernelServices implements AutoCloseable {
         try {
             state = config.redisUrl().<SharedState>map(url -> new RedisSharedState(url, config.redisKeyPrefix()))
                     .orElseGet(InProcessSharedState::new);
-            for (KernelExtension extension : extensions) {
-                extension.migrations().ifPresent(m -> storage.migrateSchema(m.schema(), m.location(), extension.getClass().getClassLoader()));
-            }
+            Kernel.migrateExtensions(storage, extensions);
             KernelServices services = new KernelServices(config, console, clock, storage, state, extensions);
             StartupPhases phases = services.phases;
             phases.record("database", databaseReady - started, cpuDelta(cpuStarted, cpuDatabaseReady));
