@@ -26,6 +26,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>Every key has one environment variable: {@code VOICECORE_} followed by the key in upper case
  * with dots and dashes turned into underscores ({@code db.pool-size} is {@code VOICECORE_DB_POOL_SIZE}).
  * Unknown keys in the file are refused, so a typo does not silently fall back to a default.
+ *
+ * <p>{@code VOICECORE_HOME}, set by an unpacked distribution's {@code bin/voicecore}, moves the defaults of {@code data}
+ * and {@code plugins.dir} below that folder, so the platform finds its plugins and keeps its data there whatever the
+ * working directory; a value from the file, the environment or the command line still wins.
  */
 public final class ConfigLoader {
     /** Every key the kernel understands, with its default ({@code null}: unset). */
@@ -66,6 +70,19 @@ public final class ConfigLoader {
         return d;
     }
 
+    /** Every key the kernel understands, in the order the operator guide lists them. */
+    public static List<String> keys() {
+        return List.copyOf(DEFAULTS.keySet());
+    }
+
+    /** The built-in default of a key; empty when the key is unset unless configured (such as {@code db.url}). */
+    public static Optional<String> defaultValue(String key) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new IllegalArgumentException("unknown configuration key '" + key + "'");
+        }
+        return Optional.ofNullable(DEFAULTS.get(key));
+    }
+
     /** The environment variable that overrides a key. */
     public static String environmentName(String key) {
         return "VOICECORE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
@@ -80,6 +97,10 @@ public final class ConfigLoader {
      */
     public static KernelConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Optional.ofNullable(environment.get("VOICECORE_HOME")).filter(v -> !v.isBlank()).map(Path::of).ifPresent(home -> {
+            values.put("data", home.resolve("data").toString());
+            values.put("plugins.dir", home.resolve("plugins").toString());
+        });
         file.ifPresent(path -> values.putAll(readYaml(path)));
         for (String key : DEFAULTS.keySet()) {
             String env = environment.get(environmentName(key));
