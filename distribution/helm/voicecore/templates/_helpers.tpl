@@ -60,6 +60,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
       name: {{ $keys }}
       key: {{ $key }}
 {{- end }}
+{{- /* Added to the Secret by hand while the master key is rotated (docs/operator-guide.md). */}}
+- name: VOICECORE_MASTER_KEY_PREVIOUS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $keys }}
+      key: master-key-previous
+      optional: true
 {{- end -}}
 
 {{/* The JVM's options: the heap follows the container's memory limit. */}}

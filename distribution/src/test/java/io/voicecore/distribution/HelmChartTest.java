@@ -225,7 +225,8 @@ class HelmChartTest {
                 if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
                     Secret secret = secrets.get(env.getValueFrom().getSecretKeyRef().getName());
                     assertNotNull(secret, env.getName() + " names a Secret the chart makes");
-                    assertTrue(secret.getData().containsKey(env.getValueFrom().getSecretKeyRef().getKey()), env.getName());
+                    assertTrue(Boolean.TRUE.equals(env.getValueFrom().getSecretKeyRef().getOptional())
+                               || secret.getData().containsKey(env.getValueFrom().getSecretKeyRef().getKey()), env.getName());
                 }
             }
         }
