@@ -86,6 +86,8 @@ import io.voicecore.sdk.capability.Usage;
  * Everything the kernel runs except its HTTP server, wired by hand in one place so a reader can follow
  * every dependency: storage, shared state, identity, audit, and the plugin runtime with its capabilities,
  * event bus and scheduler. The server ({@link Kernel}) and the plugin test kit both build on it.
+ * Why it is long: it is the one place the kernel is wired, and wiring spread over several classes would hide the order
+ * in which the services depend on each other.
  */
 public final class KernelServices implements AutoCloseable {
     static final Duration CACHE_MAX_AGE = Duration.ofSeconds(30);
@@ -338,6 +340,7 @@ public final class KernelServices implements AutoCloseable {
         return new KernelAuthenticator(adminToken, apiKeys, sessions);
     }
 
+    /** The node's request limiter; it keeps local buckets, so the server asks for it once. */
     public RateLimiter rateLimiter() {
         return new RateLimiter(state, config.rateLimitPerMinute(), 60, clock);
     }

@@ -83,6 +83,20 @@ public final class InProcessSharedState implements SharedState {
     }
 
     @Override
+    public long take(String key, long wanted, long limit, long ttlSeconds) {
+        long now = clock.millis();
+        long[] taken = {0};
+        entries.compute(key, (k, old) -> {
+            boolean fresh = old == null || old.expiresAtMillis() <= now;
+            long used = fresh ? 0 : Long.parseLong(old.value());
+            taken[0] = Math.max(0, Math.min(wanted, limit - used));
+            return new Entry(Long.toString(used + taken[0]), fresh ? now + ttlSeconds * 1000 : old.expiresAtMillis());
+        });
+        evictSometimes();
+        return taken[0];
+    }
+
+    @Override
     public void publish(String channel, String message) {
         var subscribers = listeners.get(channel);
         if (subscribers != null) {

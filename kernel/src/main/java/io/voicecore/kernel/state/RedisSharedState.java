@@ -28,6 +28,15 @@ public final class RedisSharedState implements SharedState {
             if value == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
             return value
             """;
+    // Reads what the budget has used, takes what is wanted or what is left, and sets the expiry on the first take.
+    private static final String TAKE_FROM_BUDGET = """
+            local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local taken = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - used)
+            if taken <= 0 then return 0 end
+            redis.call('INCRBY', KEYS[1], taken)
+            if used == 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+            return taken
+            """;
 
     private final URI uri;
     private final JedisPooled redis;
@@ -68,6 +77,12 @@ public final class RedisSharedState implements SharedState {
     @Override
     public long increment(String key, long ttlSeconds) {
         return reachable(() -> (Long) redis.eval(INCREMENT_WITH_TTL, List.of(prefix + key), List.of(Long.toString(ttlSeconds))));
+    }
+
+    @Override
+    public long take(String key, long wanted, long limit, long ttlSeconds) {
+        return reachable(() -> (Long) redis.eval(TAKE_FROM_BUDGET, List.of(prefix + key),
+                List.of(Long.toString(wanted), Long.toString(limit), Long.toString(ttlSeconds))));
     }
 
     @Override

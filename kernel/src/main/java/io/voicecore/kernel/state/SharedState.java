@@ -33,6 +33,13 @@ public interface SharedState extends AutoCloseable {
      */
     long increment(String key, long ttlSeconds);
 
+    /**
+     * Takes up to {@code wanted} units from a budget of {@code limit} counted under {@code key}, in one atomic step
+     * across nodes, and returns how many it took: {@code wanted}, fewer when less is left, 0 when the budget is spent.
+     * A budget that did not exist starts full and expires {@code ttlSeconds} after its first take.
+     */
+    long take(String key, long wanted, long limit, long ttlSeconds);
+
     /** Sends a message to every subscriber of the channel on every node. */
     void publish(String channel, String message);
 

@@ -147,6 +147,49 @@ abstract class SharedStateContract {
     }
 
     @Test
+    void takeGivesWhatIsLeftOfTheBudgetAndNothingBeyond() {
+        assertEquals(4, state.take("budget", 4, 10, 60));
+        assertEquals(4, state.take("budget", 4, 10, 60));
+        assertEquals(2, state.take("budget", 4, 10, 60), "only two are left");
+        assertEquals(0, state.take("budget", 4, 10, 60), "the budget is spent");
+        assertEquals(3, state.take("other-budget", 3, 10, 60), "budgets are per key");
+        assertEquals(Optional.of("10"), state.get("budget"), "a budget reads back as what was taken");
+    }
+
+    @Test
+    void aSpentBudgetExpiresWithItsTtlAndStartsFull() {
+        assertEquals(2, state.take("short-budget", 5, 2, 1));
+        assertEquals(0, state.take("short-budget", 5, 2, 1));
+        awaitAbsent("short-budget");
+        assertEquals(2, state.take("short-budget", 5, 2, 1));
+    }
+
+    @Test
+    void concurrentTakesNeverTogetherPassTheBudget() throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Long>> takers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                takers.add(pool.submit(() -> {
+                    long taken = 0;
+                    for (int i = 0; i < 100; i++) {
+                        taken += state.take("contended-budget", 3, 1000, 60);
+                    }
+                    return taken;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> taker : takers) {
+                total += taker.get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(1000, total, "2,400 wanted, exactly the budget of 1,000 taken");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void counterExpiresWithItsTtlAndRestartsAtOne() {
         assertEquals(1, state.increment("window", 1));
         assertEquals(2, state.increment("window", 1));
