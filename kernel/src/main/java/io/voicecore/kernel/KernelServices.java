@@ -165,7 +165,8 @@ public final class KernelServices implements AutoCloseable {
         PluginCatalog catalog = new PluginCatalog(database, store, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
                 new VerificationSeals(secrets), config.dataDir().resolve("plugin-cache"), invoker,
                 new PluginInvoker.Limits(Duration.ofSeconds(10), 4, runtime.allocationQuotaBytes()), capabilities, audit, state);
-        TenantEnablement enablement = new TenantEnablement(database, store, catalog, audit, state, clock, runtime.quarantinePolicy());
+        TenantEnablement enablement = new TenantEnablement(database, store, catalog, audit, state,
+                cache("plugin-enablement", 500_000), clock, runtime.quarantinePolicy());
         PluginCalls calls = new PluginCalls(enablement, invoker, capabilities, runtime);
         this.plugins = new PluginRuntime(catalog, enablement, calls, new RouteCalls(calls), new EventCalls(catalog, enablement, calls));
         EventDispatcher.Settings delivery = EventDispatcher.Settings.defaults().withMaxAttempts(config.eventMaxAttempts());

@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * A node-local cache of rows the request path reads on every call (API keys, tenants, plugin configuration), so a
- * request does not wait for a database connection to learn what has not changed.
+ * A node-local cache of rows the request path reads on every call (API keys, tenants, each tenant's enablement and
+ * configuration of each plugin, plugin secrets), so a request does not wait for a database connection to learn what
+ * has not changed.
  *
  * <p>Correctness rests on three rules. A writer calls {@link #invalidate} or {@link #invalidateAll} <em>after</em>
  * its transaction committed: this node forgets the entry at once and every other node when the notification on
@@ -91,6 +92,28 @@ public final class NearCache implements AutoCloseable {
     public void invalidateAll() {
         forget(ALL);
         publish(ALL);
+    }
+
+    /**
+     * Forgets one key on this node only, for an owner that learns of changes through a channel of its own (and so
+     * must not wait for this cache's notification to arrive before it acts on the change).
+     */
+    public void forgetOnThisNode(String key) {
+        forget(key);
+    }
+
+    /**
+     * Forgets, on this node only, every key that starts with {@code prefix}: for a change every node hears of by
+     * itself (a plugin installed, say, which stales every tenant's entry of it).
+     */
+    public void forgetPrefixOnThisNode(String prefix) {
+        generation.incrementAndGet();
+        entries.keySet().removeIf(key -> key.startsWith(prefix));
+    }
+
+    /** Forgets everything on this node only. */
+    public void forgetAllOnThisNode() {
+        forget(ALL);
     }
 
     /** Entries held now (for tests and metrics). */

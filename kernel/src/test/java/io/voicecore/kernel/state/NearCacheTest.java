@@ -41,6 +41,31 @@ class NearCacheTest {
         }
     }
 
+    @Test
+    void forgettingAPrefixOnThisNodeForgetsItsKeysOnlyAndTellsNoOtherNode() throws Exception {
+        try (SharedState state = new InProcessSharedState();
+             NearCache here = new NearCache("rows", state, Duration.ofSeconds(30), 100, clock);
+             NearCache there = new NearCache("rows", state, Duration.ofSeconds(30), 100, clock)) {
+            AtomicInteger reads = new AtomicInteger();
+            AtomicReference<String> row = new AtomicReference<>("v1");
+            for (NearCache cache : new NearCache[] {here, there}) {
+                cache.get("greeter/t1", () -> read(row, reads));
+                cache.get("greeter/t2", () -> read(row, reads));
+                cache.get("crm/t1", () -> read(row, reads));
+            }
+            assertEquals(6, reads.get());
+
+            here.forgetPrefixOnThisNode("greeter/");
+            TimeUnit.MILLISECONDS.sleep(200); // a notification, had one been sent, would have arrived by now
+            assertEquals(1, here.size(), "only the crm entry is left here");
+            assertEquals(3, there.size(), "the other node heard nothing: every node forgets by itself");
+            here.get("crm/t1", () -> read(row, reads));
+            assertEquals(6, reads.get(), "the entry of another plugin is still served");
+            here.get("greeter/t1", () -> read(row, reads));
+            assertEquals(7, reads.get());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"in-process", "redis"})
     void anInvalidationOnOneNodeReachesTheOthers(String kind) throws Exception {

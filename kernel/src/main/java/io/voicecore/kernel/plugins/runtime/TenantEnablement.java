@@ -28,14 +28,15 @@ import io.voicecore.kernel.plugins.licence.LicenceGate;
 import io.voicecore.kernel.plugins.licence.LicenceStanding;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.kernel.plugins.store.PluginStore;
+import io.voicecore.kernel.state.NearCache;
 import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.storage.Database;
 
 /**
  * Which version of each plugin a tenant uses, with which grants: consent (enable, revoke, disable), quarantine
- * after repeated faults, the tenant's licence judged by the {@link LicenceGate} on every call, and the per-node cache
- * of each tenant's row that every plugin call reads. Changes are persisted and audited, and other nodes learn of
- * them through {@link SharedState} notifications.
+ * after repeated faults, the tenant's licence judged by the {@link LicenceGate} on every call, and the per-node
+ * {@link NearCache} of each tenant's row that every plugin call reads. Changes are persisted and audited, and other
+ * nodes learn of them through {@link SharedState} notifications.
  */
 public final class TenantEnablement implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TenantEnablement.class.getName());
@@ -68,19 +69,25 @@ public final class TenantEnablement implements AutoCloseable {
     private final SharedState state;
     private final Clock clock;
     private final Quarantine quarantine;
-    private final TenantPluginCache cache = new TenantPluginCache();
+    /** Each tenant's row of each plugin, under {@code "<plugin>/<tenant>"}; a plugin that is not enabled caches as empty. */
+    private final NearCache cache;
     private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<UUID, String>> licenceWatchers = new CopyOnWriteArrayList<>();
     private final SharedState.Subscription subscription;
     private volatile LicenceGate licenceGate = LicenceGate.OPEN;
 
+    /**
+     * @param cache this node's cache of each tenant's row of each plugin (name it alike on every node); its entries' maximum
+     *              age bounds how long a node that missed a notification serves a changed enablement
+     */
     public TenantEnablement(Database database, PluginStore store, PluginCatalog catalog, AuditLog audit, SharedState state,
-                            Clock clock, Quarantine quarantine) {
+                            NearCache cache, Clock clock, Quarantine quarantine) {
         this.database = database;
         this.store = store;
         this.catalog = catalog;
         this.audit = audit;
         this.state = state;
+        this.cache = cache;
         this.clock = clock;
         this.quarantine = quarantine;
         catalog.watch(this::pluginChanged);
@@ -216,7 +223,7 @@ public final class TenantEnablement implements AutoCloseable {
         if (!attached) {
             throw PluginRefusal.notEnabled(pluginId);
         }
-        cache.invalidate(tenantId, pluginId);
+        cache.invalidate(key(tenantId, pluginId));
         changed();
         state.publish(PluginCatalog.CHANNEL, "licence " + tenantId + " " + pluginId);
         licenceAttached(tenantId, pluginId);
@@ -238,7 +245,10 @@ public final class TenantEnablement implements AutoCloseable {
 
     /** The tenant's row of the plugin, from this node's cache. */
     public Optional<PluginStore.TenantPlugin> tenantPlugin(UUID tenantId, String pluginId) {
-        return cache.get(tenantId, pluginId, () -> database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId)));
+        // Held as an Optional inside the cache, so a plugin the tenant has not enabled is cached too (as empty).
+        Optional<Optional<PluginStore.TenantPlugin>> row = cache.get(key(tenantId, pluginId),
+                () -> Optional.of(database.inTenant(tenantId, tx -> store.tenantPlugin(tx, tenantId, pluginId))));
+        return row.orElseThrow();
     }
 
     /**
@@ -368,15 +378,20 @@ public final class TenantEnablement implements AutoCloseable {
         watchers.add(watcher);
     }
 
+    private static String key(UUID tenantId, String pluginId) {
+        return pluginId + "/" + tenantId;
+    }
+
     private void invalidate(UUID tenantId, String pluginId) {
-        cache.invalidate(tenantId, pluginId);
+        cache.invalidate(key(tenantId, pluginId));
         changed();
         state.publish(PluginCatalog.CHANNEL, "tenant " + tenantId + " " + pluginId);
     }
 
     /** The plugin's versions changed (install, upgrade, uninstall): every tenant's row of it may name another version. */
     private void pluginChanged(String pluginId) {
-        cache.invalidateAll(pluginId);
+        // Every node hears of the change through the catalog's channel and runs this itself.
+        cache.forgetPrefixOnThisNode(pluginId + "/");
         changed();
     }
 
@@ -384,17 +399,18 @@ public final class TenantEnablement implements AutoCloseable {
         String[] parts = message.split(" ");
         switch (parts[0]) {
             case "tenant" -> {
-                cache.invalidate(UUID.fromString(parts[1]), parts[2]);
+                // The cache's own notification may come later: forget now, so the watchers read the changed row.
+                cache.forgetOnThisNode(key(UUID.fromString(parts[1]), parts[2]));
                 changed();
             }
             case "licence" -> {
                 UUID tenantId = UUID.fromString(parts[1]);
-                cache.invalidate(tenantId, parts[2]);
+                cache.forgetOnThisNode(key(tenantId, parts[2]));
                 changed();
                 licenceAttached(tenantId, parts[2]);
             }
             case SharedState.MESSAGES_MAY_BE_LOST -> {
-                catalog.installedIds().forEach(cache::invalidateAll);
+                cache.forgetAllOnThisNode();
                 changed();
                 LOG.warning("Plugin notifications from other nodes may have been lost; every tenant's enablement is read again.");
             }
