@@ -169,7 +169,8 @@ public final class KernelServices implements AutoCloseable {
                 cache("plugin-enablement", 500_000), clock, runtime.quarantinePolicy());
         PluginCalls calls = new PluginCalls(enablement, invoker, capabilities, runtime);
         this.plugins = new PluginRuntime(catalog, enablement, calls, new RouteCalls(calls), new EventCalls(catalog, enablement, calls));
-        EventDispatcher.Settings delivery = EventDispatcher.Settings.defaults().withMaxAttempts(config.eventMaxAttempts());
+        EventDispatcher.Settings delivery = EventDispatcher.Settings.defaults().withMaxAttempts(config.eventMaxAttempts())
+                .withClaimTimeout(config.eventClaimTimeout());
         this.dispatcher = new EventDispatcher(database, plugins.events(), state,
                                               delivery.withBackoff(config.eventRetryBackoff(), delivery.maxBackoff()));
         // A licence attached on any node delivers the events held while the licence refused, without waiting out the hold.

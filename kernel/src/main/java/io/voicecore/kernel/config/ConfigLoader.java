@@ -65,6 +65,7 @@ public final class ConfigLoader {
         d.put("plugins.events.max-attempts", "8");
         d.put("plugins.events.retry-backoff", "1s");
         d.put("plugins.events.licence-hold", "30s");
+        d.put("plugins.events.claim-timeout", "5m");
         d.put("plugins.streams.max-frame-bytes", "65536");
         d.put("plugins.streams.max-per-tenant", "100");
         return d;
@@ -147,10 +148,25 @@ public final class ConfigLoader {
                 integer(v, "plugins.events.max-attempts", 1, 100),
                 duration(v, "plugins.events.retry-backoff"),
                 duration(v, "plugins.events.licence-hold"),
+                claimTimeout(v),
                 integer(v, "plugins.streams.max-frame-bytes", 125, 16 * 1024 * 1024),
                 integer(v, "plugins.streams.max-per-tenant", 1, 1_000_000),
                 integer(v, "plugins.max-stream-bytes", 1024, Integer.MAX_VALUE - 8),
                 streamTimeout(v));
+    }
+
+    /**
+     * At least twice the longest per-call deadline of a plugin (30 s): a delivery starts only while its claim has half
+     * its time left, so a shorter claim could lapse while the handler still runs and another node start it again.
+     */
+    private static Duration claimTimeout(Map<String, String> v) {
+        Duration timeout = duration(v, "plugins.events.claim-timeout");
+        if (timeout.toSeconds() < 60) {
+            throw new ConfigException("plugins.events.claim-timeout must be at least 1m (twice a plugin call's longest"
+                                      + " deadline), not '" + v.get("plugins.events.claim-timeout") + "' (environment variable "
+                                      + environmentName("plugins.events.claim-timeout") + ")");
+        }
+        return timeout;
     }
 
     /** At most the longest deadline a manifest may ask for, so the key can only lower it. */

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param eventRetryBackoff      wait after an event delivery's first failed attempt, doubled after each further one
  * @param eventLicenceHold       how long events wait while the tenant's licence refuses their subscriber, before they
  *                               are tried again (attaching a licence ends the wait at once)
+ * @param eventClaimTimeout      how long a node's claim on event deliveries lasts: how late another node takes over the
+ *                               deliveries a node that died had started
  * @param streamMaxFrameBytes    the largest message a client may send on a plugin stream (WebSocket), in bytes
  * @param streamMaxPerTenant     plugin streams one tenant may hold open at once on one kernel node
  * @param pluginMaxStreamBytes   the largest request body a streaming plugin route may receive
@@ -46,6 +48,7 @@ public record KernelConfig(
         int eventMaxAttempts,
         Duration eventRetryBackoff,
         Duration eventLicenceHold,
+        Duration eventClaimTimeout,
         int streamMaxFrameBytes,
         int streamMaxPerTenant,
         long pluginMaxStreamBytes,
