@@ -65,6 +65,7 @@ import io.voicecore.kernel.plugins.verify.PluginVerifier;
 import io.voicecore.kernel.plugins.web.PluginProblems;
 import io.voicecore.kernel.plugins.web.PluginRoutes;
 import io.voicecore.kernel.plugins.web.PluginSettingsRoutes;
+import io.voicecore.kernel.retention.RetentionJob;
 import io.voicecore.kernel.state.InProcessSharedState;
 import io.voicecore.kernel.state.NearCache;
 import io.voicecore.kernel.state.RedisSharedState;
@@ -86,8 +87,9 @@ import io.voicecore.sdk.capability.Usage;
  * Everything the kernel runs except its HTTP server, wired by hand in one place so a reader can follow
  * every dependency: storage, shared state, identity, audit, and the plugin runtime with its capabilities,
  * event bus and scheduler. The server ({@link Kernel}) and the plugin test kit both build on it.
- * Why it is long: it is the one place the kernel is wired, and wiring spread over several classes would hide the order
- * in which the services depend on each other.
+ *
+ * <p>Why it is long: it is the one place where every service is built and handed what it needs, so a reader sees the
+ * whole wiring, start-up order and shutdown order together instead of following it through factories.
  */
 public final class KernelServices implements AutoCloseable {
     static final Duration CACHE_MAX_AGE = Duration.ofSeconds(30);
@@ -116,6 +118,7 @@ public final class KernelServices implements AutoCloseable {
     private final PluginRuntime plugins;
     private final EventDispatcher dispatcher;
     private final JobScheduler scheduler;
+    private final RetentionJob retention;
     private final PluginDirectories pluginDirectories;
     private final PluginStreams streams;
     private final PluginStreamEndpoint streamEndpoint;
@@ -176,6 +179,7 @@ public final class KernelServices implements AutoCloseable {
         // A licence attached on any node delivers the events held while the licence refused, without waiting out the hold.
         enablement.watchLicences(dispatcher::resume);
         this.scheduler = new JobScheduler(database, plugins.events(), clock, JobScheduler.Settings.defaults());
+        this.retention = new RetentionJob(database, config.retention(), clock);
         this.pluginDirectories = new PluginDirectories(catalog);
         this.streams = new PluginStreams(plugins, metrics, new PluginStreams.Settings(config.streamMaxPerTenant(),
                                          config.streamMaxFrameBytes(), Duration.ofSeconds(1)));
@@ -251,6 +255,7 @@ public final class KernelServices implements AutoCloseable {
             cpuMark = cpu;
             services.dispatcher.start();
             services.scheduler.start();
+            services.retention.start();
             phases.record("background", System.nanoTime() - mark, cpuDelta(cpuMark, StartupPhases.processCpuNanos()));
             return services;
         } catch (RuntimeException | Error e) {
@@ -456,6 +461,11 @@ public final class KernelServices implements AutoCloseable {
         return events;
     }
 
+    /** The deletion of old history; {@code retention().hold(...)} keeps raw usage records that billing still needs. */
+    public RetentionJob retention() {
+        return retention;
+    }
+
     /**
      * Trial runs of plugin jars that are not installed (the marketplace's review starts and calls a submission
      * through it): loaded privately, on threads of their own, apart from the catalog, every tenant and the database.
@@ -468,7 +478,7 @@ public final class KernelServices implements AutoCloseable {
     @Override
     public void close() {
         extensions.reversed().forEach(KernelServices::closeQuietly);
-        closeAll(streams::close, pluginTrials::close, scheduler::close, dispatcher::close, plugins::close, egress::close,
+        closeAll(streams::close, pluginTrials::close, retention::close, scheduler::close, dispatcher::close, plugins::close, egress::close,
                  pluginDatabases::close,
                  () -> caches.forEach(NearCache::close), state::close,
                  storage::close);

@@ -14,6 +14,7 @@ import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.marketplace.analytics.AnalyticsRoutes;
 import io.voicecore.marketplace.analytics.PublisherAnalytics;
+import io.voicecore.marketplace.commerce.BillingUsageHold;
 import io.voicecore.marketplace.commerce.CommerceRoutes;
 import io.voicecore.marketplace.commerce.CommerceSchedule;
 import io.voicecore.marketplace.commerce.CommerceSettings;
@@ -65,6 +66,7 @@ public final class MarketplaceExtension implements KernelExtension {
     private Ledger ledger;
     private Purchases purchases;
     private CommerceSchedule schedule;
+    private BillingUsageHold usageHold;
     private final ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "marketplace-money-jobs");
         thread.setDaemon(true);
@@ -122,6 +124,9 @@ public final class MarketplaceExtension implements KernelExtension {
         payouts = new Payouts(database, ledger, stripe, kernel.audit(), settings.clock(), commerce.payoutHold(), commerce.payoutMinimum());
         webhooks = new StripeWebhooks(database, ledger, commerce.stripe().webhookSecret(), kernel.audit(), settings.clock());
         submissions.resumePending();
+        // Raw usage records an uninvoiced period or a spend cap still reads are kept by the kernel's retention.
+        usageHold = new BillingUsageHold(database, issuer.verifier(settings.licenceGrace()));
+        kernel.retention().hold(usageHold);
         schedule = new CommerceSchedule(database, subscriptions, purchases, payouts, settings.clock(), commerce.payoutTime());
         if (commerce.scheduledJobs()) {
             // Renewals, purchases a stopped node left between Stripe's answer and our commit, and the daily payout run.
@@ -132,6 +137,11 @@ public final class MarketplaceExtension implements KernelExtension {
     /** The scheduled money jobs, for tests that run them on their clock. */
     public CommerceSchedule schedule() {
         return schedule;
+    }
+
+    /** What raw usage billing still reads, as the kernel's retention asks it; for tests and operators' tools. */
+    public BillingUsageHold usageHold() {
+        return usageHold;
     }
 
     /** Subscriptions, for tests that renew them on their clock. */

@@ -14,12 +14,18 @@ import static io.voicecore.marketplace.PaidPluginTest.purchase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voicecore.kernel.KernelServices;
+import io.voicecore.kernel.config.KernelConfig;
+import io.voicecore.kernel.retention.RetentionJob;
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.marketplace.commerce.Subscriptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +116,34 @@ class UsagePlanTest {
         assertEquals(70, invoices(subscription).getFirst().params().path("amount").asLong(), "this month's 0.50 and the 0.20 carried");
         assertEquals(0, kernel().get("/api/v1/tenants/small-usage-co/marketplace/subscriptions/" + subscription, key).json()
                 .get("carried").asLong());
+        assertBalanced();
+    }
+
+    @Test
+    void retentionKeepsTheUsageOfAPeriodStillToBeInvoiced() {
+        String key = tenantAdmin("retained-usage-co");
+        HttpResult bought = purchase("retained-usage-co", key, UUID.randomUUID().toString(), Map.of("listing", "call-meter",
+                "plan", "metered", "paymentMethod", "pm_card_visa", "grantedPermissions", List.of("usage")));
+        assertEquals(201, bought.status(), bought.body());
+        String subscription = bought.json().get("subscription").asText();
+        assertEquals(200, calls("retained-usage-co", key, 30).status());
+        JsonNode sub = kernel().get("/api/v1/tenants/retained-usage-co/marketplace/subscriptions/" + subscription, key).json();
+        Instant start = Instant.parse(sub.get("currentPeriodStart").asText());
+        Instant end = Instant.parse(sub.get("currentPeriodEnd").asText());
+        Instant held = MarketplaceFixture.marketplace().usageHold().neededSince().orElseThrow();
+        assertTrue(!held.isAfter(start), "the period not yet invoiced is held: " + held + " after " + start);
+
+        // A pass that would delete every usage record older than a second, a day after the period ended.
+        KernelServices services = kernel().kernel().services();
+        RetentionJob eager = new RetentionJob(services.database(), new KernelConfig.Retention(true, Duration.ofSeconds(1), 10,
+                Duration.ofDays(30), Duration.ofDays(30), Duration.ofDays(30), Duration.ofSeconds(1)),
+                Clock.fixed(end.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        eager.hold(MarketplaceFixture.marketplace().usageHold());
+        eager.runOnce().orElseThrow();
+
+        CLOCK.set(end.plusSeconds(60));
+        assertEquals("renewed", MarketplaceFixture.marketplace().subscriptions().renewIfDue(UUID.fromString(subscription)));
+        assertEquals(150, invoices(subscription).getFirst().params().path("amount").asLong(), "all 30 calls at 0.05 are invoiced");
         assertBalanced();
     }
 

@@ -68,6 +68,13 @@ public final class ConfigLoader {
         d.put("plugins.events.claim-timeout", "5m");
         d.put("plugins.streams.max-frame-bytes", "65536");
         d.put("plugins.streams.max-per-tenant", "100");
+        d.put("retention.enabled", "true");
+        d.put("retention.interval", "1h");
+        d.put("retention.batch-size", "1000");
+        d.put("retention.events", "30d");
+        d.put("retention.job-runs", "90d");
+        d.put("retention.sessions", "30d");
+        d.put("retention.usage-records", "400d");
         return d;
     }
 
@@ -152,7 +159,20 @@ public final class ConfigLoader {
                 integer(v, "plugins.streams.max-frame-bytes", 125, 16 * 1024 * 1024),
                 integer(v, "plugins.streams.max-per-tenant", 1, 1_000_000),
                 integer(v, "plugins.max-stream-bytes", 1024, Integer.MAX_VALUE - 8),
-                streamTimeout(v));
+                streamTimeout(v),
+                new KernelConfig.Retention(bool(v, "retention.enabled"), duration(v, "retention.interval"),
+                                           integer(v, "retention.batch-size", 1, 100_000), duration(v, "retention.events"),
+                                           duration(v, "retention.job-runs"), duration(v, "retention.sessions"),
+                                           duration(v, "retention.usage-records")));
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String text = v.get(key).strip().toLowerCase(Locale.ROOT);
+        if (!List.of("true", "false").contains(text)) {
+            throw new ConfigException(key + " must be 'true' or 'false', not '" + v.get(key) + "' (environment variable "
+                                      + environmentName(key) + ")");
+        }
+        return Boolean.parseBoolean(text);
     }
 
     /**

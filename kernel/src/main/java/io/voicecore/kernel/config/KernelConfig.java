@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param streamMaxPerTenant     plugin streams one tenant may hold open at once on one kernel node
  * @param pluginMaxStreamBytes   the largest request body a streaming plugin route may receive
  * @param pluginMaxStreamTimeout the longest deadline a streaming plugin route may ask for in its manifest
+ * @param retention              how long the kernel keeps history it may delete (keys {@code retention.*})
  */
 public record KernelConfig(
         String host,
@@ -52,5 +53,21 @@ public record KernelConfig(
         int streamMaxFrameBytes,
         int streamMaxPerTenant,
         long pluginMaxStreamBytes,
-        Duration pluginMaxStreamTimeout) {
+        Duration pluginMaxStreamTimeout,
+        Retention retention) {
+
+    /**
+     * What the retention job deletes, and when (keys {@code retention.*}). The audit log is never deleted.
+     *
+     * @param enabled      whether this node takes part in retention passes at all
+     * @param interval     how often a pass runs (one node does each pass)
+     * @param batchSize    rows deleted per transaction, so no pass holds locks for long
+     * @param events       age after which events whose deliveries were all delivered are deleted (never pending or dead ones)
+     * @param jobRuns      age (of the due time) after which job run records are deleted
+     * @param sessions     time after a login session ended (expired or revoked) when its row is deleted
+     * @param usageRecords age after which raw usage records are deleted, unless billing or a spend cap still needs them
+     */
+    public record Retention(boolean enabled, Duration interval, int batchSize, Duration events, Duration jobRuns,
+                            Duration sessions, Duration usageRecords) {
+    }
 }
