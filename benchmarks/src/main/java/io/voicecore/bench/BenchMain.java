@@ -21,6 +21,7 @@ public final class BenchMain {
         scenarios.put(StartupScenario.NAME, StartupScenario::new);
         scenarios.put(TenantsScenario.NAME, TenantsScenario::new);
         scenarios.put(EventsScenario.NAME, EventsScenario::new);
+        scenarios.put(EgressAuditScenario.NAME, EgressAuditScenario::new);
         scenarios.put(CrmContactsScenario.NAME, CrmContactsScenario::new);
         scenarios.put(LedgerVerifyScenario.NAME, LedgerVerifyScenario::new);
         scenarios.put(PurchasesScenario.NAME, PurchasesScenario::new);

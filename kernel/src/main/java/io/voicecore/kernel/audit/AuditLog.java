@@ -3,7 +3,12 @@ package io.voicecore.kernel.audit;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -32,28 +37,68 @@ public final class AuditLog {
 
     /** Appends one record in the given transaction; the caller's commit or rollback decides its fate. */
     public AuditRecord append(DbExecute tx, AuditEvent event) {
-        String chain = chainOf(event.tenantId());
+        String requestId = RequestContext.current().map(RequestContext::requestId).orElse("system");
+        return appendAll(tx, event.tenantId(), List.of(new Entry(event, requestId))).getFirst();
+    }
+
+    /**
+     * An event to append with the request id it belongs to, for callers that append on another thread than the request's.
+     *
+     * @param event     what happened
+     * @param requestId the correlation id of the request that did it
+     */
+    public record Entry(AuditEvent event, String requestId) {
+    }
+
+    /**
+     * Appends records of one chain in the given transaction, in order, taking the chain's lock once: consecutive
+     * sequence numbers, each linked to the one before, with one head update at the end.
+     *
+     * @param tenantId the tenant every entry belongs to ({@code null}: the platform chain)
+     * @throws IllegalArgumentException when an entry belongs to another chain
+     */
+    public List<AuditRecord> appendAll(DbExecute tx, UUID tenantId, List<Entry> entries) {
+        String chain = chainOf(tenantId);
+        for (Entry entry : entries) {
+            if (!Objects.equals(entry.event().tenantId(), tenantId)) {
+                throw new IllegalArgumentException("an audit batch holds records of one chain only, " + chain);
+            }
+        }
         // The head row is the chain's lock: concurrent appends to one chain are serialised here.
         tx.dml("INSERT INTO kernel.audit_heads (chain, tenant_id, seq, hash) VALUES (?, ?, 0, ?) ON CONFLICT (chain) DO NOTHING",
-               chain, event.tenantId(), HexFormat.of().parseHex(GENESIS));
+               chain, tenantId, HexFormat.of().parseHex(GENESIS));
         DbRow head = tx.get("SELECT seq, hash FROM kernel.audit_heads WHERE chain = ? FOR UPDATE", chain)
                 .orElseThrow(() -> new IllegalStateException("audit chain head " + chain + " is not visible in this scope"));
-        long seq = head.column("seq").get(Long.class) + 1;
+        long seq = head.column("seq").get(Long.class);
         String prevHash = HexFormat.of().formatHex(head.column("hash").get(byte[].class));
-        String requestId = RequestContext.current().map(RequestContext::requestId).orElse("system");
         Instant occurredAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        String details = Json.writeString(event.details() == null ? new TreeMap<>() : new TreeMap<>(event.details()));
-        AuditRecord unsigned = new AuditRecord(UUID.randomUUID(), chain, seq, event.tenantId(), event.actor(), event.action(),
-                                               event.target(), event.outcome(), requestId, details, occurredAt, prevHash, null);
-        String hash = hash(unsigned);
-        tx.dml("INSERT INTO kernel.audit_log (id, chain, seq, tenant_id, actor, action, target, outcome, request_id, details, "
-               + "occurred_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               unsigned.id(), chain, seq, event.tenantId(), event.actor(), event.action(), event.target(), event.outcome(),
-               requestId, details, Database.timestamp(occurredAt), HexFormat.of().parseHex(prevHash), HexFormat.of().parseHex(hash));
-        tx.dml("UPDATE kernel.audit_heads SET seq = ?, hash = ? WHERE chain = ?", seq, HexFormat.of().parseHex(hash), chain);
-        return new AuditRecord(unsigned.id(), chain, seq, event.tenantId(), event.actor(), event.action(), event.target(),
-                               event.outcome(), requestId, details, occurredAt, prevHash, hash);
+        List<AuditRecord> records = new ArrayList<>(entries.size());
+        List<Object> values = new ArrayList<>(entries.size() * COLUMNS);
+        for (Entry entry : entries) {
+            AuditEvent event = entry.event();
+            seq++;
+            String details = Json.writeString(event.details() == null ? new TreeMap<>() : new TreeMap<>(event.details()));
+            AuditRecord unsigned = new AuditRecord(UUID.randomUUID(), chain, seq, tenantId, event.actor(), event.action(),
+                                                   event.target(), event.outcome(), entry.requestId(), details, occurredAt, prevHash, null);
+            String hash = hash(unsigned);
+            records.add(new AuditRecord(unsigned.id(), chain, seq, tenantId, event.actor(), event.action(), event.target(),
+                                        event.outcome(), entry.requestId(), details, occurredAt, prevHash, hash));
+            values.addAll(Arrays.asList(unsigned.id(), chain, seq, tenantId, event.actor(), event.action(), event.target(),
+                                        event.outcome(), entry.requestId(), details, Database.timestamp(occurredAt),
+                                        HexFormat.of().parseHex(prevHash), HexFormat.of().parseHex(hash)));
+            prevHash = hash;
+        }
+        if (!records.isEmpty()) {
+            tx.dml("INSERT INTO kernel.audit_log (id, chain, seq, tenant_id, actor, action, target, outcome, request_id, details, "
+                   + "occurred_at, prev_hash, hash) VALUES " + String.join(", ", Collections.nCopies(records.size(), ROW)),
+                   values.toArray());
+            tx.dml("UPDATE kernel.audit_heads SET seq = ?, hash = ? WHERE chain = ?", seq, HexFormat.of().parseHex(prevHash), chain);
+        }
+        return records;
     }
+
+    private static final int COLUMNS = 13;
+    private static final String ROW = "(" + String.join(", ", Collections.nCopies(COLUMNS, "?")) + ")";
 
     static String chainOf(UUID tenantId) {
         return tenantId == null ? PLATFORM_CHAIN : tenantId.toString();

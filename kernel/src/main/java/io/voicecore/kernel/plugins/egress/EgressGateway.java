@@ -24,6 +24,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.voicecore.kernel.audit.AuditEvent;
+import io.voicecore.kernel.audit.AuditGroupCommit;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.plugins.PluginCall;
@@ -53,10 +54,10 @@ import io.voicecore.sdk.json.Json;
  * no headers or bodies) in one transaction; each refused call is audited as {@code denied} and counted in
  * {@code voicecore_plugin_egress_denied_total}.
  *
- * <p>Cost: every sent call adds one short tenant transaction after the HTTP exchange (two usage INSERTs and
- * an audit append, which locks the tenant's audit chain head), so a tenant's egress calls serialise on that
- * lock for the length of the transaction, and egress is likely to become the largest source of audit records.
- * Sampling or batching the egress audit records is the lever if that becomes hot.
+ * <p>Cost: every sent call's usage records and audit record are written after the HTTP exchange by group commit
+ * ({@link AuditGroupCommit}): the call waits until they are committed, but calls of one tenant that finish together
+ * share one transaction and one acquisition of the tenant's audit chain lock, instead of queueing one transaction
+ * at a time behind it. Refusals are rare and audited in a transaction of their own.
  */
 public final class EgressGateway implements AutoCloseable {
     /** Default largest response body: 10 MiB. */
@@ -81,6 +82,8 @@ public final class EgressGateway implements AutoCloseable {
 
     private final Database database;
     private final AuditLog audit;
+    /** Each sent call's audit record, with its usage records alongside. */
+    private final AuditGroupCommit<List<UsageMeter.Entry>> sentCalls;
     private final UsageMeter usage;
     private final PluginConfigs configs;
     private final RequestMetrics metrics;
@@ -98,6 +101,8 @@ public final class EgressGateway implements AutoCloseable {
         }
         this.database = database;
         this.audit = audit;
+        this.sentCalls = new AuditGroupCommit<>(database, audit,
+                (tx, calls) -> usage.recordAll(tx, calls.stream().flatMap(List::stream).toList()));
         this.usage = usage;
         this.configs = configs;
         this.metrics = metrics;
@@ -266,21 +271,19 @@ public final class EgressGateway implements AutoCloseable {
         return new EgressException("The call " + method + " to " + host + " " + what + ".");
     }
 
-    /** One transaction: the usage records and the audit record of a call that was sent. */
+    /** The usage records and the audit record of a call that was sent, committed together before the call returns. */
     private void meterAndAudit(PluginCall call, String host, long bytes, String outcome, Map<String, Object> details) {
         metrics.increment(SENT_COUNTER);
         // A provider answering 429 or 500 shows here, next to the plugin and the host.
         Object status = details.containsKey("status") ? details.get("status") : details.getOrDefault("error", outcome);
         metrics.increment(RESPONSES_COUNTER, "Plugins' outbound HTTP calls, by plugin, host and status (or failure).",
                           Map.of("plugin", call.pluginId(), "host", host, "status", String.valueOf(status)));
-        database.inTenant(call.tenantId(), tx -> {
-            usage.record(tx, call.tenantId(), call.pluginId(), "egress.requests", 1, "request", call.requestId());
-            if (bytes > 0) {
-                usage.record(tx, call.tenantId(), call.pluginId(), "egress.bytes", bytes, "byte", call.requestId());
-            }
-            audit.append(tx, new AuditEvent(call.tenantId(), "plugin:" + call.pluginId(), ACTION, host, outcome, details));
-            return null;
-        });
+        List<UsageMeter.Entry> metered = new ArrayList<>(2);
+        metered.add(new UsageMeter.Entry(call.tenantId(), call.pluginId(), "egress.requests", 1, "request", call.requestId()));
+        if (bytes > 0) {
+            metered.add(new UsageMeter.Entry(call.tenantId(), call.pluginId(), "egress.bytes", bytes, "byte", call.requestId()));
+        }
+        sentCalls.append(new AuditEvent(call.tenantId(), "plugin:" + call.pluginId(), ACTION, host, outcome, details), metered);
     }
 
     /** A refused call is counted and audited; failing to audit it must not turn the refusal into another error. */
@@ -387,5 +390,6 @@ public final class EgressGateway implements AutoCloseable {
     @Override
     public void close() {
         client.shutdownNow();
+        sentCalls.close();
     }
 }

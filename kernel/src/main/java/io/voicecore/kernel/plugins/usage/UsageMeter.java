@@ -174,6 +174,36 @@ public final class UsageMeter {
                 tenantId, Database.timestamp(from), Database.timestamp(to)));
     }
 
+    /**
+     * One record of {@link #recordAll}.
+     *
+     * @param requestId the correlation id of the request it belongs to
+     */
+    public record Entry(UUID tenantId, String pluginId, String meter, long quantity, String unit, String requestId) {
+    }
+
+    /**
+     * Records many at once inside the caller's transaction, in one statement (the records of a batch of calls).
+     *
+     * @throws IllegalArgumentException when a meter, unit or quantity is invalid; then nothing is recorded
+     */
+    public void recordAll(DbExecute tx, List<Entry> entries) {
+        entries.forEach(entry -> validate(entry.meter(), entry.quantity(), entry.unit()));
+        if (entries.isEmpty()) {
+            return;
+        }
+        Object occurredAt = Database.timestamp(clock.instant().truncatedTo(ChronoUnit.MICROS));
+        List<Object> values = new java.util.ArrayList<>(entries.size() * 7);
+        for (Entry entry : entries) {
+            metrics.add(USAGE_COUNTER, "Usage plugins metered, by plugin, meter and unit, summed over tenants.",
+                        Map.of("plugin", entry.pluginId(), "meter", entry.meter(), "unit", entry.unit()), entry.quantity());
+            values.addAll(List.of(entry.tenantId(), entry.pluginId(), entry.meter(), entry.quantity(), entry.unit(), occurredAt,
+                                  entry.requestId()));
+        }
+        tx.dml("INSERT INTO kernel.usage_records (tenant_id, plugin_id, meter, quantity, unit, occurred_at, request_id) VALUES "
+               + String.join(", ", java.util.Collections.nCopies(entries.size(), "(?, ?, ?, ?, ?, ?, ?)")), values.toArray());
+    }
+
     private void insert(DbExecute tx, UUID tenantId, String pluginId, String meter, long quantity, String unit, String requestId) {
         metrics.add(USAGE_COUNTER, "Usage plugins metered, by plugin, meter and unit, summed over tenants.",
                     Map.of("plugin", pluginId, "meter", meter, "unit", unit), quantity);

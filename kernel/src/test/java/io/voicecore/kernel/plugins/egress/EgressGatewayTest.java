@@ -98,6 +98,31 @@ class EgressGatewayTest {
     }
 
     @Test
+    void manyConcurrentCallsOfOneTenantAreAllAuditedInOneValidChainAndMetered() throws Exception {
+        UUID tenant = fixture.tenant("egress-concurrent");
+        PluginManifest crm = manifest("crm", EGRESS, List.of("127.0.0.1"), ConfigSchema.empty());
+        int calls = 48;
+        List<java.util.concurrent.Future<EgressResponse>> sent = new java.util.ArrayList<>();
+        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < calls; i++) {
+                String path = "/ok?n=" + i;
+                sent.add(callers.submit(() -> gateway.forCall(call(tenant, crm)).send(EgressRequest.get(URI.create(server.url(path))))));
+            }
+        }
+        for (var response : sent) {
+            assertEquals(200, response.get().status());
+        }
+        List<Audited> audited = fixture.audit(tenant, "plugin.egress");
+        assertEquals(calls, audited.size(), "every call that returned is in the audit log");
+        var chain = new io.voicecore.kernel.audit.AuditChainVerifier(fixture.database()).verifyTenant(tenant);
+        assertTrue(chain.valid(), chain.toString());
+        assertEquals(calls, chain.records());
+        BigInteger requests = usage.totals(tenant, Instant.EPOCH, Instant.now().plusSeconds(60)).stream()
+                .filter(total -> total.meter().equals("egress.requests")).map(UsageMeter.Total::quantity).findFirst().orElseThrow();
+        assertEquals(BigInteger.valueOf(calls), requests, "each call's usage commits with its audit record");
+    }
+
+    @Test
     void anExactlyListedHostIsCalledMeteredAndAudited() {
         UUID tenant = fixture.tenant("egress-ok");
         PluginManifest crm = manifest("crm", EGRESS, List.of("127.0.0.1"), ConfigSchema.empty());
