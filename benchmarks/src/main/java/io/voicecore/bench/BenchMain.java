@@ -27,6 +27,7 @@ public final class BenchMain {
         scenarios.put(PurchasesScenario.NAME, PurchasesScenario::new);
         scenarios.put(VoiceScenario.NAME, () -> new VoiceScenario(true));
         scenarios.put(VoiceScenario.STREAMS_NAME, () -> new VoiceScenario(false));
+        scenarios.put(SoakScenario.NAME, SoakScenario::new);
         return scenarios;
     }
 

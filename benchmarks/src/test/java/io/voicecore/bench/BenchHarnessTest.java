@@ -140,6 +140,61 @@ class BenchHarnessTest {
     }
 
     @Test
+    void theSoakRunsHalfAnHourInFullModeAndInAQuickRunOnlyWhenNamed() {
+        assertTrue(BenchMain.scenarios().containsKey("soak"), BenchMain.scenarios().keySet().toString());
+        SoakScenario.Plan full = SoakScenario.Plan.of(new BenchOptions(false, List.of(), Path.of("."), Path.of("x.json"))).orElseThrow();
+        assertEquals(java.time.Duration.ofMinutes(30), full.run());
+        assertEquals(30, full.samples());
+        assertEquals(java.time.Duration.ofMinutes(1), full.upgradeEvery());
+        assertEquals(Optional.empty(), SoakScenario.Plan.of(new BenchOptions(true, List.of(), Path.of("."), Path.of("x.json"))),
+                     "a quick run of every scenario writes no soak key, as before the soak existed");
+        SoakScenario.Plan named = SoakScenario.Plan.of(new BenchOptions(true, List.of("soak"), Path.of("."), Path.of("x.json"))).orElseThrow();
+        assertTrue(named.run().toMinutes() <= 2 && named.samples() >= 4, named.toString());
+    }
+
+    @Test
+    void theSoakSlopeIsTheLeastSquaresSlopePerHour() {
+        List<SoakScenario.Sample> growing = List.of(sample(1, 10), sample(2, 11.5), sample(3, 11.5), sample(4, 13));
+        assertEquals(54, SoakScenario.slopePerHour(growing, SoakScenario.Sample::heapMiB), 1e-9);
+        List<SoakScenario.Sample> flat = List.of(sample(1, 20), sample(2, 21), sample(3, 20), sample(4, 21), sample(5, 20));
+        assertEquals(0, SoakScenario.slopePerHour(flat, SoakScenario.Sample::heapMiB), 1e-9);
+        assertEquals(0, SoakScenario.slopePerHour(List.of(sample(1, 5)), SoakScenario.Sample::heapMiB));
+        assertTrue(SoakScenario.openFileDescriptors() > 0);
+    }
+
+    @Test
+    void theSoakUpgradesAJarByItsManifestVersionAlone() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.jar.JarOutputStream(bytes)) {
+            out.putNextEntry(new java.util.jar.JarEntry("plugin.yaml"));
+            out.write("id: soak-herald\nname: soak-herald\nversion: 1.0.0\nmain: bench.Main\n".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+            out.putNextEntry(new java.util.jar.JarEntry("bench/Main.class"));
+            out.write(new byte[] {1, 2, 3});
+            out.closeEntry();
+        }
+        byte[] upgraded = SoakScenario.withVersion(bytes.toByteArray(), "1.0.7");
+        try (var in = new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(upgraded))) {
+            assertEquals("plugin.yaml", in.getNextJarEntry().getName());
+            assertEquals("id: soak-herald\nname: soak-herald\nversion: 1.0.7\nmain: bench.Main\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals("bench/Main.class", in.getNextJarEntry().getName());
+            assertEquals(List.of((byte) 1, (byte) 2, (byte) 3), java.util.Arrays.asList(boxed(in.readAllBytes())));
+        }
+    }
+
+    private static Byte[] boxed(byte[] bytes) {
+        Byte[] boxed = new Byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            boxed[i] = bytes[i];
+        }
+        return boxed;
+    }
+
+    private static SoakScenario.Sample sample(double minutes, double heapMiB) {
+        return new SoakScenario.Sample(minutes, 100, 5, heapMiB, 200, 0);
+    }
+
+    @Test
     void aPublisherKeySignsAJarWithJarsignerAndExportsItsCertificate(@TempDir Path dir) throws Exception {
         PublisherKey key = PublisherKey.create(dir, "bench");
         assertTrue(key.pem().startsWith("-----BEGIN CERTIFICATE-----"), key.pem());
