@@ -26,20 +26,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * {@code events}: events from a publishing plugin through the kernel's transactional outbox
- * ({@code kernel.event_outbox}, fanned out to {@code kernel.event_deliveries} by the
+ * ({@code kernel.event_outbox}, leased and delivered by the
  * {@link io.voicecore.kernel.plugins.events.EventDispatcher}) to a subscribing plugin, both plugins generated
  * at bench time with the SDK and installed as jars.
  *
  * <p>The publisher's route {@code POST /publish} publishes many events in one call, inside one
- * {@code Storage.transaction} (the SDK's path for events that commit with the plugin's writes), so the
- * publishing side is not the bottleneck. The subscriber's batch handler ({@code PluginSetup.onEvents}, several
- * events per plugin call) reports each event's sequence number through its {@code Log} capability, which this JVM captures with a logging handler: that is the moment the handler
- * was invoked.
+ * {@code Storage.transaction} (the SDK's path for events that commit with the plugin's writes; the kernel writes a
+ * transaction's events in one statement just before it commits), so the publishing side is not the bottleneck. The
+ * subscriber's batch handler ({@code PluginSetup.onEvents}, several events per plugin call) reports each event's
+ * sequence number through its {@code Log} capability, which this JVM captures with a logging handler: that is the
+ * moment the handler was invoked.
  *
  * <ul>
- *   <li><b>Backlog:</b> while this scenario holds an exclusive lock on {@code kernel.event_deliveries} (so no
- *       dispatcher can fan out or claim), the publisher commits a backlog; the lock is released and the time until
- *       the subscriber has seen every event gives the sustained throughput, fan-out included.</li>
+ *   <li><b>Backlog:</b> while a trigger of this scenario commits every new outbox row as leased for ever (so no
+ *       dispatcher takes it), the publisher commits a backlog; the leases are ended and the time until the subscriber
+ *       has seen every event gives the sustained throughput, leasing included.</li>
  *   <li><b>Steady:</b> the publisher publishes at half the backlog throughput in calls every 50 ms; the latency
  *       of an event is from the moment its publishing call answered (after its commit) to its handler's
  *       invocation.</li>
@@ -214,22 +215,32 @@ final class EventsScenario implements Scenario {
         return slug;
     }
 
-    /** Publishes {@code count} events while dispatchers are held off, releases them and returns events/s until all were handled. */
+    /**
+     * Publishes {@code count} events while dispatchers are held off, releases them and returns events/s until all were
+     * handled. The hold is a trigger that commits each event already leased until 'infinity', so no dispatcher takes it
+     * while the backlog is published; the release ends those leases in one statement. One more event, published right
+     * after, wakes the dispatchers at once instead of at their next poll.
+     */
     private double backlog(BenchKernel kernel, Connection admin, String tenant, int count) throws Exception {
         long first = nextSequence.get();
-        admin.setAutoCommit(false);
         try (Statement statement = admin.createStatement()) {
-            statement.execute("LOCK TABLE kernel.event_deliveries IN EXCLUSIVE MODE");
-            for (int published = 0; published < count; published += MAX_PER_CALL) {
-                publish(kernel, tenant, Math.min(MAX_PER_CALL, count - published));
+            statement.execute("CREATE OR REPLACE FUNCTION public.bench_hold_event() RETURNS trigger LANGUAGE plpgsql AS "
+                              + "$$BEGIN NEW.leased_until := 'infinity'; RETURN NEW; END$$");
+            statement.execute("CREATE TRIGGER bench_hold BEFORE INSERT ON kernel.event_outbox FOR EACH ROW "
+                              + "EXECUTE FUNCTION public.bench_hold_event()");
+            try {
+                for (int published = 0; published < count; published += MAX_PER_CALL) {
+                    publish(kernel, tenant, Math.min(MAX_PER_CALL, count - published));
+                }
+            } finally {
+                statement.execute("DROP TRIGGER bench_hold ON kernel.event_outbox");
             }
-        } finally {
-            admin.commit();
-            admin.setAutoCommit(true);
+            statement.execute("UPDATE kernel.event_outbox SET leased_until = NULL WHERE leased_until = 'infinity'");
         }
         long released = System.nanoTime();
-        long last = awaitHandled(first, count);
-        return count / ((last - released) / 1e9);
+        publish(kernel, tenant, 1);
+        long last = awaitHandled(first, count + 1);
+        return (count + 1) / ((last - released) / 1e9);
     }
 
     /** Publishes at {@code rate} events/s for {@code seconds}; returns delivered/s, p50 and p99 latency in ms. */

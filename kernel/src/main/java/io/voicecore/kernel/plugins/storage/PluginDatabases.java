@@ -297,7 +297,8 @@ public final class PluginDatabases implements AutoCloseable {
             String roles = names.ownerRole() + ", " + names.runtimeRole();
             execute(c, "GRANT USAGE ON SCHEMA vc_guard TO " + roles);
             execute(c, "GRANT EXECUTE ON FUNCTION vc_guard.current_tenant(), vc_guard.migration_in_progress() TO " + roles);
-            execute(c, "GRANT EXECUTE ON FUNCTION vc_guard.publish_event(uuid, text, text) TO " + names.runtimeRole());
+            execute(c, "GRANT EXECUTE ON FUNCTION vc_guard.publish_event(uuid, text, text), "
+                       + "vc_guard.publish_events(uuid[], text[], text[]) TO " + names.runtimeRole());
             c.commit();
             return credentials;
         } catch (SQLException e) {

@@ -146,6 +146,7 @@ class DeadLetterApiTest {
         assertEquals(404, send("POST", "/api/v1/tenants/letters-a/events/dead-letters/" + eventId + "/mailer/replay", "admin-b").status());
         assertEquals(403, send("POST", "/api/v1/tenants/letters-a/events/dead-letters/" + eventId + "/mailer/replay", "user-a").status());
         assertEquals(Map.of("mailer", "dead/" + MAX_ATTEMPTS), node.deliveriesOf(eventId));
+        assertFalse(node.isDelivered(eventId));
 
         // The platform sees it across tenants.
         JsonNode platformItems = send("GET", "/api/v1/events/dead-letters?limit=500", "platform").json().get("items");
@@ -159,6 +160,7 @@ class DeadLetterApiTest {
         assertEquals(MAX_ATTEMPTS, replay.json().get("previousAttempts").asInt());
         EventNode.await(WAIT, () -> node.deliveriesOf(eventId).equals(Map.of("mailer", "delivered/1")),
                         () -> "the replayed delivery delivered; rows are " + node.deliveriesOf(eventId));
+        EventNode.await(WAIT, () -> node.isDelivered(eventId), () -> "event " + eventId + " delivered once replayed");
         RecordingPlugins.Delivery last = plugins.deliveriesTo("mailer").getLast();
         assertEquals(eventId.toString(), last.event().id());
         assertTrue(last.succeeded());

@@ -75,12 +75,25 @@ final class EventNode implements AutoCloseable {
         return tenant.id();
     }
 
-    /** Delivery rows of one event: subscriber to status and attempts, e.g. {@code crm -> delivered/1}. */
+    /**
+     * Delivery rows of one event: subscriber to status and attempts, e.g. {@code crm -> delivered/1}. An event delivered
+     * to its only subscriber at the first try has none; one with several subscribers has a row per subscriber.
+     */
     Map<String, String> deliveriesOf(UUID eventId) {
         return database().inPlatform(tx -> Database.list(tx, row -> Map.entry(Database.text(row, "subscriber"),
                         Database.text(row, "status") + "/" + row.column("attempts").get(Integer.class)),
                 "SELECT subscriber, status, attempts FROM kernel.event_deliveries WHERE event_id = ? ORDER BY subscriber", eventId))
                 .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** Whether every subscriber of the event received it ({@code delivered_at} of its outbox row, which retention reads). */
+    boolean isDelivered(UUID eventId) {
+        return count("SELECT count(*) AS n FROM kernel.event_outbox WHERE id = ? AND delivered_at IS NOT NULL", eventId) == 1;
+    }
+
+    /** Events every subscriber received. */
+    long deliveredEvents() {
+        return count("SELECT count(*) AS n FROM kernel.event_outbox WHERE delivered_at IS NOT NULL");
     }
 
     /** Runs {@code SELECT count(*) AS n ...} in platform scope. */
