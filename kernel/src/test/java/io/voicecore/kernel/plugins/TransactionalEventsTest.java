@@ -27,7 +27,7 @@ class TransactionalEventsTest {
     static void start() {
         kernel = TestKernel.start();
         tenant = kernel.createTenant("tx-events");
-        var jar = plugin("orders", "1.0.0", List.of("storage", "events:publish"), List.of("POST /orders", "POST /forged"), """
+        var jar = plugin("orders", "1.0.0", List.of("storage", "events:publish"), List.of("POST /orders", "POST /forged", "POST /batch", "POST /forged-batch"), """
                 events:
                   publishes: [orders.order.placed]
                 """, """
@@ -48,6 +48,21 @@ class TransactionalEventsTest {
                     }
                     return Response.created(Json.object().put("name", name).build());
                 });
+                setup.route(HttpMethod.POST, "/batch", (request, context) -> {
+                    String name = request.json().get("name").asString();
+                    long count = request.json().get("count").asLong();
+                    context.storage().transaction(tx -> {
+                        for (int i = 0; i < count; i++) {
+                            tx.update("INSERT INTO orders (tenant_id, name) VALUES (?, ?)", Storage.TENANT, name + "-" + i);
+                            context.events().publish("orders.order.placed", Json.object().put("batch", name).put("n", i).build());
+                        }
+                        return null;
+                    });
+                    return Response.ok(Json.object().put("published", count).build());
+                });
+                setup.route(HttpMethod.POST, "/forged-batch", (request, context) -> Response.ok(Json.of(context.storage().query(
+                        "SELECT vc_guard.publish_events(ARRAY[gen_random_uuid(), gen_random_uuid()], ARRAY['orders.order.placed', 'crm.contact.deleted'], "
+                        + "ARRAY['{}', '{}'])").size())));
                 setup.route(HttpMethod.POST, "/forged", (request, context) -> Response.ok(Json.of(context.storage().query(
                         "SELECT vc_guard.publish_event(gen_random_uuid(), 'crm.contact.created', '{}')").size())));
                 """, "").resource("db/migration/V1__orders.sql", "CREATE TABLE orders (tenant_id uuid NOT NULL, name text NOT NULL);");
@@ -83,6 +98,35 @@ class TransactionalEventsTest {
         assertEquals(0, count("SELECT count(*) FROM kernel.event_outbox WHERE payload LIKE '%' || ? || '%'", "declined"),
                      "the event of the rolled-back transaction was never published");
         assertEquals(1, count("SELECT count(*) FROM kernel.event_outbox WHERE tenant_id = ?::uuid AND publisher = 'orders'", tenant));
+    }
+
+    @Test
+    void eventsOfOneTransactionAreWrittenTogetherAndKeepTheirOrder() throws Exception {
+        HttpResult published = kernel.post("/api/v1/tenants/tx-events/orders/batch", kernel.adminToken(), Map.of("name", "bulk", "count", 50));
+        assertEquals(200, published.status(), published.body());
+        assertEquals(50, count("SELECT count(*) FROM plugin_orders.orders WHERE name LIKE ? || '-%'", "bulk"));
+        List<Integer> order = new java.util.ArrayList<>();
+        try (Connection c = kernel.ownerConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT (payload::jsonb ->> 'n')::int AS n FROM kernel.event_outbox WHERE payload::jsonb ->> 'batch' = ? "
+                + "ORDER BY occurred_at, id")) {
+            s.setString(1, "bulk");
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    order.add(rs.getInt(1));
+                }
+            }
+        }
+        // The outbox's order (occurred_at, then id) is the order the plugin published them in.
+        assertEquals(java.util.stream.IntStream.range(0, 50).boxed().toList(), order);
+        assertEquals(1, count("SELECT count(DISTINCT publisher) FROM kernel.event_outbox WHERE payload::jsonb ->> 'batch' = ?", "bulk"));
+    }
+
+    @Test
+    void pluginSqlCannotSlipAnUndeclaredTopicIntoABatch() throws Exception {
+        HttpResult forged = kernel.post("/api/v1/tenants/tx-events/orders/forged-batch", kernel.adminToken(), Map.of());
+        assertTrue(forged.status() >= 400, forged.body());
+        assertEquals(0, count("SELECT count(*) FROM kernel.event_outbox WHERE topic = ?", "crm.contact.deleted"));
+        assertEquals(0, count("SELECT count(*) FROM kernel.event_outbox WHERE payload = ?", "{}"), "nor the declared one beside it");
     }
 
     @Test

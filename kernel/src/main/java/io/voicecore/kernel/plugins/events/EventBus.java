@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,9 +35,10 @@ import io.voicecore.sdk.json.Json;
  * <p>{@link #forCall(PluginCall)} is the plugin-facing capability: it checks the {@code events:publish}
  * grant and the manifest's {@code publishes} list, then publishes in a kernel transaction of its own.
  *
- * <p>Inside a plugin's {@code Storage.transaction} the plugin's own connection is used instead, through
- * {@code vc_guard.publish_event}, so the event commits or rolls back with the plugin's writes; the
- * topics that function accepts are those {@link #registerPublications} recorded from the manifest.
+ * <p>Inside a plugin's {@code Storage.transaction} the plugin's own connection is used instead: the transaction's
+ * events are written together through {@code vc_guard.publish_events} just before it commits, so they commit or roll
+ * back with the plugin's writes; the topics that function accepts are those {@link #registerPublications} recorded
+ * from the manifest.
  */
 public final class EventBus {
     /** The publisher name of events the kernel itself publishes. */
@@ -82,34 +85,61 @@ public final class EventBus {
     /**
      * The {@code Events} capability of one plugin call. Every {@code publish} checks that the plugin declared
      * and was granted {@code events:publish} and lists the topic under {@code publishes}, or throws
-     * {@link PermissionDeniedException}; the event is then committed in a kernel transaction of its own.
+     * {@link PermissionDeniedException}; the event is then committed in a kernel transaction of its own, or, inside
+     * the plugin's storage transaction, written with it just before it commits.
      */
     public Events forCall(PluginCall call) {
         Objects.requireNonNull(call, "call");
         return (topic, payload) -> {
             requireMayPublish(call, topic);
-            Optional<Connection> transaction = PluginTransactions.current(call);
-            UUID id = transaction.isPresent() ? publishInPluginTransaction(transaction.get(), topic, payload)
-                    : database.inTenant(call.tenantId(), tx -> publish(tx, call.tenantId(), call.pluginId(), topic, payload));
-            // Inside a plugin transaction this wakes the dispatchers before the commit; they then find the event at their next poll.
+            requireValidTopic(topic);
+            Optional<PublishedInTransaction> transaction = PluginTransactions.join(call, PublishedInTransaction.class,
+                                                                                     connection -> new PublishedInTransaction());
+            if (transaction.isPresent()) {
+                return transaction.get().add(topic, payloadText(topic, payload)).toString();
+            }
+            UUID id = database.inTenant(call.tenantId(), tx -> publish(tx, call.tenantId(), call.pluginId(), topic, payload));
             wakeDispatchers();
             return id.toString();
         };
     }
 
-    /** Writes the event on the plugin's own connection, in its open transaction, through vc_guard.publish_event. */
-    private UUID publishInPluginTransaction(Connection connection, String topic, Json payload) {
-        requireValidTopic(topic);
-        String text = payloadText(topic, payload);
-        UUID id = UUID.randomUUID();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT vc_guard.publish_event(?, ?, ?)")) {
-            statement.setObject(1, id);
-            statement.setString(2, topic);
-            statement.setString(3, text);
-            statement.execute();
+    /**
+     * The events a plugin published inside one storage transaction: collected while its work runs, written in one
+     * statement through {@code vc_guard.publish_events} on the plugin's own connection just before the commit (one
+     * round trip however many there are), and the dispatchers woken once they are committed.
+     */
+    private final class PublishedInTransaction implements PluginTransactions.Participant {
+        private final List<UUID> ids = new ArrayList<>();
+        private final List<String> topics = new ArrayList<>();
+        private final List<String> payloads = new ArrayList<>();
+
+        UUID add(String topic, String payload) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            topics.add(topic);
+            payloads.add(payload);
             return id;
-        } catch (SQLException e) {
-            throw new IllegalStateException("The event could not be published in the plugin's transaction: " + e.getMessage(), e);
+        }
+
+        @Override
+        public void beforeCommit(Connection connection) throws SQLException {
+            if (ids.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement statement = connection.prepareStatement("SELECT vc_guard.publish_events(?, ?, ?)")) {
+                statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+                statement.setArray(2, connection.createArrayOf("text", topics.toArray()));
+                statement.setArray(3, connection.createArrayOf("text", payloads.toArray()));
+                statement.execute();
+            }
+        }
+
+        @Override
+        public void afterCommit() {
+            if (!ids.isEmpty()) {
+                wakeDispatchers();
+            }
         }
     }
 

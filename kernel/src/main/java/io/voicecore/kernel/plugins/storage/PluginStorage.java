@@ -91,15 +91,18 @@ final class PluginStorage implements Storage {
         if (transaction.isPresent()) {
             return work.apply(this);
         }
-        return pool.get().session(call.tenantId(), true, connection -> {
+        List<PluginTransactions.Participant> joined = new ArrayList<>();
+        T result = pool.get().session(call.tenantId(), true, connection -> {
             PluginStorage inner = new PluginStorage(call, pool, settings, Optional.of(connection));
             try {
-                // Events published inside the work join this transaction (see PluginTransactions).
-                return PluginTransactions.within(call, connection, () -> work.apply(inner));
+                // Events published inside the work join this transaction and are written just before it commits.
+                return PluginTransactions.within(call, connection, joined, () -> work.apply(inner));
             } finally {
                 inner.open = false;
             }
         });
+        joined.forEach(PluginTransactions.Participant::afterCommit);
+        return result;
     }
 
     /** Permission, state and statement checks, and the parameters with {@link Storage#TENANT} resolved; before any connection is taken. */
