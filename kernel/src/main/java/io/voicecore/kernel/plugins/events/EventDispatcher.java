@@ -49,8 +49,8 @@ import io.voicecore.sdk.json.Json;
  *       (rescheduled with exponential backoff, or after {@link Settings#maxAttempts()} attempts {@code dead}: a dead
  *       letter), one held or handed back unstarted, and the {@code delivered} marks of events with several subscribers.
  *       Due pending rows are claimed with {@code FOR UPDATE SKIP LOCKED} (the claim counts the attempt and moves
- *       {@code next_attempt_at} forward by the claim timeout), delivered, and marked. While fresh events arrive in
- *       full batches this step runs once per poll interval.</li>
+ *       {@code next_attempt_at} forward by the claim timeout), delivered, and marked. This step runs when the lease
+ *       step found nothing, and otherwise once per poll interval.</li>
  * </ol>
  * Handlers run outside any transaction. Several nodes can run dispatchers on one database: SKIP LOCKED, leases and
  * claims keep them off each other's events.
@@ -317,7 +317,9 @@ public final class EventDispatcher implements AutoCloseable {
      * handed-back rows). While fresh events keep coming in full batches, a batch's deliveries run while the next batch
      * is leased (two stages, so the database and the plugins work at the same time; a batch's deliveries start
      * only after the previous batch's ended, which keeps each (tenant, plugin) in order and on one concurrency slot),
-     * and the due step runs once per poll interval, so a backlog is not slowed by a claim query that finds nothing.
+     * The due step runs when the lease step found nothing (or held deliveries were resumed), and otherwise once per poll
+     * interval, so neither a backlog nor a steady stream of events pays a claim query per batch that mostly finds
+     * nothing.
      *
      * @return whether a full batch was found, so more work is probably waiting
      */
@@ -325,12 +327,13 @@ public final class EventDispatcher implements AutoCloseable {
         boolean resumed = applyResumes();
         long stepStarted = System.nanoTime();
         List<Claimed> fresh = new ArrayList<>();
-        boolean moreEvents;
+        int leased;
         try {
-            moreEvents = lease(fresh);
+            leased = lease(fresh);
         } finally {
             awaitInFlight();
         }
+        boolean moreEvents = leased == settings.batchSize();
         if (!running) {
             releaseLeases(fresh); // close() began: hand the fresh leases back rather than let them lapse
             return false;
@@ -345,7 +348,7 @@ public final class EventDispatcher implements AutoCloseable {
         } else {
             deliver(fresh, stepStarted);
         }
-        boolean dueCheckOwed = resumed || !moreEvents || System.nanoTime() - lastDueCheck >= settings.pollInterval().toNanos();
+        boolean dueCheckOwed = resumed || leased == 0 || System.nanoTime() - lastDueCheck >= settings.pollInterval().toNanos();
         boolean moreDeliveries = false;
         if (running && dueCheckOwed) {
             awaitInFlight();
@@ -406,9 +409,9 @@ public final class EventDispatcher implements AutoCloseable {
      * again (its earlier lease lapsed) skips the subscribers that already have a row in {@code kernel.event_deliveries}:
      * their delivery was recorded, or is pending there. An event left with no subscriber to serve is settled here.
      *
-     * @return whether the batch was full
+     * @return how many events were leased
      */
-    private boolean lease(List<Claimed> claimed) {
+    private int lease(List<Claimed> claimed) {
         record Published(UUID id, UUID tenantId, String topic, String publisher, String payload, Instant occurredAt, int attempt) {
         }
         int found = database.inPlatform(tx -> {
@@ -460,7 +463,7 @@ public final class EventDispatcher implements AutoCloseable {
             DeliveryRecords.settle(tx, nobodyLeft.stream().map(Lease::leased).toList());
             return events.size();
         });
-        return found == settings.batchSize();
+        return found;
     }
 
     private void releaseLeases(List<Claimed> fresh) {
