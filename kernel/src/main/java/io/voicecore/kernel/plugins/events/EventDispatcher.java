@@ -407,14 +407,17 @@ public final class EventDispatcher implements AutoCloseable {
      * moves {@code leased_until} forward by the claim timeout (and returns the events). Each event's subscribers of that
      * moment become deliveries in {@code claimed}, to be delivered at once, without a row of their own. An event leased
      * again (its earlier lease lapsed) skips the subscribers that already have a row in {@code kernel.event_deliveries}:
-     * their delivery was recorded, or is pending there. An event left with no subscriber to serve is settled here.
+     * their delivery was recorded, or is pending there. An event left with no subscriber to serve is settled here. The
+     * deliveries are added to {@code claimed} only once the transaction committed.
      *
      * @return how many events were leased
      */
     private int lease(List<Claimed> claimed) {
         record Published(UUID id, UUID tenantId, String topic, String publisher, String payload, Instant occurredAt, int attempt) {
         }
+        List<Claimed> leased = new ArrayList<>();
         int found = database.inPlatform(tx -> {
+            leased.clear();
             List<Published> events = Database.list(tx,
                     row -> new Published(Database.uuid(row, "id"), Database.uuid(row, "tenant_id"), Database.text(row, "topic"),
                                          Database.text(row, "publisher"), Database.text(row, "payload"),
@@ -455,7 +458,7 @@ public final class EventDispatcher implements AutoCloseable {
                     nobodyLeft.add(lease);
                 }
                 for (String subscriber : open) {
-                    claimed.add(new Claimed(event.id(), subscriber, event.tenantId(), event.attempt(), event.topic(), event.publisher(),
+                    leased.add(new Claimed(event.id(), subscriber, event.tenantId(), event.attempt(), event.topic(), event.publisher(),
                                             event.payload(), event.occurredAt(), null, lease));
                 }
             }
@@ -463,6 +466,7 @@ public final class EventDispatcher implements AutoCloseable {
             DeliveryRecords.settle(tx, nobodyLeft.stream().map(Lease::leased).toList());
             return events.size();
         });
+        claimed.addAll(leased);
         return found;
     }
 
@@ -670,6 +674,9 @@ public final class EventDispatcher implements AutoCloseable {
             } else {
                 recorded.add(d.eventId());
             }
+        }
+        if (marked.isEmpty() && claimedRows.isEmpty()) {
+            return recorded;
         }
         try {
             database.inPlatform(tx -> {
