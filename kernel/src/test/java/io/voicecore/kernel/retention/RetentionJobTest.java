@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,9 +137,11 @@ class RetentionJobTest {
 
     private UUID event(Instant occurredAt, boolean fannedOut, String... deliveries) throws SQLException {
         UUID id = UUID.randomUUID();
-        exec("INSERT INTO kernel.event_outbox (id, tenant_id, topic, publisher, payload, occurred_at, fanned_out_at) "
-             + "VALUES (?, ?, 'thing.happened', 'kernel', '{}', ?, ?)", id, tenant, Database.timestamp(occurredAt),
-             fannedOut ? Database.timestamp(occurredAt) : null);
+        // As the dispatcher records it: delivered_at only once every subscriber received the event.
+        boolean delivered = fannedOut && Arrays.stream(deliveries).allMatch("delivered"::equals);
+        exec("INSERT INTO kernel.event_outbox (id, tenant_id, topic, publisher, payload, occurred_at, fanned_out_at, delivered_at) "
+             + "VALUES (?, ?, 'thing.happened', 'kernel', '{}', ?, ?, ?)", id, tenant, Database.timestamp(occurredAt),
+             fannedOut ? Database.timestamp(occurredAt) : null, delivered ? Database.timestamp(occurredAt) : null);
         for (int i = 0; i < deliveries.length; i++) {
             exec("INSERT INTO kernel.event_deliveries (event_id, subscriber, tenant_id, status, next_attempt_at) VALUES (?, ?, ?, ?, ?)",
                  id, "plugin-" + i, tenant, deliveries[i], Database.timestamp(occurredAt));
