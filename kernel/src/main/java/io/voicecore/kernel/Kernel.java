@@ -15,6 +15,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.voicecore.kernel.config.KernelConfig;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.DirectProblemHandler;
+import io.voicecore.kernel.http.PlatformThreadConnections;
 import io.voicecore.kernel.http.RequestFilter;
 import io.voicecore.kernel.observe.ObserveRoutes;
 import io.voicecore.kernel.storage.Storage;
@@ -26,14 +27,22 @@ import io.voicecore.kernel.storage.Storage;
 public final class Kernel implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Kernel.class.getName());
 
+    /**
+     * HTTP connections served on platform threads at once; more are served on virtual threads, their plugin calls
+     * handed to the plugin runtime's pool. Each holds a thread while open, keep-alive idle time included.
+     */
+    static final int PLATFORM_CONNECTIONS = 256;
+
     private final KernelServices services;
     private final WebServer server;
     private final List<ApiRoutes.Route> routes;
+    private final PlatformThreadConnections connections;
 
-    private Kernel(KernelServices services, WebServer server, List<ApiRoutes.Route> routes) {
+    private Kernel(KernelServices services, WebServer server, List<ApiRoutes.Route> routes, PlatformThreadConnections connections) {
         this.services = services;
         this.server = server;
         this.routes = routes;
+        this.connections = connections;
     }
 
     /**
@@ -71,6 +80,10 @@ public final class Kernel implements AutoCloseable {
             services.registerRoutes(api);
             api.finish();
 
+            // Connections on platform threads, so the plugin calls of their requests run where they arrive.
+            PlatformThreadConnections connections = new PlatformThreadConnections(
+                    List.of(services.streamEndpoint().protocol()), services.plugins().calls().inPlaceThreads("http-connection-"),
+                    PLATFORM_CONNECTIONS);
             WebServer server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -89,6 +102,7 @@ public final class Kernel implements AutoCloseable {
                     .routing(routing)
                     .addRouting(services.streamEndpoint().routing())
                     .addProtocol(services.streamEndpoint().protocol())
+                    .addConnectionSelector(connections)
                     .build()
                     .start();
             LOG.info("VoiceCore listening on http://" + config.host() + ":" + server.port() + " with "
@@ -96,7 +110,7 @@ public final class Kernel implements AutoCloseable {
             StartupPhases phases = services.startupPhases();
             phases.record("http", System.nanoTime() - started - phases.totalNanos());
             LOG.info(phases::describe);
-            return new Kernel(services, server, api.routes());
+            return new Kernel(services, server, api.routes(), connections);
         } catch (RuntimeException | Error e) {
             services.close();
             throw e;
@@ -148,6 +162,7 @@ public final class Kernel implements AutoCloseable {
             // Streams first: an open WebSocket would otherwise hold the server for its whole grace period.
             services.streams().close();
             server.stop();
+            connections.close();
         } finally {
             services.close();
         }

@@ -156,6 +156,14 @@ public final class PluginCalls implements AutoCloseable {
         };
     }
 
+    /**
+     * Threads on which calls run in place, with no hand-over to another thread: the HTTP server serves its connections
+     * on them (see {@link io.voicecore.kernel.plugins.sandbox.PluginInvoker#inPlaceThreads}).
+     */
+    public java.util.concurrent.ThreadFactory inPlaceThreads(String prefix) {
+        return invoker.inPlaceThreads(prefix);
+    }
+
     /** The runtime's settings: limits of calls and bodies. */
     PluginRuntime.Settings settings() {
         return settings;

@@ -34,12 +34,27 @@ public final class CallGuard {
     private CallGuard() {
     }
 
-    /** A thread of the plugin runtime, which carries the budget of the call it runs. */
+    /**
+     * A thread of the plugin runtime, which carries the budget of the call it runs: a pooled thread that calls are handed
+     * to, or a thread that runs calls in place ({@link PluginInvoker#inPlaceThreads}). The budget is read by the guard on
+     * every check and, for calls run in place, by the invoker's watchdog.
+     */
     static final class PluginThread extends Thread {
-        private CallBudget budget;
+        private volatile CallBudget budget;
+        private final boolean inPlace;
 
-        PluginThread(Runnable work, String name) {
+        PluginThread(Runnable work, String name, boolean inPlace) {
             super(work, name);
+            this.inPlace = inPlace;
+        }
+
+        /** Whether this thread may run a call in place: one that is made to, and is not already running a call. */
+        boolean canRunInPlace() {
+            return inPlace && budget == null;
+        }
+
+        CallBudget budget() {
+            return budget;
         }
     }
 
@@ -218,6 +233,22 @@ public final class CallGuard {
 
     /** The limits of one call; {@code aborted} is sticky so a plugin that catches the error is stopped again. */
     static final class CallBudget {
+        private static final int RUNNING = 0;
+        private static final int ENDED = 1;
+        private static final int INTERRUPTING = 2;
+        private static final int INTERRUPTED = 3;
+        private static final java.lang.invoke.VarHandle STATE;
+
+        static {
+            try {
+                STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(CallBudget.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Of a call run in place: whether it still runs, or was interrupted by the watchdog ({@link #stopOverdue}). */
+        private volatile int state;
         /** Extended by {@link #uncharged}; read by the thread waiting for the call. */
         volatile long deadlineNanos;
         /** Grows as a streaming call streams ({@link #credit}); read and written by the call's own thread only. */
@@ -241,6 +272,33 @@ public final class CallGuard {
                 aborted = reason;
             }
             throw new PluginCallAborted(aborted);
+        }
+
+        /**
+         * Stops a call run in place on {@code thread} that is past its deadline: its next check throws, and the thread is
+         * interrupted out of a wait, unless the call has ended already.
+         */
+        void stopOverdue(Thread thread) {
+            if (aborted == null) {
+                aborted = PluginCallAborted.Reason.DEADLINE;
+            }
+            if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+                thread.interrupt();
+                state = INTERRUPTED;
+            }
+        }
+
+        /**
+         * Ends a call run in place, on its own thread: afterwards no interrupt meant for the call can reach the thread,
+         * which goes on serving its connection. An interrupt the watchdog sent is cleared here.
+         */
+        void endInPlace() {
+            if (!STATE.compareAndSet(this, RUNNING, ENDED)) {
+                while (state != INTERRUPTED) {
+                    Thread.onSpinWait();
+                }
+                Thread.interrupted();
+            }
         }
     }
 }

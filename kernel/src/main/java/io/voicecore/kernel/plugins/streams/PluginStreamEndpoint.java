@@ -18,6 +18,7 @@ import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.http.Access;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.http.PlatformThreadConnections;
 import io.voicecore.kernel.plugins.runtime.RouteRequest;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.kernel.plugins.web.PluginProblems;
@@ -119,8 +120,9 @@ public final class PluginStreamEndpoint {
                 session.close(1008, "not-admitted");
                 return;
             }
-            // Helidon runs each connection on its own thread until it ends; a dead thread is a lost connection.
-            stream = pending.admission().open(new SocketTransport(session, Thread.currentThread(), pending.remoteAddress()));
+            // Each connection is served on one thread until it ends, which tells when it is lost.
+            stream = pending.admission().open(new SocketTransport(session, PlatformThreadConnections.currentConnectionOpen(),
+                                                                  pending.remoteAddress()));
         }
 
         @Override
@@ -167,7 +169,7 @@ public final class PluginStreamEndpoint {
     }
 
     /** A Helidon WebSocket session as a stream transport. */
-    private record SocketTransport(WsSession session, Thread connectionThread, String remoteAddress)
+    private record SocketTransport(WsSession session, java.util.function.BooleanSupplier connectionOpen, String remoteAddress)
             implements PluginStreams.Transport {
         @Override
         public boolean send(String text) {
@@ -191,7 +193,7 @@ public final class PluginStreamEndpoint {
 
         @Override
         public boolean alive() {
-            return connectionThread.isAlive();
+            return connectionOpen.getAsBoolean();
         }
     }
 }
