@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.voicecore.kernel.http.PlatformThreadConnections;
 
 /**
  * {@code plugin-route-vs-bare}: what the kernel's path costs for a trivial plugin route, against the same answer from
@@ -28,7 +29,9 @@ import io.helidon.webserver.WebServer;
  * no errors allowed). Latency is measured open-loop at the same offered rate for both, half of bare's sustained
  * throughput, from each request's due time, and again at half of the kernel's throughput, which neither server queues
  * at. A third target, a kernel route that calls no plugin, splits the kernel's cost between its HTTP path and the
- * plugin call. Bare and kernel runs alternate, in alternating order; each figure is the median over the
+ * plugin call. The kernel serves its connections on platform threads ({@link PlatformThreadConnections}), Helidon on
+ * virtual threads, which in this JVM share their two carrier threads with the load generator's; so a fourth target, the
+ * bare handler on platform threads as the kernel serves them, gives the kernel's cost like for like. Bare and kernel runs alternate, in alternating order; each figure is the median over the
  * repetitions, ratios are kernel / bare.
  */
 final class PluginRouteScenario implements Scenario {
@@ -72,6 +75,16 @@ final class PluginRouteScenario implements Scenario {
                     res.send(BARE_ANSWER);
                 }))
                 .build().start();
+        PlatformThreadConnections barePlatformConnections = new PlatformThreadConnections(List.of(),
+                Thread.ofPlatform().daemon().name("bare-connection-", 0).factory(), 256);
+        WebServer barePlatform = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .addConnectionSelector(barePlatformConnections)
+                .routing(routing -> routing.get("/greeting", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    res.send(BARE_ANSWER);
+                }))
+                .build().start();
+        List<Double> barePlatformThroughputs = new ArrayList<>();
         List<Run> bareRuns = new ArrayList<>();
         List<Run> kernelRuns = new ArrayList<>();
         List<Double> kernelOnlyThroughputs = new ArrayList<>();
@@ -86,6 +99,7 @@ final class PluginRouteScenario implements Scenario {
                 kernelOnlyTargets.add(new HttpLoad.Target("/api/v1/tenants/" + tenant, Map.of("Authorization", "Bearer " + key)));
             }
             HttpLoad bareLoad = new HttpLoad(bare.port(), List.of(new HttpLoad.Target("/greeting", Map.of())));
+            HttpLoad barePlatformLoad = new HttpLoad(barePlatform.port(), List.of(new HttpLoad.Target("/greeting", Map.of())));
             HttpLoad kernelLoad = new HttpLoad(kernel.uri("/").getPort(), targets);
             HttpLoad kernelOnlyLoad = new HttpLoad(kernel.uri("/").getPort(), kernelOnlyTargets);
             progress.println("warm-up (not measured)");
@@ -93,6 +107,7 @@ final class PluginRouteScenario implements Scenario {
                 check("bare warm-up", bareLoad.closedLoop(CONNECTIONS, saturate));
                 check("kernel warm-up", kernelLoad.closedLoop(CONNECTIONS, saturate));
                 check("kernel-only warm-up", kernelOnlyLoad.closedLoop(CONNECTIONS, saturate));
+                check("bare on platform threads warm-up", barePlatformLoad.closedLoop(CONNECTIONS, saturate));
             }
             for (int i = 0; i < repetitions; i++) {
                 // Which server runs first alternates, so neither always meets the other's leftovers (GC, JIT, caches).
@@ -110,6 +125,8 @@ final class PluginRouteScenario implements Scenario {
                 HttpLoad.Result bareAtKernelRate = bareLoad.openLoop(CONNECTIONS, kernelRate, open);
                 HttpLoad.Result kernelAtKernelRate = kernelLoad.openLoop(CONNECTIONS, kernelRate, open);
                 HttpLoad.Result kernelOnly = check("kernel-only", kernelOnlyLoad.closedLoop(CONNECTIONS, saturate));
+                HttpLoad.Result barePlatformSaturated = check("bare on platform threads", barePlatformLoad.closedLoop(CONNECTIONS, saturate));
+                barePlatformThroughputs.add(barePlatformSaturated.throughput());
                 Run bareRun = run(bareSaturated, bareOpen, bareAtKernelRate);
                 Run kernelRun = run(kernelSaturated, kernelOpen, kernelAtKernelRate);
                 bareRuns.add(bareRun);
@@ -119,9 +136,13 @@ final class PluginRouteScenario implements Scenario {
                 report(progress, i + 1, "kernel", kernelRun, rate, kernelRate);
                 progress.printf(Locale.ROOT, "#%d kernel route without a plugin (GET /api/v1/tenants/{tenant}) closed loop %,8.0f req/s%n",
                                 i + 1, kernelOnly.throughput());
+                progress.printf(Locale.ROOT, "#%d bare on platform threads closed loop %,8.0f req/s%n", i + 1,
+                                barePlatformSaturated.throughput());
             }
         } finally {
             bare.stop();
+            barePlatform.stop();
+            barePlatformConnections.close();
         }
         double bareThroughput = median(bareRuns, Run::throughput);
         double kernelThroughput = median(kernelRuns, Run::throughput);
@@ -148,7 +169,15 @@ final class PluginRouteScenario implements Scenario {
                                 "kernel route without a plugin call (GET /api/v1/tenants/{tenant}, same keys), closed loop"),
                 new Measurement(KEY + "kernel_only_ratio", median(java.util.stream.IntStream.range(0, repetitions)
                                         .mapToObj(i -> kernelOnlyThroughputs.get(i) / bareRuns.get(i).throughput()).toList()),
-                                "ratio", "kernel route without a plugin / bare sustained throughput")));
+                                "ratio", "kernel route without a plugin / bare sustained throughput"),
+                new Measurement(KEY + "bare_platform_rps", Stats.median(barePlatformThroughputs), "req/s",
+                                "bare handler on platform threads as the kernel serves connections, closed loop"),
+                new Measurement(KEY + "throughput_ratio_same_threads", median(java.util.stream.IntStream.range(0, repetitions)
+                                        .mapToObj(i -> kernelRuns.get(i).throughput() / barePlatformThroughputs.get(i)).toList()),
+                                "ratio", "kernel / bare on platform threads sustained throughput: the kernel's cost like for like"),
+                new Measurement(KEY + "kernel_only_ratio_same_threads", median(java.util.stream.IntStream.range(0, repetitions)
+                                        .mapToObj(i -> kernelOnlyThroughputs.get(i) / barePlatformThroughputs.get(i)).toList()),
+                                "ratio", "kernel route without a plugin / bare on platform threads sustained throughput")));
         return measurements;
     }
 
