@@ -41,6 +41,7 @@ public final class PlatformThreadConnections implements ServerConnectionSelector
     private final ServerConnectionSelector http1;
     private final ThreadPoolExecutor threads;
     private final Semaphore free;
+    private final int max;
 
     /**
      * @param protocols the server's protocol configurations, for the upgrades HTTP/1 offers (WebSocket)
@@ -51,6 +52,7 @@ public final class PlatformThreadConnections implements ServerConnectionSelector
         this.http1 = new Http1ConnectionProvider().create("@default", Http1Config.create(), ProtocolConfigs.create(protocols));
         this.threads = new ThreadPoolExecutor(0, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), factory);
         this.free = new Semaphore(max);
+        this.max = max;
     }
 
     @Override
@@ -89,7 +91,7 @@ public final class PlatformThreadConnections implements ServerConnectionSelector
 
     /** Connections served on platform threads now, for tests. */
     public int busyThreads() {
-        return threads.getActiveCount();
+        return max - free.availablePermits();
     }
 
     /** Ends the idle threads; connections still open keep theirs until they close. */
@@ -138,32 +140,40 @@ public final class PlatformThreadConnections implements ServerConnectionSelector
 
         /**
          * Waits until the connection is done; what ended it is rethrown as Helidon's connection handler expects it. When
-         * the server stops it interrupts the waiting virtual thread: the connection is closed, so the platform thread ends.
+         * the server stops it interrupts the waiting virtual thread: the connection is closed, which ends its platform
+         * thread, and the connection ends as it would have on the virtual thread, with the interrupt kept.
          */
-        private void awaitEnd(Future<Void> handled) throws InterruptedException {
+        private void awaitEnd(Future<Void> handled) {
             try {
                 handled.get();
             } catch (InterruptedException stopping) {
                 connection.close(true);
                 try {
                     handled.get(1, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException ended) {
-                    // closed: the interrupt is what the handler must hear
+                } catch (ExecutionException ended) {
+                    rethrow(ended.getCause());
+                } catch (InterruptedException | TimeoutException stillEnding) {
+                    // the server is stopping; the platform thread ends with the closed connection
+                } finally {
+                    Thread.currentThread().interrupt();
                 }
-                throw stopping;
             } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (cause instanceof Error error) {
-                    throw error;
-                }
-                if (cause instanceof InterruptedException interrupted) {
-                    throw interrupted;
-                }
-                throw new IllegalStateException(cause);
+                rethrow(e.getCause());
             }
+        }
+
+        private static void rethrow(Throwable cause) {
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            if (cause instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            throw new IllegalStateException(cause);
         }
 
         @Override
