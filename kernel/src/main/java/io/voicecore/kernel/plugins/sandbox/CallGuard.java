@@ -41,16 +41,17 @@ public final class CallGuard {
      */
     static final class PluginThread extends Thread {
         private volatile CallBudget budget;
-        private final boolean inPlace;
+        /** The invoker whose in-place thread this is, which watches it; {@code null} for a pooled thread. */
+        private final PluginInvoker inPlaceOf;
 
-        PluginThread(Runnable work, String name, boolean inPlace) {
+        PluginThread(Runnable work, String name, PluginInvoker inPlaceOf) {
             super(work, name);
-            this.inPlace = inPlace;
+            this.inPlaceOf = inPlaceOf;
         }
 
-        /** Whether this thread may run a call in place: one that is made to, and is not already running a call. */
-        boolean canRunInPlace() {
-            return inPlace && budget == null;
+        /** Whether {@code invoker} may run a call in place here: its own in-place thread, not already running a call. */
+        boolean canRunInPlace(PluginInvoker invoker) {
+            return inPlaceOf == invoker && budget == null;
         }
 
         CallBudget budget() {

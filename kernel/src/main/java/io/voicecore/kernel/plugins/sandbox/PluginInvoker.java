@@ -66,7 +66,7 @@ public final class PluginInvoker implements AutoCloseable {
     public PluginInvoker(int maxThreads) {
         AtomicInteger number = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
-            Thread thread = new CallGuard.PluginThread(runnable, "plugin-call-" + number.incrementAndGet(), false);
+            Thread thread = new CallGuard.PluginThread(runnable, "plugin-call-" + number.incrementAndGet(), null);
             thread.setDaemon(true);
             return thread;
         });
@@ -91,7 +91,7 @@ public final class PluginInvoker implements AutoCloseable {
                 } finally {
                     inPlace.remove(self[0]);
                 }
-            }, prefix + inPlaceNumber.incrementAndGet(), true);
+            }, prefix + inPlaceNumber.incrementAndGet(), this);
             self[0].setDaemon(true);
             return self[0];
         };
@@ -151,7 +151,7 @@ public final class PluginInvoker implements AutoCloseable {
 
     private <T> T run(String pluginId, ClassLoader classLoader, Limits limits, String what, Callable<T> work) {
         CallGuard.CallBudget budget = CallGuard.budget(limits.timeout().toNanos(), limits.allocationQuotaBytes());
-        if (Thread.currentThread() instanceof CallGuard.PluginThread thread && thread.canRunInPlace()) {
+        if (Thread.currentThread() instanceof CallGuard.PluginThread thread && thread.canRunInPlace(this)) {
             return runInPlace(thread, pluginId, classLoader, limits, what, work, budget);
         }
         Future<T> future;

@@ -181,6 +181,16 @@ class InPlaceCallsTest {
     }
 
     @Test
+    void anotherInvokersCallOnAnInPlaceThreadIsHandedToItsOwnPool() throws Exception {
+        try (PluginInvoker other = new PluginInvoker(2)) {
+            String thread = inPlace.submit(() -> other.invoke(TENANT, version.manifest(), version.classLoader(),
+                    limits(Duration.ofSeconds(5), 64L << 20), "other", () -> Thread.currentThread().getName(), failure -> { }))
+                    .get(30, TimeUnit.SECONDS);
+            assertTrue(thread.startsWith("plugin-call-"), "only this invoker's watchdog watches its in-place threads: " + thread);
+        }
+    }
+
+    @Test
     void aCallMadeInsideACallInPlaceIsHandedToThePool() throws Exception {
         PluginInvoker.Limits limits = limits(Duration.ofSeconds(5), 64L << 20);
         String[] innerThread = new String[1];
