@@ -34,6 +34,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class ConfigLoader {
     /** Every key the kernel understands, with its default ({@code null}: unset). */
     static final Map<String, String> DEFAULTS = defaults();
+    /** More connections than one PostgreSQL server usually accepts in all ({@code max_connections} defaults to 100). */
+    private static final int MAX_PLUGIN_POOL_SIZE = 100;
 
     private ConfigLoader() {
     }
@@ -68,6 +70,8 @@ public final class ConfigLoader {
         d.put("plugins.events.claim-timeout", "5m");
         d.put("plugins.streams.max-frame-bytes", "65536");
         d.put("plugins.streams.max-per-tenant", "100");
+        d.put("plugins.storage.pool-size", "8");
+        d.put("plugins.storage.pool-sizes", null);
         d.put("retention.enabled", "true");
         d.put("retention.interval", "1h");
         d.put("retention.batch-size", "1000");
@@ -160,6 +164,8 @@ public final class ConfigLoader {
                 integer(v, "plugins.streams.max-per-tenant", 1, 1_000_000),
                 integer(v, "plugins.max-stream-bytes", 1024, Integer.MAX_VALUE - 8),
                 streamTimeout(v),
+                integer(v, "plugins.storage.pool-size", 1, MAX_PLUGIN_POOL_SIZE),
+                poolSizes(v, "plugins.storage.pool-sizes"),
                 new KernelConfig.Retention(bool(v, "retention.enabled"), duration(v, "retention.interval"),
                                            integer(v, "retention.batch-size", 1, 100_000), duration(v, "retention.events"),
                                            duration(v, "retention.job-runs"), duration(v, "retention.sessions"),
@@ -187,6 +193,28 @@ public final class ConfigLoader {
                                       + environmentName("plugins.events.claim-timeout") + ")");
         }
         return timeout;
+    }
+
+    /** Per-plugin values such as {@code crm=16, notes=2}: a comma-separated list of {@code <plugin id>=<number>}. */
+    private static Map<String, Integer> poolSizes(Map<String, String> v, String key) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String entry : list(v, key)) {
+            int equals = entry.indexOf('=');
+            String pluginId = equals < 0 ? "" : entry.substring(0, equals).strip();
+            Integer size = null;
+            try {
+                size = equals < 0 ? null : Integer.valueOf(entry.substring(equals + 1).strip());
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            if (pluginId.isEmpty() || sizes.containsKey(pluginId) || size == null || size < 1 || size > MAX_PLUGIN_POOL_SIZE) {
+                throw new ConfigException(key + " must name each plugin once as <plugin id>=<connections, 1 to " + MAX_PLUGIN_POOL_SIZE
+                                          + ">, e.g. 'crm=16, notes=2'; '" + entry + "' is not such an entry (environment variable "
+                                          + environmentName(key) + ")");
+            }
+            sizes.put(pluginId, size);
+        }
+        return Map.copyOf(sizes);
     }
 
     /** At most the longest deadline a manifest may ask for, so the key can only lower it. */

@@ -3,6 +3,7 @@ package io.voicecore.kernel.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param streamMaxPerTenant     plugin streams one tenant may hold open at once on one kernel node
  * @param pluginMaxStreamBytes   the largest request body a streaming plugin route may receive
  * @param pluginMaxStreamTimeout the longest deadline a streaming plugin route may ask for in its manifest
+ * @param pluginStoragePoolSize  database connections of each plugin's own pool (on each kernel node)
+ * @param pluginStoragePoolSizes the pool sizes of plugins that need another number, by plugin id
  * @param retention              how long the kernel keeps history it may delete (keys {@code retention.*})
  */
 public record KernelConfig(
@@ -54,6 +57,8 @@ public record KernelConfig(
         int streamMaxPerTenant,
         long pluginMaxStreamBytes,
         Duration pluginMaxStreamTimeout,
+        int pluginStoragePoolSize,
+        Map<String, Integer> pluginStoragePoolSizes,
         Retention retention) {
 
     /**

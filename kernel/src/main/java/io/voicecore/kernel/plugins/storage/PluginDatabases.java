@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -109,6 +110,16 @@ public final class PluginDatabases implements AutoCloseable {
             throw new IllegalStateException("Plugin storage cannot use vc_guard.connection_tenant (is the kernel schema migrated?): "
                                             + PluginStorageException.databaseMessage(e), e);
         }
+    }
+
+    /**
+     * With {@link PluginStorageSettings#defaults()} but the pool sizes.
+     *
+     * @param poolSize  connections of each plugin's pool
+     * @param poolSizes connections of the pools of plugins that need another number, by plugin id
+     */
+    public PluginDatabases(DatabaseLogin admin, SecretBox secrets, int poolSize, Map<String, Integer> poolSizes) {
+        this(admin, secrets, PluginStorageSettings.defaults().withPoolSize(poolSize).withPoolSizes(poolSizes));
     }
 
     /** With {@link PluginStorageSettings#defaults()}. */
@@ -404,7 +415,7 @@ public final class PluginDatabases implements AutoCloseable {
         config.setJdbcUrl(pluginUrl(admin.jdbcUrl()));
         config.setUsername(names.runtimeRole());
         config.setPassword(password);
-        config.setMaximumPoolSize(settings.poolSize());
+        config.setMaximumPoolSize(settings.poolSizeOf(pluginId));
         config.setMinimumIdle(0);
         config.setIdleTimeout(Math.max(10_000, settings.idleTimeout().toMillis()));
         config.setConnectionTimeout(Math.max(250, settings.connectionTimeout().toMillis()));

@@ -1,0 +1,122 @@
+package io.voicecore.kernel.plugins.storage;
+
+import static io.voicecore.kernel.plugins.storage.PluginDatabaseFixture.storageCall;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.voicecore.kernel.config.ConfigException;
+import io.voicecore.kernel.config.ConfigLoader;
+import io.voicecore.kernel.config.KernelConfig;
+import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.sdk.capability.Storage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A plugin's pool: its size comes from the kernel's settings (one for every plugin, others for named plugins). */
+class PluginPoolTest {
+    static PluginDatabaseFixture fixture;
+    static PluginManifest narrow;
+    static PluginManifest wide;
+
+    @BeforeAll
+    static void start() {
+        fixture = PluginDatabaseFixture.start(PluginStorageSettings.defaults().withPoolSize(1).withPoolSize("pool-wide", 3)
+                                                      .withConnectionTimeout(Duration.ofMillis(300)));
+        narrow = fixture.installContacts("pool-narrow");
+        wide = fixture.installContacts("pool-wide");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fixture.close();
+    }
+
+    private static Storage storage(PluginManifest plugin, UUID tenant) {
+        return fixture.databases.forCall(storageCall(plugin, tenant));
+    }
+
+    private static int pid(Storage storage) {
+        return storage.queryOne("SELECT pg_backend_pid() AS pid").orElseThrow().number("pid").orElseThrow().intValue();
+    }
+
+    @Test
+    void eachPluginGetsThePoolSizeConfiguredForIt() throws Exception {
+        assertEquals(1, connectionsAtOnce(narrow, 1));
+        assertEquals(3, connectionsAtOnce(wide, 3));
+    }
+
+    /** Holds {@code size} transactions open at once, then shows that one more call finds no free connection. */
+    private static int connectionsAtOnce(PluginManifest plugin, int size) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Set<Integer> pids = ConcurrentHashMap.newKeySet();
+        ExecutorService threads = Executors.newFixedThreadPool(size);
+        try {
+            List<Future<Object>> holders = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                holders.add(threads.submit(() -> storage(plugin, UUID.randomUUID()).transaction(s -> {
+                    pids.add(pid(s));
+                    try {
+                        return release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })));
+            }
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (pids.size() < size && System.nanoTime() < waitUntil) {
+                Thread.sleep(10);
+            }
+            assertEquals(size, pids.size(), "every holder has a connection of its own");
+            PluginStorageException busy = assertThrows(PluginStorageException.class, () -> pid(storage(plugin, UUID.randomUUID())));
+            assertEquals(503, busy.status());
+            assertTrue(busy.getMessage().contains("no free database connection"), busy.getMessage());
+            release.countDown();
+            for (Future<Object> holder : holders) {
+                assertEquals(Boolean.TRUE, holder.get(30, TimeUnit.SECONDS));
+            }
+            return pids.size();
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void poolSizesAreKernelSettings() {
+        KernelConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+        assertEquals(PluginStorageSettings.DEFAULT_POOL_SIZE, defaults.pluginStoragePoolSize());
+        assertEquals(Map.of(), defaults.pluginStoragePoolSizes());
+
+        KernelConfig set = ConfigLoader.load(Optional.empty(), Map.of("VOICECORE_PLUGINS_STORAGE_POOL_SIZES", "crm=16, team-notes=2"),
+                                             Map.of("plugins.storage.pool-size", "6"));
+        assertEquals(6, set.pluginStoragePoolSize());
+        assertEquals(Map.of("crm", 16, "team-notes", 2), set.pluginStoragePoolSizes());
+        PluginStorageSettings settings = PluginStorageSettings.defaults().withPoolSize(set.pluginStoragePoolSize())
+                .withPoolSizes(set.pluginStoragePoolSizes());
+        assertEquals(16, settings.poolSizeOf("crm"));
+        assertEquals(6, settings.poolSizeOf("billing"));
+
+        for (String wrong : List.of("crm", "crm=0", "crm=x", "=4", "crm=2, crm=3")) {
+            ConfigException refused = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+                    Optional.empty(), Map.of(), Map.of("plugins.storage.pool-sizes", wrong)), wrong);
+            assertTrue(refused.getMessage().contains("plugins.storage.pool-sizes"), refused.getMessage());
+        }
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("plugins.storage.pool-size", "0")));
+    }
+}
