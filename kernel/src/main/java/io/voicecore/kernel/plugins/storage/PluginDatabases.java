@@ -66,7 +66,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * binding of the connection's server process in {@code vc_guard.connection_tenant}. A plugin's SQL cannot
  * write that table, and custom settings ({@code set_config}) play no part, so no statement a plugin sends
  * can switch tenants. Before every call the kernel binds the connection to the call's tenant over its own
- * connection, and removes the binding afterwards ({@link PluginPool}).
+ * connection; at the end of the call the connection gives the binding up ({@code vc_guard.release_binding()},
+ * which removes only the caller's own) in the round trip that resets it ({@link PluginPool}).
  *
  * <h2>Uninstall</h2>
  * Uninstalling a plugin keeps its schema, rows and roles: reinstalling it finds its data again.
@@ -309,7 +310,7 @@ public final class PluginDatabases implements AutoCloseable {
             execute(c, "GRANT USAGE ON SCHEMA vc_guard TO " + roles);
             execute(c, "GRANT EXECUTE ON FUNCTION vc_guard.current_tenant(), vc_guard.migration_in_progress() TO " + roles);
             execute(c, "GRANT EXECUTE ON FUNCTION vc_guard.publish_event(uuid, text, text), "
-                       + "vc_guard.publish_events(uuid[], text[], text[]) TO " + names.runtimeRole());
+                       + "vc_guard.publish_events(uuid[], text[], text[]), vc_guard.release_binding() TO " + names.runtimeRole());
             c.commit();
             return credentials;
         } catch (SQLException e) {
@@ -406,6 +407,8 @@ public final class PluginDatabases implements AutoCloseable {
         try (Connection c = adminConnection()) {
             password = pluginRoles.runtimePassword(c, names).orElseThrow(() -> PluginStorageException.misuse(
                     pluginId, "storage-not-installed", "the plugin has no database: it must be installed with the permission 'storage' first"));
+            // A plugin installed before the kernel had vc_guard.release_binding() (PluginPool.RELEASE) gets it here.
+            execute(c, "GRANT EXECUTE ON FUNCTION vc_guard.release_binding() TO " + names.runtimeRole());
         } catch (SQLException e) {
             throw new PluginStorageException(503, "storage-unavailable", "", "Storage of plugin '" + pluginId
                                              + "' is unavailable: " + PluginStorageException.databaseMessage(e));
@@ -422,11 +425,11 @@ public final class PluginDatabases implements AutoCloseable {
         // Let PostgreSQL infer the type of text parameters from their use, as the kernel's own pool does.
         config.addDataSourceProperty("stringtype", "unspecified");
         config.addDataSourceProperty("ApplicationName", "voicecore-plugin:" + pluginId);
-        // Startup options are what DISCARD ALL resets to, so every call starts with these values. Statements are
-        // planned for their actual parameters every time: one call may run a statement thousands of times while its
-        // tables grow inside its transaction (a CSV import), and a generic plan made while a table was empty (a
-        // sequential scan) would otherwise be kept for all of them. DISCARD ALL drops prepared plans after every
-        // call anyway, so this costs planning only for statements repeated within a call.
+        // Startup options are what the reset at the end of every call (RESET ALL) returns to, so every call starts
+        // with these values. Statements are planned for their actual parameters every time: one call may run a
+        // statement thousands of times while its tables grow inside its transaction (a CSV import), and a generic plan
+        // made while a table was empty (a sequential scan) would otherwise be kept for all of them. The driver's
+        // prepared statements outlive a call, so this costs planning on every execution (docs/benchmarks.md, crm).
         config.addDataSourceProperty("options", "-c search_path=" + names.schema()
                                                 + " -c statement_timeout=" + settings.statementTimeout().toMillis()
                                                 + " -c idle_in_transaction_session_timeout=60000"

@@ -28,7 +28,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A plugin's pool: its size comes from the kernel's settings (one for every plugin, others for named plugins). */
+/**
+ * A plugin's pool: its size comes from the kernel's settings (one for every plugin, others for named plugins), and a
+ * connection handed from one call to the next keeps nothing of the call before: no binding, no statement the plugin
+ * prepared, while the statements the kernel's driver prepared are reused.
+ */
 class PluginPoolTest {
     static PluginDatabaseFixture fixture;
     static PluginManifest narrow;
@@ -95,6 +99,59 @@ class PluginPoolTest {
             release.countDown();
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void theNextCallOnAConnectionSeesOnlyItsOwnTenant() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        Storage first = storage(narrow, a);
+        first.update("INSERT INTO contacts (tenant_id, name) VALUES (?, 'only-a')", Storage.TENANT);
+        int pid = pid(first);
+        assertEquals(0L, fixture.adminCount("SELECT count(*) FROM vc_guard.connection_tenant"), "the call gave its binding up");
+
+        Storage second = storage(narrow, b);
+        assertEquals(pid, pid(second), "one connection serves both tenants");
+        assertEquals(b, second.queryOne("SELECT vc_guard.current_tenant() AS t").orElseThrow().uuid("t").orElseThrow());
+        assertEquals(List.of(), second.query("SELECT name FROM contacts WHERE name = 'only-a'"));
+        assertEquals(1, first.query("SELECT name FROM contacts WHERE name = 'only-a'").size());
+        assertEquals(0L, fixture.adminCount("SELECT count(*) FROM vc_guard.connection_tenant"));
+    }
+
+    @Test
+    void aPluginThatGivesUpItsBindingOnlyLosesItsOwnRows() {
+        UUID a = UUID.randomUUID();
+        storage(narrow, a).update("INSERT INTO contacts (tenant_id, name) VALUES (?, 'given-up')", Storage.TENANT);
+        int seen = storage(narrow, a).transaction(s -> {
+            s.query("SELECT vc_guard.release_binding()");
+            return s.query("SELECT name FROM contacts").size();
+        });
+        assertEquals(0, seen, "without its binding a connection sees no rows");
+        PluginStorageException refused = assertThrows(PluginStorageException.class, () -> storage(narrow, a).transaction(s -> {
+            s.query("SELECT vc_guard.release_binding()");
+            return s.update("INSERT INTO contacts (tenant_id, name) VALUES (?, 'unbound')", Storage.TENANT);
+        }));
+        assertTrue(refused.getMessage().contains("row-level security"), refused.getMessage());
+        assertEquals(Set.of("given-up"), Set.copyOf(storage(narrow, a).query("SELECT name FROM contacts").stream()
+                                                            .map(r -> r.string("name").orElseThrow()).toList()),
+                     "the next call is bound again");
+    }
+
+    @Test
+    void statementsThePluginPreparedDoNotSurviveTheCallButTheDriversDo() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        storage(narrow, a).update("PREPARE stash AS SELECT 'from-a'::text AS kept");
+        PluginStorageException gone = assertThrows(PluginStorageException.class, () -> storage(narrow, b).query("EXECUTE stash"));
+        assertTrue(gone.getMessage().contains("prepared statement \"stash\" does not exist"), gone.getMessage());
+
+        // The driver prepares a statement on the server from its fifth use; later calls of any tenant reuse it.
+        for (int i = 0; i < 6; i++) {
+            storage(narrow, i % 2 == 0 ? a : b).query("SELECT name FROM contacts WHERE name = ?", "reused");
+        }
+        assertTrue(storage(narrow, b).queryOne("SELECT count(*) AS n FROM pg_prepared_statements WHERE NOT from_sql "
+                                               + "AND statement LIKE 'SELECT name FROM contacts WHERE name = $1'")
+                           .orElseThrow().number("n").orElseThrow().intValue() == 1, "the driver's statement is kept");
     }
 
     @Test
