@@ -156,7 +156,7 @@ public final class KernelServices implements AutoCloseable {
         this.usage = new UsageMeter(database, clock, metrics);
         this.pluginConfigs = new PluginConfigs(database, audit, cache("plugin-config", 500_000), clock);
         this.pluginSecrets = new PluginSecrets(database, secrets, audit, cache("plugin-secrets", 500_000), clock);
-        this.egress = new EgressGateway(database, audit, usage, pluginConfigs, metrics, config.egressMaxResponseBytes());
+        this.egress = new EgressGateway(database, audit, usage, pluginConfigs, metrics, config);
         this.pluginDatabases = new PluginDatabases(storage.adminLogin(), secrets, config.pluginStoragePoolSize(), config.pluginStoragePoolSizes());
         this.events = new EventBus(database, state, clock);
         ManifestParser manifests = new ManifestParser();

@@ -28,6 +28,7 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 import io.voicecore.kernel.KernelServices;
+import io.voicecore.kernel.plugins.egress.PrivateAddressAllowList;
 import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.config.ConfigLoader;
@@ -192,7 +193,9 @@ public final class PluginTestKit implements AutoCloseable {
                         "data", dataDir.toString(),
                         "master-key", randomKey(),
                         "admin-token", "vca_" + randomKey(),
-                        "db.pool-size", "4")), new PrintStream(OutputStream.nullOutputStream()));
+                        "db.pool-size", "4",
+                        // Local stand-ins of the services a plugin calls listen on the loopback interface.
+                        "plugins.egress.allow-private", PrivateAddressAllowList.LOOPBACK)), new PrintStream(OutputStream.nullOutputStream()));
                 KitLicences licences = new KitLicences(Clock.systemUTC());
                 kernel.plugins().enablement().useLicenceGate(licences);
                 Principal admin = AdminToken.principal();

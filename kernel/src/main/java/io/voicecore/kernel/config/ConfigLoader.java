@@ -60,6 +60,7 @@ public final class ConfigLoader {
         d.put("shutdown.grace", "PT10S");
         d.put("log.format", "json");
         d.put("plugins.egress.max-response-bytes", "10485760");
+        d.put("plugins.egress.allow-private", null);
         d.put("plugins.max-jar-bytes", "67108864");
         d.put("plugins.max-stream-bytes", "268435456");
         d.put("plugins.max-stream-timeout", "10m");
@@ -166,6 +167,7 @@ public final class ConfigLoader {
                 streamTimeout(v),
                 integer(v, "plugins.storage.pool-size", 1, MAX_PLUGIN_POOL_SIZE),
                 poolSizes(v, "plugins.storage.pool-sizes"),
+                list(v, "plugins.egress.allow-private"),
                 new KernelConfig.Retention(bool(v, "retention.enabled"), duration(v, "retention.interval"),
                                            integer(v, "retention.batch-size", 1, 100_000), duration(v, "retention.events"),
                                            duration(v, "retention.job-runs"), duration(v, "retention.sessions"),

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param pluginMaxStreamTimeout the longest deadline a streaming plugin route may ask for in its manifest
  * @param pluginStoragePoolSize  database connections of each plugin's own pool (on each kernel node)
  * @param pluginStoragePoolSizes the pool sizes of plugins that need another number, by plugin id
+ * @param egressAllowPrivate     private, loopback, link-local or metadata addresses (CIDR ranges, addresses or host
+ *                               names) plugins may reach all the same; empty: none
  * @param retention              how long the kernel keeps history it may delete (keys {@code retention.*})
  */
 public record KernelConfig(
@@ -59,6 +61,7 @@ public record KernelConfig(
         Duration pluginMaxStreamTimeout,
         int pluginStoragePoolSize,
         Map<String, Integer> pluginStoragePoolSizes,
+        List<String> egressAllowPrivate,
         Retention retention) {
 
     /**

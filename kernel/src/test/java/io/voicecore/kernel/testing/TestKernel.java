@@ -25,6 +25,7 @@ import io.voicecore.kernel.KernelExtension;
 import io.voicecore.kernel.KernelServices;
 import io.voicecore.kernel.config.ConfigLoader;
 import io.voicecore.kernel.config.KernelConfig;
+import io.voicecore.kernel.plugins.egress.PrivateAddressAllowList;
 import io.voicecore.kernel.http.Json;
 
 /**
@@ -114,6 +115,8 @@ public final class TestKernel implements AutoCloseable {
             values.put("host", "127.0.0.1");
             values.put("db.pool-size", "4");
             values.put("master-key", MASTER_KEY);
+            // Tests' stand-ins listen on the loopback interface; a test of the refusal sets the key itself.
+            values.put("plugins.egress.allow-private", PrivateAddressAllowList.LOOPBACK);
             String url = null;
             if (embeddedData != null) {
                 values.put("data", embeddedData.toString());

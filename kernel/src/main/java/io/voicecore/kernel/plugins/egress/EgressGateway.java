@@ -1,12 +1,11 @@
 package io.voicecore.kernel.plugins.egress;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,17 +14,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.WebClient;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditGroupCommit;
 import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.config.KernelConfig;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest.ConfigProperty;
@@ -41,10 +50,16 @@ import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.json.Json;
 
 /**
- * Outbound HTTP for plugins. Plugins cannot open sockets; the kernel makes the call for them with the JDK
+ * Outbound HTTP for plugins. Plugins cannot open sockets; the kernel makes the call for them with Helidon's
  * HTTP client, after checking, on every call: the {@code http:egress} permission, the host against the
  * manifest's {@code egress.hosts} ({@link EgressHosts}), {@code https} (plain {@code http} only to loopback
  * hosts listed exactly), no user info in the URI, and no hop-by-hop or {@code Host} header from the plugin.
+ *
+ * <p>Then, for every new connection, right before connecting: the address. A private, loopback, link-local,
+ * metadata or otherwise non-public address ({@link AddressClass}), given literally or as the answer for a host
+ * name, is refused unless the operator allow-lists it ({@link PrivateAddressAllowList}); the connection then goes
+ * to exactly the address that was checked ({@link PinnedAddresses}), so a name that answers differently the second
+ * time (DNS rebinding) cannot slip past. The same holds for hosts in the manifest and hosts a tenant configured.
  *
  * <p>Redirects are never followed (the plugin gets the 3xx and may call the new location, which is checked
  * again). A call takes at most the request's timeout, capped at {@link #MAX_CALL_TIMEOUT}, including reading
@@ -88,14 +103,26 @@ public final class EgressGateway implements AutoCloseable {
     private final PluginConfigs configs;
     private final RequestMetrics metrics;
     private final long maxResponseBytes;
-    private final HttpClient client;
+    private final WebClient client;
+    private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
-     * @param maxResponseBytes the largest response body a call may read (configuration key
-     *                         {@code plugins.egress.max-response-bytes}); also the largest request body
+     * The kernel's gateway: the limits and the allow-list from the configuration
+     * ({@code plugins.egress.max-response-bytes}, {@code plugins.egress.allow-private}), names looked up by the system.
      */
     public EgressGateway(Database database, AuditLog audit, UsageMeter usage, PluginConfigs configs, RequestMetrics metrics,
-                         long maxResponseBytes) {
+                         KernelConfig config) {
+        this(database, audit, usage, configs, metrics, config.egressMaxResponseBytes(), PrivateAddressAllowList.of(config),
+             EgressResolver.SYSTEM);
+    }
+
+    /**
+     * @param maxResponseBytes the largest response body a call may read; also the largest request body
+     * @param allowPrivate     the non-public addresses plugins may reach all the same
+     * @param resolver         looks up host names; checked and pinned per connection by {@link PinnedAddresses}
+     */
+    public EgressGateway(Database database, AuditLog audit, UsageMeter usage, PluginConfigs configs, RequestMetrics metrics,
+                         long maxResponseBytes, PrivateAddressAllowList allowPrivate, EgressResolver resolver) {
         if (maxResponseBytes < 1) {
             throw new IllegalArgumentException("the response size limit must be positive, not " + maxResponseBytes);
         }
@@ -107,10 +134,15 @@ public final class EgressGateway implements AutoCloseable {
         this.configs = configs;
         this.metrics = metrics;
         this.maxResponseBytes = maxResponseBytes;
-        // No cookie handler and no authenticator: the client is shared by every tenant and must keep no state.
-        this.client = HttpClient.newBuilder()
+        // No cookies, no proxy, no redirects: the client is shared by every tenant and must keep no state, and
+        // every connection goes straight to the address PinnedAddresses checked.
+        this.client = WebClient.builder()
+                .dnsResolver(new PinnedAddresses(resolver, allowPrivate))
+                .proxy(Proxy.noProxy())
                 .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .shareConnectionCache(false)
                 .build();
     }
 
@@ -225,22 +257,11 @@ public final class EgressGateway implements AutoCloseable {
 
     private EgressResponse exchange(PluginCall call, String method, URI uri, String host, Map<String, String> headers, byte[] body,
                                     Duration timeout) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if ("http".equalsIgnoreCase(uri.getScheme())) {
-            // No h2c upgrade attempt on plain connections (loopback stand-ins only).
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        headers.forEach(builder::header);
-        if (headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("User-Agent"))) {
-            builder.header("User-Agent", "VoiceCore-Plugin/" + call.pluginId());
-        }
         AtomicLong received = new AtomicLong();
         long started = System.nanoTime();
-        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(builder.build(), info ->
-                new LimitedBody(maxResponseBytes, info.headers().firstValueAsLong("content-length").orElse(-1), received));
-        HttpResponse<byte[]> response;
+        // The exchange runs on a virtual thread of its own, so the whole call, body included, stops at the deadline.
+        Future<Exchanged> pending = exchanges.submit(() -> exchangeNow(call, method, uri, headers, body, timeout, received));
+        Exchanged response;
         try {
             response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -252,14 +273,77 @@ public final class EgressGateway implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw failed(call, method, uri, host, body.length, received.get(), started, "was interrupted", "interrupted");
         } catch (ExecutionException e) {
+            if (refusalIn(e.getCause()) instanceof PinnedAddresses.PrivateAddressRefused refused) {
+                PermissionDeniedException denied = denied("Plugin '" + call.pluginId() + "' may not call '" + host + "': "
+                                                          + refused.getMessage() + ".");
+                recordRefusal(call, method, uri, host, denied);
+                throw denied;
+            }
             throw failed(call, method, uri, host, body.length, received.get(), started, describe(e.getCause(), timeout), kind(e.getCause()));
         }
-        byte[] responseBody = response.body();
         long durationMillis = (System.nanoTime() - started) / 1_000_000;
-        Map<String, Object> details = details(method, uri, durationMillis, body.length + (long) responseBody.length);
-        details.put("status", response.statusCode());
-        meterAndAudit(call, host, body.length + (long) responseBody.length, "success", details);
-        return new EgressResponse(response.statusCode(), responseHeaders(response), responseBody);
+        Map<String, Object> details = details(method, uri, durationMillis, body.length + (long) response.body().length);
+        details.put("status", response.status());
+        meterAndAudit(call, host, body.length + (long) response.body().length, "success", details);
+        return new EgressResponse(response.status(), response.headers(), response.body());
+    }
+
+    private record Exchanged(int status, Map<String, List<String>> headers, byte[] body) {
+    }
+
+    /** The HTTP exchange itself; the connection's address is checked by {@link PinnedAddresses} right before connecting. */
+    private Exchanged exchangeNow(PluginCall call, String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout,
+                                  AtomicLong received) throws IOException {
+        HttpClientRequest request = client.method(Method.create(method))
+                .uri(uri)
+                .skipUriEncoding(true)
+                .readTimeout(timeout);
+        request.headers(outgoing -> {
+            headers.forEach((name, value) -> outgoing.set(HeaderNames.create(name), value));
+            if (headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("User-Agent"))) {
+                outgoing.set(HeaderNames.USER_AGENT, "VoiceCore-Plugin/" + call.pluginId());
+            }
+        });
+        try (HttpClientResponse response = body.length == 0 ? request.request() : request.submit(body)) {
+            Map<String, List<String>> responseHeaders = new LinkedHashMap<>();
+            for (Header header : response.headers()) {
+                responseHeaders.computeIfAbsent(header.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(header.allValues());
+            }
+            long declared = response.headers().contentLength().orElse(-1);
+            if (declared > maxResponseBytes) {
+                throw new TooLarge(maxResponseBytes);
+            }
+            return new Exchanged(response.status().code(), responseHeaders, readLimited(response.inputStream(), received));
+        }
+    }
+
+    /** Reads a body while it streams in and gives up as soon as it would exceed the limit, so it is never held whole. */
+    private byte[] readLimited(InputStream in, AtomicLong received) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+            if (received.addAndGet(n) > maxResponseBytes) {
+                throw new TooLarge(maxResponseBytes);
+            }
+            buffer.write(chunk, 0, n);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** The response was larger than allowed. */
+    static final class TooLarge extends IOException {
+        TooLarge(long limit) {
+            super("the response body exceeds the limit of " + limit + " bytes");
+        }
+    }
+
+    private static Throwable refusalIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PinnedAddresses.PrivateAddressRefused) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private EgressException failed(PluginCall call, String method, URI uri, String host, long sent, long received, long started,
@@ -319,22 +403,12 @@ public final class EgressGateway implements AutoCloseable {
         return path.length() <= MAX_AUDITED_PATH ? path : path.substring(0, MAX_AUDITED_PATH) + "...";
     }
 
-    private static Map<String, List<String>> responseHeaders(HttpResponse<?> response) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> {
-            if (!name.startsWith(":")) {
-                headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(values);
-            }
-        });
-        return headers;
-    }
-
     private static String describe(Throwable failure, Duration timeout) {
         Throwable cause = rootOfKind(failure);
         return switch (cause) {
-            case LimitedBody.TooLarge tooLarge -> "failed: " + tooLarge.getMessage();
-            case HttpConnectTimeoutException t -> "could not connect within " + CONNECT_TIMEOUT.toSeconds() + " s";
-            case HttpTimeoutException t -> "did not complete within " + timeout.toMillis() + " ms";
+            case TooLarge tooLarge -> "failed: " + tooLarge.getMessage();
+            case SocketTimeoutException t when isConnectTimeout(t) -> "could not connect within " + CONNECT_TIMEOUT.toSeconds() + " s";
+            case SocketTimeoutException t -> "did not complete within " + timeout.toMillis() + " ms";
             case ConnectException c -> "could not connect (" + (c.getMessage() == null ? "connection refused" : c.getMessage()) + ")";
             case null -> "failed";
             default -> "failed (" + cause.getClass().getSimpleName()
@@ -344,9 +418,9 @@ public final class EgressGateway implements AutoCloseable {
 
     private static String kind(Throwable failure) {
         return switch (rootOfKind(failure)) {
-            case LimitedBody.TooLarge t -> "response-too-large";
-            case HttpConnectTimeoutException t -> "connect-timeout";
-            case HttpTimeoutException t -> "timeout";
+            case TooLarge t -> "response-too-large";
+            case SocketTimeoutException t when isConnectTimeout(t) -> "connect-timeout";
+            case SocketTimeoutException t -> "timeout";
             case ConnectException c -> "connect-failed";
             case null -> "failed";
             default -> "failed";
@@ -357,12 +431,16 @@ public final class EgressGateway implements AutoCloseable {
     private static Throwable rootOfKind(Throwable failure) {
         Throwable deepest = failure;
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof LimitedBody.TooLarge || t instanceof HttpTimeoutException || t instanceof ConnectException) {
+            if (t instanceof TooLarge || t instanceof SocketTimeoutException || t instanceof ConnectException) {
                 return t;
             }
             deepest = t;
         }
         return deepest;
+    }
+
+    private static boolean isConnectTimeout(SocketTimeoutException timeout) {
+        return timeout.getMessage() != null && timeout.getMessage().toLowerCase(Locale.ROOT).contains("connect");
     }
 
     private static PermissionDeniedException denied(String detail) {
@@ -386,10 +464,10 @@ public final class EgressGateway implements AutoCloseable {
         return text.length() <= 120 ? text : text.substring(0, 120) + "...";
     }
 
-    /** Stops the client; calls in flight are aborted. */
+    /** Stops the exchanges; calls in flight are aborted. */
     @Override
     public void close() {
-        client.shutdownNow();
+        exchanges.shutdownNow();
         sentCalls.close();
     }
 }

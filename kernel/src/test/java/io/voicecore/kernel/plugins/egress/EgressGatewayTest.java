@@ -62,7 +62,8 @@ class EgressGatewayTest {
         usage = new UsageMeter(fixture.database(), clock);
         configs = new PluginConfigs(fixture.database(), audit, new NearCache("plugin-config", new InProcessSharedState(), Duration.ofSeconds(30), 10_000, clock), clock);
         metrics = new RequestMetrics();
-        gateway = new EgressGateway(fixture.database(), audit, usage, configs, metrics, LIMIT);
+        gateway = new EgressGateway(fixture.database(), audit, usage, configs, metrics, LIMIT,
+                                    PrivateAddressAllowList.parse(List.of(PrivateAddressAllowList.LOOPBACK.split(","))), EgressResolver.SYSTEM);
         server = new StandInServer()
                 .on("/ok", StandInServer.text(200, "{\"answer\":42}"))
                 .on("/redirect", exchange -> {
