@@ -181,9 +181,9 @@ public final class KernelServices implements AutoCloseable {
         this.scheduler = new JobScheduler(database, plugins.events(), clock, JobScheduler.Settings.defaults());
         this.retention = new RetentionJob(database, config.retention(), clock);
         this.pluginDirectories = new PluginDirectories(catalog);
-        this.streams = new PluginStreams(plugins, metrics, new PluginStreams.Settings(config.streamMaxPerTenant(),
-                                         config.streamMaxFrameBytes(), Duration.ofSeconds(1)));
-        this.streamEndpoint = new PluginStreamEndpoint(streams, new StreamTickets(state, resolver, clock), resolver);
+        this.streams = new PluginStreams(plugins, metrics, new PluginStreams.Settings(config.streamMaxPerTenant(), config.streamMaxFrameBytes(),
+                config.streamMaxMessagesPerSecond(), config.streamAllowedOrigins(), Duration.ofSeconds(1)), authenticator());
+        this.streamEndpoint = new PluginStreamEndpoint(streams, new StreamTickets(state, resolver, clock, authenticator()), resolver);
         this.pluginTrials = new PluginTrials(config.dataDir().resolve("plugin-trials"), PluginTrials.Settings.defaults());
     }
 

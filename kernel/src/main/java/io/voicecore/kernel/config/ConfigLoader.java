@@ -71,6 +71,8 @@ public final class ConfigLoader {
         d.put("plugins.events.claim-timeout", "5m");
         d.put("plugins.streams.max-frame-bytes", "65536");
         d.put("plugins.streams.max-per-tenant", "100");
+        d.put("plugins.streams.max-messages-per-second", "200");
+        d.put("plugins.streams.allowed-origins", null);
         d.put("plugins.storage.pool-size", "8");
         d.put("plugins.storage.pool-sizes", null);
         d.put("retention.enabled", "true");
@@ -168,6 +170,8 @@ public final class ConfigLoader {
                 integer(v, "plugins.storage.pool-size", 1, MAX_PLUGIN_POOL_SIZE),
                 poolSizes(v, "plugins.storage.pool-sizes"),
                 list(v, "plugins.egress.allow-private"),
+                integer(v, "plugins.streams.max-messages-per-second", 1, 1_000_000),
+                list(v, "plugins.streams.allowed-origins"),
                 new KernelConfig.Retention(bool(v, "retention.enabled"), duration(v, "retention.interval"),
                                            integer(v, "retention.batch-size", 1, 100_000), duration(v, "retention.events"),
                                            duration(v, "retention.job-runs"), duration(v, "retention.sessions"),

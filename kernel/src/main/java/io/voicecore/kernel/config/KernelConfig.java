@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param pluginStoragePoolSizes the pool sizes of plugins that need another number, by plugin id
  * @param egressAllowPrivate     private, loopback, link-local or metadata addresses (CIDR ranges, addresses or host
  *                               names) plugins may reach all the same; empty: none
+ * @param streamMaxMessagesPerSecond messages a client may send per second on one plugin stream (bursts of as many)
+ * @param streamAllowedOrigins   web origins whose pages may open plugin streams besides the API's own
  * @param retention              how long the kernel keeps history it may delete (keys {@code retention.*})
  */
 public record KernelConfig(
@@ -62,6 +64,8 @@ public record KernelConfig(
         int pluginStoragePoolSize,
         Map<String, Integer> pluginStoragePoolSizes,
         List<String> egressAllowPrivate,
+        int streamMaxMessagesPerSecond,
+        List<String> streamAllowedOrigins,
         Retention retention) {
 
     /**

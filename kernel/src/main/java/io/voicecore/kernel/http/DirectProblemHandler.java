@@ -9,14 +9,21 @@ import io.helidon.http.Status;
 
 /**
  * Failures Helidon detects before routing (an unparseable request line or headers, an entity over the
- * server's hard limit) still answer in problem+json, never with a stack trace.
+ * server's hard limit, a WebSocket upgrade from a browser page of an origin not allowed) still answer in
+ * problem+json, never with a stack trace.
  */
 public final class DirectProblemHandler implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
         String requestId = RequestContext.acceptOrGenerate(request.headers().first(RequestContext.REQUEST_ID_HEADER));
-        String detail = switch (eventType) {
+        // Of Helidon's modules the kernel uses, only the WebSocket upgrade answers FORBIDDEN before routing: a browser page's
+        // Origin that is not allowed (Helidon passes neither the request's headers nor its reason here).
+        boolean origin = eventType == EventType.FORBIDDEN;
+        String detail = origin ? "A browser may open streams only from a page of this API's own origin or, when the operator "
+                                 + "lists origins in plugins.streams.allowed-origins, of one of those; this page's Origin is "
+                                 + "neither."
+                : switch (eventType) {
             case PAYLOAD_TOO_LARGE -> "The request body exceeds the server's size limit.";
             case BAD_REQUEST -> "The HTTP request could not be parsed: check the request line and headers.";
             case HTTP_VERSION_NOT_SUPPORTED -> "Only HTTP/1.1 and HTTP/2 are supported.";
@@ -25,6 +32,7 @@ public final class DirectProblemHandler implements DirectHandler {
         };
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("type", "urn:voicecore:problem:" + switch (eventType) {
+            case FORBIDDEN -> origin ? "origin-not-allowed" : "transport";
             case PAYLOAD_TOO_LARGE -> "payload-too-large";
             case BAD_REQUEST -> "bad-request";
             default -> "transport";

@@ -25,11 +25,17 @@ import io.voicecore.kernel.tenancy.TenantDirectory;
 /** Creates, lists, revokes and verifies API keys ({@code vck_...}). */
 public final class ApiKeyService {
     public static final String PREFIX = "vck_";
+    /** Prefix of the credential id of a key's principal: {@code api-key:<key id>}. */
+    public static final String CREDENTIAL_PREFIX = "api-key:";
     private static final Duration TOUCH_INTERVAL = Duration.ofSeconds(60);
     private static final String COLUMNS = "id, tenant_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at";
 
     /** A key just created, with its secret: the only moment the secret exists outside the caller. */
     public record Created(ApiKey key, String secret) {
+    }
+
+    /** Whether a key still stands, cached by its id next to the keys by secret (a revocation forgets both). */
+    private record KeyStanding(UUID tenantId, boolean revoked) {
     }
 
     /** What authentication needs of a key, cached by the hash of its secret; the principal is made once. */
@@ -132,6 +138,18 @@ public final class ApiKeyService {
         }
         touch(key.id(), key.tenantId());
         return key.principal();
+    }
+
+    /**
+     * Whether the key of a principal that authenticated earlier still stands: not revoked, not deleted, its tenant not
+     * suspended. Cached on this node like the keys themselves, and forgotten on every node when any key is revoked.
+     */
+    public boolean stands(UUID keyId) {
+        Optional<KeyStanding> key = keys.get("id:" + keyId, () -> database.inPlatform(tx -> tx.get(
+                "SELECT tenant_id, revoked_at IS NOT NULL AS revoked FROM kernel.api_keys WHERE id = ?", keyId)
+                .map(row -> new KeyStanding(Database.uuid(row, "tenant_id"), row.column("revoked").get(Boolean.class)))));
+        return key.isPresent() && !key.get().revoked()
+               && (key.get().tenantId() == null || tenants.byId(key.get().tenantId()).map(t -> "active".equals(t.status())).orElse(false));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.voicecore.kernel.identity;
 
+import java.util.UUID;
+
 import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.Authenticator;
@@ -34,6 +36,16 @@ public final class KernelAuthenticator implements Authenticator {
             return AdminToken.principal();
         }
         throw invalid();
+    }
+
+    /** The admin token stands while the configuration names it; keys and sessions are looked up (cached briefly). */
+    @Override
+    public boolean stands(Principal principal) {
+        String credential = principal.credentialId();
+        if (credential.startsWith(ApiKeyService.CREDENTIAL_PREFIX)) {
+            return apiKeys.stands(UUID.fromString(credential.substring(ApiKeyService.CREDENTIAL_PREFIX.length())));
+        }
+        return SessionService.sessionOf(principal).map(sessions::stands).orElse(true);
     }
 
     private static ApiException.Unauthenticated invalid() {

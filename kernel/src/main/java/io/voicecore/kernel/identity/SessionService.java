@@ -143,7 +143,7 @@ public final class SessionService {
             throw new ApiException.Unauthenticated("credentials-expired", "This session expired at " + expiresAt
                     + "; log in again at POST /api/v1/auth/login to get a new token.");
         }
-        Standing standing = standing(claims, expiresAt);
+        Standing standing = standing(claims.sessionId(), claims.userId(), claims.tenantId(), expiresAt);
         return switch (standing) {
             case REVOKED -> throw new ApiException.Unauthenticated("credentials-revoked",
                     "This session has ended (logged out, account disabled or its role changed); log in again at "
@@ -241,20 +241,31 @@ public final class SessionService {
         }
     }
 
-    private Standing standing(Claims claims, Instant expiresAt) {
-        String key = standingKey(claims.sessionId());
+    /**
+     * Whether a session that authenticated earlier still stands: not logged out, expired or revoked, its user active and
+     * its tenant not suspended. Read through the same cache as authentication, which a revocation overwrites at once.
+     */
+    public boolean stands(SessionRef session) {
+        Standing standing = standing(session.sessionId(), session.userId(), session.tenantId(),
+                                     clock.instant().plusSeconds(STANDING_CACHE_SECONDS));
+        return standing == Standing.ACTIVE || standing == Standing.MFA_PENDING;
+    }
+
+    /** @param cacheUntil the latest time a fresh answer may be cached until (the session's expiry when known) */
+    private Standing standing(UUID sessionId, UUID userId, UUID tenantId, Instant cacheUntil) {
+        String key = standingKey(sessionId);
         Optional<Standing> cached = state.get(key).map(Standing::valueOf);
         if (cached.isPresent()) {
             return cached.get();
         }
-        Standing standing = database.inTenant(claims.tenantId(), tx -> tx.get(
-                "SELECT s.revoked_at IS NOT NULL OR s.created_at < u.sessions_valid_after OR u.status <> 'active' AS revoked, "
-                + "t.status = 'suspended' AS suspended, t.mfa_required AND NOT u.totp_enabled AS enrollment_due "
+        Standing standing = database.inTenant(tenantId, tx -> tx.get(
+                "SELECT s.revoked_at IS NOT NULL OR s.expires_at <= ? OR s.created_at < u.sessions_valid_after OR u.status <> 'active' "
+                + "AS revoked, t.status = 'suspended' AS suspended, t.mfa_required AND NOT u.totp_enabled AS enrollment_due "
                 + "FROM kernel.sessions s JOIN kernel.users u ON u.id = s.user_id JOIN kernel.tenants t ON t.id = s.tenant_id "
-                + "WHERE s.id = ? AND s.user_id = ?", claims.sessionId(), claims.userId())
+                + "WHERE s.id = ? AND s.user_id = ?", Database.timestamp(clock.instant()), sessionId, userId)
                 .map(SessionService::standingOf)
                 .orElse(Standing.REVOKED));
-        Duration remaining = Duration.between(clock.instant(), expiresAt);
+        Duration remaining = Duration.between(clock.instant(), cacheUntil);
         Duration cacheFor = remaining.compareTo(Duration.ofSeconds(STANDING_CACHE_SECONDS)) < 0
                 ? remaining : Duration.ofSeconds(STANDING_CACHE_SECONDS);
         if (!cacheFor.isNegative() && !cacheFor.isZero()) {

@@ -195,6 +195,21 @@ class PluginStreamsTest {
     }
 
     @Test
+    void withNoOriginsListedABrowserMayOpenStreamsOnlyFromTheApisOwnOrigin() {
+        String auth = "Bearer " + aliceKey;
+        try (WsClient client = WsClient.connectWithHeaders(ws("/api/v1/tenants/alice/streamer/rooms/own/echo"),
+                java.util.Map.of("Origin", "http://127.0.0.1:" + kernel.port(), "Authorization", auth)).open()) {
+            assertEquals("hello", client.nextJson().get("type").asText());
+        }
+        for (String origin : List.of("https://evil.example", "http://127.0.0.1:1", "null")) {
+            WsClient.Handshake foreign = refused(WsClient.connectWithHeaders(ws("/api/v1/tenants/alice/streamer/rooms/own/echo"),
+                    java.util.Map.of("Origin", origin, "Authorization", auth)), 403);
+            assertProblem(foreign.problem(), 403, "origin-not-allowed");
+            assertTrue(foreign.problem().get("detail").asText().contains("plugins.streams.allowed-origins"), foreign.body());
+        }
+    }
+
+    @Test
     void aTicketOpensOneStreamOnce() {
         try (LogCapture logs = LogCapture.everything()) {
             String ticket = ticketOpensOneStreamOnce();

@@ -3,10 +3,12 @@ package io.voicecore.kernel.plugins.streams;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.socket.SocketContext;
@@ -77,9 +79,25 @@ public final class PluginStreamEndpoint {
         return WsRouting.builder().endpoint(PATTERN, Connection::new);
     }
 
-    /** Helidon's WebSocket settings: frames over the stream message limit are refused (close 1009). */
+    /**
+     * Helidon's WebSocket settings: frames over the stream message limit are refused (close 1009), and so is, with 403
+     * before the upgrade, a browser's upgrade from a page of an origin not allowed. A browser names that page in
+     * {@code Origin} and sends the user's cookies whatever the page, so a page of another site must not open streams as
+     * the user (cross-site WebSocket hijacking). With no {@code plugins.streams.allowed-origins} only the API's own
+     * origin is allowed (the {@code Origin}'s host and port are the {@code Host} the upgrade was sent to); with it,
+     * exactly the listed origins. Clients that are not browsers (Twilio, servers) send no {@code Origin} and are not
+     * affected.
+     */
     public WsConfig protocol() {
-        return WsConfig.builder().name("websocket").maxFrameLength(streams.settings().maxMessageBytes()).build();
+        return WsConfig.builder().name("websocket").maxFrameLength(streams.settings().maxMessageBytes())
+                .origins(streams.settings().allowedOrigins().stream().map(PluginStreamEndpoint::origin).collect(Collectors.toSet()))
+                .build();
+    }
+
+    /** An origin as browsers send it: lower case, without a trailing slash. */
+    private static String origin(String configured) {
+        String origin = configured.strip().toLowerCase(Locale.ROOT);
+        return origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
     }
 
     private void admit(ApiRequest request) {
@@ -92,7 +110,7 @@ public final class PluginStreamEndpoint {
         PluginStreams.Admission admission;
         try {
             admission = streams.admit(tenant.id(), pluginId, path, request.queryParams(),
-                                      new PluginStreams.Opening(request.headers(), request.target()), caller,
+                                      new PluginStreams.Opening(request.headers(), request.target(), principal), caller,
                                       principal.isEmpty(), request.path());
         } catch (PluginProblem | PluginCallFailure failure) {
             throw PluginProblems.toApiException(failure, pluginId, request.requestId());

@@ -42,13 +42,14 @@ import io.voicecore.sdk.StreamSession;
  * message (the same deadline, quota, concurrency limit and fault counting as a route) answered with an error
  * frame when it fails, and ending the streams a tenant may no longer hold: the plugin disabled, uninstalled,
  * quarantined or upgraded, noticed at once on this node and within {@link Settings#sweepInterval()} from others, or
- * its licence expired, noticed within {@link Settings#sweepInterval()}.
+ * its licence expired, noticed within {@link Settings#sweepInterval()}; also a stream whose API key was revoked or
+ * whose session ended, and one whose client sends more than {@link Settings#maxMessagesPerSecond()}.
  *
  * <p>Close codes the kernel uses: {@code 4000 + status} with the problem type as reason when the plugin's
  * {@code onOpen} refused the stream or the tenant may no longer use the plugin (4404 {@code plugin-not-enabled},
  * 4503 {@code plugin-quarantined}, 4429 {@code stream-limit-reached}, 4402 {@code license-expired},
- * {@code license-invalid} or {@code license-required}); 1012 {@code plugin-upgraded}; 1009
- * {@code message-too-big}; 1003 {@code text-only}; 1001 {@code kernel-stopping}.
+ * {@code license-invalid} or {@code license-required}, 4401 {@code credentials-revoked}); 1012 {@code plugin-upgraded};
+ * 1009 {@code message-too-big}; 1008 {@code message-rate-exceeded}; 1003 {@code text-only}; 1001 {@code kernel-stopping}.
  *
  * <p>Why it is long: {@link OpenStream} is both the kernel's side of a stream (messages, closes, revocation) and the
  * plugin's {@link StreamSession} (send, close, submitted tasks), and both sides share one life (whether it is live,
@@ -67,11 +68,15 @@ public final class PluginStreams implements AutoCloseable {
     /**
      * Limits of streams.
      *
-     * @param maxPerTenant    streams one tenant may hold open on one node at once
-     * @param maxMessageBytes the largest message a client may send (a frame, or a message split into frames)
-     * @param sweepInterval   how often connections are checked for loss and tenants for revoked plugins
+     * @param maxPerTenant         streams one tenant may hold open on one node at once
+     * @param maxMessageBytes      the largest message a client may send (a frame, or a message split into frames)
+     * @param maxMessagesPerSecond messages a client may send per second on one stream, with bursts of as many
+     * @param allowedOrigins       web origins whose pages may open streams besides the API's own (see {@link PluginStreamEndpoint})
+     * @param sweepInterval        how often connections are checked for loss, tenants for revoked plugins and
+     *                             credentials for revocation
      */
-    public record Settings(int maxPerTenant, int maxMessageBytes, Duration sweepInterval) {
+    public record Settings(int maxPerTenant, int maxMessageBytes, int maxMessagesPerSecond, List<String> allowedOrigins,
+                           Duration sweepInterval) {
     }
 
     /** How the kernel reaches one client. */
@@ -104,8 +109,12 @@ public final class PluginStreams implements AutoCloseable {
     /** Runs the tasks plugins submit on their streams, each stream's one after the other. */
     private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean recheckQueued = new AtomicBoolean();
+    private final io.voicecore.kernel.http.Authenticator credentials;
 
-    public PluginStreams(PluginRuntime runtime, RequestMetrics metrics, Settings settings) {
+    /** @param credentials tells whether the credential a stream was opened with still stands (checked every sweep) */
+    public PluginStreams(PluginRuntime runtime, RequestMetrics metrics, Settings settings,
+                         io.voicecore.kernel.http.Authenticator credentials) {
+        this.credentials = credentials;
         this.enablement = runtime.enablement();
         this.catalog = runtime.catalog();
         this.access = new StreamAccess(enablement);
@@ -156,16 +165,22 @@ public final class PluginStreams implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>(opening.headers());
         headers.keySet().removeAll(CREDENTIAL_HEADERS);
         StreamRequest request = new StreamRequest(path, target.match().params(), passed, caller, headers, opening.target());
-        return new Admission(tenantId, pluginId, target, request, instance);
+        return new Admission(tenantId, pluginId, target, request, instance, opening.principal());
     }
 
     /**
-     * The opening request as the plugin may see it.
+     * The opening request as the plugin may see it, and who opened it.
      *
-     * @param headers its headers, names in lower case
-     * @param target  the path from the server's root and the raw query the client sent
+     * @param headers   its headers, names in lower case
+     * @param target    the path from the server's root and the raw query the client sent
+     * @param principal who opened it (by header or ticket); empty on a public stream. The stream ends when its credential
+     *                  no longer stands
      */
-    public record Opening(Map<String, String> headers, String target) {
+    public record Opening(Map<String, String> headers, String target, Optional<io.voicecore.kernel.access.Principal> principal) {
+        /** An opening without credentials (a public stream, or the test kit's). */
+        public Opening(Map<String, String> headers, String target) {
+            this(headers, target, Optional.empty());
+        }
     }
 
     /** Headers that carry the client's credentials, which are the kernel's to read, never a plugin's. */
@@ -178,9 +193,11 @@ public final class PluginStreams implements AutoCloseable {
         private final StreamAccess.Target target;
         private final StreamRequest request;
         private final String instance;
+        private final Optional<io.voicecore.kernel.access.Principal> principal;
 
         private Admission(UUID tenantId, String pluginId, StreamAccess.Target target, StreamRequest request,
-                          String instance) {
+                          String instance, Optional<io.voicecore.kernel.access.Principal> principal) {
+            this.principal = principal;
             this.tenantId = tenantId;
             this.pluginId = pluginId;
             this.target = target;
@@ -223,6 +240,9 @@ public final class PluginStreams implements AutoCloseable {
         private final java.util.concurrent.locks.ReentrantLock callbacks = new java.util.concurrent.locks.ReentrantLock();
         private final AtomicBoolean live = new AtomicBoolean(true);
         private volatile boolean opened;
+        /** Messages the client may still send now: refilled at the per-second limit, up to one second's worth. */
+        private double messageAllowance = settings.maxMessagesPerSecond();
+        private long allowanceCheckedAt = System.nanoTime();
         /** The stream's submitted tasks, chained so that they run one at a time in order. */
         private java.util.concurrent.CompletableFuture<Void> pendingTasks = java.util.concurrent.CompletableFuture.completedFuture(null);
 
@@ -250,9 +270,13 @@ public final class PluginStreams implements AutoCloseable {
             access("opened " + outcome, requestId);
         }
 
-        /** A text message from the client: one plugin call. */
+        /** A text message from the client: one plugin call, unless the client sends faster than its limit (1008). */
         public void receive(String text) {
             if (!live.get()) {
+                return;
+            }
+            if (!allowMessage()) {
+                end(1008, "message-rate-exceeded", true, true);
                 return;
             }
             String requestId = UUID.randomUUID().toString();
@@ -284,6 +308,19 @@ public final class PluginStreams implements AutoCloseable {
             sendError(problem, requestId);
             revokedBy(failure).ifPresent(closure -> end(closure.code(), closure.reason(), false, true));
             return Integer.toString(problem.status());
+        }
+
+        /** A token bucket: {@code maxMessagesPerSecond} a second on average, as many at once after a quiet second. */
+        private synchronized boolean allowMessage() {
+            long now = System.nanoTime();
+            int perSecond = settings.maxMessagesPerSecond();
+            messageAllowance = Math.min(perSecond, messageAllowance + (now - allowanceCheckedAt) * perSecond / 1e9);
+            allowanceCheckedAt = now;
+            if (messageAllowance < 1) {
+                return false;
+            }
+            messageAllowance -= 1;
+            return true;
         }
 
         /** The client sent a message over the limit: the stream ends with 1009. */
@@ -556,6 +593,23 @@ public final class PluginStreams implements AutoCloseable {
             }
         }
         recheckAll();
+        recheckCredentials();
+    }
+
+    /** Ends the streams whose API key was revoked or whose session ended (4401), asking once per credential. */
+    private void recheckCredentials() {
+        Map<String, Boolean> standing = new java.util.HashMap<>();
+        for (OpenStream stream : open.values()) {
+            stream.admission.principal.ifPresent(principal -> {
+                try {
+                    if (!standing.computeIfAbsent(principal.credentialId(), id -> credentials.stands(principal))) {
+                        stream.end(4401, "credentials-revoked", true, true);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Could not check the credential of " + stream, e);
+                }
+            });
+        }
     }
 
     private void recheckAll() {

@@ -16,6 +16,7 @@ import io.voicecore.kernel.http.ApiException;
 import io.voicecore.kernel.http.ApiReply;
 import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.http.Authenticator;
 import io.voicecore.kernel.http.Json;
 import io.voicecore.kernel.identity.Secrets;
 import io.voicecore.kernel.state.SharedState;
@@ -26,7 +27,8 @@ import io.voicecore.kernel.tenancy.TenantResolver;
  * One-time tickets for opening a stream from a browser, which cannot set an Authorization header on a
  * WebSocket: {@code POST /api/v1/tenants/{tenant}/stream-tickets} answers a ticket that opens one stream of that
  * tenant as the caller, once, within {@link #LIFETIME}. Only a hash of the ticket is kept, in {@link SharedState},
- * so any kernel node redeems it and a second redemption fails on every node.
+ * so any kernel node redeems it and a second redemption fails on every node. A ticket lives no longer than the
+ * credential it was issued to: one whose API key was revoked or whose session ended is refused.
  */
 public final class StreamTickets {
     /** How long a ticket may wait before it is used. */
@@ -37,11 +39,14 @@ public final class StreamTickets {
     private final SharedState state;
     private final TenantResolver resolver;
     private final Clock clock;
+    private final Authenticator credentials;
 
-    public StreamTickets(SharedState state, TenantResolver resolver, Clock clock) {
+    /** @param credentials tells whether the credential a ticket was issued to still stands when it is redeemed */
+    public StreamTickets(SharedState state, TenantResolver resolver, Clock clock, Authenticator credentials) {
         this.state = state;
         this.resolver = resolver;
         this.clock = clock;
+        this.credentials = credentials;
     }
 
     /** Registers {@code POST /api/v1/tenants/{tenant}/stream-tickets}. */
@@ -68,10 +73,11 @@ public final class StreamTickets {
     }
 
     /**
-     * The principal a ticket was issued to, if it is known, unexpired and unused, and was issued for the tenant
-     * {@code tenantReference} names; the ticket is used up by this call.
+     * The principal a ticket was issued to, if it is known, unexpired and unused, was issued for the tenant
+     * {@code tenantReference} names, and the credential it was issued to still stands; the ticket is used up by this call.
      *
-     * @throws ApiException.Unauthenticated {@code credentials-invalid} otherwise
+     * @throws ApiException.Unauthenticated {@code credentials-invalid}, or {@code credentials-revoked} when the API key or
+     *                                      session it was issued to no longer stands
      */
     public Principal redeem(String ticket, String tenantReference) {
         if (!ticket.startsWith(PREFIX) || ticket.length() > 200) {
@@ -89,6 +95,10 @@ public final class StreamTickets {
                 .map(UUID::fromString);
         Principal principal = new Principal(stored.path("actor").asText(), Role.fromWire(stored.path("role").asText())
                 .orElseThrow(StreamTickets::invalid), principalTenant, stored.path("credential").asText(), false);
+        if (!credentials.stands(principal)) {
+            throw new ApiException.Unauthenticated("credentials-revoked", "The API key or session this stream ticket was issued "
+                    + "to has been revoked or has ended since; a ticket works only while its credential does.");
+        }
         Tenant tenant = resolver.resolve(tenantReference, principal);
         if (!tenant.id().toString().equals(stored.path("tenant").asText())) {
             throw new ApiException.Unauthenticated("credentials-invalid", "This stream ticket was issued for another tenant; "
