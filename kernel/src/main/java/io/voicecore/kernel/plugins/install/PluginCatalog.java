@@ -34,6 +34,7 @@ import io.voicecore.kernel.crypto.Sha256;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.plugins.manifest.VersionRange;
+import io.voicecore.kernel.plugins.sandbox.ExportedServiceTypes;
 import io.voicecore.kernel.plugins.sandbox.PlatformLibrary;
 import io.voicecore.kernel.plugins.sandbox.PluginClassPolicy;
 import io.voicecore.kernel.plugins.sandbox.PluginInvoker;
@@ -366,7 +367,8 @@ public final class PluginCatalog implements AutoCloseable {
         Map<String, ClassLoader> packages = new HashMap<>();
         for (PluginManifest.ServiceRequirement requirement : manifest.requires()) {
             currentVersion(requirement.plugin()).ifPresent(provider ->
-                    packages.put(PluginClassPolicy.packageOf(requirement.service()), provider.classLoader()));
+                    packages.put(PluginClassPolicy.packageOf(requirement.service()),
+                                 new ExportedServiceTypes(requirement.plugin(), provider.classLoader())));
         }
         return packages;
     }
