@@ -337,7 +337,7 @@ public final class KernelServices implements AutoCloseable {
         new MfaRoutes(mfa).register(api);
         new UsageRoutes(usage, resolver, clock).register(api);
         new EventRoutes(database, audit, events, resolver).register(api);
-        new PluginSettingsRoutes(plugins, pluginConfigs, pluginSecrets, resolver).register(api);
+        new PluginSettingsRoutes(plugins, pluginConfigs, pluginSecrets, resolver, egress).register(api);
         pluginRoutes.register(api);
         streamEndpoint.register(api);
         extensions.forEach(extension -> extension.registerRoutes(api));

@@ -60,9 +60,10 @@ class PrivateAddressRouteTest {
     }
 
     @Test
-    void aTenantsLoopbackInstanceUrlIsRefusedWithAProblemNamingTheRule() {
+    void aTenantsInstanceUrlThatResolvesToLoopbackIsRefusedWithAProblemNamingTheRule() {
+        // A name passes the save (it is resolved when connecting); localhost resolves without asking any DNS server.
         HttpResult configured = kernel.put("/api/v1/tenants/private-egress/plugins/crmsync/config", kernel.adminToken(),
-                                           Map.of("instanceUrl", "http://127.0.0.1:" + listener.getLocalPort()));
+                                           Map.of("instanceUrl", "http://localhost:" + listener.getLocalPort()));
         assertEquals(200, configured.status(), configured.body());
 
         HttpResult refused = kernel.get("/api/v1/tenants/private-egress/crmsync/sync", kernel.adminToken());
@@ -71,7 +72,21 @@ class PrivateAddressRouteTest {
         assertEquals("application/problem+json", refused.contentType());
         assertEquals("urn:voicecore:problem:plugin-permission-denied", refused.json().get("type").asText());
         String detail = refused.json().get("detail").asText();
-        assertTrue(detail.contains("egress to 127.0.0.1 (loopback address) is refused: add it to plugins.egress.allow-private"), detail);
+        assertTrue(detail.contains("(loopback address, resolved from localhost) is refused: add it to plugins.egress.allow-private"),
+                   detail);
+        assertEquals(0, accepted.get(), "nothing reached the listener");
+    }
+
+    @Test
+    void anInstanceUrlWrittenAsARefusedAddressIsRefusedWhenSaved() {
+        for (String url : List.of("http://127.0.0.1:" + listener.getLocalPort(), "https://10.0.0.5/crm", "https://169.254.169.254",
+                                  "https://[::ffff:192.168.1.1]/")) {
+            HttpResult refused = kernel.put("/api/v1/tenants/private-egress/plugins/crmsync/config", kernel.adminToken(),
+                                            Map.of("instanceUrl", url));
+            assertEquals(422, refused.status(), refused.body());
+            assertEquals("urn:voicecore:problem:validation", refused.json().get("type").asText());
+            assertTrue(refused.body().contains("instanceUrl") && refused.body().contains("plugins.egress.allow-private"), refused.body());
+        }
         assertEquals(0, accepted.get(), "nothing reached the listener");
     }
 }

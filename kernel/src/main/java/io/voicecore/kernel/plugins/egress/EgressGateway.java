@@ -104,6 +104,7 @@ public final class EgressGateway implements AutoCloseable {
     private final RequestMetrics metrics;
     private final long maxResponseBytes;
     private final WebClient client;
+    private final PinnedAddresses addresses;
     private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
@@ -136,8 +137,9 @@ public final class EgressGateway implements AutoCloseable {
         this.maxResponseBytes = maxResponseBytes;
         // No cookies, no proxy, no redirects: the client is shared by every tenant and must keep no state, and
         // every connection goes straight to the address PinnedAddresses checked.
+        this.addresses = new PinnedAddresses(resolver, allowPrivate);
         this.client = WebClient.builder()
-                .dnsResolver(new PinnedAddresses(resolver, allowPrivate))
+                .dnsResolver(addresses)
                 .proxy(Proxy.noProxy())
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(false)
@@ -149,6 +151,24 @@ public final class EgressGateway implements AutoCloseable {
     /** The plugin-facing capability for one call; every {@code send} checks the permission and the host again. */
     public HttpEgress forCall(PluginCall call) {
         return request -> send(call, request);
+    }
+
+    /**
+     * Why a URL's host would be refused at connect time when it is an address written out (a tenant saving
+     * {@code http://10.0.0.5/} as a plugin's URL can be told at once); empty for names, which are checked when connecting.
+     */
+    public Optional<String> refusedAddress(String url) {
+        try {
+            String host = EgressHosts.normalize(Optional.ofNullable(URI.create(url).getHost()).orElse(""));
+            if (!host.isEmpty() && EgressHosts.isIpLiteral(host)) {
+                addresses.check(host, java.net.InetAddress.getByName(host));
+            }
+            return Optional.empty();
+        } catch (PinnedAddresses.PrivateAddressRefused refused) {
+            return Optional.of(refused.getMessage());
+        } catch (IllegalArgumentException | java.net.UnknownHostException notAnAddress) {
+            return Optional.empty();
+        }
     }
 
     /** The whole-call time limit for a requested timeout: the request's, capped at {@link #MAX_CALL_TIMEOUT}. */

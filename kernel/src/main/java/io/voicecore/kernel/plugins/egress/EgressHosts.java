@@ -55,7 +55,7 @@ public final class EgressHosts {
     }
 
     /** Lower case, without IPv6 brackets. */
-    static String normalize(String host) {
+    public static String normalize(String host) {
         String text = host == null ? "" : host.strip().toLowerCase(Locale.ROOT);
         if (text.startsWith("[") && text.endsWith("]")) {
             text = text.substring(1, text.length() - 1);

@@ -1,6 +1,7 @@
 package io.voicecore.kernel.plugins.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 import io.voicecore.kernel.access.Principal;
@@ -13,6 +14,8 @@ import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.plugins.config.PluginConfigs;
+import io.voicecore.kernel.plugins.egress.EgressGateway;
+import io.voicecore.kernel.plugins.egress.EgressHosts;
 import io.voicecore.kernel.plugins.runtime.PluginRuntime;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
 import io.voicecore.kernel.plugins.secrets.PluginSecrets;
@@ -33,8 +36,12 @@ public final class PluginSettingsRoutes {
     private final PluginConfigs configs;
     private final PluginSecrets secrets;
     private final TenantResolver resolver;
+    private final EgressGateway egress;
 
-    public PluginSettingsRoutes(PluginRuntime runtime, PluginConfigs configs, PluginSecrets secrets, TenantResolver resolver) {
+    /** @param egress tells whether a configured URL's address would be refused, so saving it can say so */
+    public PluginSettingsRoutes(PluginRuntime runtime, PluginConfigs configs, PluginSecrets secrets, TenantResolver resolver,
+                                EgressGateway egress) {
+        this.egress = egress;
         this.runtime = runtime;
         this.configs = configs;
         this.secrets = secrets;
@@ -57,8 +64,26 @@ public final class PluginSettingsRoutes {
         Tenant tenant = resolver.resolve(request, Role.TENANT_ADMIN);
         PluginManifest manifest = manifest(request);
         Json values = body(request);
+        refuseUnreachableAddresses(manifest, values);
         configs.put(tenant.id(), manifest, values, request.principal(), proposed -> check(tenant, manifest.id(), proposed, request));
         return json(configs.effective(tenant.id(), manifest));
+    }
+
+    /**
+     * A URL the plugin may call (named by a {@code ${config.key}} egress host) whose host is a private, loopback,
+     * link-local or metadata address the operator does not allow would be refused on every call: say so now.
+     */
+    private void refuseUnreachableAddresses(PluginManifest manifest, Json values) {
+        for (String entry : manifest.egressHosts()) {
+            EgressHosts.configKey(entry).ifPresent(key -> {
+                if (values.get(key) instanceof Json.Str url) {
+                    egress.refusedAddress(url.value()).ifPresent(reason -> {
+                        throw new ApiException.Validation(List.of(new ApiException.FieldError(key, "names an address plugins may not "
+                                + "reach: " + reason)));
+                    });
+                }
+            });
+        }
     }
 
     /** The plugin's own check of a configuration: its refusal is the answer, and nothing is stored. */
