@@ -40,8 +40,9 @@ class PluginPoolTest {
 
     @BeforeAll
     static void start() {
+        // Long enough for a loaded machine to open a new connection for every holder; the one call too many waits it out.
         fixture = PluginDatabaseFixture.start(PluginStorageSettings.defaults().withPoolSize(1).withPoolSize("pool-wide", 3)
-                                                      .withConnectionTimeout(Duration.ofMillis(300)));
+                                                      .withConnectionTimeout(Duration.ofSeconds(3)));
         narrow = fixture.installContacts("pool-narrow");
         wide = fixture.installContacts("pool-wide");
     }
