@@ -3,6 +3,7 @@ package io.voicecore.kernel.plugins.sandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -75,9 +76,16 @@ public final class IsolatedPluginClassLoader extends PluginClassLoader {
         if (resource == null) {
             throw new ClassNotFoundException(className + " is not in plugin '" + pluginId + "'");
         }
-        try (InputStream in = resource.openStream()) {
-            byte[] instrumented = GuardInstrumenter.instrument(in.readAllBytes());
-            return defineClass(className, instrumented, 0, instrumented.length);
+        // Not resource.openStream(): that caches a JarFile of the jar in the JDK's jar URL cache, which close() does not
+        // reach, so every version ever loaded kept its jar open after it was stopped. Uncached, the stream's JarFile
+        // closes with the stream (it shares the already open jar of this loader, so nothing is opened again).
+        try {
+            URLConnection connection = resource.openConnection();
+            connection.setUseCaches(false);
+            try (InputStream in = connection.getInputStream()) {
+                byte[] instrumented = GuardInstrumenter.instrument(in.readAllBytes());
+                return defineClass(className, instrumented, 0, instrumented.length);
+            }
         } catch (IOException e) {
             throw new ClassNotFoundException("could not read " + className + " from plugin '" + pluginId + "'", e);
         }
