@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,13 +24,30 @@ final class Contacts {
     private Contacts() {
     }
 
+    private static final String INSERT = "INSERT INTO contacts (id, tenant_id, name, company, owner, phones, phones_to_review, emails, "
+                                         + "tags, consent_marketing, consent_recording, custom_fields, created_at, updated_at) "
+                                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     static void insert(Storage storage, Contact c) {
-        storage.update("INSERT INTO contacts (id, tenant_id, name, company, owner, phones, phones_to_review, emails, tags, "
-                       + "consent_marketing, consent_recording, custom_fields, created_at, updated_at) "
-                       + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       c.id(), Storage.TENANT, c.name(), c.company().orElse(null), c.owner().orElse(null), Json.of(c.phones()),
-                       Json.of(c.phonesToReview()), Json.of(c.emails()), Json.of(c.tags()), c.consentMarketing(), c.consentRecording(),
-                       c.customFields(), c.createdAt(), c.updatedAt());
+        storage.update(INSERT, insertParams(c));
+    }
+
+    /**
+     * Inserts the contact and reads the tenant's custom field definitions in one statement, one round trip instead of
+     * two while the create holds its connection. The caller checks the contact's custom fields against the definitions
+     * and fails its transaction when they do not match, which undoes the insert (a data-modifying {@code WITH} runs
+     * whether or not its rows are read).
+     *
+     * @return the tenant's definitions by key, as {@link CustomFields#all} reads them
+     */
+    static Map<String, CustomFields.Definition> insertReadingCustomFields(Storage storage, Contact c) {
+        return CustomFields.read(storage.query("WITH inserted AS (" + INSERT + ") " + CustomFields.SELECT_ALL, insertParams(c)));
+    }
+
+    private static Object[] insertParams(Contact c) {
+        return new Object[] {c.id(), Storage.TENANT, c.name(), c.company().orElse(null), c.owner().orElse(null), Json.of(c.phones()),
+                             Json.of(c.phonesToReview()), Json.of(c.emails()), Json.of(c.tags()), c.consentMarketing(),
+                             c.consentRecording(), c.customFields(), c.createdAt(), c.updatedAt()};
     }
 
     static void update(Storage storage, Contact c) {

@@ -77,9 +77,12 @@ public final class CrmPlugin implements Plugin {
         Contact contact = context.storage().transaction(storage -> {
             FieldErrors errors = new FieldErrors();
             Contact created = changes.create(body, now(), errors);
-            CustomFields.check(created.customFields(), CustomFields.all(storage), errors);
+            // A valid contact is inserted in the round trip that reads the definitions; if its custom fields do not
+            // match them, throwIfAny fails the transaction and the insert is undone.
+            Map<String, CustomFields.Definition> definitions = errors.isEmpty()
+                    ? Contacts.insertReadingCustomFields(storage, created) : CustomFields.all(storage);
+            CustomFields.check(created.customFields(), definitions, errors);
             errors.throwIfAny();
-            Contacts.insert(storage, created);
             context.events().publish(CONTACT_CREATED, created.toJson());
             return created;
         });

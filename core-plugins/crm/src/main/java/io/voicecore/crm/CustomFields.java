@@ -98,8 +98,16 @@ final class CustomFields {
 
     /** @return the tenant's definitions by key, in the order they were created */
     static Map<String, Definition> all(Storage storage) {
+        return read(storage.query(SELECT_ALL));
+    }
+
+    /** The statement that reads every definition of the tenant, in the order {@link #read} expects. */
+    static final String SELECT_ALL = "SELECT key, label, type, enum_values, required FROM custom_fields ORDER BY created_at, key";
+
+    /** @return the definitions of rows read with {@link #SELECT_ALL}, by key */
+    static Map<String, Definition> read(List<Row> rows) {
         Map<String, Definition> definitions = new LinkedHashMap<>();
-        for (Row row : storage.query("SELECT key, label, type, enum_values, required FROM custom_fields ORDER BY created_at, key")) {
+        for (Row row : rows) {
             List<String> values = row.json("enum_values").map(j -> j.asList().stream().map(Json::asString).toList()).orElse(List.of());
             definitions.put(row.string("key").orElseThrow(), new Definition(row.string("key").orElseThrow(), row.string("label").orElseThrow(),
                     row.string("type").orElseThrow(), values, row.bool("required").orElse(false)));
