@@ -35,7 +35,13 @@ public final class RequestMetrics implements RequestRecorder {
 
     @Override
     public void record(String method, String route, int status, long nanos) {
-        Series s = series.computeIfAbsent(new Key(method, route, status), k -> new Series());
+        Key key = new Key(method, route, status);
+        // Read first: computeIfAbsent locks the key's bin unless the key is the bin's first entry, and on a busy machine
+        // a thread descheduled while holding that lock stalled every request behind it (docs/benchmarks.md, crm).
+        Series s = series.get(key);
+        if (s == null) {
+            s = series.computeIfAbsent(key, k -> new Series());
+        }
         s.count.incrementAndGet();
         s.sumNanos.addAndGet(nanos);
         double seconds = nanos / 1e9;
