@@ -57,7 +57,10 @@ class AuditGroupCommitTest {
             for (CompletableFuture<Void> call : calls) {
                 call.get();
             }
-            assertEquals(2, writer.batches() - batchesBefore, "the batch that met the lock, then everyone who queued behind it");
+            // The batch that met the lock, then everyone who queued behind it; or one batch of all, when every caller
+            // had queued before the writer took its first.
+            long batches = writer.batches() - batchesBefore;
+            assertTrue(batches >= 1 && batches <= 2, callers + " callers took " + batches + " transactions");
         }
         AuditChainVerifier.ChainReport chain = new AuditChainVerifier(fixture.database()).verifyTenant(tenant);
         assertTrue(chain.valid(), chain.toString());
