@@ -41,6 +41,7 @@ final class MediaStreamServer implements AutoCloseable {
         final ByteArrayOutputStream sentAudio = new ByteArrayOutputStream();
         volatile String signature;
         volatile String path;
+        final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
         WsSession session;
         String streamSid;
 
@@ -70,6 +71,16 @@ final class MediaStreamServer implements AutoCloseable {
                 streamSid = json.path("streamSid").asText();
             }
             handle(message);
+        }
+
+        @Override
+        public void onClose(WsSession ws, int status, String reason) {
+            closed.countDown();
+        }
+
+        @Override
+        public void onError(WsSession ws, Throwable t) {
+            closed.countDown();
         }
 
         abstract void handle(Message message);
@@ -116,7 +127,16 @@ final class MediaStreamServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + server.port() + "/media");
     }
 
-    List<Bot> bots() {
+    /**
+     * The bots, once each connection has closed: the caller's side may report the call over before the last
+     * message it sent (the stop) has been read here.
+     */
+    List<Bot> bots() throws InterruptedException {
+        for (Bot each : bots) {
+            if (!each.closed.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("a media stream was still open 10 s after the call");
+            }
+        }
         return new ArrayList<>(bots);
     }
 
