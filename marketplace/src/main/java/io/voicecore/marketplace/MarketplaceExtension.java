@@ -39,6 +39,8 @@ import io.voicecore.marketplace.publishers.PublisherRoutes;
 import io.voicecore.marketplace.publishers.Publishers;
 import io.voicecore.marketplace.ratings.RatingRoutes;
 import io.voicecore.marketplace.ratings.Ratings;
+import io.voicecore.marketplace.resellers.ResellerRoutes;
+import io.voicecore.marketplace.resellers.Resellers;
 import io.voicecore.marketplace.reviewers.ReviewRoutes;
 import io.voicecore.marketplace.reviewers.Reviewers;
 import io.voicecore.marketplace.submissions.AutomatedReviews;
@@ -76,6 +78,7 @@ public final class MarketplaceExtension implements KernelExtension {
     private Subscriptions subscriptions;
     private Payouts payouts;
     private StripeWebhooks webhooks;
+    private Resellers resellers;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -114,6 +117,7 @@ public final class MarketplaceExtension implements KernelExtension {
         submissions = new Submissions(database, publishers, listings, plugins.catalog(), AutomatedReviews.of(kernel),
                                       kernel.audit(), settings.fastTrack(), settings.clock());
         reviewers = new Reviewers(database, kernel.apiKeys(), kernel.audit());
+        resellers = new Resellers(database, kernel.apiKeys(), kernel.audit());
         installs = new Installs(database, listings, plugins, issuer, verifier, kernel.audit(), settings.clock());
         ledger = new Ledger(database, kernel.audit(), settings.clock());
         CommerceSettings commerce = settings.commerce();
@@ -166,6 +170,7 @@ public final class MarketplaceExtension implements KernelExtension {
         new InstallRoutes(installs, tenants, issuer).register(api);
         new LedgerRoutes(ledger, publishers).register(api);
         new CommerceRoutes(purchases, subscriptions, refunds, payouts, webhooks, publishers, tenants).register(api);
+        new ResellerRoutes(resellers).register(api);
     }
 
     @Override

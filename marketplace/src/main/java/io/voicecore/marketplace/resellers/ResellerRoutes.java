@@ -1,0 +1,43 @@
+package io.voicecore.marketplace.resellers;
+
+import java.util.Map;
+import java.util.Set;
+
+import io.voicecore.kernel.http.Access;
+import io.voicecore.kernel.http.ApiReply;
+import io.voicecore.kernel.http.ApiRequest;
+import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.http.JsonFields;
+import io.voicecore.marketplace.publishers.Publishers;
+
+/** {@code /api/v1/resellers}: reseller accounts, created by the platform admin. */
+public final class ResellerRoutes {
+    static final String BASE = "/api/v1/resellers";
+
+    private final Resellers resellers;
+
+    public ResellerRoutes(Resellers resellers) {
+        this.resellers = resellers;
+    }
+
+    public void register(ApiRoutes api) {
+        api.post(BASE, Access.AUTHENTICATED, this::create);
+        api.get(BASE + "/{reseller}", Access.AUTHENTICATED, request ->
+                ApiReply.ok(resellers.actingAs(request.pathParam("reseller"), request.principal()).view()));
+    }
+
+    private ApiReply create(ApiRequest request) {
+        JsonFields body = request.jsonObject().allowOnly(Set.of("name", "slug"));
+        String name = body.requiredString("name");
+        String slug = body.requiredString("slug", Publishers.SLUG, "must be 1-50 of a-z, 0-9 and '-', not starting or ending with '-'");
+        if (name != null && (name.isBlank() || name.length() > 100)) {
+            body.reject("name", "must be 1 to 100 characters");
+        }
+        body.validate();
+        Resellers.Created created = resellers.create(name.strip(), slug, request.principal());
+        Map<String, Object> view = created.reseller().view();
+        view.put("apiKey", created.apiKey());
+        view.put("apiKeyNote", "Shown only this once: keep it as 'Authorization: Bearer <apiKey>' for the reseller API.");
+        return ApiReply.created(view).header("Location", BASE + "/" + created.reseller().id());
+    }
+}
