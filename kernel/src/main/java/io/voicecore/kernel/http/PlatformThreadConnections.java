@@ -49,6 +49,8 @@ public final class PlatformThreadConnections implements ServerConnectionSelector
      * @param max       connections served on platform threads at once
      */
     public PlatformThreadConnections(List<ProtocolConfig> protocols, ThreadFactory factory, int max) {
+        // Helidon's HTTP/1 defaults, which are what the server uses: it configures no HTTP/1 options of its own (give
+        // them here too if it ever does, or the connections served here would not have them).
         this.http1 = new Http1ConnectionProvider().create("@default", Http1Config.create(), ProtocolConfigs.create(protocols));
         this.threads = new ThreadPoolExecutor(0, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), factory);
         this.free = new Semaphore(max);
