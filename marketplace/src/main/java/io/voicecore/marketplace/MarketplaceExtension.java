@@ -39,6 +39,9 @@ import io.voicecore.marketplace.publishers.PublisherRoutes;
 import io.voicecore.marketplace.publishers.Publishers;
 import io.voicecore.marketplace.ratings.RatingRoutes;
 import io.voicecore.marketplace.ratings.Ratings;
+import io.voicecore.marketplace.resellers.BundleProvisioning;
+import io.voicecore.marketplace.resellers.BundleRoutes;
+import io.voicecore.marketplace.resellers.Bundles;
 import io.voicecore.marketplace.resellers.ResellerRoutes;
 import io.voicecore.marketplace.resellers.Resellers;
 import io.voicecore.marketplace.reviewers.ReviewRoutes;
@@ -79,6 +82,7 @@ public final class MarketplaceExtension implements KernelExtension {
     private Payouts payouts;
     private StripeWebhooks webhooks;
     private Resellers resellers;
+    private Bundles bundles;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -120,6 +124,7 @@ public final class MarketplaceExtension implements KernelExtension {
         resellers = new Resellers(database, kernel.apiKeys(), kernel.audit());
         installs = new Installs(database, listings, plugins, issuer, verifier, kernel.audit(), settings.clock());
         ledger = new Ledger(database, kernel.audit(), settings.clock());
+        bundles = new Bundles(database, plugins, kernel.pluginConfigs(), listings, installs, kernel.audit());
         CommerceSettings commerce = settings.commerce();
         StripeGate stripe = new StripeGate(commerce.stripe());
         subscriptions = new Subscriptions(database, installs, plugins, issuer, ledger, stripe, kernel.usage(), kernel.audit(), settings.clock());
@@ -171,6 +176,7 @@ public final class MarketplaceExtension implements KernelExtension {
         new LedgerRoutes(ledger, publishers).register(api);
         new CommerceRoutes(purchases, subscriptions, refunds, payouts, webhooks, publishers, tenants).register(api);
         new ResellerRoutes(resellers).register(api);
+        new BundleRoutes(resellers, bundles).register(api);
     }
 
     @Override
@@ -199,6 +205,14 @@ public final class MarketplaceExtension implements KernelExtension {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** What gives a sub-tenant created from a bundle its plugins, once started. */
+    public BundleProvisioning bundles() {
+        if (bundles == null) {
+            throw new IllegalStateException("the marketplace has not started");
+        }
+        return bundles;
     }
 
     /** The ledger, once started: the services that move money record it there. */
