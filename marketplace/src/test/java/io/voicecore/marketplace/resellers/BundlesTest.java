@@ -278,6 +278,49 @@ class BundlesTest {
                 .get("tenants").size(), "no tenant is on an older version any more");
     }
 
+    @Test
+    void aListedPluginIsPinnedToAFreePlanAndInstalledWithItsLicence() {
+        MarketplaceFixture.Publisher publisher = MarketplaceFixture.publisher("bundle-publisher", "bundlepub");
+        JsonNode reviewed = MarketplaceFixture.submitAndReview(publisher, MarketplaceFixture.signed(publisher,
+                MarketplaceFixture.helloJar("bundle-listed", "1.0.0", List.of("storage"))));
+        assertEquals(200, MarketplaceFixture.approve(reviewed.get("id").asText()).status());
+        ownerSql("INSERT INTO marketplace.plans (plugin_id, plan_id, kind, amount, currency) VALUES ('bundle-listed', 'pro', 'one-time', 4900, 'EUR')");
+        Account account = reseller("bundle-seller");
+
+        HttpResult noPlan = kernel().post(account.path() + "/bundles", account.key(), Map.of("name", "Sold",
+                "plugins", List.of(Map.of("id", "bundle-listed"))));
+        assertEquals(422, noPlan.status(), noPlan.body());
+        assertTrue(noPlan.body().contains("plugins[0].plan") && noPlan.body().contains("free"), noPlan.body());
+        HttpResult unknown = kernel().post(account.path() + "/bundles", account.key(), Map.of("name", "Sold",
+                "plugins", List.of(Map.of("id", "bundle-listed", "plan", "gold"))));
+        assertTrue(unknown.status() == 422 && unknown.body().contains("plugins[0].plan"), unknown.body());
+        HttpResult paid = kernel().post(account.path() + "/bundles", account.key(), Map.of("name", "Sold",
+                "plugins", List.of(Map.of("id", "bundle-listed", "plan", "pro"))));
+        assertEquals(422, paid.status(), paid.body());
+        assertEquals("urn:voicecore:problem:bundle-plan-not-free", paid.json().get("type").asText());
+
+        HttpResult created = kernel().post(account.path() + "/bundles", account.key(), Map.of("name", "Sold",
+                "plugins", List.of(Map.of("id", "bundle-listed", "plan", "free"))));
+        assertEquals(201, created.status(), created.body());
+        String tenantKey = MarketplaceFixture.tenantAdmin("bundle-buyer");
+        Reseller reseller = record(account);
+        marketplace().bundles().provision(reseller, tenantId("bundle-buyer"), marketplace().bundles().resolve(reseller, "Sold"),
+                                          principal(reseller));
+        HttpResult install = kernel().get("/api/v1/tenants/bundle-buyer/marketplace/installs/bundle-listed", tenantKey);
+        assertEquals(200, install.status(), install.body());
+        assertEquals("free", install.json().get("plan").asText(), install.body());
+        HttpResult call = kernel().get("/api/v1/tenants/bundle-buyer/bundle-listed/hello", tenantKey);
+        assertEquals(200, call.status(), "the licence from the install serves the call: " + call.body());
+    }
+
+    private static void ownerSql(String sql) {
+        try (Connection connection = kernel().ownerConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static JsonNode outcomeOf(JsonNode rollout, UUID tenant) {
         for (JsonNode outcome : rollout.get("tenants")) {
             if (outcome.get("tenant").asText().equals(tenant.toString())) {
