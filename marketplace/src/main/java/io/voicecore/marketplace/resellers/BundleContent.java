@@ -83,7 +83,38 @@ record BundleContent(List<Pinned> plugins, Map<String, Object> branding) {
             }
             requireProviders(fields, pinned, plugins);
         }
-        return new BundleContent(List.copyOf(pinned), branding(fields, body.get("branding")));
+        Map<String, Object> branding = branding(fields, body.get("branding"));
+        return new BundleContent(pinned.stream().map(p -> branded(fields, p, branding, plugins, configs)).toList(), branding);
+    }
+
+    /**
+     * The plugin with the bundle's branding as default configuration where its schema has a key of the same name (the
+     * receptionist's {@code assistantName}), unless the bundle configures that key itself: its tenants then speak
+     * with the bundle's names from their first call.
+     */
+    private static Pinned branded(JsonFields fields, Pinned plugin, Map<String, Object> branding, PluginRuntime plugins,
+                                  PluginConfigs configs) {
+        Optional<PluginManifest> manifest = plugins.catalog().loaded(plugin.id(), plugin.version()).map(LoadedVersion::manifest);
+        if (manifest.isEmpty()) {
+            return plugin;
+        }
+        Map<String, Object> config = plugin.config() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(plugin.config());
+        boolean changed = false;
+        for (Map.Entry<String, Object> entry : branding.entrySet()) {
+            if (entry.getValue() instanceof String value && manifest.get().config().properties().containsKey(entry.getKey())
+                    && !config.containsKey(entry.getKey())) {
+                try {
+                    configs.validate(new PluginManifest.ConfigSchema(Map.of(entry.getKey(),
+                            manifest.get().config().properties().get(entry.getKey()))), Json.parse(write(Map.of(entry.getKey(), value))));
+                    config.put(entry.getKey(), value);
+                    changed = true;
+                } catch (PluginRefusal refused) {
+                    fields.reject("branding." + entry.getKey(), "does not fit the '" + entry.getKey() + "' setting of '" + plugin.id()
+                            + "': " + refused.fieldErrors().get(0).message());
+                }
+            }
+        }
+        return changed ? new Pinned(plugin.id(), plugin.version(), plugin.plan(), config, plugin.permissions()) : plugin;
     }
 
     private static Optional<Pinned> pin(JsonFields fields, String at, JsonNode entry, Set<String> seen, PluginRuntime plugins,

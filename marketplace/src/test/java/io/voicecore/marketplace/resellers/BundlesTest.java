@@ -113,10 +113,13 @@ class BundlesTest {
         HttpResult second = kernel().post(nordic.path() + "/bundles/Clinic/versions", nordic.key(), Map.of(
                 "plugins", List.of(Map.of("id", "crm", "reasons", Map.of("storage", "Keeps your patients' contact details.")),
                                    Map.of("id", "ai-gateway"),
-                                   Map.of("id", "receptionist", "config", Map.of("assistantName", "Sara"))),
+                                   Map.of("id", "receptionist")),
                 "branding", Map.of("productName", "Nordic Reception", "assistantName", "Sara")));
         assertEquals(201, second.status(), second.body());
         assertEquals(2, second.json().get("version").asInt());
+        assertEquals("Sara", pinned(second.json(), "receptionist").at("/config/assistantName").asText(),
+                     "the branding's assistant name is the receptionist's default: " + second.body());
+        assertTrue(pinned(second.json(), "crm").get("config").isNull(), "crm has no setting named like a branding key");
         assertEquals("Keeps your patients' contact details.", pinned(second.json(), "crm").get("permissions").findValues("reason").stream()
                 .map(JsonNode::asText).filter(r -> r.startsWith("Keeps your")).findFirst().orElseThrow());
 
@@ -179,6 +182,10 @@ class BundlesTest {
                                     "branding.colours.primary", "branding.supportEmail", "branding.logoUrl", "branding.slogan")) {
             assertTrue(refused.body().contains("\"" + field + "\""), field + " in " + refused.body());
         }
+        HttpResult longName = kernel().post(account.path() + "/bundles", account.key(), Map.of("name", "Long",
+                "plugins", List.of(Map.of("id", "ai-gateway"), Map.of("id", "receptionist")),
+                "branding", Map.of("assistantName", "S".repeat(61))));
+        assertTrue(longName.status() == 422 && longName.body().contains("branding.assistantName"), longName.body());
         HttpResult noProvider = kernel().post(account.path() + "/bundles", account.key(),
                                               Map.of("name", "Alone", "plugins", List.of(Map.of("id", "receptionist"))));
         assertEquals(422, noProvider.status(), noProvider.body());
