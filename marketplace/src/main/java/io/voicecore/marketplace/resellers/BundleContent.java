@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voicecore.kernel.http.JsonFields;
@@ -31,6 +32,8 @@ import io.voicecore.sdk.json.Json;
  */
 record BundleContent(List<Pinned> plugins, Map<String, Object> branding) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
+    };
     static final int MAX_PLUGINS = 50;
     static final int MAX_REASON = 500;
     private static final Pattern COLOUR = Pattern.compile("^#[0-9a-fA-F]{6}$");
@@ -206,7 +209,7 @@ record BundleContent(List<Pinned> plugins, Map<String, Object> branding) {
         try {
             // The kernel's own check of tenant configuration, so a bundle never holds what a tenant admin could not save.
             Json stored = configs.validate(manifest.config(), Json.parse(config.toString()));
-            return JSON.readValue(stored.toString(), JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
+            return JSON.readValue(stored.toString(), OBJECT);
         } catch (PluginRefusal refused) {
             refused.fieldErrors().forEach(e -> fields.reject(at + ".config" + (e.field().equals("config") ? "" : "." + e.field()),
                                                              e.message()));
@@ -374,11 +377,10 @@ record BundleContent(List<Pinned> plugins, Map<String, Object> branding) {
                 p.get("permissions").forEach(g -> grants.add(new Grant(g.get("permission").asText(), g.get("reason").asText())));
                 JsonNode config = p.get("config");
                 plugins.add(new Pinned(p.get("id").asText(), p.get("version").asText(), p.hasNonNull("plan") ? p.get("plan").asText() : null,
-                                       config == null || config.isNull() ? null : JSON.convertValue(config, LinkedHashMap.class),
+                                       config == null || config.isNull() ? null : JSON.convertValue(config, OBJECT),
                                        List.copyOf(grants)));
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> branding = JSON.readValue(brandingJson, LinkedHashMap.class);
+            Map<String, Object> branding = JSON.readValue(brandingJson, OBJECT);
             return new BundleContent(List.copyOf(plugins), branding);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored bundle version is not JSON", e);

@@ -41,7 +41,7 @@ public final class BundleRoutes {
         if (name != null && name.length() > 100) {
             body.reject("name", "must be at most 100 characters");
         }
-        BundleContent content = BundleContent.parse(body, json, bundles.plugins(), bundles.configs(), bundles.listings());
+        BundleContent content = bundles.content(body, json);
         body.validate();
         Bundles.Stored stored = bundles.create(reseller, name, content, request.principal());
         Bundles.Bundle bundle = bundles.bundle(reseller, stored.bundleId().toString());
@@ -85,7 +85,7 @@ public final class BundleRoutes {
         Bundles.Bundle bundle = bundles.bundle(reseller, request.pathParam("bundle"));
         JsonNode json = request.json();
         JsonFields body = JsonFields.of(json).allowOnly(Set.of("plugins", "branding"));
-        BundleContent content = BundleContent.parse(body, json, bundles.plugins(), bundles.configs(), bundles.listings());
+        BundleContent content = bundles.content(body, json);
         body.validate();
         Bundles.Stored stored = bundles.addVersion(reseller, bundle.id().toString(), content, request.principal());
         Map<String, Object> view = new LinkedHashMap<>();

@@ -10,12 +10,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.zafarkhaja.semver.Version;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
+import io.voicecore.kernel.http.JsonFields;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginRefusal;
 import io.voicecore.kernel.plugins.config.PluginConfigs;
@@ -73,16 +75,9 @@ public final class Bundles implements BundleProvisioning {
         this.audit = audit;
     }
 
-    PluginRuntime plugins() {
-        return plugins;
-    }
-
-    PluginConfigs configs() {
-        return configs;
-    }
-
-    Listings listings() {
-        return listings;
+    /** The content of a bundle version from a request body, checked against what the platform runs; bad fields go to {@code fields}. */
+    BundleContent content(JsonFields fields, JsonNode body) {
+        return BundleContent.parse(fields, body, plugins, configs, listings);
     }
 
     /** Creates a bundle with its first version. */
@@ -221,11 +216,11 @@ public final class Bundles implements BundleProvisioning {
     }
 
     private Bundle owned(Reseller reseller, UUID bundleId) {
-        Bundle bundle = bundle(reseller, bundleId.toString());
-        if (!bundle.resellerId().equals(reseller.id())) {
+        try {
+            return bundle(reseller, bundleId.toString());
+        } catch (MarketplaceRefusal notFound) {
             throw MarketplaceRefusal.invalid("bundle-unknown", "You have no bundle '" + bundleId + "'.");
         }
-        return bundle;
     }
 
     /** The version the kernel would enable now, when the bundle's consent covers it. */
