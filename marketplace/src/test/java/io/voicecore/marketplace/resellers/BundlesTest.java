@@ -283,6 +283,24 @@ class BundlesTest {
                 + "(?::uuid, ?::uuid)", tenants.get(0).toString(), tenants.get(1).toString()));
         assertEquals(0, kernel().post(account.path() + "/bundles/Growing/rollout", account.key(), Map.of("version", 3)).json()
                 .get("tenants").size(), "no tenant is on an older version any more");
+
+        // A plugin new in version 4 whose platform version now asks for more than the bundle lists: nothing is given.
+        install(MarketplaceFixture.helloJar("bundle-late", "1.0.0", List.of("storage")));
+        assertEquals(201, kernel().post(account.path() + "/bundles/Growing/versions", account.key(), Map.of(
+                "plugins", List.of(Map.of("id", "bundle-grow"), Map.of("id", "bundle-same"), Map.of("id", "bundle-new"),
+                                   Map.of("id", "bundle-late")))).status());
+        install(MarketplaceFixture.helloJar("bundle-late", "1.1.0", List.of("storage", "scheduler")));
+        JsonNode fourth = kernel().post(account.path() + "/bundles/Growing/rollout", account.key(), Map.of("version", 4)).json();
+        for (UUID tenant : tenants) {
+            JsonNode outcome = outcomeOf(fourth, tenant);
+            assertEquals("failed", outcome.get("outcome").asText(), fourth.toString());
+            assertTrue(outcome.get("reason").asText().contains("bundle-late") && outcome.get("reason").asText().contains("scheduler"),
+                       outcome.toString());
+        }
+        assertEquals("disabled", item(kernel().get("/api/v1/tenants/bundle-roll-a/plugins", keys.get(0)).json(), "bundle-late")
+                .get("state").asText());
+        assertEquals(List.of("3", "3"), query("SELECT bundle_version::text FROM marketplace.reseller_tenants WHERE tenant_id IN "
+                + "(?::uuid, ?::uuid)", tenants.get(0).toString(), tenants.get(1).toString()), "a later rollout tries again");
     }
 
     @Test
