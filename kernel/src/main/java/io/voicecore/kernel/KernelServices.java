@@ -76,6 +76,7 @@ import io.voicecore.kernel.tenancy.TenantDirectory;
 import io.voicecore.kernel.tenancy.TenantRepository;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.kernel.tenancy.admin.TenantRoutes;
+import io.voicecore.kernel.tenancy.admin.TenantService;
 import io.voicecore.sdk.Licence;
 import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
@@ -101,6 +102,7 @@ public final class KernelServices implements AutoCloseable {
     private final TenantRepository tenants;
     private final TenantResolver resolver;
     private final TenantDirectory directory;
+    private final TenantService tenantService;
     private final List<NearCache> caches = new java.util.ArrayList<>();
     private final ApiKeyService apiKeys;
     private final SessionService sessions;
@@ -143,6 +145,7 @@ public final class KernelServices implements AutoCloseable {
         this.tenants = new TenantRepository();
         this.directory = new TenantDirectory(database, tenants, cache("tenants", 100_000));
         this.resolver = new TenantResolver(database, tenants, directory);
+        this.tenantService = new TenantService(database, tenants, directory, audit, clock);
         this.apiKeys = new ApiKeyService(database, audit, state, directory, cache("api-keys", 100_000), clock);
         this.sessions = new SessionService(database, SessionService.establishSigningKey(database, secrets), state, clock,
                                            config.sessionTtl());
@@ -329,7 +332,7 @@ public final class KernelServices implements AutoCloseable {
         Database database = storage.database();
         PluginRoutes pluginRoutes = new PluginRoutes(plugins, pluginDirectories, resolver, config.pluginMaxJarBytes(), clock);
         pluginRoutes.registerPluginRoutes(api);
-        new TenantRoutes(database, tenants, resolver, directory, audit, clock).register(api);
+        new TenantRoutes(database, tenants, resolver, directory, audit, tenantService).register(api);
         new ApiKeyRoutes(apiKeys, resolver).register(api);
         new AuditRoutes(database, tenants, resolver).register(api);
         new UserRoutes(userAccounts, resolver).register(api);
@@ -421,6 +424,21 @@ public final class KernelServices implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** Creating, suspending and deleting tenants as the tenant admin API does. */
+    public TenantService tenantService() {
+        return tenantService;
+    }
+
+    /** Session tokens, for extensions that issue a session to a user of a tenant. */
+    public SessionService sessions() {
+        return sessions;
+    }
+
+    /** User accounts of tenants. */
+    public UserService users() {
+        return userAccounts;
     }
 
     public TenantRepository tenants() {

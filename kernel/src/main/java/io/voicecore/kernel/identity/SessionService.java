@@ -113,8 +113,16 @@ public final class SessionService {
 
     /** Inserts a session for the user in the caller's transaction and signs its token. */
     public Issued issue(DbExecute tx, User user, boolean mfaSatisfied) {
+        return issue(tx, user, mfaSatisfied, Instant.MAX);
+    }
+
+    /**
+     * Inserts a session that ends at {@code notAfter} at the latest (rounded up to the second), or earlier when the
+     * configured lifetime ends first: a session lent for a time-limited purpose, such as a reseller's support access.
+     */
+    public Issued issue(DbExecute tx, User user, boolean mfaSatisfied, Instant notAfter) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Instant expires = now.plus(ttl);
+        Instant expires = now.plus(ttl).isAfter(notAfter) ? notAfter : now.plus(ttl);
         // Whole seconds in the token; rounding up keeps even a one-second TTL usable.
         if (expires.getNano() != 0) {
             expires = expires.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);

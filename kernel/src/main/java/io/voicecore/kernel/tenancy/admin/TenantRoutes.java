@@ -6,12 +6,9 @@ import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.kernel.tenancy.TenantDirectory;
 import io.voicecore.kernel.tenancy.TenantRepository;
 import io.voicecore.kernel.tenancy.TenantResolver;
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.voicecore.kernel.audit.AuditEvent;
@@ -27,25 +24,23 @@ import io.voicecore.kernel.storage.Database;
 
 /** {@code /api/v1/tenants}: create, list, read and update tenants. */
 public final class TenantRoutes {
-    static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern PLAN = Pattern.compile("[a-z0-9-]{1,40}");
-    private static final String SLUG_RULE = "must be 1-63 lower-case letters, digits or dashes, not starting or ending with a dash";
 
     private final Database database;
     private final TenantRepository tenants;
     private final TenantResolver resolver;
     private final TenantDirectory directory;
     private final AuditLog audit;
-    private final Clock clock;
+    private final TenantService service;
 
     public TenantRoutes(Database database, TenantRepository tenants, TenantResolver resolver, TenantDirectory directory,
-                        AuditLog audit, Clock clock) {
+                        AuditLog audit, TenantService service) {
         this.database = database;
         this.tenants = tenants;
         this.resolver = resolver;
         this.directory = directory;
         this.audit = audit;
-        this.clock = clock;
+        this.service = service;
     }
 
     public void register(ApiRoutes routes) {
@@ -60,24 +55,11 @@ public final class TenantRoutes {
         requirePlatformAdmin(principal);
         JsonFields body = request.jsonObject().allowOnly(Set.of("name", "slug", "planTier", "mfaRequired"));
         String name = body.requiredString("name");
-        String slug = body.requiredString("slug", SLUG, SLUG_RULE);
+        String slug = body.requiredString("slug", TenantService.SLUG, TenantService.SLUG_RULE);
         String plan = body.optionalString("planTier", PLAN, "must be 1-40 lower-case letters, digits or dashes").orElse("standard");
         boolean mfa = body.optionalBoolean("mfaRequired").orElse(false);
         body.validate();
-        Tenant tenant = new Tenant(UUID.randomUUID(), slug, name, plan, "active", mfa, clock.instant().truncatedTo(ChronoUnit.MICROS));
-        try {
-            database.inPlatform(tx -> {
-                tenants.insert(tx, tenant);
-                audit.append(tx, AuditEvent.success(tenant.id(), principal.actorId(), "tenant.create", "tenant:" + slug,
-                                                    Map.of("name", name, "planTier", plan)));
-                return null;
-            });
-        } catch (RuntimeException e) {
-            if (Database.isUniqueViolation(e)) {
-                throw new ApiException.Conflict("tenant-slug-taken", "A tenant with slug '" + slug + "' already exists; choose another slug.");
-            }
-            throw e;
-        }
+        Tenant tenant = service.create(slug, name, plan, mfa, principal);
         return ApiReply.created(view(tenant)).header("Location", "/api/v1/tenants/" + tenant.id());
     }
 
