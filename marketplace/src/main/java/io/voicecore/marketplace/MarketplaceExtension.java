@@ -43,6 +43,9 @@ import io.voicecore.marketplace.resellers.BundleProvisioning;
 import io.voicecore.marketplace.resellers.BundleRoutes;
 import io.voicecore.marketplace.resellers.Bundles;
 import io.voicecore.marketplace.resellers.ResellerRoutes;
+import io.voicecore.marketplace.resellers.SubTenantRoutes;
+import io.voicecore.marketplace.resellers.SubTenants;
+import io.voicecore.marketplace.resellers.SupportAccess;
 import io.voicecore.marketplace.resellers.Resellers;
 import io.voicecore.marketplace.reviewers.ReviewRoutes;
 import io.voicecore.marketplace.reviewers.Reviewers;
@@ -83,6 +86,8 @@ public final class MarketplaceExtension implements KernelExtension {
     private StripeWebhooks webhooks;
     private Resellers resellers;
     private Bundles bundles;
+    private SubTenants subTenants;
+    private SupportAccess supportAccess;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -125,6 +130,9 @@ public final class MarketplaceExtension implements KernelExtension {
         installs = new Installs(database, listings, plugins, issuer, verifier, kernel.audit(), settings.clock());
         ledger = new Ledger(database, kernel.audit(), settings.clock());
         bundles = new Bundles(database, plugins, kernel.pluginConfigs(), listings, installs, kernel.audit());
+        subTenants = new SubTenants(database, kernel.tenantService(), kernel.tenants(), kernel.apiKeys(), kernel.usage(), kernel.audit(),
+                                    bundles, settings.clock());
+        supportAccess = new SupportAccess(database, subTenants, kernel.users(), kernel.sessions(), kernel.audit(), settings.clock());
         CommerceSettings commerce = settings.commerce();
         StripeGate stripe = new StripeGate(commerce.stripe());
         subscriptions = new Subscriptions(database, installs, plugins, issuer, ledger, stripe, kernel.usage(), kernel.audit(), settings.clock());
@@ -177,6 +185,7 @@ public final class MarketplaceExtension implements KernelExtension {
         new CommerceRoutes(purchases, subscriptions, refunds, payouts, webhooks, publishers, tenants).register(api);
         new ResellerRoutes(resellers).register(api);
         new BundleRoutes(resellers, bundles).register(api);
+        new SubTenantRoutes(resellers, subTenants, supportAccess, tenants).register(api);
     }
 
     @Override
