@@ -75,6 +75,27 @@ class SubTenantsTest {
     }
 
     @Test
+    void aSubTenantCreatedFromABundleHasItsPluginsAndTheBundlesAssistantName() {
+        BundlesTest.installCorePlugins();
+        ResellerAccount nordic = reseller("nordic-bundled");
+        HttpResult bundle = kernel().post("/api/v1/resellers/nordic-bundled/bundles", nordic.key(), Map.of("name", "Clinic",
+                "plugins", List.of(Map.of("id", "crm"), Map.of("id", "ai-gateway"), Map.of("id", "receptionist")),
+                "branding", Map.of("productName", "Nordic Reception", "assistantName", "Sara")));
+        assertEquals(201, bundle.status(), bundle.body());
+
+        HttpResult created = kernel().post(nordic.tenants(), nordic.key(),
+                                           Map.of("name", "Tandlæge Hansen", "slug", "hansen-bundled", "bundle", "Clinic"));
+        assertEquals(201, created.status(), created.body());
+        assertEquals(bundle.json().get("id").asText(), created.json().at("/bundle/id").asText());
+        assertEquals(1, created.json().at("/bundle/version").asInt());
+        List<String> plugins = new ArrayList<>();
+        created.json().get("plugins").forEach(plugin -> plugins.add(plugin.get("id").asText()));
+        assertEquals(List.of("ai-gateway", "crm", "receptionist"), plugins);
+        HttpResult config = kernel().get("/api/v1/tenants/hansen-bundled/plugins/receptionist/config", created.json().get("apiKey").asText());
+        assertEquals("Sara", config.json().get("assistantName").asText(), config.body());
+    }
+
+    @Test
     void anUnknownBundleIsRefusedBeforeAnythingIsCreated() {
         ResellerAccount reseller = reseller("bundle-less");
         HttpResult refused = kernel().post(reseller.tenants(), reseller.key(), Map.of("name", "Clinic", "slug", "no-bundle", "bundle", "Clinic"));
