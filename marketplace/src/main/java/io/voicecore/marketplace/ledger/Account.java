@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * <tr><td>{@code publisher:<id>:available}</td><td>credit</td><td>the developer's part due in the next payout; negative when
  * a refund came after the money was paid out, and the next payout is that much less</td></tr>
  * <tr><td>{@code publisher:<id>:paid}</td><td>credit</td><td>the developer's part paid out so far</td></tr>
+ * <tr><td>{@code reseller:<id>:pending}, {@code :available}, {@code :paid}</td><td>credit</td><td>a reseller's part of
+ * its sub-tenants' charges, held, due and paid as a developer's part is</td></tr>
  * </table>
  * So {@code stripe:clearing} always equals the sum of the other accounts of its currency.
  *
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
 public record Account(String name, Currency currency, Side normalSide) {
     public static final Pattern NAME = Pattern.compile("[a-z]+(?::[a-z0-9-]+)+");
     private static final String PUBLISHER = "publisher:";
+    private static final String RESELLER = "reseller:";
 
     public Account {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -62,12 +65,33 @@ public record Account(String name, Currency currency, Side normalSide) {
         return new Account(PUBLISHER + publisherId + ":paid", currency, Side.CREDIT);
     }
 
+    public static Account resellerPending(UUID resellerId, Currency currency) {
+        return new Account(RESELLER + resellerId + ":pending", currency, Side.CREDIT);
+    }
+
+    public static Account resellerAvailable(UUID resellerId, Currency currency) {
+        return new Account(RESELLER + resellerId + ":available", currency, Side.CREDIT);
+    }
+
+    public static Account resellerPaid(UUID resellerId, Currency currency) {
+        return new Account(RESELLER + resellerId + ":paid", currency, Side.CREDIT);
+    }
+
     /** The publisher a {@code publisher:<id>:...} account belongs to. */
     public Optional<UUID> publisherId() {
-        if (!name.startsWith(PUBLISHER)) {
+        return owner(PUBLISHER);
+    }
+
+    /** The reseller a {@code reseller:<id>:...} account belongs to. */
+    public Optional<UUID> resellerId() {
+        return owner(RESELLER);
+    }
+
+    private Optional<UUID> owner(String prefix) {
+        if (!name.startsWith(prefix)) {
             return Optional.empty();
         }
-        String rest = name.substring(PUBLISHER.length());
+        String rest = name.substring(prefix.length());
         int colon = rest.indexOf(':');
         try {
             return Optional.of(UUID.fromString(colon < 0 ? rest : rest.substring(0, colon)));

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A publisher's money in the ledger, per currency (in order of the currency code). */
+/** A publisher's (or a reseller's) money in the ledger, per currency (in order of the currency code). */
 public record Balances(UUID publisherId, List<Balance> balances) {
     public Balances {
         balances = List.copyOf(balances);

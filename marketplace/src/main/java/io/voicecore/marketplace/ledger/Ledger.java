@@ -60,13 +60,18 @@ public final class Ledger {
      *                         caller's transaction can go on
      */
     public LedgerTransaction record(DbExecute tx, Posting posting) {
+        return record(tx, posting, posting.reseller());
+    }
+
+    /** As {@link #record(DbExecute, Posting)}, the transaction kept as the reseller's (even when its part is zero). */
+    private LedgerTransaction record(DbExecute tx, Posting posting, Optional<UUID> reseller) {
         UUID id = UUID.randomUUID();
         Map<String, Object> details = posting.split().<Map<String, Object>>map(split -> Map.of("split", split.view())).orElse(Map.of());
-        long inserted = tx.dml("INSERT INTO marketplace.ledger_transactions (id, kind, reference, reverses, publisher_id, occurred_at, details) "
-                               + "VALUES (?, ?, ?, ?::uuid, ?::uuid, ?, ?::jsonb) ON CONFLICT (kind, reference) DO NOTHING",
+        long inserted = tx.dml("INSERT INTO marketplace.ledger_transactions (id, kind, reference, reverses, publisher_id, occurred_at, details, "
+                               + "reseller_id) VALUES (?, ?, ?, ?::uuid, ?::uuid, ?, ?::jsonb, ?::uuid) ON CONFLICT (kind, reference) DO NOTHING",
                                id, posting.kind().wireName(), posting.reference(), posting.reverses().map(UUID::toString).orElse(null),
                                posting.publisher().map(UUID::toString).orElse(null), Database.timestamp(posting.occurredAt()),
-                               Json.writeString(details));
+                               Json.writeString(details), reseller.map(UUID::toString).orElse(null));
         if (inserted == 0) {
             throw alreadyRecorded(tx, posting.kind(), posting.reference())
                     .orElseThrow(() -> new IllegalStateException("the " + posting.kind().wireName() + " " + posting.reference()
@@ -87,16 +92,17 @@ public final class Ledger {
     /** The ids of the accounts, opening those that are new (in a fixed order, so concurrent openings cannot deadlock). */
     private static Map<Account, Long> open(DbExecute tx, List<Account> accounts) {
         List<Account> sorted = accounts.stream().sorted(Comparator.comparing(Account::toString)).toList();
-        StringBuilder insert = new StringBuilder("INSERT INTO marketplace.ledger_accounts (name, currency, normal_side, publisher_id) VALUES ");
+        StringBuilder insert = new StringBuilder("INSERT INTO marketplace.ledger_accounts (name, currency, normal_side, publisher_id, reseller_id) VALUES ");
         StringBuilder select = new StringBuilder("SELECT id, name, currency, normal_side FROM marketplace.ledger_accounts WHERE (name, currency) IN (");
         List<Object> insertParams = new ArrayList<>();
         List<Object> selectParams = new ArrayList<>();
         for (Account account : sorted) {
             boolean first = selectParams.isEmpty();
-            insert.append(first ? "" : ", ").append("(?, ?, ?, ?::uuid)");
+            insert.append(first ? "" : ", ").append("(?, ?, ?, ?::uuid, ?::uuid)");
             select.append(first ? "" : ", ").append("(?, ?)");
             insertParams.addAll(Arrays.asList(account.name(), account.currency().getCurrencyCode(), account.normalSide().wireName(),
-                                              account.publisherId().map(UUID::toString).orElse(null)));
+                                              account.publisherId().map(UUID::toString).orElse(null),
+                                              account.resellerId().map(UUID::toString).orElse(null)));
             selectParams.addAll(List.of(account.name(), account.currency().getCurrencyCode()));
         }
         tx.dml(insert.append(" ON CONFLICT (name, currency) DO NOTHING").toString(), insertParams.toArray());
@@ -139,13 +145,27 @@ public final class Ledger {
      * @throws MarketplaceRefusal {@code publisher-not-found} (404)
      */
     public LedgerTransaction purchase(DbExecute tx, UUID purchaseId, UUID publisherId, Money gross, Money fee) {
+        return purchase(tx, purchaseId, publisherId, gross, fee, Optional.empty());
+    }
+
+    /**
+     * Records a charge as {@link #purchase(DbExecute, UUID, UUID, Money, Money)} does; when it is a {@code resale} (a
+     * reseller's sub-tenant charged at retail) split by {@link Split#resold}, the reseller's part credited to
+     * {@code reseller:<id>:pending}.
+     *
+     * @throws MarketplaceRefusal {@code publisher-not-found}, {@code reseller-not-found} (404)
+     */
+    public LedgerTransaction purchase(DbExecute tx, UUID purchaseId, UUID publisherId, Money gross, Money fee, Optional<Resale> resale) {
         if (!gross.isPositive()) {
             throw new IllegalArgumentException("a purchase charges a positive amount, not " + gross);
         }
         requirePublisher(tx, publisherId);
+        resale.ifPresent(sold -> requireReseller(tx, sold.resellerId()));
         refuseRecorded(tx, TransactionKind.PURCHASE, purchaseId.toString());
-        Split split = Split.of(gross, fee, share(tx, publisherId));
-        return record(tx, Posting.purchase(purchaseId, publisherId, split, clock.instant()));
+        RevenueShare share = share(tx, publisherId);
+        Split split = resale.map(sold -> Split.resold(gross, fee, sold.wholesale(), share)).orElseGet(() -> Split.of(gross, fee, share));
+        Optional<UUID> reseller = resale.map(Resale::resellerId);
+        return record(tx, Posting.resold(purchaseId, publisherId, reseller, split, clock.instant()), reseller);
     }
 
     /**
@@ -177,6 +197,7 @@ public final class Ledger {
         UUID purchaseTransaction = recorded.transaction();
         UUID publisherId = recorded.publisherId();
         lock(tx, publisherId);
+        recorded.resellerId().ifPresent(reseller -> lock(tx, reseller));
         refuseRecorded(tx, kind, reference);
         Split charge = recorded.charge();
         if (!charge.currency().equals(amount.currency())) {
@@ -193,17 +214,24 @@ public final class Ledger {
         Split reversal = charge.reversal(amount, reversed);
         long pending = balance(tx, Account.publisherPending(publisherId, amount.currency())).amount();
         long fromPending = Math.min(Math.max(pending, 0), reversal.developer().amount());
-        return record(tx, Posting.reversal(kind, reference, purchaseTransaction, publisherId, reversal, fromPending, clock.instant()));
+        long resellerFromPending = recorded.resellerId().map(reseller -> {
+            long held = balance(tx, Account.resellerPending(reseller, amount.currency())).amount();
+            return Math.min(Math.max(held, 0), reversal.reseller().amount());
+        }).orElse(0L);
+        return record(tx, Posting.reversal(kind, reference, purchaseTransaction, publisherId, reversal, fromPending, recorded.resellerId(),
+                                           resellerFromPending, clock.instant()), recorded.resellerId());
     }
 
     /** A purchase as the ledger has it: its transaction, its publisher and its split. */
-    private record RecordedPurchase(UUID transaction, UUID publisherId, Split charge) {
+    private record RecordedPurchase(UUID transaction, UUID publisherId, Optional<UUID> resellerId, Split charge) {
     }
 
     private static Optional<RecordedPurchase> recordedPurchase(DbExecute tx, UUID purchaseId) {
-        return tx.get("SELECT id, publisher_id, details FROM marketplace.ledger_transactions WHERE kind = 'purchase' AND reference = ?",
-                      purchaseId.toString()).map(row -> new RecordedPurchase(Database.uuid(row, "id"), Database.uuid(row, "publisher_id"),
-                                                                             Split.fromView(json(row, "details").path("split"))));
+        return tx.get("SELECT id, publisher_id, reseller_id, details FROM marketplace.ledger_transactions WHERE kind = 'purchase' "
+                      + "AND reference = ?", purchaseId.toString())
+                 .map(row -> new RecordedPurchase(Database.uuid(row, "id"), Database.uuid(row, "publisher_id"),
+                                                  Optional.ofNullable(Database.uuid(row, "reseller_id")),
+                                                  Split.fromView(json(row, "details").path("split"))));
     }
 
     /** What the purchase's refunds and disputes took back so far (read under the publisher's lock when it decides a reversal). */
@@ -223,6 +251,57 @@ public final class Ledger {
     public long developerShareLeft(DbExecute tx, UUID purchaseId) {
         return recordedPurchase(tx, purchaseId).map(purchase -> purchase.charge().developer()
                 .minus(reversed(tx, purchase).developer()).amount()).orElse(0L);
+    }
+
+    /**
+     * The reseller's part of a purchase less what its refunds and disputes took back, in minor units, with the
+     * reseller: what releasing it makes available. Empty for a purchase of a direct tenant or not in the ledger.
+     */
+    public Optional<Map.Entry<UUID, Long>> resellerShareLeft(DbExecute tx, UUID purchaseId) {
+        return recordedPurchase(tx, purchaseId).filter(purchase -> purchase.resellerId().isPresent())
+                .map(purchase -> Map.entry(purchase.resellerId().orElseThrow(),
+                                           purchase.charge().reseller().minus(reversed(tx, purchase).reseller()).amount()));
+    }
+
+    /**
+     * Makes {@code amount} of the reseller's pending money available (its holding period is over).
+     *
+     * @throws AlreadyRecorded    when the release is recorded already
+     * @throws MarketplaceRefusal {@code reseller-not-found} (404), {@code release-exceeds-pending} (409)
+     */
+    public LedgerTransaction resellerRelease(DbExecute tx, UUID releaseId, UUID resellerId, Money amount) {
+        return moveReseller(tx, resellerId, Posting.resellerRelease(releaseId, resellerId, amount, clock.instant()),
+                            Account.resellerPending(resellerId, amount.currency()), "release-exceeds-pending");
+    }
+
+    /**
+     * Records a payout of {@code amount} of the reseller's available money: available to paid.
+     *
+     * @throws AlreadyRecorded    when the payout is recorded already
+     * @throws MarketplaceRefusal {@code reseller-not-found} (404), {@code payout-exceeds-available} (409)
+     */
+    public LedgerTransaction resellerPayout(DbExecute tx, UUID payoutId, UUID resellerId, Money amount) {
+        return moveReseller(tx, resellerId, Posting.resellerPayout(payoutId, resellerId, amount, clock.instant()),
+                            Account.resellerAvailable(resellerId, amount.currency()), "payout-exceeds-available");
+    }
+
+    private LedgerTransaction moveReseller(DbExecute tx, UUID resellerId, Posting posting, Account from, String exceeds) {
+        requireReseller(tx, resellerId);
+        lock(tx, resellerId);
+        refuseRecorded(tx, posting.kind(), posting.reference());
+        Money amount = posting.lines().getFirst().amount();
+        Money balance = balance(tx, from);
+        if (balance.amount() < amount.amount()) {
+            throw MarketplaceRefusal.conflict(exceeds, "The " + posting.kind().wireName() + " " + posting.reference() + " of " + amount
+                    + " is more than the reseller's " + from.purpose() + " balance of " + balance + ".");
+        }
+        return record(tx, posting);
+    }
+
+    private static void requireReseller(DbExecute tx, UUID resellerId) {
+        if (tx.get("SELECT 1 FROM marketplace.resellers WHERE id = ?", resellerId).isEmpty()) {
+            throw MarketplaceRefusal.notFound("reseller-not-found", "No reseller " + resellerId + ".");
+        }
     }
 
     /**
@@ -264,7 +343,7 @@ public final class Ledger {
         return record(tx, posting);
     }
 
-    /** Holds the publisher's balances until the transaction ends: the checks before a posting stay true until it commits. */
+    /** Holds the publisher's (or reseller's) balances until the transaction ends: the checks before a posting stay true until it commits. */
     private static void lock(DbExecute tx, UUID publisherId) {
         tx.get("SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('marketplace.ledger'), hashtext(?))", publisherId.toString());
     }
@@ -290,10 +369,23 @@ public final class Ledger {
     }
 
     public Balances balances(DbExecute tx, UUID publisherId) {
+        return balances(tx, "publisher_id", publisherId);
+    }
+
+    /** The reseller's pending, available and paid money per currency. */
+    public Balances resellerBalances(DbExecute tx, UUID resellerId) {
+        return balances(tx, "reseller_id", resellerId);
+    }
+
+    public Balances resellerBalances(UUID resellerId) {
+        return database.inPlatform(tx -> resellerBalances(tx, resellerId));
+    }
+
+    private static Balances balances(DbExecute tx, String owner, UUID publisherId) {
         Map<String, long[]> byCurrency = new TreeMap<>();
         for (DbRow row : Database.list(tx, row -> row, "SELECT a.name, a.currency, coalesce(sum(" + CHANGE + "), 0) AS balance "
                 + "FROM marketplace.ledger_accounts a LEFT JOIN marketplace.ledger_entries e ON e.account_id = a.id "
-                + "WHERE a.publisher_id = ? GROUP BY a.id, a.name, a.currency", publisherId)) {
+                + "WHERE a." + owner + " = ? GROUP BY a.id, a.name, a.currency", publisherId)) {
             long[] balance = byCurrency.computeIfAbsent(Database.text(row, "currency"), code -> new long[3]);
             String name = Database.text(row, "name");
             int slot = name.endsWith(":pending") ? 0 : name.endsWith(":available") ? 1 : name.endsWith(":paid") ? 2 : -1;

@@ -82,12 +82,22 @@ public record Posting(TransactionKind kind, String reference, Instant occurredAt
      * A charge: the gross into Stripe clearing; Stripe's fee, the platform's part and the developer's part (pending)
      * credited to them.
      *
-     * @throws IllegalArgumentException when the split gives a reseller a commission: there is no reseller account yet
+     * @throws IllegalArgumentException when the split gives a reseller a part: {@link #resold} books that
      */
     public static Posting purchase(UUID purchaseId, UUID publisherId, Split split, Instant at) {
-        if (split.reseller().isPositive()) {
+        return resold(purchaseId, publisherId, Optional.empty(), split, at);
+    }
+
+    /**
+     * A charge, to a reseller's sub-tenant when {@code resellerId} is present: as {@link #purchase}, and the reseller's
+     * part credited to its pending money.
+     *
+     * @throws IllegalArgumentException when the split gives a reseller a part and no reseller is named
+     */
+    public static Posting resold(UUID purchaseId, UUID publisherId, Optional<UUID> resellerId, Split split, Instant at) {
+        if (split.reseller().isPositive() && resellerId.isEmpty()) {
             throw new IllegalArgumentException("the split of purchase " + purchaseId + " gives a reseller " + split.reseller()
-                    + "; reseller commissions are not booked yet");
+                    + " but names no reseller");
         }
         Currency currency = split.currency();
         List<Line> lines = new ArrayList<>();
@@ -95,6 +105,7 @@ public record Posting(TransactionKind kind, String reference, Instant occurredAt
         addLine(lines, Side.CREDIT, Account.stripeFees(currency), split.fee());
         addLine(lines, Side.CREDIT, Account.platformRevenue(currency), split.platform());
         addLine(lines, Side.CREDIT, Account.publisherPending(publisherId, currency), split.developer());
+        resellerId.ifPresent(reseller -> addLine(lines, Side.CREDIT, Account.resellerPending(reseller, currency), split.reseller()));
         return new Posting(TransactionKind.PURCHASE, purchaseId.toString(), at, Optional.of(publisherId), Optional.empty(),
                            Optional.of(split), lines);
     }
@@ -102,19 +113,23 @@ public record Posting(TransactionKind kind, String reference, Instant occurredAt
     /**
      * The reversal of part of a purchase (a refund or a dispute): its amount out of Stripe clearing, each party's part
      * of it debited to that party; the developer's part from its pending money up to {@code fromPending}, the rest from
-     * its available money (which may go negative).
+     * its available money (which may go negative); the reseller's, if the purchase had one, likewise.
      */
     static Posting reversal(TransactionKind kind, String reference, UUID purchaseTransaction, UUID publisherId, Split reversal,
-                            long fromPending, Instant at) {
+                            long fromPending, Optional<UUID> resellerId, long resellerFromPending, Instant at) {
         if (kind != TransactionKind.REFUND && kind != TransactionKind.DISPUTE) {
             throw new IllegalArgumentException("a reversal is a refund or a dispute, not a " + kind.wireName());
         }
-        if (reversal.reseller().isPositive()) {
-            throw new IllegalArgumentException("reseller commissions are not booked yet");
+        if (reversal.reseller().isPositive() && resellerId.isEmpty()) {
+            throw new IllegalArgumentException("a reversal that takes back a reseller's part names the reseller");
         }
         if (fromPending < 0 || fromPending > reversal.developer().amount()) {
             throw new IllegalArgumentException("the developer gives back " + reversal.developer() + ", so at most that from pending, not "
                     + fromPending);
+        }
+        if (resellerFromPending < 0 || resellerFromPending > reversal.reseller().amount()) {
+            throw new IllegalArgumentException("the reseller gives back " + reversal.reseller() + ", so at most that from pending, not "
+                    + resellerFromPending);
         }
         Currency currency = reversal.currency();
         List<Line> lines = new ArrayList<>();
@@ -124,6 +139,11 @@ public record Posting(TransactionKind kind, String reference, Instant occurredAt
         addLine(lines, Side.DEBIT, Account.publisherPending(publisherId, currency), Money.of(fromPending, currency));
         addLine(lines, Side.DEBIT, Account.publisherAvailable(publisherId, currency),
                 Money.of(reversal.developer().amount() - fromPending, currency));
+        resellerId.ifPresent(reseller -> {
+            addLine(lines, Side.DEBIT, Account.resellerPending(reseller, currency), Money.of(resellerFromPending, currency));
+            addLine(lines, Side.DEBIT, Account.resellerAvailable(reseller, currency),
+                    Money.of(reversal.reseller().amount() - resellerFromPending, currency));
+        });
         return new Posting(kind, reference, at, Optional.of(publisherId), Optional.of(purchaseTransaction), Optional.of(reversal), lines);
     }
 
@@ -139,6 +159,25 @@ public record Posting(TransactionKind kind, String reference, Instant occurredAt
         return new Posting(TransactionKind.PAYOUT, payoutId.toString(), at, Optional.of(publisherId), Optional.empty(), Optional.empty(),
                            List.of(Line.debit(Account.publisherAvailable(publisherId, amount.currency()), amount),
                                    Line.credit(Account.publisherPaid(publisherId, amount.currency()), amount)));
+    }
+
+    /** A reseller's pending money becoming available. */
+    public static Posting resellerRelease(UUID releaseId, UUID resellerId, Money amount, Instant at) {
+        return new Posting(TransactionKind.RELEASE, releaseId.toString(), at, Optional.empty(), Optional.empty(), Optional.empty(),
+                           List.of(Line.debit(Account.resellerPending(resellerId, amount.currency()), amount),
+                                   Line.credit(Account.resellerAvailable(resellerId, amount.currency()), amount)));
+    }
+
+    /** A reseller's available money paid out. */
+    public static Posting resellerPayout(UUID payoutId, UUID resellerId, Money amount, Instant at) {
+        return new Posting(TransactionKind.PAYOUT, payoutId.toString(), at, Optional.empty(), Optional.empty(), Optional.empty(),
+                           List.of(Line.debit(Account.resellerAvailable(resellerId, amount.currency()), amount),
+                                   Line.credit(Account.resellerPaid(resellerId, amount.currency()), amount)));
+    }
+
+    /** The reseller whose accounts the posting touches, if any. */
+    public Optional<UUID> reseller() {
+        return lines.stream().map(line -> line.account().resellerId()).flatMap(Optional::stream).findFirst();
     }
 
     /** Zero parts get no entry. */

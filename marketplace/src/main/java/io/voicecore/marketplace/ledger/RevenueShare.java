@@ -6,7 +6,8 @@ package io.voicecore.marketplace.ledger;
  * @param developerBps the developer's share of the net, 0 to 10000; {@value #DEFAULT_DEVELOPER_BPS} unless the platform
  *                     admin set another for the publisher
  * @param resellerBps  a reseller's commission, taken from the platform's part (not from the developer's), 0 to 10000;
- *                     0 while the marketplace has no resellers
+ *                     0: a reseller's part is its margin over the wholesale
+ *                     ({@link Split#resold}), not a commission
  */
 public record RevenueShare(int developerBps, int resellerBps) {
     /** Basis points in a whole: 10000 = 100 %. */

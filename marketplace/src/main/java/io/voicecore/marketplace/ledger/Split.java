@@ -5,18 +5,27 @@ import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Who gets which minor units of a charge, or of a reversal of one (a refund or a dispute): Stripe its fee, the
- * developer and the platform their shares of the rest, and a reseller its commission out of the platform's share. Every
- * minor unit of {@code gross} goes to exactly one party: {@code fee + developer + reseller + platform == gross}.
+ * developer and the platform their shares of the rest, and for a charge to a reseller's sub-tenant the reseller its
+ * margin. Every minor unit of {@code gross} goes to exactly one party: {@code fee + developer + reseller + platform == gross}.
  *
  * <p><b>The split of a charge</b> ({@link #of}): with {@code net = gross − fee},
  * {@code developer = floor(net × developerBps / 10000)}, {@code reseller = floor((net − developer) × resellerBps / 10000)}
  * and the platform gets the rest, {@code net − developer − reseller}: shares round down and the platform takes the
  * remainder (less than one minor unit from each rounded share).
+ *
+ * <p><b>The split of a charge at retail</b> ({@link #resold}), for a reseller's sub-tenant: the gross is the retail
+ * price, of which {@code wholesale} is what the platform sells at. Stripe's fee is borne in proportion:
+ * {@code wholesaleFee = floor(fee × wholesale / gross)} comes off the wholesale and the rest of the fee off the margin.
+ * Of {@code wholesaleNet = wholesale − wholesaleFee} the developer gets {@code floor(wholesaleNet × developerBps / 10000)}
+ * and the platform the rest; the reseller gets {@code gross − wholesale − (fee − wholesaleFee)}. No part is negative
+ * (the reseller's share of the fee, rounded up, is at most its margin), and with {@code wholesale == gross} this is
+ * exactly {@link #of} without a commission.
  *
  * <p><b>The reversal of part of a charge</b> ({@link #reversal}): each party gives back in proportion to what it still
  * holds of the charge (what it received less what earlier reversals took back): {@code floor(holding × amount /
@@ -27,8 +36,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param share the revenue share in force when the charge was made
  */
-public record Split(Money gross, Money fee, Money developer, Money reseller, Money platform, RevenueShare share) {
+public record Split(Money gross, Money fee, Money developer, Money reseller, Money platform, RevenueShare share,
+                    Optional<Money> wholesale) {
     public Split {
+        if (wholesale == null) {
+            throw new IllegalArgumentException("a split's wholesale is empty rather than null");
+        }
+        wholesale.ifPresent(gross::sameCurrency);
         for (Money part : List.of(gross, fee, developer, reseller, platform)) {
             gross.sameCurrency(part);
             if (part.isNegative()) {
@@ -39,6 +53,37 @@ public record Split(Money gross, Money fee, Money developer, Money reseller, Mon
             throw new IllegalArgumentException("the parts of a split (fee " + fee + ", developer " + developer + ", reseller " + reseller
                     + ", platform " + platform + ") do not add up to its gross " + gross);
         }
+    }
+
+    /** A split without a wholesale: a charge to a direct tenant, or a reversal. */
+    public Split(Money gross, Money fee, Money developer, Money reseller, Money platform, RevenueShare share) {
+        this(gross, fee, developer, reseller, platform, share, Optional.empty());
+    }
+
+    /**
+     * The split of a charge of {@code gross} at retail to a reseller's sub-tenant, of which {@code wholesale} is the
+     * platform's price to the reseller and Stripe kept {@code fee}; see the class comment for the rule.
+     *
+     * @throws IllegalArgumentException when the amounts are of different currencies, negative, or the fee or the
+     *                                  wholesale exceed the gross
+     */
+    public static Split resold(Money gross, Money fee, Money wholesale, RevenueShare share) {
+        gross.sameCurrency(fee);
+        gross.sameCurrency(wholesale);
+        if (gross.isNegative() || fee.isNegative() || wholesale.isNegative() || fee.amount() > gross.amount()
+                || wholesale.amount() > gross.amount()) {
+            throw new IllegalArgumentException("a charge of " + gross + " at a wholesale of " + wholesale + " with a fee of " + fee
+                    + " cannot be split: all must be zero or more and the fee and the wholesale at most the charge");
+        }
+        long wholesaleFee = gross.isZero() ? 0 : BigInteger.valueOf(fee.amount()).multiply(BigInteger.valueOf(wholesale.amount()))
+                .divide(BigInteger.valueOf(gross.amount())).longValueExact();
+        long wholesaleNet = wholesale.amount() - wholesaleFee;
+        long developer = RevenueShare.floorShare(wholesaleNet, share.developerBps());
+        long platform = wholesaleNet - developer;
+        long reseller = gross.amount() - wholesale.amount() - (fee.amount() - wholesaleFee);
+        Currency currency = gross.currency();
+        return new Split(gross, fee, Money.of(developer, currency), Money.of(reseller, currency), Money.of(platform, currency), share,
+                         Optional.of(wholesale));
     }
 
     /**
@@ -143,7 +188,8 @@ public record Split(Money gross, Money fee, Money developer, Money reseller, Mon
 
     /**
      * {@code {"currency": "EUR", "gross": 1900, "fee": 55, "developer": 1568, "reseller": 0, "platform": 277,
-     * "developerBps": 8500, "resellerBps": 0}}: minor units; kept with each ledger transaction.
+     * "developerBps": 8500, "resellerBps": 0}}: minor units; kept with each ledger transaction. A charge at retail adds
+     * its {@code "wholesale"}.
      */
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();
@@ -155,6 +201,7 @@ public record Split(Money gross, Money fee, Money developer, Money reseller, Mon
         view.put("platform", platform.amount());
         view.put("developerBps", share.developerBps());
         view.put("resellerBps", share.resellerBps());
+        wholesale.ifPresent(price -> view.put("wholesale", price.amount()));
         return view;
     }
 
@@ -163,7 +210,8 @@ public record Split(Money gross, Money fee, Money developer, Money reseller, Mon
         Currency currency = Money.currency(view.path("currency").asText());
         return new Split(amount(view, "gross", currency), amount(view, "fee", currency), amount(view, "developer", currency),
                          amount(view, "reseller", currency), amount(view, "platform", currency),
-                         new RevenueShare(view.path("developerBps").asInt(), view.path("resellerBps").asInt()));
+                         new RevenueShare(view.path("developerBps").asInt(), view.path("resellerBps").asInt()),
+                         view.has("wholesale") ? Optional.of(amount(view, "wholesale", currency)) : Optional.empty());
     }
 
     private static Money amount(JsonNode view, String field, Currency currency) {
