@@ -19,6 +19,7 @@ import io.voicecore.marketplace.commerce.CommerceRoutes;
 import io.voicecore.marketplace.commerce.CommerceSchedule;
 import io.voicecore.marketplace.commerce.CommerceSettings;
 import io.voicecore.marketplace.commerce.Payouts;
+import io.voicecore.marketplace.commerce.ResalePrices;
 import io.voicecore.marketplace.commerce.Purchases;
 import io.voicecore.marketplace.commerce.Refunds;
 import io.voicecore.marketplace.commerce.StripeGate;
@@ -42,6 +43,8 @@ import io.voicecore.marketplace.ratings.Ratings;
 import io.voicecore.marketplace.resellers.BundleProvisioning;
 import io.voicecore.marketplace.resellers.BundleRoutes;
 import io.voicecore.marketplace.resellers.Bundles;
+import io.voicecore.marketplace.resellers.ResellerMoney;
+import io.voicecore.marketplace.resellers.ResellerMoneyRoutes;
 import io.voicecore.marketplace.resellers.ResellerRoutes;
 import io.voicecore.marketplace.resellers.SubTenantRoutes;
 import io.voicecore.marketplace.resellers.SubTenants;
@@ -83,6 +86,8 @@ public final class MarketplaceExtension implements KernelExtension {
     private Refunds refunds;
     private Subscriptions subscriptions;
     private Payouts payouts;
+    private ResalePrices resalePrices;
+    private ResellerMoney resellerMoney;
     private StripeWebhooks webhooks;
     private Resellers resellers;
     private Bundles bundles;
@@ -136,7 +141,10 @@ public final class MarketplaceExtension implements KernelExtension {
         CommerceSettings commerce = settings.commerce();
         StripeGate stripe = new StripeGate(commerce.stripe());
         subscriptions = new Subscriptions(database, installs, plugins, issuer, ledger, stripe, kernel.usage(), kernel.audit(), settings.clock());
-        purchases = new Purchases(database, listings, installs, plugins, issuer, ledger, stripe, subscriptions, kernel.audit(), settings.clock());
+        resalePrices = new ResalePrices(database, listings, kernel.audit(), settings.clock());
+        resellerMoney = new ResellerMoney(database);
+        purchases = new Purchases(database, listings, installs, plugins, issuer, ledger, stripe, subscriptions, resalePrices, kernel.audit(),
+                                  settings.clock());
         refunds = new Refunds(database, ledger, stripe, installs, kernel.audit(), settings.clock(), commerce.refundWindow());
         payouts = new Payouts(database, ledger, stripe, kernel.audit(), settings.clock(), commerce.payoutHold(), commerce.payoutMinimum());
         webhooks = new StripeWebhooks(database, ledger, commerce.stripe().webhookSecret(), kernel.audit(), settings.clock());
@@ -186,6 +194,7 @@ public final class MarketplaceExtension implements KernelExtension {
         new ResellerRoutes(resellers).register(api);
         new BundleRoutes(resellers, bundles).register(api);
         new SubTenantRoutes(resellers, subTenants, supportAccess, tenants).register(api);
+        new ResellerMoneyRoutes(resellers, resalePrices, payouts, ledger, resellerMoney).register(api);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -20,8 +21,9 @@ import io.voicecore.marketplace.ledger.Money;
 import io.voicecore.marketplace.publishers.Publisher;
 
 /**
- * Payouts to publishers through Stripe Connect. A run first releases purchases past the holding period (pending to
- * available), then pays each connected publisher's available balance per currency above the minimum. Each payout is
+ * Payouts to publishers and resellers through Stripe Connect. A run first releases purchases past the holding period
+ * (pending to available, the developer's part and a reseller's), then pays each connected publisher's and reseller's
+ * available balance per currency above the minimum. Each payout is
  * written before Stripe is asked and carries the transfer's idempotency key, so a run repeated after a crash at any step
  * finishes the payout in flight instead of paying again.
  */
@@ -66,6 +68,22 @@ public final class Payouts {
         return Map.of("account", account, "connected", true);
     }
 
+    /** Connects a reseller to a new Stripe Connect account (once; later calls answer the same account). */
+    public Map<String, Object> connectReseller(UUID resellerId, Optional<String> email, Principal actor) {
+        String existing = database.inPlatform(tx -> tx.get("SELECT stripe_account FROM marketplace.resellers WHERE id = ?", resellerId)
+                .map(row -> Database.text(row, "stripe_account")).orElse(null));
+        String account = existing != null ? existing : stripe.payments().createAccount(email.orElse(null), "vc-account-reseller-" + resellerId);
+        if (existing == null) {
+            database.inPlatform(tx -> {
+                tx.dml("UPDATE marketplace.resellers SET stripe_account = ? WHERE id = ? AND stripe_account IS NULL", account, resellerId);
+                audit.append(tx, AuditEvent.success(null, actor.actorId(), "marketplace.reseller.connect", "reseller:" + resellerId,
+                                                    Map.of("account", account)));
+                return null;
+            });
+        }
+        return Map.of("account", account, "connected", true);
+    }
+
     /** One payout run: releases what is due, then pays. Answers what it paid. */
     public Map<String, Object> run(Principal actor) {
         Actors.requirePlatformAdmin(actor, "run payouts");
@@ -78,26 +96,34 @@ public final class Payouts {
         for (UUID payout : pending) {
             pay(payout, actor, paid, failed);
         }
-        record Due(UUID publisherId, String account, String currency, long available) {
+        record Due(UUID publisherId, UUID resellerId, String account, String currency, long available) {
         }
         List<Due> due = new ArrayList<>();
         database.inPlatform(tx -> Database.list(tx, row -> Map.entry(Database.uuid(row, "id"), Database.text(row, "stripe_account")),
                 "SELECT id, stripe_account FROM marketplace.publishers WHERE stripe_account IS NOT NULL ORDER BY id"))
                 .forEach(publisher -> ledger.balances(publisher.getKey()).balances().forEach(balance -> {
                     if (balance.available() >= minimum) {
-                        due.add(new Due(publisher.getKey(), publisher.getValue(), balance.currency().getCurrencyCode(), balance.available()));
+                        due.add(new Due(publisher.getKey(), null, publisher.getValue(), balance.currency().getCurrencyCode(), balance.available()));
+                    }
+                }));
+        database.inPlatform(tx -> Database.list(tx, row -> Map.entry(Database.uuid(row, "id"), Database.text(row, "stripe_account")),
+                "SELECT id, stripe_account FROM marketplace.resellers WHERE stripe_account IS NOT NULL ORDER BY id"))
+                .forEach(reseller -> ledger.resellerBalances(reseller.getKey()).balances().forEach(balance -> {
+                    if (balance.available() >= minimum) {
+                        due.add(new Due(null, reseller.getKey(), reseller.getValue(), balance.currency().getCurrencyCode(), balance.available()));
                     }
                 }));
         for (Due d : due) {
             UUID id = UUID.randomUUID();
             boolean created = database.inPlatform(tx -> {
                 try {
-                    tx.dml("INSERT INTO marketplace.payouts (id, publisher_id, amount, currency, destination, state) VALUES (?, ?, ?, ?, ?, 'pending')",
-                           id, d.publisherId(), d.available(), d.currency(), d.account());
+                    tx.dml("INSERT INTO marketplace.payouts (id, publisher_id, reseller_id, amount, currency, destination, state) "
+                           + "VALUES (?, ?::uuid, ?::uuid, ?, ?, ?, 'pending')", id, text(d.publisherId()), text(d.resellerId()),
+                           d.available(), d.currency(), d.account());
                     return true;
                 } catch (RuntimeException inFlight) {
                     if (Database.isUniqueViolation(inFlight)) {
-                        return false; // another run has one in flight for this publisher and currency
+                        return false; // another run has one in flight for this payee and currency
                     }
                     throw inFlight;
                 }
@@ -136,6 +162,14 @@ public final class Payouts {
                     ledger.release(tx, UUID.nameUUIDFromBytes(("release:" + purchase.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                                    purchase.publisherId(), Money.of(release, purchase.currency()));
                 }
+                ledger.resellerShareLeft(tx, purchase.id()).ifPresent(margin -> {
+                    Money held = ledger.resellerBalances(tx, margin.getKey()).in(Money.currency(purchase.currency())).pendingMoney();
+                    long releaseMargin = Math.min(margin.getValue(), held.amount());
+                    if (releaseMargin > 0) {
+                        ledger.resellerRelease(tx, UUID.nameUUIDFromBytes(("reseller-release:" + purchase.id())
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), margin.getKey(), Money.of(releaseMargin, purchase.currency()));
+                    }
+                });
                 tx.dml("UPDATE marketplace.purchases SET released_at = ? WHERE id = ?", Database.timestamp(clock.instant()), purchase.id());
                 return null;
             });
@@ -144,11 +178,16 @@ public final class Payouts {
     }
 
     private void pay(UUID payoutId, Principal actor, List<Map<String, Object>> paid, List<Map<String, Object>> failed) {
-        Map<String, Object> payout = database.inPlatform(tx -> tx.get("SELECT id, publisher_id, amount, currency, destination FROM "
-                + "marketplace.payouts WHERE id = ? AND state = 'pending'", payoutId).map(row -> {
+        Map<String, Object> payout = database.inPlatform(tx -> tx.get("SELECT id, publisher_id, reseller_id, amount, currency, destination "
+                + "FROM marketplace.payouts WHERE id = ? AND state = 'pending'", payoutId).map(row -> {
                     Map<String, Object> view = new LinkedHashMap<>();
                     view.put("id", Database.uuid(row, "id"));
-                    view.put("publisher", Database.uuid(row, "publisher_id"));
+                    UUID reseller = Database.uuid(row, "reseller_id");
+                    if (reseller == null) {
+                        view.put("publisher", Database.uuid(row, "publisher_id"));
+                    } else {
+                        view.put("reseller", reseller);
+                    }
                     view.put("amount", row.column("amount").get(Long.class));
                     view.put("currency", Database.text(row, "currency"));
                     view.put("destination", Database.text(row, "destination"));
@@ -160,10 +199,13 @@ public final class Payouts {
         long amount = (Long) payout.get("amount");
         String currency = (String) payout.get("currency");
         UUID publisherId = (UUID) payout.get("publisher");
+        UUID resellerId = (UUID) payout.get("reseller");
+        String payee = publisherId != null ? "publisher" : "reseller";
+        String payeeId = String.valueOf(publisherId != null ? publisherId : resellerId);
         String transfer;
         try {
             transfer = stripe.payments().transfer(amount, currency, (String) payout.get("destination"), "vc-payout-" + payoutId,
-                                                  Map.of("payout", payoutId.toString(), "publisher", publisherId.toString()));
+                                                  Map.of("payout", payoutId.toString(), payee, payeeId));
         } catch (StripePayments.Unavailable | MarketplaceRefusal | IllegalStateException failure) {
             LOG.warning("Payout " + payoutId + " not transferred now; the next run finishes it: " + failure.getMessage());
             Map<String, Object> why = new LinkedHashMap<>(payout);
@@ -172,15 +214,23 @@ public final class Payouts {
             return;
         }
         database.inPlatform(tx -> {
-            ledger.payout(tx, payoutId, publisherId, Money.of(amount, currency));
+            if (publisherId != null) {
+                ledger.payout(tx, payoutId, publisherId, Money.of(amount, currency));
+            } else {
+                ledger.resellerPayout(tx, payoutId, resellerId, Money.of(amount, currency));
+            }
             tx.dml("UPDATE marketplace.payouts SET state = 'paid', stripe_transfer = ?, paid_at = ? WHERE id = ? AND state = 'pending'",
                    transfer, Database.timestamp(clock.instant()), payoutId);
             audit.append(tx, AuditEvent.success(null, actor.actorId(), "marketplace.payout", "payout:" + payoutId,
-                    Map.of("publisher", publisherId.toString(), "amount", amount, "currency", currency, "transfer", transfer)));
+                    Map.of(payee, payeeId, "amount", amount, "currency", currency, "transfer", transfer)));
             return null;
         });
         Map<String, Object> done = new LinkedHashMap<>(payout);
         done.put("transfer", transfer);
         paid.add(done);
+    }
+
+    private static String text(UUID id) {
+        return id == null ? null : id.toString();
     }
 }

@@ -28,6 +28,7 @@ import io.voicecore.marketplace.installs.LicenceIssuer;
 import io.voicecore.marketplace.ledger.Ledger;
 import io.voicecore.marketplace.ledger.LedgerTransaction;
 import io.voicecore.marketplace.ledger.Money;
+import io.voicecore.marketplace.ledger.Resale;
 import io.voicecore.marketplace.listings.Listing;
 import io.voicecore.marketplace.listings.ListingRoutes;
 import io.voicecore.marketplace.listings.Listings;
@@ -41,7 +42,7 @@ import io.voicecore.marketplace.listings.Listings;
  */
 public final class Purchases {
     private static final String COLUMNS = "id, tenant_id, plugin_id, plan_id, publisher_id, request_sha256, seats, amount, currency, state, "
-            + "payment_intent, charge, fee, answer_status, answer::text AS answer, created_at, purpose, customer, saved_method";
+            + "payment_intent, charge, fee, answer_status, answer::text AS answer, created_at, purpose, customer, saved_method, reseller_id, wholesale";
 
     /** What a purchase request asks for. */
     public record Request(String listing, String plan, String paymentMethod, Set<String> grantedPermissions, Optional<Integer> seats) {
@@ -57,7 +58,7 @@ public final class Purchases {
 
     private record Row(UUID id, UUID tenantId, String pluginId, String planId, UUID publisherId, String requestSha256, Integer seats,
                        long amount, String currency, String state, String paymentIntent, String charge, Long fee, Integer answerStatus,
-                       JsonNode answer, Instant createdAt, String purpose, String customer, String savedMethod) {
+                       JsonNode answer, Instant createdAt, String purpose, String customer, String savedMethod, UUID resellerId, Long wholesale) {
         boolean converts() {
             return purpose.equals("conversion");
         }
@@ -71,11 +72,12 @@ public final class Purchases {
     private final Ledger ledger;
     private final StripeGate stripe;
     private final Subscriptions subscriptions;
+    private final ResalePrices resale;
     private final AuditLog audit;
     private final Clock clock;
 
     public Purchases(Database database, Listings listings, Installs installs, PluginRuntime plugins, LicenceIssuer issuer, Ledger ledger,
-                     StripeGate stripe, Subscriptions subscriptions, AuditLog audit, Clock clock) {
+                     StripeGate stripe, Subscriptions subscriptions, ResalePrices resale, AuditLog audit, Clock clock) {
         this.database = database;
         this.listings = listings;
         this.installs = installs;
@@ -84,6 +86,7 @@ public final class Purchases {
         this.ledger = ledger;
         this.stripe = stripe;
         this.subscriptions = subscriptions;
+        this.resale = resale;
         this.audit = audit;
         this.clock = clock;
     }
@@ -134,18 +137,23 @@ public final class Purchases {
         }
         installs.installableVersion(listing.id());
         // A usage plan is charged at the end of each month for what was metered; a plan with a trial at its end.
-        long amount = kind.equals("usage") ? 0 : Math.multiplyExact(((Number) plan.get("amount")).longValue(), seats);
+        // A reseller's sub-tenant pays the retail price its bundle sets; the wholesale of what it pays is kept with the charge.
+        Optional<ResalePrices.Resold> resold = resale.resold(tenantId, listing.id(), request.plan());
+        long unitPrice = resold.map(ResalePrices.Resold::retailUnit).orElse(((Number) plan.get("amount")).longValue());
+        long amount = kind.equals("usage") ? 0 : Math.multiplyExact(unitPrice, seats);
+        Long wholesale = resold.map(r -> kind.equals("usage") ? 0 : Math.multiplyExact(r.wholesaleUnit(), seats)).orElse(null);
         // Consent first: grants that are not exactly the declared permissions are refused before anything is charged. A
         // listed plugin serves nobody without a licence, so enabling it before it is paid for gives nothing away.
         plugins.enablement().enable(tenantId, listing.id(), request.grantedPermissions(), actor);
         UUID id = UUID.randomUUID();
         try {
             database.inTenant(tenantId, tx -> tx.dml("INSERT INTO marketplace.purchases (id, tenant_id, plugin_id, plan_id, publisher_id, "
-                    + "idempotency_key, request_sha256, seats, payment_method, granted, amount, currency, state, created_by, purpose) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                    + "idempotency_key, request_sha256, seats, payment_method, granted, amount, currency, state, created_by, purpose, "
+                    + "reseller_id, wholesale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?::uuid, ?)",
                     id, tenantId, listing.id(), request.plan(), listing.publisher().id(), idempotencyKey, sha,
                     kind.equals("per-seat") ? seats : null, request.paymentMethod(), String.join(",", new TreeSet<>(request.grantedPermissions())),
-                    amount, plan.get("currency"), actor.actorId(), converts ? "conversion" : "purchase"));
+                    amount, plan.get("currency"), actor.actorId(), converts ? "conversion" : "purchase",
+                    resold.map(r -> r.resellerId().toString()).orElse(null), wholesale));
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
                 // The same key raced in: answer as a repeat would.
@@ -272,7 +280,11 @@ public final class Purchases {
         OptionalInt seats = row.seats() == null ? OptionalInt.empty() : OptionalInt.of(row.seats());
         Optional<Instant> periodEnd = !terms.recurring() ? Optional.empty() : Optional.of(terms.trialDays() != null
                 ? now.plus(Duration.ofDays(terms.trialDays())) : Subscriptions.periodEnd(now, terms.interval()));
-        Map<String, Long> limits = Subscriptions.usageLimits(terms.kind(), terms.meter(), terms.spendCap(), terms.unitAmount());
+        // A subscription bought at retail renews at retail, each charge carrying the wholesale in proportion.
+        Optional<ResalePrices.Resold> resold = row.resellerId() == null ? Optional.empty()
+                : resale.resold(row.tenantId(), row.pluginId(), row.planId());
+        long unitAmount = resold.map(ResalePrices.Resold::retailUnit).orElse(terms.unitAmount());
+        Map<String, Long> limits = Subscriptions.usageLimits(terms.kind(), terms.meter(), terms.spendCap(), unitAmount);
         boolean trial = terms.trialDays() != null;
         LicenceIssuer.Issued licence = periodEnd.isPresent()
                 ? issuer.issue(row.tenantId(), row.pluginId(), row.planId(), trial, seats, limits, now, periodEnd.get())
@@ -299,8 +311,10 @@ public final class Purchases {
             }
             body.put("licence", licenceTerms);
             if (charged.isPresent()) {
+                Optional<Resale> sold = row.resellerId() == null ? Optional.empty()
+                        : Optional.of(new Resale(row.resellerId(), Money.of(Math.min(row.wholesale(), row.amount()), row.currency())));
                 LedgerTransaction money = ledger.purchase(tx, row.id(), row.publisherId(), Money.of(row.amount(), row.currency()),
-                                                          Money.of(charged.get().fee(), row.currency()));
+                                                          Money.of(charged.get().fee(), row.currency()), sold);
                 body.put("split", money.posting().split().orElseThrow().view());
                 body.put("paymentIntent", charged.get().paymentIntentId());
             } else {
@@ -308,8 +322,10 @@ public final class Purchases {
             }
             if (customer.isPresent()) {
                 UUID subscription = subscriptions.start(tx, new Subscriptions.Start(row.tenantId(), row.pluginId(), row.planId(),
-                        row.publisherId(), terms.kind(), customer.get(), terms.unitAmount(), row.currency(), terms.interval(), row.seats(),
+                        row.publisherId(), terms.kind(), customer.get(), unitAmount, row.currency(), terms.interval(), row.seats(),
                         terms.meter(), terms.spendCap(), now, periodEnd.orElseThrow(), trial));
+                resold.ifPresent(r -> tx.dml("UPDATE marketplace.subscriptions SET reseller_id = ?, wholesale_unit_amount = ? WHERE id = ?",
+                                             r.resellerId(), r.wholesaleUnit(), subscription));
                 body.put("subscription", subscription);
                 body.put("nextChargeAt", periodEnd.get());
             }
@@ -381,7 +397,8 @@ public final class Purchases {
                     Database.text(row, "state"), Database.text(row, "payment_intent"), Database.text(row, "charge"),
                     row.column("fee").get(Long.class), row.column("answer_status").get(Integer.class),
                     answer == null ? null : Json.MAPPER.readTree(answer), Database.instant(row, "created_at"), Database.text(row, "purpose"),
-                    Database.text(row, "customer"), Database.text(row, "saved_method"));
+                    Database.text(row, "customer"), Database.text(row, "saved_method"), Database.uuid(row, "reseller_id"),
+                    row.column("wholesale").get(Long.class));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("a stored purchase answer is not JSON", e);
         }

@@ -202,6 +202,17 @@ public final class ResalePrices {
                 }));
     }
 
+    /**
+     * The reseller's bundle a path names, by id or by name.
+     *
+     * @throws MarketplaceRefusal {@code bundle-not-found} (404) for a bundle that is not the reseller's
+     */
+    public UUID bundle(UUID resellerId, String reference) {
+        return database.inPlatform(tx -> tx.get("SELECT id FROM marketplace.bundles WHERE reseller_id = ? AND (id::text = ? OR name = ?) "
+                + "ORDER BY (id::text = ?) DESC LIMIT 1", resellerId, reference, reference, reference).map(row -> Database.uuid(row, "id")))
+                .orElseThrow(() -> MarketplaceRefusal.notFound("bundle-not-found", "No bundle '" + reference + "' of this reseller."));
+    }
+
     private void requireBundle(UUID resellerId, UUID bundleId) {
         boolean owned = database.inPlatform(tx -> tx.get("SELECT 1 FROM marketplace.bundles WHERE id = ? AND reseller_id = ?", bundleId,
                                                          resellerId).isPresent());

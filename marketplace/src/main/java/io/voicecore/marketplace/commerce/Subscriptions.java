@@ -31,6 +31,7 @@ import io.voicecore.marketplace.installs.Installs;
 import io.voicecore.marketplace.installs.LicenceIssuer;
 import io.voicecore.marketplace.ledger.Ledger;
 import io.voicecore.marketplace.ledger.Money;
+import io.voicecore.marketplace.ledger.Resale;
 
 /**
  * Recurring plans after their purchase: each subscription renews at the end of its period by {@link #renewDue}, run by a
@@ -325,7 +326,7 @@ public final class Subscriptions {
             answer.put("periodEnd", end);
             if (charged.isPresent()) {
                 var money = ledger.purchase(tx, charge.id(), sub.publisherId(), Money.of(charge.amount(), sub.currency()),
-                                            Money.of(charged.get().fee(), sub.currency()));
+                                            Money.of(charged.get().fee(), sub.currency()), resale(tx, sub, charge.amount()));
                 answer.put("split", money.posting().split().orElseThrow().view());
             }
             ChargeRows.paid(tx, charge.id(), charged, false, licence.licence().licenceId(), answer, clock.instant());
@@ -523,7 +524,7 @@ public final class Subscriptions {
                 body.put("purchase", paidCharge.id());
                 if (paid.isPresent()) {
                     var money = ledger.purchase(tx, paidCharge.id(), sub.publisherId(), Money.of(charged, sub.currency()),
-                                                Money.of(paid.get().fee(), sub.currency()));
+                                                Money.of(paid.get().fee(), sub.currency()), resale(tx, sub, charged));
                     body.put("split", money.posting().split().orElseThrow().view());
                     ChargeRows.paid(tx, paidCharge.id(), paid, false, licence.licence().licenceId(), body, clock.instant());
                 }
@@ -582,6 +583,17 @@ public final class Subscriptions {
 
     static MarketplaceRefusal notFound(UUID id) {
         return MarketplaceRefusal.notFound("subscription-not-found", "No subscription " + id + " of this tenant.");
+    }
+
+    /**
+     * For a subscription a reseller's sub-tenant bought at retail, the resale of a charge of {@code charged}: its
+     * wholesale in proportion to the retail ({@link Resale#wholesaleOf}). Renewals, trials converting, usage months and
+     * added seats alike.
+     */
+    private static Optional<Resale> resale(DbExecute tx, Subscription sub, long charged) {
+        return tx.get("SELECT reseller_id, wholesale_unit_amount FROM marketplace.subscriptions WHERE id = ? AND reseller_id IS NOT NULL",
+                      sub.id()).map(row -> new Resale(Database.uuid(row, "reseller_id"), Money.of(Resale.wholesaleOf(charged,
+                              sub.unitAmount(), row.column("wholesale_unit_amount").get(Long.class)), sub.currency())));
     }
 
     Optional<Subscription> byId(UUID id) {
