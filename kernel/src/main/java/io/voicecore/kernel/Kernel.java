@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.helidon.http.DirectHandler;
@@ -16,7 +17,9 @@ import io.voicecore.kernel.config.KernelConfig;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.DirectProblemHandler;
 import io.voicecore.kernel.http.PlatformThreadConnections;
+import io.voicecore.kernel.http.RequestContext;
 import io.voicecore.kernel.http.RequestFilter;
+import io.voicecore.kernel.http.WhiteLabel;
 import io.voicecore.kernel.observe.ObserveRoutes;
 import io.voicecore.kernel.storage.Storage;
 
@@ -69,11 +72,14 @@ public final class Kernel implements AutoCloseable {
         try {
             byte[] openApi = openApiDocument(extensions);
             HttpRouting.Builder routing = HttpRouting.builder();
-            routing.addFilter(new RequestFilter(services.metrics()));
+            routing.addFilter(new RequestFilter(services.metrics(), services::whiteLabel));
             new ObserveRoutes(services.database(), services.state(), services.metrics()).register(routing);
             routing.get("/openapi", (req, res) -> {
                 res.header(HeaderNames.CONTENT_TYPE, "application/vnd.oai.openapi;charset=utf-8");
-                res.send(openApi);
+                // On a host another brand serves, the document is titled and worded with that brand's name.
+                Optional<String> product = RequestContext.current().flatMap(RequestContext::whiteLabel);
+                res.send(product.isEmpty() ? openApi
+                        : WhiteLabel.relabel(new String(openApi, StandardCharsets.UTF_8), product.get()).getBytes(StandardCharsets.UTF_8));
             });
             ApiRoutes api = new ApiRoutes(routing, services.authenticator(), services.rateLimiter(), config.maxBodyBytes(),
                                           services.refusalAuditor(), services.problemMapper());

@@ -16,6 +16,7 @@ import io.voicecore.kernel.http.Authenticator;
 import io.voicecore.kernel.http.ProblemMapper;
 import io.voicecore.kernel.http.RateLimiter;
 import io.voicecore.kernel.http.RefusalAuditor;
+import io.voicecore.kernel.http.WhiteLabel;
 import io.voicecore.kernel.identity.AdminToken;
 import io.voicecore.kernel.identity.ApiKeyRoutes;
 import io.voicecore.kernel.identity.ApiKeyService;
@@ -34,6 +35,7 @@ import io.voicecore.kernel.identity.UserService;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.branding.BrandingSource;
 import io.voicecore.kernel.plugins.config.PluginConfigs;
 import io.voicecore.kernel.plugins.egress.EgressGateway;
 import io.voicecore.kernel.plugins.events.EventBus;
@@ -77,6 +79,7 @@ import io.voicecore.kernel.tenancy.TenantRepository;
 import io.voicecore.kernel.tenancy.TenantResolver;
 import io.voicecore.kernel.tenancy.admin.TenantRoutes;
 import io.voicecore.kernel.tenancy.admin.TenantService;
+import io.voicecore.sdk.Branding;
 import io.voicecore.sdk.Licence;
 import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
@@ -128,6 +131,8 @@ public final class KernelServices implements AutoCloseable {
     private final StartupPhases phases = new StartupPhases();
     private final List<KernelExtension> extensions;
     private final SecretBox secretBox;
+    private volatile WhiteLabel whiteLabel = WhiteLabel.NONE;
+    private volatile BrandingSource brandingSource = BrandingSource.PLATFORM;
 
     private KernelServices(KernelConfig config, PrintStream console, Clock clock, Storage storage, SharedState state,
                            List<KernelExtension> extensions) {
@@ -309,6 +314,11 @@ public final class KernelServices implements AutoCloseable {
             }
 
             @Override
+            public Branding branding(PluginCall call) {
+                return brandingSource.forTenant(call.tenantId());
+            }
+
+            @Override
             public void release(String pluginId) {
                 pluginDatabases.release(pluginId);
             }
@@ -351,6 +361,24 @@ public final class KernelServices implements AutoCloseable {
     }
 
     /** The node's request limiter; it keeps local buckets, so the server asks for it once. */
+    /**
+     * Plugs in whose name each request's host stands for (an extension that serves other brands' domains calls it in
+     * its {@code start}); until then every host is the platform's.
+     */
+    public void useWhiteLabel(WhiteLabel label) {
+        this.whiteLabel = java.util.Objects.requireNonNull(label);
+    }
+
+    /** Plugs in the source of tenants' brandings that plugins read; until then every tenant has the platform's. */
+    public void useBrandingSource(BrandingSource source) {
+        this.brandingSource = java.util.Objects.requireNonNull(source);
+    }
+
+    /** The white label in force, consulted for every request's host. */
+    public WhiteLabel whiteLabel() {
+        return whiteLabel;
+    }
+
     public RateLimiter rateLimiter() {
         return new RateLimiter(state, config.rateLimitPerMinute(), 60, clock);
     }

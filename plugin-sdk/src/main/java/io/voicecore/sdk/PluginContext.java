@@ -73,4 +73,19 @@ public interface PluginContext {
     default Optional<Licence> licence() {
         return Optional.empty();
     }
+
+    /**
+     * The brand the tenant is served under: the platform's, or its reseller's (the product name, the assistant's name,
+     * the support e-mail and the sender name its customers see). No permission needed. A plugin that names the product
+     * or introduces an assistant uses it where the tenant's own configuration does not say otherwise.
+     *
+     * <p>The default answers {@link Branding#PLATFORM}, for contexts made outside the platform (e.g. a plugin's own
+     * test doubles); the platform's context answers the tenant's branding.
+     *
+     * @return the tenant's branding
+     * @since SDK 1.4
+     */
+    default Branding branding() {
+        return Branding.PLATFORM;
+    }
 }

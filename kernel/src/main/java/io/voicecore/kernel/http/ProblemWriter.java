@@ -28,6 +28,9 @@ public final class ProblemWriter {
                                                    + "Request id " + requestId + ".");
         }
         Map<String, Object> body = body(failure, requestId, instance);
+        // On a host another brand serves, the kernel's texts name that brand, never the platform.
+        RequestContext.current().flatMap(RequestContext::whiteLabel).ifPresent(product -> body.replaceAll(
+                (member, value) -> value instanceof String text ? WhiteLabel.relabel(text, product) : value));
         int status = (int) body.get("status");
         if (status >= 500 && !(failure instanceof ApiException)) {
             LOG.log(Level.SEVERE, "Unhandled failure serving " + instance + " (request " + requestId + ")", failure);

@@ -27,6 +27,7 @@ public final class RequestContext {
     private final long startNanos = System.nanoTime();
     private volatile String route;
     private volatile Principal principal;
+    private volatile String whiteLabel;
 
     RequestContext(String requestId, String method, String path, String remoteAddress) {
         this.requestId = requestId;
@@ -124,5 +125,14 @@ public final class RequestContext {
 
     void principal(Principal principal) {
         this.principal = principal;
+    }
+
+    /** The product name the request's host stands for instead of the platform's, if any (see {@link WhiteLabel}). */
+    public Optional<String> whiteLabel() {
+        return Optional.ofNullable(whiteLabel);
+    }
+
+    void whiteLabel(String productName) {
+        this.whiteLabel = productName;
     }
 }

@@ -17,9 +17,16 @@ public final class RequestFilter implements Filter {
     private static final Logger ACCESS = Logger.getLogger("io.voicecore.access");
 
     private final RequestRecorder metrics;
+    private final java.util.function.Supplier<WhiteLabel> whiteLabel;
 
     public RequestFilter(RequestRecorder metrics) {
+        this(metrics, () -> WhiteLabel.NONE);
+    }
+
+    /** @param whiteLabel the white label in force, asked for each request's host */
+    public RequestFilter(RequestRecorder metrics, java.util.function.Supplier<WhiteLabel> whiteLabel) {
         this.metrics = metrics;
+        this.whiteLabel = whiteLabel;
     }
 
     /**
@@ -40,6 +47,8 @@ public final class RequestFilter implements Filter {
         context.bind();
         res.header(RequestContext.REQUEST_ID_HEADER, requestId);
         try {
+            whiteLabel.get().productName(WhiteLabel.hostOf(req.headers().first(io.helidon.http.HeaderNames.HOST).orElse(null)))
+                    .ifPresent(context::whiteLabel);
             chain.proceed();
         } finally {
             long nanos = System.nanoTime() - context.startNanos();

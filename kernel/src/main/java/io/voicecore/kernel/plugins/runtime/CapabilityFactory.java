@@ -34,4 +34,9 @@ public interface CapabilityFactory extends PluginResources {
     Usage usage(PluginCall call, Optional<Licence> licence);
 
     PluginConfig config(PluginCall call);
+
+    /** The brand the call's tenant is served under; the platform's unless an extension plugged in a branding source. */
+    default io.voicecore.sdk.Branding branding(PluginCall call) {
+        return io.voicecore.sdk.Branding.PLATFORM;
+    }
 }

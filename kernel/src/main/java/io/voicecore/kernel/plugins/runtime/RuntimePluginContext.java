@@ -114,4 +114,10 @@ final class RuntimePluginContext implements PluginContext {
     public Optional<Licence> licence() {
         return licence;
     }
+
+    /** The tenant's branding, asked for when the plugin reads it (most calls never do). */
+    @Override
+    public io.voicecore.sdk.Branding branding() {
+        return capabilities.branding(call);
+    }
 }
