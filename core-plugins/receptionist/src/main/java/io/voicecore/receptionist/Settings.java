@@ -24,7 +24,9 @@ final class Settings {
             throw new PluginProblem(409, "invalid-time-zone", "The configured timeZone '" + zoneText
                                                               + "' is not an IANA time zone; set it to e.g. Europe/Madrid.");
         }
-        return new Personality(config.string("assistantName").orElse("Ava"),
+        // A name the tenant chose wins; otherwise the assistant's name of the brand the tenant is served under
+        // (a reseller's, or the platform's Ava).
+        return new Personality(config.string("assistantName").filter(name -> !name.isBlank()).orElse(context.branding().assistantName()),
                                config.string("businessName").map(String::strip).filter(name -> !name.isEmpty()),
                                config.string("greeting").filter(g -> !g.isBlank()), config.string("tone").orElse("friendly"),
                                list(config.string("languages").orElse("en,es,fr,de,it,pt")),
