@@ -1,5 +1,6 @@
 package io.voicecore.marketplace;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,6 +10,8 @@ import io.voicecore.kernel.KernelExtension;
 import io.voicecore.kernel.KernelServices;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.ProblemMapper;
+import io.voicecore.kernel.plugins.egress.EgressResolver;
+import io.voicecore.kernel.plugins.egress.PrivateAddressAllowList;
 import io.voicecore.kernel.plugins.runtime.PluginRuntime;
 import io.voicecore.kernel.storage.Database;
 import io.voicecore.kernel.tenancy.TenantResolver;
@@ -40,16 +43,20 @@ import io.voicecore.marketplace.publishers.PublisherRoutes;
 import io.voicecore.marketplace.publishers.Publishers;
 import io.voicecore.marketplace.ratings.RatingRoutes;
 import io.voicecore.marketplace.ratings.Ratings;
+import io.voicecore.marketplace.resellers.BrandingRoutes;
 import io.voicecore.marketplace.resellers.BundleProvisioning;
 import io.voicecore.marketplace.resellers.BundleRoutes;
 import io.voicecore.marketplace.resellers.Bundles;
+import io.voicecore.marketplace.resellers.DomainProofs;
+import io.voicecore.marketplace.resellers.ResellerBranding;
+import io.voicecore.marketplace.resellers.ResellerDomains;
 import io.voicecore.marketplace.resellers.ResellerMoney;
 import io.voicecore.marketplace.resellers.ResellerMoneyRoutes;
 import io.voicecore.marketplace.resellers.ResellerRoutes;
+import io.voicecore.marketplace.resellers.Resellers;
 import io.voicecore.marketplace.resellers.SubTenantRoutes;
 import io.voicecore.marketplace.resellers.SubTenants;
 import io.voicecore.marketplace.resellers.SupportAccess;
-import io.voicecore.marketplace.resellers.Resellers;
 import io.voicecore.marketplace.reviewers.ReviewRoutes;
 import io.voicecore.marketplace.reviewers.Reviewers;
 import io.voicecore.marketplace.submissions.AutomatedReviews;
@@ -93,6 +100,8 @@ public final class MarketplaceExtension implements KernelExtension {
     private Bundles bundles;
     private SubTenants subTenants;
     private SupportAccess supportAccess;
+    private ResellerBranding resellerBranding;
+    private ResellerDomains resellerDomains;
 
     /** The extension as the kernel finds it: settings from the environment. */
     public MarketplaceExtension() {
@@ -132,6 +141,13 @@ public final class MarketplaceExtension implements KernelExtension {
                                       kernel.audit(), settings.fastTrack(), settings.clock());
         reviewers = new Reviewers(database, kernel.apiKeys(), kernel.audit());
         resellers = new Resellers(database, kernel.apiKeys(), kernel.audit());
+        resellerBranding = new ResellerBranding(database, kernel.audit());
+        resellerDomains = new ResellerDomains(database, resellerBranding, kernel.audit(), new DomainProofs(DomainProofs.TxtResolver.JNDI,
+                EgressResolver.SYSTEM, PrivateAddressAllowList.of(kernel.config()), 80, Duration.ofSeconds(5)));
+        // On a reseller's verified domain the kernel names the reseller's product, never the platform.
+        kernel.useWhiteLabel(resellerBranding);
+        // Plugins read a reseller's tenant's branding (the receptionist greets with its assistant's name).
+        kernel.useBrandingSource(resellerBranding::forPlugins);
         installs = new Installs(database, listings, plugins, issuer, verifier, kernel.audit(), settings.clock());
         ledger = new Ledger(database, kernel.audit(), settings.clock());
         bundles = new Bundles(database, plugins, kernel.pluginConfigs(), listings, installs, kernel.audit());
@@ -195,6 +211,7 @@ public final class MarketplaceExtension implements KernelExtension {
         new BundleRoutes(resellers, bundles).register(api);
         new SubTenantRoutes(resellers, subTenants, supportAccess, tenants).register(api);
         new ResellerMoneyRoutes(resellers, resalePrices, payouts, ledger, resellerMoney).register(api);
+        new BrandingRoutes(resellers, resellerBranding, resellerDomains).register(api);
     }
 
     @Override
@@ -231,6 +248,16 @@ public final class MarketplaceExtension implements KernelExtension {
             throw new IllegalStateException("the marketplace has not started");
         }
         return bundles;
+    }
+
+    /** Resellers' custom domains, for tests that check proofs with resolvers of their own. */
+    public ResellerDomains resellerDomains() {
+        return resellerDomains;
+    }
+
+    /** Resellers' white labels: the branding of a tenant, a reseller or a host. */
+    public ResellerBranding resellerBranding() {
+        return resellerBranding;
     }
 
     /** The ledger, once started: the services that move money record it there. */
