@@ -150,7 +150,7 @@ public final class MarketplaceExtension implements KernelExtension {
         kernel.useBrandingSource(resellerBranding::forPlugins);
         installs = new Installs(database, listings, plugins, issuer, verifier, kernel.audit(), settings.clock());
         ledger = new Ledger(database, kernel.audit(), settings.clock());
-        bundles = new Bundles(database, plugins, kernel.pluginConfigs(), listings, installs, kernel.audit());
+        bundles = new Bundles(database, plugins, kernel.pluginConfigs(), listings, installs, kernel.audit(), resellerBranding::forget);
         subTenants = new SubTenants(database, kernel.tenantService(), kernel.tenants(), kernel.apiKeys(), kernel.usage(), kernel.audit(),
                                     bundles, settings.clock());
         supportAccess = new SupportAccess(database, subTenants, kernel.users(), kernel.sessions(), kernel.audit(), settings.clock());

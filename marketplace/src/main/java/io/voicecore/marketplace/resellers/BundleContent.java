@@ -36,12 +36,7 @@ record BundleContent(List<Pinned> plugins, Map<String, Object> branding) {
     };
     static final int MAX_PLUGINS = 50;
     static final int MAX_REASON = 500;
-    private static final Pattern COLOUR = Pattern.compile("^#[0-9a-fA-F]{6}$");
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
-    private static final Pattern URL = Pattern.compile("^https://[^\\s/$.?#][^\\s]{0,1990}$");
     private static final Set<String> PLUGIN_FIELDS = Set.of("id", "version", "plan", "config", "reasons");
-    private static final Set<String> BRANDING_FIELDS = Set.of("productName", "logoUrl", "colours", "assistantName", "supportEmail",
-                                                              "senderName");
 
     /** One permission of a pinned plugin, with the reason its tenants are shown. */
     record Grant(String permission, String reason) {
@@ -86,38 +81,7 @@ record BundleContent(List<Pinned> plugins, Map<String, Object> branding) {
             }
             requireProviders(fields, pinned, plugins);
         }
-        Map<String, Object> branding = branding(fields, body.get("branding"));
-        return new BundleContent(pinned.stream().map(p -> branded(fields, p, branding, plugins, configs)).toList(), branding);
-    }
-
-    /**
-     * The plugin with the bundle's branding as default configuration where its schema has a key of the same name (the
-     * receptionist's {@code assistantName}), unless the bundle configures that key itself: its tenants then speak
-     * with the bundle's names from their first call.
-     */
-    private static Pinned branded(JsonFields fields, Pinned plugin, Map<String, Object> branding, PluginRuntime plugins,
-                                  PluginConfigs configs) {
-        Optional<PluginManifest> manifest = plugins.catalog().loaded(plugin.id(), plugin.version()).map(LoadedVersion::manifest);
-        if (manifest.isEmpty()) {
-            return plugin;
-        }
-        Map<String, Object> config = plugin.config() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(plugin.config());
-        boolean changed = false;
-        for (Map.Entry<String, Object> entry : branding.entrySet()) {
-            if (entry.getValue() instanceof String value && manifest.get().config().properties().containsKey(entry.getKey())
-                    && !config.containsKey(entry.getKey())) {
-                try {
-                    configs.validate(new PluginManifest.ConfigSchema(Map.of(entry.getKey(),
-                            manifest.get().config().properties().get(entry.getKey()))), Json.parse(write(Map.of(entry.getKey(), value))));
-                    config.put(entry.getKey(), value);
-                    changed = true;
-                } catch (PluginRefusal refused) {
-                    fields.reject("branding." + entry.getKey(), "does not fit the '" + entry.getKey() + "' setting of '" + plugin.id()
-                            + "': " + refused.fieldErrors().get(0).message());
-                }
-            }
-        }
-        return changed ? new Pinned(plugin.id(), plugin.version(), plugin.plan(), config, plugin.permissions()) : plugin;
+        return new BundleContent(List.copyOf(pinned), Branding.read(body.get("branding"), "branding.", fields).view());
     }
 
     private static Optional<Pinned> pin(JsonFields fields, String at, JsonNode entry, Set<String> seen, PluginRuntime plugins,
@@ -263,67 +227,6 @@ record BundleContent(List<Pinned> plugins, Map<String, Object> branding) {
                 }
             }
         }
-    }
-
-    private static Map<String, Object> branding(JsonFields fields, JsonNode branding) {
-        Map<String, Object> valid = new LinkedHashMap<>();
-        if (branding == null || branding.isNull()) {
-            return valid;
-        }
-        if (!branding.isObject()) {
-            fields.reject("branding", "must be an object such as {\"productName\": \"Nordic Reception\"}");
-            return valid;
-        }
-        for (Iterator<String> names = branding.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!BRANDING_FIELDS.contains(name)) {
-                fields.reject("branding." + name, "unknown field; expected one of " + BRANDING_FIELDS.stream().sorted().toList());
-            }
-        }
-        text(fields, branding, "productName", "branding.productName", 100).ifPresent(v -> valid.put("productName", v));
-        text(fields, branding, "logoUrl", "branding.logoUrl", 2000).ifPresent(v -> {
-            if (URL.matcher(v).matches()) {
-                valid.put("logoUrl", v);
-            } else {
-                fields.reject("branding.logoUrl", "must be an https URL");
-            }
-        });
-        text(fields, branding, "assistantName", "branding.assistantName", 60).ifPresent(v -> valid.put("assistantName", v));
-        text(fields, branding, "supportEmail", "branding.supportEmail", 254).ifPresent(v -> {
-            if (EMAIL.matcher(v).matches()) {
-                valid.put("supportEmail", v);
-            } else {
-                fields.reject("branding.supportEmail", "must be an e-mail address such as support@example.com");
-            }
-        });
-        text(fields, branding, "senderName", "branding.senderName", 100).ifPresent(v -> valid.put("senderName", v));
-        JsonNode colours = branding.get("colours");
-        if (colours != null && !colours.isNull()) {
-            if (!colours.isObject()) {
-                fields.reject("branding.colours", "must be an object {\"primary\": \"#rrggbb\", \"accent\": \"#rrggbb\"}");
-            } else {
-                Map<String, Object> validColours = new LinkedHashMap<>();
-                for (Iterator<String> names = colours.fieldNames(); names.hasNext(); ) {
-                    String name = names.next();
-                    if (!name.equals("primary") && !name.equals("accent")) {
-                        fields.reject("branding.colours." + name, "unknown colour; expected primary or accent");
-                    }
-                }
-                for (String name : List.of("primary", "accent")) {
-                    text(fields, colours, name, "branding.colours." + name, 7).ifPresent(v -> {
-                        if (COLOUR.matcher(v).matches()) {
-                            validColours.put(name, v.toLowerCase(java.util.Locale.ROOT));
-                        } else {
-                            fields.reject("branding.colours." + name, "must be a colour as #rrggbb, e.g. #0a7d5c");
-                        }
-                    });
-                }
-                if (!validColours.isEmpty()) {
-                    valid.put("colours", validColours);
-                }
-            }
-        }
-        return valid;
     }
 
     private static Optional<String> text(JsonFields fields, JsonNode object, String field, boolean required) {

@@ -65,14 +65,21 @@ public final class Bundles implements BundleProvisioning {
     private final Listings listings;
     private final Installs installs;
     private final AuditLog audit;
+    private final Runnable brandingChanged;
 
-    public Bundles(Database database, PluginRuntime plugins, PluginConfigs configs, Listings listings, Installs installs, AuditLog audit) {
+    /**
+     * @param brandingChanged told when a tenant moves to another bundle version, whose branding may differ: what is
+     *                        remembered of the tenants' branding on this node is dropped
+     */
+    public Bundles(Database database, PluginRuntime plugins, PluginConfigs configs, Listings listings, Installs installs, AuditLog audit,
+                   Runnable brandingChanged) {
         this.database = database;
         this.plugins = plugins;
         this.configs = configs;
         this.listings = listings;
         this.installs = installs;
         this.audit = audit;
+        this.brandingChanged = brandingChanged;
     }
 
     /** The content of a bundle version from a request body, checked against what the platform runs; bad fields go to {@code fields}. */
@@ -267,6 +274,7 @@ public final class Bundles implements BundleProvisioning {
                 + "VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET bundle_id = excluded.bundle_id, "
                 + "bundle_version = excluded.bundle_version WHERE marketplace.reseller_tenants.reseller_id = excluded.reseller_id",
                 tenantId, reseller.id(), bundleId, version));
+        brandingChanged.run();
     }
 
     /**

@@ -117,9 +117,9 @@ class BundlesTest {
                 "branding", Map.of("productName", "Nordic Reception", "assistantName", "Sara")));
         assertEquals(201, second.status(), second.body());
         assertEquals(2, second.json().get("version").asInt());
-        assertEquals("Sara", pinned(second.json(), "receptionist").at("/config/assistantName").asText(),
-                     "the branding's assistant name is the receptionist's default: " + second.body());
-        assertTrue(pinned(second.json(), "crm").get("config").isNull(), "crm has no setting named like a branding key");
+        assertEquals("Sara", second.json().at("/branding/assistantName").asText(), second.body());
+        assertTrue(pinned(second.json(), "receptionist").get("config").isNull(),
+                   "branding is not copied into configuration: plugins read it as the tenant's branding");
         assertEquals("Keeps your patients' contact details.", pinned(second.json(), "crm").get("permissions").findValues("reason").stream()
                 .map(JsonNode::asText).filter(r -> r.startsWith("Keeps your")).findFirst().orElseThrow());
 
@@ -147,8 +147,7 @@ class BundlesTest {
             assertEquals("enabled", state.get("state").asText(), state.toString());
             assertEquals(declared(id), names(state.get("grantedPermissions")), "exactly what " + id + " declares");
         }
-        HttpResult config = kernel().get("/api/v1/tenants/bundle-hansen/plugins/receptionist/config", adminKey);
-        assertEquals("Sara", config.json().get("assistantName").asText(), config.body());
+        ResellerGreetingTest.assertGreetedBy("Sara", "bundle-hansen");
         assertEquals("2", query("SELECT bundle_version::text FROM marketplace.reseller_tenants WHERE tenant_id = ?::uuid", tenant.toString())
                 .get(0));
         // The reseller's consent is on the tenant's audit trail, naming the reseller as the contracting party.

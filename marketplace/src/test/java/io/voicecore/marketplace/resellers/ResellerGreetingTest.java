@@ -66,7 +66,7 @@ class ResellerGreetingTest {
         assertGreetedBy("Lotte", slug + "-chose");
     }
 
-    private static void assertGreetedBy(String assistant, String tenant) {
+    static void assertGreetedBy(String assistant, String tenant) {
         HttpResult started = kernel().post("/api/v1/tenants/" + tenant + "/receptionist/conversations", kernel().adminToken(),
                                            Map.of("channel", "chat"));
         assertEquals(201, started.status(), started.body());

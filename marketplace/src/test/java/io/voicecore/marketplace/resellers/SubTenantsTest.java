@@ -91,8 +91,7 @@ class SubTenantsTest {
         List<String> plugins = new ArrayList<>();
         created.json().get("plugins").forEach(plugin -> plugins.add(plugin.get("id").asText()));
         assertEquals(List.of("ai-gateway", "crm", "receptionist"), plugins);
-        HttpResult config = kernel().get("/api/v1/tenants/hansen-bundled/plugins/receptionist/config", created.json().get("apiKey").asText());
-        assertEquals("Sara", config.json().get("assistantName").asText(), config.body());
+        ResellerGreetingTest.assertGreetedBy("Sara", "hansen-bundled");
     }
 
     @Test
