@@ -37,6 +37,8 @@ final class Gateway implements LanguageModel {
     static final String METER_CACHE_HITS = "ai.cache_hits";
     static final String METER_PROVIDER_ERRORS = "ai.provider_errors";
     static final String METER_FALLBACKS = "ai.fallbacks";
+    /** Every completion answered, online or offline: what a tenant's conversations used, whichever engine answered. */
+    static final String METER_COMPLETIONS = "ai.completions";
 
     private final PluginContext context;
     private final Clock clock;
@@ -62,6 +64,12 @@ final class Gateway implements LanguageModel {
     @Override
     public Completion complete(CompletionRequest request) {
         Objects.requireNonNull(request, "request");
+        Completion completion = answer(request);
+        meter(METER_COMPLETIONS, 1, "call");
+        return completion;
+    }
+
+    private Completion answer(CompletionRequest request) {
         Optional<String> apiKey = context.secrets().get(API_KEY_SECRET);
         if (apiKey.isEmpty()) {
             return offline.complete(request);

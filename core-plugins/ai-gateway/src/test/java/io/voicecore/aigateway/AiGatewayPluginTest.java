@@ -40,6 +40,7 @@ class AiGatewayPluginTest {
 
     @Test
     void withoutAKeyTheGatewayIsOfflineAndAnswersWithTheOfflineEngine() {
+        long completionsBefore = kit.secondTenant().usage("ai.completions");
         Json status = kit.secondTenant().get("/status").json();
         assertEquals("offline", status.get("mode").asString());
         assertEquals("gpt-4o-mini", status.get("model").asString());
@@ -61,6 +62,7 @@ class AiGatewayPluginTest {
         assertEquals(0, reply.get("promptTokens").asLong());
         assertFalse(reply.get("cached").asBoolean());
         assertEquals(0, kit.secondTenant().usage("ai.fallbacks"), "offline mode is not a fallback");
+        assertEquals(completionsBefore + 2, kit.secondTenant().usage("ai.completions"), "offline completions are counted too");
     }
 
     @Test
