@@ -145,8 +145,8 @@ public final class ResellerMoney {
 
     /**
      * The portal's month: {@code revenue} per sub-tenant (retail gross, refunds, margin), {@code bundles} (sub-tenants
-     * per bundle and version, now) and {@code churn} (sub-tenants whose subscriptions bought at retail lapsed or were
-     * cancelled in the month).
+     * per bundle and version, now), {@code churn} (subscriptions bought at retail that lapsed or were cancelled in the
+     * month) and {@code departures} (sub-tenants deleted in the month); {@code churnedSubTenants} counts each once.
      */
     public Map<String, Object> revenue(UUID resellerId, YearMonth month) {
         Instant start = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
@@ -181,13 +181,27 @@ public final class ResellerMoney {
         }, "SELECT tenant_id, plugin_id, state, ended_at FROM marketplace.subscriptions WHERE reseller_id = ? "
            + "AND state IN ('lapsed', 'cancelled') AND ended_at >= ? AND ended_at < ? ORDER BY ended_at", resellerId,
            Database.timestamp(start), Database.timestamp(end)));
+        List<Map<String, Object>> departures = database.inPlatform(tx -> Database.list(tx, row -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("tenant", Database.uuid(row, "tenant_id"));
+            item.put("tenantName", Database.text(row, "tenant_name"));
+            item.put("bundle", row.column("bundle_id").asOptional().map(Object::toString).orElse(null));
+            item.put("joinedAt", Database.instant(row, "joined_at"));
+            item.put("deletedAt", Database.instant(row, "deleted_at"));
+            return item;
+        }, "SELECT tenant_id, tenant_name, bundle_id, joined_at, deleted_at FROM marketplace.sub_tenant_departures "
+           + "WHERE reseller_id = ? AND deleted_at >= ? AND deleted_at < ? ORDER BY deleted_at", resellerId,
+           Database.timestamp(start), Database.timestamp(end)));
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("reseller", resellerId.toString());
         view.put("month", month.toString());
         view.put("revenue", revenue);
         view.put("bundles", bundles);
         view.put("churn", churn);
-        view.put("churnedSubTenants", churn.stream().map(item -> item.get("tenant")).distinct().count());
+        view.put("departures", departures);
+        // A sub-tenant counts once, whether its subscriptions ended, it was deleted, or both.
+        view.put("churnedSubTenants", java.util.stream.Stream.concat(churn.stream(), departures.stream())
+                .map(item -> item.get("tenant").toString()).distinct().count());
         return view;
     }
 

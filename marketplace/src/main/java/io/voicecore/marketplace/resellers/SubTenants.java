@@ -160,6 +160,10 @@ public final class SubTenants {
             tx.dml("DELETE FROM marketplace.support_sessions WHERE tenant_id = ?", tenant.id());
             tx.dml("DELETE FROM marketplace.support_grants WHERE tenant_id = ?", tenant.id());
             tx.dml("DELETE FROM marketplace.support_users WHERE tenant_id = ?", tenant.id());
+            // The reseller's churn still counts it (ResellerMoney.revenue).
+            tx.dml("INSERT INTO marketplace.sub_tenant_departures (tenant_id, reseller_id, tenant_name, bundle_id, bundle_version, "
+                   + "joined_at, deleted_at, deleted_by) SELECT tenant_id, reseller_id, ?, bundle_id, bundle_version, created_at, now(), ? "
+                   + "FROM marketplace.reseller_tenants WHERE tenant_id = ?", tenant.name(), actor.actorId(), tenant.id());
             tx.dml("DELETE FROM marketplace.reseller_tenants WHERE tenant_id = ?", tenant.id());
             return tenantService.delete(tx, tenant, actor);
         });

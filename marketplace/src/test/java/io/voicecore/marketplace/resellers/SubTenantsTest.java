@@ -181,6 +181,13 @@ class SubTenantsTest {
         assertTrue(afterDeletion == 401 || afterDeletion == 403, "the deleted tenant's key answered " + afterDeletion);
         assertEquals(201, kernel().post(reseller.tenants(), reseller.key(), Map.of("name", "Again", "slug", "lifecycle-t")).status(),
                      "the slug is free again");
+
+        // The reseller's portal still counts the deleted tenant as churn in the month it left.
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        HttpResult revenue = kernel().get("/api/v1/resellers/lifecycle/revenue?month=" + month, reseller.key());
+        assertEquals(200, revenue.status(), revenue.body());
+        assertEquals(tenant.get("id").asText(), revenue.json().at("/departures/0/tenant").asText(), revenue.body());
+        assertEquals(1, revenue.json().get("churnedSubTenants").asInt(), revenue.body());
     }
 
     @Test
