@@ -9,6 +9,7 @@ import io.voicecore.kernel.http.ApiRequest;
 import io.voicecore.kernel.http.ApiRoutes;
 import io.voicecore.kernel.http.JsonFields;
 import io.voicecore.marketplace.publishers.Publishers;
+import io.voicecore.marketplace.web.PathIds;
 
 /** {@code /api/v1/resellers}: reseller accounts, created by the platform admin. */
 public final class ResellerRoutes {
@@ -24,6 +25,30 @@ public final class ResellerRoutes {
         api.post(BASE, Access.AUTHENTICATED, this::create);
         api.get(BASE + "/{reseller}", Access.AUTHENTICATED, request ->
                 ApiReply.ok(resellers.actingAs(request.pathParam("reseller"), request.principal()).view()));
+        api.post(BASE + "/{reseller}/api-keys", Access.AUTHENTICATED, this::addKey);
+        api.get(BASE + "/{reseller}/api-keys", Access.AUTHENTICATED, request -> ApiReply.ok(Map.of("items",
+                resellers.keys(resellers.actingAs(request.pathParam("reseller"), request.principal())).stream()
+                        .map(Resellers.ResellerKey::view).toList())));
+        api.delete(BASE + "/{reseller}/api-keys/{key}", Access.AUTHENTICATED, request -> {
+            Reseller reseller = resellers.actingAs(request.pathParam("reseller"), request.principal());
+            resellers.revokeKey(reseller, PathIds.uuid(request, "key", "reseller-key-not-found", "reseller key"), request.principal());
+            return ApiReply.noContent();
+        });
+    }
+
+    private ApiReply addKey(ApiRequest request) {
+        Reseller reseller = resellers.actingAs(request.pathParam("reseller"), request.principal());
+        JsonFields body = request.jsonObject().allowOnly(Set.of("name"));
+        String name = body.requiredString("name");
+        if (name != null && (name.isBlank() || name.length() > 100)) {
+            body.reject("name", "must be 1 to 100 characters, e.g. \"billing system\"");
+        }
+        body.validate();
+        Resellers.KeyCreated created = resellers.addKey(reseller, name.strip(), request.principal());
+        Map<String, Object> view = created.key().view();
+        view.put("apiKey", created.secret());
+        view.put("apiKeyNote", "Shown only this once: keep it as 'Authorization: Bearer <apiKey>' for the reseller API.");
+        return ApiReply.created(view).header("Location", BASE + "/" + reseller.id() + "/api-keys/" + created.key().id());
     }
 
     private ApiReply create(ApiRequest request) {
