@@ -23,6 +23,7 @@ public final class ResellerRoutes {
 
     public void register(ApiRoutes api) {
         api.post(BASE, Access.AUTHENTICATED, this::create);
+        api.get(BASE, Access.AUTHENTICATED, request -> ApiReply.ok(Map.of("items", resellers.list(request.principal()))));
         api.get(BASE + "/{reseller}", Access.AUTHENTICATED, request ->
                 ApiReply.ok(resellers.actingAs(request.pathParam("reseller"), request.principal()).view()));
         api.post(BASE + "/{reseller}/api-keys", Access.AUTHENTICATED, this::addKey);

@@ -146,6 +146,18 @@ public final class Resellers {
         });
     }
 
+    /** Every reseller with how many sub-tenants it has now: the platform admin's overview. */
+    public List<Map<String, Object>> list(Principal admin) {
+        Actors.requirePlatformAdmin(admin, "list resellers");
+        return database.inPlatform(tx -> Database.list(tx, row -> {
+            Map<String, Object> view = map(row).view();
+            view.put("subTenants", row.column("sub_tenants").get(Long.class));
+            return view;
+        }, "SELECT r.id, r.slug, r.name, r.api_key_id, r.created_at, "
+           + "(SELECT count(*) FROM marketplace.reseller_tenants t WHERE t.reseller_id = r.id) AS sub_tenants "
+           + "FROM marketplace.resellers r ORDER BY r.created_at, r.id"));
+    }
+
     public Optional<Reseller> byId(UUID id) {
         return database.inPlatform(tx -> find(tx, id));
     }

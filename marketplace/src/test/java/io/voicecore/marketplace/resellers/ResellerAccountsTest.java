@@ -34,6 +34,10 @@ class ResellerAccountsTest {
         assertEquals(403, kernel().post("/api/v1/resellers", key, Map.of("name", "Mine", "slug", "mine-acc")).status(),
                      "a reseller creates no resellers");
         assertEquals(409, kernel().post("/api/v1/resellers", kernel().adminToken(), Map.of("name", "Again", "slug", "nordic-acc")).status());
+
+        JsonNode listed = kernel().get("/api/v1/resellers", kernel().adminToken()).json().get("items");
+        assertTrue(listed.toString().contains("\"slug\":\"nordic-acc\"") && listed.toString().contains("\"slug\":\"other-acc\""), listed.toString());
+        assertEquals(403, kernel().get("/api/v1/resellers", key).status(), "a reseller does not see the others");
     }
 
     @Test
