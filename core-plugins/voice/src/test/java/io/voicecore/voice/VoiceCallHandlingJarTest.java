@@ -232,8 +232,7 @@ class VoiceCallHandlingJarTest {
         assertTrue(voicemail.verbs().contains("Record"), "nobody to put the caller through to: " + voicemail.body());
         call.recorded(12);
         // Twilio's transcription is late: the sweep (every minute) ends the call without it after five minutes.
-        voice.lastHeardOf(call.sid, Duration.ofMinutes(6));
-        voice.clock.advance(Duration.ofMinutes(1));
+        voice.sweepUntilOver(call.sid, Duration.ofMinutes(6), Duration.ofSeconds(60));
         JsonNode contact = voice.awaitContact("sin-mesa", caller);
         JsonNode interaction = voice.awaitInteractions("sin-mesa", contact.get("id").asText()).get(0);
         assertEquals("voicemail", interaction.get("details").get("outcome").asText());
@@ -247,8 +246,7 @@ class VoiceCallHandlingJarTest {
         call.ring();
         call.say("Hola, me llamo Eva Sanz y quiero cambiar mi cita", 0.9);
         // The caller hangs up; the number has no status callback configured, and no Gather result comes any more.
-        voice.lastHeardOf(call.sid, Duration.ofMinutes(3));
-        voice.clock.advance(Duration.ofMinutes(1));
+        voice.sweepUntilOver(call.sid, Duration.ofMinutes(3), Duration.ofSeconds(60));
         JsonNode contact = voice.awaitContact("centro", caller);
         assertEquals("Eva Sanz", contact.get("name").asText());
         JsonNode interaction = voice.awaitInteractions("centro", contact.get("id").asText()).get(0);

@@ -159,6 +159,31 @@ final class VoiceKernel implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets the sweep find a call quiet for {@code ago}: marks it last heard of then and moves the clock on a minute, so
+     * the sweep's next run is due; again every few seconds while the call is not over (a run can come before the
+     * mark, or a turn still being written can move the mark), until {@code limit}.
+     */
+    void sweepUntilOver(String callSid, Duration ago, Duration limit) throws InterruptedException {
+        lastHeardOf(callSid, ago);
+        clock.advance(Duration.ofMinutes(1));
+        await(limit, "the sweep ending call " + callSid, () -> {
+            if (count("SELECT count(*) FROM plugin_voice.calls WHERE call_sid = '" + callSid + "' AND state = 'ended'") == 1) {
+                return Boolean.TRUE;
+            }
+            Thread.sleep(3_000);
+            try (Connection connection = kernel.ownerConnection();
+                 PreparedStatement statement = connection.prepareStatement("UPDATE plugin_voice.calls SET updated_at = now() - "
+                         + "make_interval(secs => ?) WHERE call_sid = ? AND state <> 'ended'")) {
+                statement.setDouble(1, ago.toSeconds());
+                statement.setString(2, callSid);
+                statement.executeUpdate();
+            }
+            clock.advance(Duration.ofMinutes(1));
+            return null;
+        });
+    }
+
     /** The conversation id of a call, as the voice plugin keeps it. */
     String conversationOf(String callSid) {
         try (Connection connection = kernel.ownerConnection();
