@@ -141,7 +141,7 @@ public final class MarketplaceExtension implements KernelExtension {
                                       kernel.audit(), settings.fastTrack(), settings.clock());
         reviewers = new Reviewers(database, kernel.apiKeys(), kernel.audit());
         resellers = new Resellers(database, kernel.apiKeys(), kernel.audit());
-        resellerBranding = new ResellerBranding(database, kernel.audit());
+        resellerBranding = new ResellerBranding(database, kernel.audit(), kernel.state(), settings.clock());
         resellerDomains = new ResellerDomains(database, resellerBranding, kernel.audit(), new DomainProofs(DomainProofs.TxtResolver.JNDI,
                 EgressResolver.SYSTEM, PrivateAddressAllowList.of(kernel.config()), 80, Duration.ofSeconds(5)));
         // On a reseller's verified domain the kernel names the reseller's product, never the platform.
@@ -222,6 +222,9 @@ public final class MarketplaceExtension implements KernelExtension {
         }
         if (listings != null) {
             listings.close();
+        }
+        if (resellerBranding != null) {
+            resellerBranding.close();
         }
     }
 

@@ -54,29 +54,27 @@ public final class Payouts {
 
     /** Connects a publisher to a new Stripe Connect account (once; later calls answer the same account). */
     public Map<String, Object> connect(Publisher publisher, Principal actor) {
-        String existing = database.inPlatform(tx -> tx.get("SELECT stripe_account FROM marketplace.publishers WHERE id = ?", publisher.id())
-                .map(row -> Database.text(row, "stripe_account")).orElse(null));
-        String account = existing != null ? existing : stripe.payments().createAccount(publisher.email(), "vc-account-" + publisher.id());
-        if (existing == null) {
-            database.inPlatform(tx -> {
-                tx.dml("UPDATE marketplace.publishers SET stripe_account = ? WHERE id = ? AND stripe_account IS NULL", account, publisher.id());
-                audit.append(tx, AuditEvent.success(null, actor.actorId(), "marketplace.publisher.connect", "publisher:" + publisher.id(),
-                                                    Map.of("account", account)));
-                return null;
-            });
-        }
-        return Map.of("account", account, "connected", true);
+        return connect("publisher", publisher.id(), publisher.email(), "vc-account-" + publisher.id(), actor);
     }
 
     /** Connects a reseller to a new Stripe Connect account (once; later calls answer the same account). */
     public Map<String, Object> connectReseller(UUID resellerId, Optional<String> email, Principal actor) {
-        String existing = database.inPlatform(tx -> tx.get("SELECT stripe_account FROM marketplace.resellers WHERE id = ?", resellerId)
+        return connect("reseller", resellerId, email.orElse(null), "vc-account-reseller-" + resellerId, actor);
+    }
+
+    /**
+     * The payee's Connect account, made once: {@code payee} is {@code publisher} or {@code reseller}, whose table
+     * ({@code marketplace.<payee>s}) keeps the account and whose audit action names it.
+     */
+    private Map<String, Object> connect(String payee, UUID id, String email, String idempotencyKey, Principal actor) {
+        String table = "marketplace." + payee + "s";
+        String existing = database.inPlatform(tx -> tx.get("SELECT stripe_account FROM " + table + " WHERE id = ?", id)
                 .map(row -> Database.text(row, "stripe_account")).orElse(null));
-        String account = existing != null ? existing : stripe.payments().createAccount(email.orElse(null), "vc-account-reseller-" + resellerId);
+        String account = existing != null ? existing : stripe.payments().createAccount(email, idempotencyKey);
         if (existing == null) {
             database.inPlatform(tx -> {
-                tx.dml("UPDATE marketplace.resellers SET stripe_account = ? WHERE id = ? AND stripe_account IS NULL", account, resellerId);
-                audit.append(tx, AuditEvent.success(null, actor.actorId(), "marketplace.reseller.connect", "reseller:" + resellerId,
+                tx.dml("UPDATE " + table + " SET stripe_account = ? WHERE id = ? AND stripe_account IS NULL", account, id);
+                audit.append(tx, AuditEvent.success(null, actor.actorId(), "marketplace." + payee + ".connect", payee + ":" + id,
                                                     Map.of("account", account)));
                 return null;
             });

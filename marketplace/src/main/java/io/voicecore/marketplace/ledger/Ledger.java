@@ -270,8 +270,9 @@ public final class Ledger {
      * @throws MarketplaceRefusal {@code reseller-not-found} (404), {@code release-exceeds-pending} (409)
      */
     public LedgerTransaction resellerRelease(DbExecute tx, UUID releaseId, UUID resellerId, Money amount) {
-        return moveReseller(tx, resellerId, Posting.resellerRelease(releaseId, resellerId, amount, clock.instant()),
-                            Account.resellerPending(resellerId, amount.currency()), "release-exceeds-pending");
+        requireReseller(tx, resellerId);
+        return move(tx, resellerId, "reseller", Posting.resellerRelease(releaseId, resellerId, amount, clock.instant()),
+                    Account.resellerPending(resellerId, amount.currency()), "release-exceeds-pending");
     }
 
     /**
@@ -281,21 +282,9 @@ public final class Ledger {
      * @throws MarketplaceRefusal {@code reseller-not-found} (404), {@code payout-exceeds-available} (409)
      */
     public LedgerTransaction resellerPayout(DbExecute tx, UUID payoutId, UUID resellerId, Money amount) {
-        return moveReseller(tx, resellerId, Posting.resellerPayout(payoutId, resellerId, amount, clock.instant()),
-                            Account.resellerAvailable(resellerId, amount.currency()), "payout-exceeds-available");
-    }
-
-    private LedgerTransaction moveReseller(DbExecute tx, UUID resellerId, Posting posting, Account from, String exceeds) {
         requireReseller(tx, resellerId);
-        lock(tx, resellerId);
-        refuseRecorded(tx, posting.kind(), posting.reference());
-        Money amount = posting.lines().getFirst().amount();
-        Money balance = balance(tx, from);
-        if (balance.amount() < amount.amount()) {
-            throw MarketplaceRefusal.conflict(exceeds, "The " + posting.kind().wireName() + " " + posting.reference() + " of " + amount
-                    + " is more than the reseller's " + from.purpose() + " balance of " + balance + ".");
-        }
-        return record(tx, posting);
+        return move(tx, resellerId, "reseller", Posting.resellerPayout(payoutId, resellerId, amount, clock.instant()),
+                    Account.resellerAvailable(resellerId, amount.currency()), "payout-exceeds-available");
     }
 
     private static void requireReseller(DbExecute tx, UUID resellerId) {
@@ -332,13 +321,18 @@ public final class Ledger {
     private LedgerTransaction move(DbExecute tx, Posting posting, Account from, String exceeds) {
         UUID publisherId = posting.publisher().orElseThrow();
         requirePublisher(tx, publisherId);
-        lock(tx, publisherId);
+        return move(tx, publisherId, "publisher", posting, from, exceeds);
+    }
+
+    /** Moves a payee's (a publisher's or a reseller's, {@code whose}) money between its accounts, never below zero. */
+    private LedgerTransaction move(DbExecute tx, UUID payee, String whose, Posting posting, Account from, String exceeds) {
+        lock(tx, payee);
         refuseRecorded(tx, posting.kind(), posting.reference());
         Money amount = posting.lines().getFirst().amount();
         Money balance = balance(tx, from);
         if (balance.amount() < amount.amount()) {
             throw MarketplaceRefusal.conflict(exceeds, "The " + posting.kind().wireName() + " " + posting.reference() + " of " + amount
-                    + " is more than the publisher's " + from.purpose() + " balance of " + balance + ".");
+                    + " is more than the " + whose + "'s " + from.purpose() + " balance of " + balance + ".");
         }
         return record(tx, posting);
     }

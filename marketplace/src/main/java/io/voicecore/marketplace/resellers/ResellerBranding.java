@@ -1,11 +1,11 @@
 package io.voicecore.marketplace.resellers;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -14,6 +14,8 @@ import io.voicecore.kernel.access.Principal;
 import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.audit.AuditLog;
 import io.voicecore.kernel.http.WhiteLabel;
+import io.voicecore.kernel.state.NearCache;
+import io.voicecore.kernel.state.SharedState;
 import io.voicecore.kernel.storage.Database;
 
 /**
@@ -26,7 +28,7 @@ import io.voicecore.kernel.storage.Database;
  * when this node changed a domain or a branding: the request path never waits on the database for a host, and another
  * node sees a change within that age.
  */
-public final class ResellerBranding implements WhiteLabel {
+public final class ResellerBranding implements WhiteLabel, AutoCloseable {
     static final Duration SNAPSHOT_AGE = Duration.ofSeconds(30);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(ResellerBranding.class.getName());
@@ -34,18 +36,17 @@ public final class ResellerBranding implements WhiteLabel {
     private record Snapshot(Map<String, Branding> byHost, long readAtNanos) {
     }
 
-    private record ForPlugins(io.voicecore.sdk.Branding branding, long readAtNanos) {
-    }
-
     private final Database database;
     private final AuditLog audit;
     private volatile Snapshot snapshot;
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
-    private final Map<UUID, ForPlugins> byTenant = new ConcurrentHashMap<>();
+    private final NearCache byTenant;
 
-    public ResellerBranding(Database database, AuditLog audit) {
+    /** @param state shared across nodes, so a change on one node is forgotten on every node at once */
+    public ResellerBranding(Database database, AuditLog audit, SharedState state, Clock clock) {
         this.database = database;
         this.audit = audit;
+        this.byTenant = new NearCache("reseller-branding", state, SNAPSHOT_AGE, 100_000, clock);
     }
 
     /** A reseller's branding as it set it (only the fields it set). */
@@ -85,18 +86,11 @@ public final class ResellerBranding implements WhiteLabel {
      * {@link #SNAPSHOT_AGE} so that a plugin call does not wait on the database each time.
      */
     public io.voicecore.sdk.Branding forPlugins(UUID tenantId) {
-        ForPlugins known = byTenant.get(tenantId);
-        if (known != null && System.nanoTime() - known.readAtNanos() <= SNAPSHOT_AGE.toNanos()) {
-            return known.branding();
-        }
-        Branding branding = forTenant(tenantId);
-        io.voicecore.sdk.Branding view = new io.voicecore.sdk.Branding(branding.productName(), branding.assistantName(),
-                java.util.Optional.ofNullable(branding.supportEmail()), branding.senderName());
-        if (byTenant.size() > 100_000) {
-            byTenant.clear(); // a bound, not a policy: entries are cheap to read again
-        }
-        byTenant.put(tenantId, new ForPlugins(view, System.nanoTime()));
-        return view;
+        return byTenant.get(tenantId.toString(), () -> {
+            Branding branding = forTenant(tenantId);
+            return Optional.of(new io.voicecore.sdk.Branding(branding.productName(), branding.assistantName(),
+                                                             Optional.ofNullable(branding.supportEmail()), branding.senderName()));
+        }).orElseThrow();
     }
 
     /** The branding of the reseller whose verified domain {@code host} is; empty for any other host. */
@@ -120,7 +114,7 @@ public final class ResellerBranding implements WhiteLabel {
     public void forget() {
         changes.incrementAndGet();
         snapshot = null;
-        byTenant.clear();
+        byTenant.invalidateAll();
     }
 
     private synchronized Snapshot read() {
@@ -157,5 +151,10 @@ public final class ResellerBranding implements WhiteLabel {
         Branding fallback = new Branding(name, null, Branding.PLATFORM.primaryColour(), Branding.PLATFORM.accentColour(),
                                          Branding.PLATFORM.assistantName(), null, name);
         return fallback.overriddenBy(Branding.fromStored(row.column(brandingColumn).getString()));
+    }
+
+    @Override
+    public void close() {
+        byTenant.close();
     }
 }
