@@ -6,6 +6,7 @@ import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;
 import io.voicecore.sdk.capability.PluginLog;
+import io.voicecore.sdk.capability.Scripts;
 import io.voicecore.sdk.capability.Secrets;
 import io.voicecore.sdk.capability.Services;
 import io.voicecore.sdk.capability.Storage;
@@ -87,5 +88,19 @@ public interface PluginContext {
      */
     default Branding branding() {
         return Branding.PLATFORM;
+    }
+
+    /**
+     * Runs the tenant's own short scripts (for example call-flow rules) in the platform's script sandbox; permission
+     * {@code scripts}.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}, for contexts made outside the platform; the
+     * platform's context answers the sandbox.
+     *
+     * @return the script sandbox for this tenant and plugin
+     * @since SDK 1.5
+     */
+    default Scripts scripts() {
+        throw new UnsupportedOperationException("scripts are run by the VoiceCore platform");
     }
 }

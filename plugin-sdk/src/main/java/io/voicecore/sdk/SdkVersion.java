@@ -17,7 +17,7 @@ public final class SdkVersion {
     /** The SDK's major version; it changes only when a change breaks plugins built against it. */
     public static final int MAJOR = 1;
     /** The SDK's minor version; it grows when API is added in a compatible way. */
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
 
     private SdkVersion() {
     }
@@ -25,7 +25,7 @@ public final class SdkVersion {
     /**
      * Returns the version as {@code MAJOR.MINOR}.
      *
-     * @return the version string, for example {@code "1.4"}
+     * @return the version string, for example {@code "1.5"}
      */
     public static String text() {
         return MAJOR + "." + MINOR;
