@@ -35,6 +35,8 @@ import io.voicecore.kernel.plugins.verify.PluginVerifier;
  * fails its section instead of the review. Safe for concurrent use.
  */
 public final class AutomatedReview {
+    /** The {@code signature} summary of an unsigned jar reviewed before submission: information, not a finding. */
+    public static final String NOT_SIGNED_YET = "not signed yet — run plugin sign before plugin submit";
     private static final Logger LOG = Logger.getLogger(AutomatedReview.class.getName());
 
     private final ManifestParser manifests = new ManifestParser();
@@ -64,10 +66,24 @@ public final class AutomatedReview {
 
     /** Reviews a submission; never throws for anything in the jar. */
     public ReviewReport review(Submission submission) {
+        return review(submission.jar(), () -> SignatureCheck.check(submission), submission.lastPublished());
+    }
+
+    /**
+     * The review on the publisher's machine before submitting ({@code ./voicecore plugin verify}): the same checks, but
+     * the registered certificates and the last published version are the marketplace's to know. So {@code signature}
+     * checks that the jar is signed intact, by one signer, whatever the key (an unsigned jar passes with the summary
+     * {@link #NOT_SIGNED_YET}), and {@code permissions} treats the jar as a first version. Never throws
+     * for anything in the jar.
+     */
+    public ReviewReport reviewBeforeSubmission(byte[] jar) {
+        return review(jar, () -> SignatureCheck.checkBeforeSubmission(jar), Optional.empty());
+    }
+
+    private ReviewReport review(byte[] jar, Supplier<ReviewSection> signatureCheck, Optional<PluginManifest> lastPublished) {
         long started = System.nanoTime();
-        byte[] jar = submission.jar();
         List<ReviewSection> sections = new ArrayList<>();
-        ReviewSection signature = timed(SignatureCheck.NAME, () -> SignatureCheck.check(submission));
+        ReviewSection signature = timed(SignatureCheck.NAME, signatureCheck);
         sections.add(signature);
         Optional<PluginManifest> parsed = Optional.empty();
         String skipped = "not run: the signature failed";
@@ -95,7 +111,7 @@ public final class AutomatedReview {
         ReviewSection verified = timed(VerifierCheck.NAME, () -> VerifierCheck.check(jar, manifest, verifier));
         sections.add(verified);
         sections.add(timed(CompatibilityCheck.NAME, () -> compatibility.check(jar, manifest)));
-        sections.add(timed(PermissionDiff.NAME, () -> PermissionDiff.check(manifest, submission.lastPublished())));
+        sections.add(timed(PermissionDiff.NAME, () -> PermissionDiff.check(manifest, lastPublished)));
         sections.add(timed(LimitsCheck.NAME, () -> LimitsCheck.check(jar, manifest, limits)));
         sections.add(verified.outcome() == ReviewSection.Outcome.FAILED
                 ? ReviewSection.skipped(SmokeInstall.NAME, "not run: the verifier refused the jar, so its code is not run")

@@ -57,6 +57,33 @@ public final class SignedJarCheck {
         }
         X509Certificate signer = onlySigner(entries);
         SigningCertificate match = registeredMatch(signer, candidates);
+        requireAllCovered(entries);
+        return match;
+    }
+
+    /**
+     * Checks a jar's signature on the publisher's machine, where the registered certificates are not known: the same
+     * rules as {@link #check} except {@code UNKNOWN_KEY}, so a jar that passes here is accepted by the marketplace
+     * when its signer's certificate is registered.
+     *
+     * @param jar the jar as it will be submitted
+     * @return the certificate that signed it, whichever it is
+     * @throws SignedJarRefusal if the jar is not acceptable whatever the key; {@code UNSIGNED} when it is not signed
+     */
+    public static X509Certificate intactSigner(byte[] jar) {
+        Objects.requireNonNull(jar, "jar");
+        SignedEntries entries = SignedEntries.read(jar, PluginVerifier.MAX_ENTRIES, MAX_EXPANDED_BYTES);
+        if (entries.signers().isEmpty()) {
+            throw SignedJarRefusal.of(Reason.MALFORMED, "The jar holds nothing but its manifest and signature files;"
+                    + " upload the plugin jar the build wrote.");
+        }
+        X509Certificate signer = onlySigner(entries);
+        requireAllCovered(entries);
+        return signer;
+    }
+
+    /** Every entry is signed, and every signed entry is still there. */
+    private static void requireAllCovered(SignedEntries entries) {
         List<String> unsigned = entries.signers().entrySet().stream()
                 .filter(entry -> entry.getValue().isEmpty()).map(Map.Entry::getKey).toList();
         if (!unsigned.isEmpty()) {
@@ -69,7 +96,6 @@ public final class SignedJarCheck {
                     + " signed but no longer in the jar: removed after signing. Sign the final jar again, as the last"
                     + " step of the build.");
         }
-        return match;
     }
 
     /** The one signer of the jar. */

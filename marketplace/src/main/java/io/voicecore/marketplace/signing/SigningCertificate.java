@@ -70,6 +70,17 @@ public final class SigningCertificate {
         return parsed;
     }
 
+    /**
+     * The certificate that signed a jar, as {@link SignedJarCheck#intactSigner} found it; its validity period is not
+     * checked (registration checks it).
+     *
+     * @throws CertificateRefusal if its key algorithm is not Ed25519, EC or RSA
+     */
+    public static SigningCertificate ofSigner(X509Certificate certificate) {
+        Objects.requireNonNull(certificate, "certificate");
+        return new SigningCertificate(certificate, keyAlgorithmOf(certificate));
+    }
+
     /** The X.509 certificate itself. */
     public X509Certificate certificate() {
         return certificate;
