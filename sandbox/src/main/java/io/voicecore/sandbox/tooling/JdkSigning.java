@@ -25,7 +25,9 @@ final class JdkSigning {
     }
 
     /** Makes a publisher key and its certificate, writes the certificate next to the keystore and prints it. */
-    static int keygen(Path keystore, String alias, Optional<String> storepass, String dname, PrintStream out) {
+    static int keygen(Path keystoreGiven, String alias, Optional<String> storepass, String dname, PrintStream out) {
+        // Absolute: the tools run in the keystore's folder.
+        Path keystore = keystoreGiven.toAbsolutePath().normalize();
         if (Files.exists(keystore)) {
             throw ToolFailure.usage("plugin keygen: " + keystore + " already exists; choose a new --keystore (keys are made once,"
                                     + " then kept)");
@@ -63,7 +65,10 @@ final class JdkSigning {
     }
 
     /** Signs the jar in place with jarsigner and checks the signature as the marketplace will. */
-    static int sign(Path jar, Path keystore, String alias, Optional<String> storepass, PrintStream out) {
+    static int sign(Path jarGiven, Path keystoreGiven, String alias, Optional<String> storepass, PrintStream out) {
+        // Absolute: jarsigner runs in the jar's folder.
+        Path jar = jarGiven.toAbsolutePath().normalize();
+        Path keystore = keystoreGiven.toAbsolutePath().normalize();
         if (!Files.isRegularFile(keystore)) {
             throw ToolFailure.usage("plugin sign: no keystore " + keystore + " (make one with ./voicecore plugin keygen)");
         }

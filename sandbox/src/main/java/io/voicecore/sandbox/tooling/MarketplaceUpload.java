@@ -96,8 +96,9 @@ final class MarketplaceUpload {
             return http.send(request.header("Authorization", "Bearer " + key).header("Accept", "application/json")
                                     .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw ToolFailure.refused("plugin submit: cannot reach the marketplace at " + base + ": "
-                                      + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            String why = e instanceof java.net.ConnectException ? "connection refused"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw ToolFailure.refused("plugin submit: cannot reach the marketplace at " + base + ": " + why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ToolFailure.refused("plugin submit: interrupted");

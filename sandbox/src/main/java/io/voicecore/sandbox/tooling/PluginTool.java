@@ -107,9 +107,9 @@ public final class PluginTool {
         out.println("""
                 Next:
                   cd %s
-                  mvn verify                                   # tests, then target/%s-1.0.0.jar
-                  ./voicecore plugin verify %s/target/%s-1.0.0.jar   # from %s
-                The project's README.md has the rest: sandbox, sign, submit.""".formatted(dir, project.id(), dir, project.id(), root));
+                  mvn verify                                          # runs its tests, writes target/%s-1.0.0.jar
+                  %s plugin verify target/%s-1.0.0.jar
+                Its README.md has the rest: sandbox, sign, submit.""".formatted(dir, project.id(), root.resolve("voicecore"), project.id()));
         return 0;
     }
 }

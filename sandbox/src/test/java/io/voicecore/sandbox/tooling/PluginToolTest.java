@@ -66,9 +66,16 @@ class PluginToolTest {
     }
 
     @AfterAll
-    static void stopKernel() {
+    static void stopKernelAndCleanUp() throws IOException {
         if (kernel != null) {
             kernel.close();
+        }
+        if (work != null) {
+            try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 
