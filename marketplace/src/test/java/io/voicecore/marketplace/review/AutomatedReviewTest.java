@@ -52,6 +52,33 @@ class AutomatedReviewTest {
     }
 
     @Test
+    void beforeSubmissionAnUnsignedJarIsNotedAndEveryOtherCheckRuns() {
+        ReviewReport report = review.reviewBeforeSubmission(wellBehaved("local-greeter").bytes());
+
+        assertEquals(SECTIONS, report.sections().stream().map(ReviewSection::name).toList());
+        SECTIONS.forEach(name -> assertOutcome(report, name, Outcome.PASSED));
+        assertEquals(AutomatedReview.NOT_SIGNED_YET, section(report, "signature").summary());
+        assertEquals(false, section(report, "signature").findings().getFirst().get("signed"));
+        assertEquals(Verdict.CLEAN, report.verdict());
+    }
+
+    @Test
+    void beforeSubmissionAnyKeySignsButAChangeAfterSigningFails() {
+        byte[] jar = ReviewFixture.signedBy(wellBehaved("local-signed").bytes(), ReviewFixture.strangerKey());
+        ReviewReport signed = review.reviewBeforeSubmission(jar);
+        assertOutcome(signed, "signature", Outcome.PASSED);
+        assertTrue(section(signed, "signature").summary().startsWith("signature ok: signed by "), section(signed, "signature").summary());
+        // The same jar at the marketplace: the stranger's key is not the publisher's registered one.
+        assertOutcome(review.review(submission(jar)), "signature", Outcome.FAILED);
+
+        byte[] changed = SignedJarFixture.add(jar, "notes.txt", "added after signing".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ReviewReport tampered = review.reviewBeforeSubmission(changed);
+        assertOutcome(tampered, "signature", Outcome.FAILED);
+        assertTrue(section(tampered, "signature").summary().startsWith("PARTLY_SIGNED"), section(tampered, "signature").summary());
+        assertEquals(Verdict.REJECTED, tampered.verdict());
+    }
+
+    @Test
     void aWellBehavedPluginGetsACleanReport() {
         ReviewReport report = review.review(submission(signed(wellBehaved("clean-greeter").bytes())));
 
