@@ -95,6 +95,15 @@ class PluginToolTest {
     }
 
     @Test
+    void theNewProjectPinsTheJUnitThisBuildTestsWith() throws IOException {
+        // junit.version in the parent pom restates the Helidon BOM's; this build's tests run on the BOM's.
+        String pinned = org.junit.jupiter.api.Test.class.getPackage().getImplementationVersion();
+        String pom = Files.readString(project.resolve("pom.xml"));
+        assertTrue(pom.contains("<artifactId>junit-jupiter</artifactId>\n            <version>" + pinned + "</version>"),
+                   "junit-jupiter " + pinned + " in " + pom);
+    }
+
+    @Test
     void newRefusesABadNameAndATakenFolder() {
         Run bad = tool(work, "new", "Demo_Plugin", "--dir", work.toString());
         assertEquals(2, bad.exitStatus(), bad.all());
