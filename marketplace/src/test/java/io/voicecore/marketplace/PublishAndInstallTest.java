@@ -98,6 +98,22 @@ class PublishAndInstallTest {
     }
 
     @Test
+    void mePathsNameThePublisherTheKeyBelongsToAndNoPublisherMayTakeItAsSlug() {
+        HttpResult own = kernel().get("/api/v1/marketplace/publishers/me", acme.apiKey());
+        assertEquals(200, own.status(), own.body());
+        assertEquals(acme.id(), own.json().get("id").asText());
+        MarketplaceFixture.Publisher rival = publisher("rival-of-me", "rivme");
+        assertEquals(rival.id(), kernel().get("/api/v1/marketplace/publishers/me", rival.apiKey()).json().get("id").asText());
+        assertEquals(404, kernel().get("/api/v1/marketplace/publishers/me", tenantAdmin("me-probe-dental")).status(),
+                     "a key that is no publisher's has no 'me'");
+
+        HttpResult taken = kernel().post("/api/v1/marketplace/publishers", null,
+                                         Map.of("name", "Me", "slug", "me", "email", "me@example.test"));
+        assertEquals(409, taken.status(), taken.body());
+        assertEquals("urn:voicecore:problem:publisher-slug-taken", taken.json().get("type").asText());
+    }
+
+    @Test
     void aPluginIdBelongsToThePublisherThatFirstSubmittedIt() {
         JsonNode first = submitAndReview(acme, signed(acme, helloJar("acme-owned", "1.0.0", List.of())));
         assertEquals("in-review", first.get("state").asText());

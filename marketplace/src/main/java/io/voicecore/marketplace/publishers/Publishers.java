@@ -23,6 +23,11 @@ import io.voicecore.marketplace.signing.SigningCertificate;
 /** Publishers: self-service sign-up with a developer API key, verification by the platform admin, signing keys. */
 public final class Publishers {
     public static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?");
+    /**
+     * In a path, {@code me} names the publisher the developer key belongs to, so tools need only the key; no publisher
+     * may take it as its slug.
+     */
+    public static final String SELF = "me";
     public static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s.]{2,}");
     private static final String COLUMNS = "id, slug, name, email, api_key_id, verified_at, created_at";
     private static final String KEY_COLUMNS = "id, publisher_id, fingerprint, algorithm, subject, not_after, certificate, created_at, revoked_at";
@@ -47,7 +52,7 @@ public final class Publishers {
     public SignedUp signUp(String name, String slug, String email) {
         try {
             return database.inPlatform(tx -> {
-                if (tx.get("SELECT 1 FROM marketplace.publishers WHERE slug = ?", slug).isPresent()) {
+                if (SELF.equals(slug) || tx.get("SELECT 1 FROM marketplace.publishers WHERE slug = ?", slug).isPresent()) {
                     throw slugTaken(slug);
                 }
                 ApiKeyService.Created key = apiKeys.create(tx, null, "publisher " + slug, Role.DEVELOPER, Actors.signUp());
@@ -83,6 +88,12 @@ public final class Publishers {
         }
     }
 
+    /** The publisher whose developer key made the request: what {@link #SELF} stands for in a path. */
+    private Optional<Publisher> byApiKey(Principal principal) {
+        return Actors.apiKeyId(principal).flatMap(keyId -> database.inPlatform(tx -> Database.first(tx, Publishers::map,
+                "SELECT " + COLUMNS + " FROM marketplace.publishers WHERE api_key_id = ?", keyId)));
+    }
+
     public Optional<Publisher> byId(UUID id) {
         return database.inPlatform(tx -> find(tx, id));
     }
@@ -96,7 +107,7 @@ public final class Publishers {
      * admin. Anyone else is told it does not exist, so publishers cannot be probed.
      */
     public Publisher actingAs(String reference, Principal principal) {
-        Optional<Publisher> publisher = byReference(reference);
+        Optional<Publisher> publisher = SELF.equals(reference) ? byApiKey(principal) : byReference(reference);
         boolean allowed = publisher.isPresent() && (principal.isPlatformAdmin()
                 || Actors.apiKeyId(principal).map(publisher.get().apiKeyId()::equals).orElse(false));
         if (!allowed) {

@@ -22,8 +22,9 @@ public final class PluginTool {
                                                       make a publisher signing key (Ed25519) and print its certificate to register
               sign JAR --keystore KS --alias A [--storepass P]
                                                       sign the jar with jarsigner, as the marketplace expects
-              submit JAR --marketplace URL --publisher SLUG --key PUBLISHER_KEY
+              submit JAR --marketplace URL --key PUBLISHER_KEY [--publisher SLUG]
                                                       upload the signed jar for review and print the report
+                                                      (the publisher: the one the key belongs to, unless named)
             docs/plugin-developer-guide.md, "Start here", walks through them.""";
 
     private final Path root;
@@ -87,7 +88,8 @@ public final class PluginTool {
             case "submit" -> {
                 Arguments submit = new Arguments("submit", args, Set.of("--marketplace", "--publisher", "--key"), Set.of());
                 Path jar = submit.existingFile("JAR");
-                yield new MarketplaceUpload(submit.required("--marketplace"), submit.required("--publisher"), submit.required("--key"))
+                yield new MarketplaceUpload(submit.required("--marketplace"), submit.option("--publisher").orElse("me"),
+                                          submit.required("--key"))
                         .submit(jar, out);
             }
             default -> throw ToolFailure.usage("plugin: unknown command '" + name + "'");

@@ -204,7 +204,7 @@ class PluginToolTest {
         assertEquals(201, registered.status(), registered.body());
         String marketplace = "http://127.0.0.1:" + kernel.port();
 
-        Run unsigned = tool(work, "submit", builtJar.toString(), "--marketplace", marketplace, "--publisher", "tool-plugins", "--key", apiKey);
+        Run unsigned = tool(work, "submit", builtJar.toString(), "--marketplace", marketplace, "--key", apiKey);
         assertEquals(1, unsigned.exitStatus(), unsigned.all());
         assertTrue(unsigned.err().contains("422 signature-refused (unsigned)"), unsigned.err());
         assertEquals(1, unsigned.err().strip().lines().count(), "one line: " + unsigned.err());
@@ -215,7 +215,7 @@ class PluginToolTest {
         assertTrue(submitted.out().contains(": state in-review"), submitted.out());
         assertTrue(submitted.out().contains("signature      passed   signed by the registered key"), submitted.out());
 
-        Run again = tool(work, "submit", signed.toString(), "--marketplace", marketplace, "--publisher", "tool-plugins", "--key", apiKey);
+        Run again = tool(work, "submit", signed.toString(), "--marketplace", marketplace, "--key", apiKey);
         assertEquals(1, again.exitStatus(), again.all());
         assertTrue(again.err().contains("409 version-exists"), again.err());
     }
