@@ -106,6 +106,7 @@ public final class PluginTool {
         out.println("Wrote the plugin project " + project.id() + " in " + dir);
         new LocalSdkArtifacts(root, NewPluginProject.voicecoreVersion(), LocalSdkArtifacts.localRepository(System.getenv()), out)
                 .ensureInstalled();
+        new JdkToolchains(JdkToolchains.userFile(), out).ensureDeclared();
         out.println("""
                 Next:
                   cd %s

@@ -57,8 +57,13 @@ class PluginToolTest {
         created = tool(work, "new", "demo", "--dir", work.resolve("projects").toString());
         assertEquals(0, created.exitStatus(), created.all());
         project = work.resolve("projects/demo");
-        List<String> mvn = List.of(Processes.executable("mvn", "mvn is not on the PATH"), "-q", "-B", "-o", "verify");
-        Run built = run(mvn, project);
+        assertTrue(created.out().contains("Declared the JDK " + System.getProperty("java.home")), created.out());
+        assertTrue(JdkToolchains.declaresRecentJdk(Files.readString(toolchains())), Files.readString(toolchains()));
+        // Maven runs on the oldest JDK of the machine (a Debian machine's default is 17), as a developer's mvn may:
+        // the project still compiles and tests on a JDK 21+, through the toolchain 'plugin new' declared.
+        List<String> mvn = List.of(Processes.executable("mvn", "mvn is not on the PATH"), "-q", "-B", "-o",
+                                   "-t", toolchains().toString(), "verify");
+        Run built = run(mvn, project, oldestJdk());
         assertEquals(0, built.exitStatus(), "mvn verify of the new project failed:\n" + built.all());
         builtJar = project.resolve("target/demo-1.0.0.jar");
         keystore = work.resolve("keys/publisher.p12");
@@ -277,22 +282,50 @@ class PluginToolTest {
     }
 
     /** Runs './voicecore plugin ARGS' as the launcher does, with this build's local Maven repository. */
+    static Path toolchains() {
+        return work.resolve("toolchains.xml");
+    }
+
+    /** The JDK of the lowest version under /usr/lib/jvm, or this one when there is none. */
+    static Path oldestJdk() throws IOException {
+        Path oldest = Path.of(System.getProperty("java.home"));
+        int oldestVersion = Runtime.version().feature();
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (java.util.stream.Stream<Path> homes = Files.list(jvms)) {
+                for (Path home : homes.filter(h -> Files.isRegularFile(h.resolve("release")) && Files.isExecutable(h.resolve("bin/javac"))).toList()) {
+                    java.util.regex.Matcher version = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)")
+                            .matcher(Files.readString(home.resolve("release")));
+                    if (version.find() && Integer.parseInt(version.group(1)) < oldestVersion) {
+                        oldest = home;
+                        oldestVersion = Integer.parseInt(version.group(1));
+                    }
+                }
+            }
+        }
+        return oldest;
+    }
+
     static Run tool(Path workDir, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                                       "-cp", System.getProperty("java.class.path"), PluginTool.class.getName(),
+                                                       "-Dvoicecore.toolchains=" + toolchains(), "-cp", System.getProperty("java.class.path"), PluginTool.class.getName(),
                                                        "--root", ROOT.toString()));
         command.addAll(List.of(args));
         return run(command, workDir);
     }
 
     static Run run(List<String> command, Path workDir) {
+        return run(command, workDir, Path.of(System.getProperty("java.home")));
+    }
+
+    static Run run(List<String> command, Path workDir, Path javaHome) {
         try {
             Path out = Files.createTempFile(work == null ? Path.of(System.getProperty("java.io.tmpdir")) : work, "out", ".txt");
             Path err = Files.createTempFile(out.getParent(), "err", ".txt");
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(devNull()));
             builder.environment().put("MAVEN_OPTS", "-Dmaven.repo.local=" + REPOSITORY);
-            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put("JAVA_HOME", javaHome.toString());
             Process process = builder.start();
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
