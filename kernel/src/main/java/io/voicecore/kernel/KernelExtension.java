@@ -65,6 +65,16 @@ public interface KernelExtension extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * What observes every call into plugin code ({@link io.voicecore.kernel.plugins.PluginObserver}); asked once, before
+     * the kernel's services are built. {@code NONE}, the default, leaves the capabilities unwrapped. Only the developer
+     * sandbox, which builds its kernel with its own extension given explicitly (never found on the class path), gives
+     * one; at most one extension of a kernel may.
+     */
+    default io.voicecore.kernel.plugins.PluginObserver pluginObserver() {
+        return io.voicecore.kernel.plugins.PluginObserver.NONE;
+    }
+
     /** Stops the extension's background work; called before the kernel's services stop. */
     @Override
     default void close() {

@@ -35,6 +35,7 @@ import io.voicecore.kernel.identity.UserService;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginObserver;
 import io.voicecore.kernel.plugins.branding.BrandingSource;
 import io.voicecore.kernel.plugins.config.PluginConfigs;
 import io.voicecore.kernel.plugins.egress.EgressGateway;
@@ -49,6 +50,7 @@ import io.voicecore.kernel.plugins.install.VerificationSeals;
 import io.voicecore.kernel.plugins.manifest.ManifestParser;
 import io.voicecore.kernel.plugins.runtime.CapabilityFactory;
 import io.voicecore.kernel.plugins.runtime.EventCalls;
+import io.voicecore.kernel.plugins.runtime.ObservedCapabilities;
 import io.voicecore.kernel.plugins.runtime.PluginCalls;
 import io.voicecore.kernel.plugins.runtime.PluginRuntime;
 import io.voicecore.kernel.plugins.runtime.PluginTrials;
@@ -131,6 +133,7 @@ public final class KernelServices implements AutoCloseable {
     private final StartupPhases phases = new StartupPhases();
     private final List<KernelExtension> extensions;
     private final SecretBox secretBox;
+    private final PluginObserver observer;
     private volatile WhiteLabel whiteLabel = WhiteLabel.NONE;
     private volatile BrandingSource brandingSource = BrandingSource.PLATFORM;
 
@@ -172,13 +175,15 @@ public final class KernelServices implements AutoCloseable {
                 config.pluginMaxStreamBytes(), config.pluginMaxStreamTimeout()).withLicenceHold(config.eventLicenceHold());
         PluginStore store = new PluginStore();
         PluginInvoker invoker = new PluginInvoker(256);
-        CapabilityFactory capabilities = capabilities();
+        this.observer = observer(extensions);
+        CapabilityFactory capabilities = observer == PluginObserver.NONE ? capabilities()
+                : new ObservedCapabilities(capabilities(), observer);
         PluginCatalog catalog = new PluginCatalog(database, store, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
                 new VerificationSeals(secrets), config.dataDir().resolve("plugin-cache"), invoker,
                 new PluginInvoker.Limits(Duration.ofSeconds(10), 4, runtime.allocationQuotaBytes()), capabilities, audit, state);
         TenantEnablement enablement = new TenantEnablement(database, store, catalog, audit, state,
                 cache("plugin-enablement", 500_000), clock, runtime.quarantinePolicy());
-        PluginCalls calls = new PluginCalls(enablement, invoker, capabilities, runtime);
+        PluginCalls calls = new PluginCalls(enablement, invoker, capabilities, runtime, observer);
         this.plugins = new PluginRuntime(catalog, enablement, calls, new RouteCalls(calls), new EventCalls(catalog, enablement, calls));
         EventDispatcher.Settings delivery = EventDispatcher.Settings.defaults().withMaxAttempts(config.eventMaxAttempts())
                 .withClaimTimeout(config.eventClaimTimeout());
@@ -278,6 +283,22 @@ public final class KernelServices implements AutoCloseable {
     /** CPU used between two readings, or -1 when the JVM does not tell. */
     private static long cpuDelta(long before, long after) {
         return before < 0 || after < 0 ? -1 : after - before;
+    }
+
+    /** The one extension's observer of plugin calls, {@link PluginObserver#NONE} when no extension gives one. */
+    private static PluginObserver observer(List<KernelExtension> extensions) {
+        List<PluginObserver> given = extensions.stream().map(KernelExtension::pluginObserver)
+                .filter(observer -> observer != PluginObserver.NONE).toList();
+        if (given.size() > 1) {
+            throw new IllegalStateException("More than one extension observes plugin calls: " + extensions.stream()
+                    .filter(e -> e.pluginObserver() != PluginObserver.NONE).map(KernelExtension::name).toList());
+        }
+        return given.isEmpty() ? PluginObserver.NONE : given.getFirst();
+    }
+
+    /** What observes plugin calls: {@link PluginObserver#NONE} unless an extension gave one. */
+    public PluginObserver pluginObserver() {
+        return observer;
     }
 
     /** The capabilities of plugin calls, each from its own component. */

@@ -8,6 +8,7 @@ import io.voicecore.sdk.Licence;
 import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;
+import io.voicecore.sdk.capability.PluginLog;
 import io.voicecore.sdk.capability.Secrets;
 import io.voicecore.sdk.capability.Storage;
 import io.voicecore.sdk.capability.Usage;
@@ -34,6 +35,28 @@ public interface CapabilityFactory extends PluginResources {
     Usage usage(PluginCall call, Optional<Licence> licence);
 
     PluginConfig config(PluginCall call);
+
+    /** Where the plugin's log lines go: the kernel's log, under {@code io.voicecore.plugin.<id>}, with the tenant. */
+    default PluginLog log(PluginCall call) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.voicecore.plugin." + call.pluginId());
+        String prefix = "[tenant " + call.tenantId() + "] ";
+        return new PluginLog() {
+            @Override
+            public void info(String message) {
+                logger.info(prefix + message);
+            }
+
+            @Override
+            public void warn(String message) {
+                logger.warning(prefix + message);
+            }
+
+            @Override
+            public void error(String message, Throwable failure) {
+                logger.log(java.util.logging.Level.SEVERE, prefix + message, failure);
+            }
+        };
+    }
 
     /** The brand the call's tenant is served under; the platform's unless an extension plugged in a branding source. */
     default io.voicecore.sdk.Branding branding(PluginCall call) {

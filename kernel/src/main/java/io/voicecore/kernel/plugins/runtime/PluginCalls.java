@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.PluginObserver;
 import io.voicecore.kernel.plugins.install.LoadedVersion;
 import io.voicecore.kernel.plugins.licence.LicenceStanding;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
@@ -30,13 +31,27 @@ public final class PluginCalls implements AutoCloseable {
     private final PluginInvoker invoker;
     private final CapabilityFactory capabilities;
     private final PluginRuntime.Settings settings;
+    private final PluginObserver observer;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
+    /** Calls that nobody observes: a production kernel's. */
     public PluginCalls(TenantEnablement enablement, PluginInvoker invoker, CapabilityFactory capabilities,
                        PluginRuntime.Settings settings) {
+        this(enablement, invoker, capabilities, settings, PluginObserver.NONE);
+    }
+
+    /**
+     * @param observer told of each call's start and end (with its outcome, time and allocation); the capabilities,
+     *                 made by {@link ObservedCapabilities} when there is an observer, report what the call does inside
+     */
+    public PluginCalls(TenantEnablement enablement, PluginInvoker invoker, CapabilityFactory capabilities,
+                       PluginRuntime.Settings settings, PluginObserver observer) {
         this.enablement = enablement;
         this.invoker = invoker;
         this.capabilities = capabilities;
         this.settings = settings;
+        this.observer = observer;
     }
 
     /** Work to run inside containment, prepared outside it with the version and context of the call. */
@@ -87,15 +102,45 @@ public final class PluginCalls implements AutoCloseable {
                         work.timeout().orElse(Duration.ofMillis(Math.min(asked.timeoutMillis(), settings.maxTimeout().toMillis()))),
                         Math.min(asked.concurrency(), settings.maxConcurrency()), settings.allocationQuotaBytes(),
                         settings.allocationPerStreamedByte());
-                return invoker.invoke(tenantId, version.manifest(), version.classLoader(), limits, what, work.work(), failure -> {
+                java.util.function.Consumer<PluginCallFailure> faults = failure -> {
                     if (!work.callerAtFault().getAsBoolean()) {
                         enablement.countFault(tenantId, pluginId, failure);
                     }
-                });
+                };
+                if (observer == PluginObserver.NONE) {
+                    return invoker.invoke(tenantId, version.manifest(), version.classLoader(), limits, what, work.work(), faults);
+                }
+                return observed(call, what, work.work(),
+                        measured -> invoker.invoke(tenantId, version.manifest(), version.classLoader(), limits, what, measured, faults));
             } finally {
                 version.leave();
             }
         }
+    }
+
+    /** Runs a call with the observer told of its start and end, and the allocation measured on the thread that runs it. */
+    private <T> T observed(PluginCall call, String what, Callable<T> work, java.util.function.Function<Callable<T>, T> invoke) {
+        long[] allocated = {-1};
+        Callable<T> measured = () -> {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            try {
+                return work.call();
+            } finally {
+                long after = THREADS.getCurrentThreadAllocatedBytes();
+                allocated[0] = before < 0 || after < 0 ? -1 : after - before;
+            }
+        };
+        observer.callStarted(call, what);
+        long started = System.nanoTime();
+        T result;
+        try {
+            result = invoke.apply(measured);
+        } catch (RuntimeException | Error failure) {
+            observer.callEnded(call, what, Optional.empty(), Optional.of(failure), System.nanoTime() - started, allocated[0]);
+            throw failure;
+        }
+        observer.callEnded(call, what, Optional.ofNullable(result), Optional.empty(), System.nanoTime() - started, allocated[0]);
+        return result;
     }
 
     /**

@@ -2,8 +2,6 @@ package io.voicecore.kernel.plugins.runtime;
 
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import io.voicecore.kernel.plugins.PluginCall;
 import io.voicecore.sdk.Caller;
@@ -84,24 +82,7 @@ final class RuntimePluginContext implements PluginContext {
 
     @Override
     public PluginLog log() {
-        Logger logger = Logger.getLogger("io.voicecore.plugin." + call.pluginId());
-        String prefix = "[tenant " + call.tenantId() + "] ";
-        return new PluginLog() {
-            @Override
-            public void info(String message) {
-                logger.info(prefix + message);
-            }
-
-            @Override
-            public void warn(String message) {
-                logger.warning(prefix + message);
-            }
-
-            @Override
-            public void error(String message, Throwable failure) {
-                logger.log(Level.SEVERE, prefix + message, failure);
-            }
-        };
+        return capabilities.log(call);
     }
 
     @Override
