@@ -37,6 +37,11 @@ public final class SandboxMain {
             System.err.println("voicecore sandbox: " + e.getMessage());
             System.exit(1);
             return;
+        } catch (RuntimeException e) {
+            System.err.println("voicecore sandbox: could not start: " + e.getMessage());
+            java.util.logging.Logger.getLogger(SandboxMain.class.getName()).log(java.util.logging.Level.SEVERE, "Sandbox start-up failed", e);
+            System.exit(1);
+            return;
         }
         sandbox.describe(System.out);
         CountDownLatch stopped = new CountDownLatch(1);
