@@ -81,9 +81,16 @@ final class DataGenerator {
         this.key = key;
     }
 
-    /** Generates everything from {@code seed}; {@code contacts} contacts, five deals per stage, five conversations per language. */
-    Summary generate(long seed, int contacts) {
-        long started = System.nanoTime();
+    /**
+     * Everything to generate, fixed by the seed alone: contact bodies, deal bodies (their contact as an index into the
+     * contacts, their pipeline filled in when sent) and the caller's line of each conversation.
+     */
+    record Plan(List<Map<String, Object>> contacts, List<Map<String, Object>> deals, List<Integer> dealContacts,
+                List<String> conversationLines, int countries) {
+    }
+
+    /** The plan for {@code seed}: {@code contacts} contacts, five deals per stage, five conversations per language. */
+    static Plan plan(long seed, int contacts) {
         Random random = new Random(seed);
         java.util.Set<String> countries = new java.util.TreeSet<>();
         java.util.Set<String> emails = new java.util.HashSet<>();
@@ -107,8 +114,40 @@ final class DataGenerator {
             contactPhones.add(phone);
             countries.add(country.code());
         }
-        // The content is fixed by the seed above; only the sending is spread over a few connections.
-        List<String> contactIds = parallel(contactBodies.stream()
+        List<Map<String, Object>> deals = new ArrayList<>();
+        List<Integer> dealContacts = new ArrayList<>();
+        String[] products = {"Annual plan", "Onboarding", "Extra seats", "Support upgrade", "Renewal", "Hardware bundle"};
+        for (String[] stage : STAGES) {
+            for (int i = 0; i < 5 && contacts > 0; i++) {
+                Country country = COUNTRIES.get(random.nextInt(COUNTRIES.size()));
+                Map<String, Object> deal = new LinkedHashMap<>();
+                dealContacts.add(random.nextInt(contacts));
+                deal.put("title", pick(random, products) + " " + (2026 + random.nextInt(2)));
+                deal.put("amount", (long) (50 + random.nextInt(500)) * 1000);
+                deal.put("currency", country.currency());
+                deal.put("stage", stage[0]);
+                if (stage[2].equals("lost")) {
+                    deal.put("lostReason", pick(random, new String[] {"Chose a competitor", "No budget", "No answer"}));
+                }
+                deals.add(deal);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, String[]> language : LINES.entrySet()) {
+            for (int i = 0; i < 5 && contacts > 0; i++) {
+                // The caller leaves a contact's number, so the CRM links the ended conversation to that contact.
+                lines.add(language.getValue()[random.nextInt(2)] + " " + contactPhones.get(random.nextInt(contactPhones.size())));
+            }
+        }
+        return new Plan(contactBodies, deals, dealContacts, lines, countries.size());
+    }
+
+    /** Generates everything from {@code seed} through the plugins' routes. */
+    Summary generate(long seed, int contacts) {
+        long started = System.nanoTime();
+        Plan plan = plan(seed, contacts);
+        // The content is fixed by the plan; only the sending is spread over a few connections.
+        List<String> contactIds = parallel(plan.contacts().stream()
                 .map(body -> (java.util.concurrent.Callable<String>) () ->
                         plugin("crm").post("/contacts", body).expect(201).json().get("id").asText()).toList());
 
@@ -116,43 +155,26 @@ final class DataGenerator {
         pipeline.put("name", "New business");
         pipeline.put("stages", STAGES.stream().map(s -> Map.of("key", s[0], "name", s[1], "kind", s[2])).toList());
         String pipelineId = plugin("crm").post("/pipelines", pipeline).expect(201).json().get("id").asText();
-        List<Map<String, Object>> dealBodies = new ArrayList<>();
-        String[] products = {"Annual plan", "Onboarding", "Extra seats", "Support upgrade", "Renewal", "Hardware bundle"};
-        for (String[] stage : STAGES) {
-            for (int i = 0; i < 5; i++) {
-                Country country = COUNTRIES.get(random.nextInt(COUNTRIES.size()));
-                Map<String, Object> deal = new LinkedHashMap<>();
-                deal.put("contactId", contactIds.get(random.nextInt(contactIds.size())));
-                deal.put("title", pick(random, products) + " " + (2026 + random.nextInt(2)));
-                deal.put("amount", (long) (50 + random.nextInt(500)) * 1000);
-                deal.put("currency", country.currency());
-                deal.put("pipelineId", pipelineId);
-                deal.put("stage", stage[0]);
-                if (stage[2].equals("lost")) {
-                    deal.put("lostReason", pick(random, new String[] {"Chose a competitor", "No budget", "No answer"}));
-                }
-                dealBodies.add(deal);
-            }
+        List<java.util.concurrent.Callable<String>> dealRequests = new ArrayList<>();
+        for (int i = 0; i < plan.deals().size(); i++) {
+            Map<String, Object> deal = new LinkedHashMap<>(plan.deals().get(i));
+            deal.put("contactId", contactIds.get(plan.dealContacts().get(i)));
+            deal.put("pipelineId", pipelineId);
+            dealRequests.add(() -> plugin("crm").post("/deals", deal).expect(201).body());
         }
-
-        int deals = parallel(dealBodies.stream().map(deal -> (java.util.concurrent.Callable<String>) () ->
-                plugin("crm").post("/deals", deal).expect(201).body()).toList()).size();
+        int deals = parallel(dealRequests).size();
 
         List<java.util.concurrent.Callable<String>> talks = new ArrayList<>();
-        for (Map.Entry<String, String[]> language : LINES.entrySet()) {
-            for (int i = 0; i < 5; i++) {
-                // The caller leaves a contact's number, so the CRM links the ended conversation to that contact.
-                String line = language.getValue()[random.nextInt(2)] + " " + contactPhones.get(random.nextInt(contactPhones.size()));
-                talks.add(() -> {
-                    String id = plugin("receptionist").post("/conversations", Map.of("channel", "chat")).expect(201).json().get("id").asText();
-                    plugin("receptionist").post("/conversations/" + id + "/messages", Map.of("text", line)).expect(200, 201);
-                    plugin("receptionist").post("/conversations/" + id + "/end", Map.of()).expect(200, 201);
-                    return id;
-                });
-            }
+        for (String line : plan.conversationLines()) {
+            talks.add(() -> {
+                String id = plugin("receptionist").post("/conversations", Map.of("channel", "chat")).expect(201).json().get("id").asText();
+                plugin("receptionist").post("/conversations/" + id + "/messages", Map.of("text", line)).expect(200, 201);
+                plugin("receptionist").post("/conversations/" + id + "/end", Map.of()).expect(200, 201);
+                return id;
+            });
         }
         int conversations = parallel(talks).size();
-        return new Summary(contactIds.size(), countries.size(), deals, STAGES.size(), conversations, LINES.size(),
+        return new Summary(contactIds.size(), plan.countries(), deals, STAGES.size(), conversations, LINES.size(),
                            (System.nanoTime() - started) / 1_000_000);
     }
 
