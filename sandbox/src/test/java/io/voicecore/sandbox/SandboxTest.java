@@ -33,6 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxTest {
     private static HelloProject project;
+    private static java.nio.file.Path corePlugins;
     private static Sandbox sandbox;
     private static SandboxHttp http;
     private static final ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -41,7 +42,8 @@ class SandboxTest {
     static void start() throws Exception {
         project = HelloProject.copy();
         project.build(source -> source);
-        sandbox = Sandbox.start(Sandbox.Options.of(project.dir, HelloProject.corePlugins()).withContacts(210).withSeed(7),
+        corePlugins = HelloProject.corePlugins();
+        sandbox = Sandbox.start(Sandbox.Options.of(project.dir, corePlugins).withContacts(210).withSeed(7),
                                 new PrintStream(console, true, StandardCharsets.UTF_8));
         http = new SandboxHttp(sandbox.baseUrl());
     }
@@ -51,6 +53,8 @@ class SandboxTest {
         if (sandbox != null) {
             sandbox.close();
         }
+        HelloProject.delete(project.dir);
+        HelloProject.delete(corePlugins);
     }
 
     private static String hello(String path) {
