@@ -57,6 +57,11 @@ final class SandboxHttp {
         return send(request(path, token).header("Content-Type", "application/json").method("PATCH", body(json)));
     }
 
+    Answer postCsv(String path, String token, String csv) {
+        return send(request(path, token).header("Content-Type", "text/csv; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(csv, java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     Answer postJar(String path, String token, byte[] jar) {
         return send(request(path, token).header("Content-Type", "application/java-archive").POST(HttpRequest.BodyPublishers.ofByteArray(jar)));
     }
