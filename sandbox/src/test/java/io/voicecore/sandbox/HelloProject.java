@@ -51,8 +51,13 @@ final class HelloProject {
      * the jar is written next to it and moved in at once, as a build replaces it.
      */
     Path build(UnaryOperator<String> edit) {
+        return build(edit, UnaryOperator.identity());
+    }
+
+    /** Like {@link #build(UnaryOperator)}, with the {@code plugin.yaml} changed by {@code manifestEdit} too. */
+    Path build(UnaryOperator<String> edit, UnaryOperator<String> manifestEdit) {
         PluginJar jar = PluginJar.named("hello").source(MAIN, edit.apply(source()))
-                .manifest(read(dir.resolve("src/main/resources/plugin.yaml")));
+                .manifest(manifestEdit.apply(read(dir.resolve("src/main/resources/plugin.yaml"))));
         for (String migration : List.of("db/migration/V1__guests.sql")) {
             jar.resource(migration, read(dir.resolve("src/main/resources/" + migration)));
         }

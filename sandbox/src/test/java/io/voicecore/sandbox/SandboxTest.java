@@ -111,6 +111,11 @@ class SandboxTest {
         String greeting = awaitGreeting(text -> text.startsWith("Hello from"), 3_000);
         assertEquals("Hello from our business!", greeting, "not reloaded within 3 s of the build");
         assertTrue((System.nanoTime() - written) / 1_000_000 <= 3_000);
+        // The new version answers as soon as the kernel moved the tenant, a moment before the sandbox hears back.
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!"1.0.0-dev.2".equals(sandbox.activeVersion()) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
         assertEquals("1.0.0-dev.2", sandbox.activeVersion(), sandbox.reloads().toString());
         assertTrue(awaitConsole("reloaded hello 1.0.0-dev.2"), console.toString(StandardCharsets.UTF_8));
     }
@@ -182,6 +187,19 @@ class SandboxTest {
         }
         assertEquals(Set.of("de", "en", "es", "fr", "it", "pt"), languages);
         assertEquals(210, sandbox.generated().orElseThrow().contacts());
+    }
+
+    @Test
+    @Order(7)
+    void aBuildThatDeclaresANewPermissionIsGrantedItAndServes() throws Exception {
+        project.build(source -> source.replace("\"Welcome to \"", "\"Greetings from \""),
+                      manifest -> manifest.replace("permissions:\n", "permissions:\n  - name: secrets\n    reason: Keeps an API key.\n"));
+        assertEquals("Greetings from our business!", awaitGreeting(text -> text.startsWith("Greetings"), 10_000),
+                     sandbox.reloads().toString());
+        JsonNode state = http.get("/api/v1/tenants/" + sandbox.tenantId() + "/plugins/hello", sandbox.tenantKey()).expect(200).json();
+        assertEquals("enabled", state.get("state").asText(), state.toString());
+        assertEquals("1.0.0-dev.3", state.get("activeVersion").asText());
+        assertTrue(state.get("grantedPermissions").toString().contains("secrets"), state.toString());
     }
 
     /** Every page of a list that answers {items, next}. */
