@@ -47,6 +47,8 @@ public final class Sandbox implements AutoCloseable {
     static final long WATCH_MILLIS = 250;
     static final String OPENAI_KEY = "sk-sandbox";
     static final String STRIPE_KEY = "sk_test_sandbox";
+    /** The voice plugin's Twilio auth token, with which the Twilio stand-in signs the webhooks of the calls it places. */
+    static final String TWILIO_AUTH_TOKEN = "sandbox-twilio-auth-token";
     /** The core plugins in the order they are enabled: a plugin after the ones whose services it uses. */
     private static final List<String> ENABLE_FIRST = List.of("ai-gateway", "crm", "receptionist", "voice");
 
@@ -98,7 +100,10 @@ public final class Sandbox implements AutoCloseable {
     private String pluginId;
     private volatile String activeVersion;
     private List<String> pluginRoutes = List.of();
+    private boolean voice;
     private DevJar.Found current;
+    /** A new jar seen once, installed when the next look finds it unchanged. */
+    private DevJar.Found pending;
     private int installs;
     private DataGenerator.Summary generated;
     private ScheduledExecutorService watcher;
@@ -219,6 +224,11 @@ public final class Sandbox implements AutoCloseable {
                 continue;
             }
             enable(id);
+            if (id.equals("voice")) {
+                http.put("/api/v1/tenants/" + tenantId + "/plugins/voice/secrets/twilio.auth-token", adminToken,
+                         Map.of("value", TWILIO_AUTH_TOKEN)).expect(200, 204);
+                voice = true;
+            }
             if (id.equals("ai-gateway")) {
                 // Completions go to the OpenAI stand-in; without the key (--online-ai) the gateway stays in its offline mode.
                 http.put("/api/v1/tenants/" + tenantId + "/plugins/ai-gateway/config", adminToken,
@@ -297,7 +307,7 @@ public final class Sandbox implements AutoCloseable {
         return reload;
     }
 
-    /** Looks for a new build and reloads it; a jar still being written is taken on a later look. */
+    /** Looks for a new build and reloads it; a jar still being written is taken on a later look. Runs on one thread. */
     private void watch() {
         try {
             Optional<DevJar.Found> newest = DevJar.newest(options.pluginProject());
@@ -305,6 +315,12 @@ public final class Sandbox implements AutoCloseable {
                 return;
             }
             DevJar.Found jar = newest.get();
+            // Maven writes the jar in place: take it once two looks in a row saw the same size and time.
+            if (pending == null || jar.differsFrom(pending)) {
+                pending = jar;
+                return;
+            }
+            pending = null;
             current = jar;
             Reload reload = install(jar);
             if (reload.installed()) {
@@ -340,7 +356,10 @@ public final class Sandbox implements AutoCloseable {
         }
         to.println("  stand-ins         OpenAI " + openAi.baseUrl() + " (key " + OPENAI_KEY + ")   Stripe " + stripe.baseUrl()
                    + " (key " + STRIPE_KEY + ")");
-        to.println("                    Twilio: ./voicecore standin twilio call --webhook <the voice plugin's webhook URL> ...");
+        if (voice) {
+            to.println("                    Twilio (a scripted phone call): ./voicecore standin twilio call --webhook " + tenantBase
+                       + "/voice/twilio/incoming --auth-token " + TWILIO_AUTH_TOKEN + " --say 'I would like an appointment'");
+        }
         to.println("  inspector         " + baseUrl() + "/api/v1/sandbox/calls   profile: " + baseUrl() + "/api/v1/sandbox/profile");
         if (generated != null) {
             to.printf("  generated data    %d contacts (%d countries), %d deals in %d stages, %d conversations in %d languages, in %d ms (seed %d)%n",
