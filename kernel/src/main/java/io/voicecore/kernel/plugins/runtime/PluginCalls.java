@@ -27,13 +27,14 @@ import io.voicecore.sdk.capability.Services;
  * events, jobs and streams all call plugin code through here.
  */
 public final class PluginCalls implements AutoCloseable {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
     private final TenantEnablement enablement;
     private final PluginInvoker invoker;
     private final CapabilityFactory capabilities;
     private final PluginRuntime.Settings settings;
     private final PluginObserver observer;
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** Calls that nobody observes: a production kernel's. */
     public PluginCalls(TenantEnablement enablement, PluginInvoker invoker, CapabilityFactory capabilities,
@@ -120,14 +121,15 @@ public final class PluginCalls implements AutoCloseable {
 
     /** Runs a call with the observer told of its start and end, and the allocation measured on the thread that runs it. */
     private <T> T observed(PluginCall call, String what, Callable<T> work, java.util.function.Function<Callable<T>, T> invoke) {
-        long[] allocated = {-1};
+        // Written by the thread that runs the plugin's code, which need not be this one; -1 if it never finished.
+        java.util.concurrent.atomic.AtomicLong allocated = new java.util.concurrent.atomic.AtomicLong(-1);
         Callable<T> measured = () -> {
             long before = THREADS.getCurrentThreadAllocatedBytes();
             try {
                 return work.call();
             } finally {
                 long after = THREADS.getCurrentThreadAllocatedBytes();
-                allocated[0] = before < 0 || after < 0 ? -1 : after - before;
+                allocated.set(before < 0 || after < 0 ? -1 : after - before);
             }
         };
         observer.callStarted(call, what);
@@ -136,10 +138,10 @@ public final class PluginCalls implements AutoCloseable {
         try {
             result = invoke.apply(measured);
         } catch (RuntimeException | Error failure) {
-            observer.callEnded(call, what, Optional.empty(), Optional.of(failure), System.nanoTime() - started, allocated[0]);
+            observer.callEnded(call, what, Optional.empty(), Optional.of(failure), System.nanoTime() - started, allocated.get());
             throw failure;
         }
-        observer.callEnded(call, what, Optional.ofNullable(result), Optional.empty(), System.nanoTime() - started, allocated[0]);
+        observer.callEnded(call, what, Optional.ofNullable(result), Optional.empty(), System.nanoTime() - started, allocated.get());
         return result;
     }
 
