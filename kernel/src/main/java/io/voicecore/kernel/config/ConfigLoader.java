@@ -75,6 +75,11 @@ public final class ConfigLoader {
         d.put("plugins.streams.allowed-origins", null);
         d.put("plugins.storage.pool-size", "8");
         d.put("plugins.storage.pool-sizes", null);
+        d.put("scripts.statement-limit", "1000000");
+        d.put("scripts.timeout", "2s");
+        d.put("scripts.max-allocated-bytes", "67108864");
+        d.put("scripts.threads", "8");
+        d.put("scripts.pooled-contexts", "4");
         d.put("retention.enabled", "true");
         d.put("retention.interval", "1h");
         d.put("retention.batch-size", "1000");
@@ -175,7 +180,12 @@ public final class ConfigLoader {
                 new KernelConfig.Retention(bool(v, "retention.enabled"), duration(v, "retention.interval"),
                                            integer(v, "retention.batch-size", 1, 100_000), duration(v, "retention.events"),
                                            duration(v, "retention.job-runs"), duration(v, "retention.sessions"),
-                                           duration(v, "retention.usage-records")));
+                                           duration(v, "retention.usage-records")),
+                new KernelConfig.Scripts(integer(v, "scripts.statement-limit", 1000, Integer.MAX_VALUE),
+                                         duration(v, "scripts.timeout"),
+                                         integer(v, "scripts.max-allocated-bytes", 1024 * 1024, Integer.MAX_VALUE),
+                                         integer(v, "scripts.threads", 1, 1000),
+                                         integer(v, "scripts.pooled-contexts", 0, 100)));
     }
 
     private static boolean bool(Map<String, String> v, String key) {

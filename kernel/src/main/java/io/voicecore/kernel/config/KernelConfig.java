@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param streamMaxMessagesPerSecond messages a client may send per second on one plugin stream (bursts of as many)
  * @param streamAllowedOrigins   web origins whose pages may open plugin streams besides the API's own
  * @param retention              how long the kernel keeps history it may delete (keys {@code retention.*})
+ * @param scripts                the limits of the script sandbox (keys {@code scripts.*})
  */
 public record KernelConfig(
         String host,
@@ -66,7 +67,21 @@ public record KernelConfig(
         List<String> egressAllowPrivate,
         int streamMaxMessagesPerSecond,
         List<String> streamAllowedOrigins,
-        Retention retention) {
+        Retention retention,
+        Scripts scripts) {
+
+    /**
+     * The limits of every JavaScript call in the script sandbox (keys {@code scripts.*}): script plugins and tenant
+     * scripts alike.
+     *
+     * @param statementLimit     statements one call may run (reset for each call)
+     * @param timeout            wall-clock time one call may take before its context is cancelled
+     * @param maxAllocatedBytes  bytes one call may allocate before its context is cancelled
+     * @param threads            calls that run at once on this node; more wait for a free thread
+     * @param pooledContexts     idle contexts kept for each tenant and script, ready for the next call
+     */
+    public record Scripts(long statementLimit, Duration timeout, long maxAllocatedBytes, int threads, int pooledContexts) {
+    }
 
     /**
      * What the retention job deletes, and when (keys {@code retention.*}). The audit log is never deleted.
