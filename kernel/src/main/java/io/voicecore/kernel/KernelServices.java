@@ -34,6 +34,8 @@ import io.voicecore.kernel.identity.UserRoutes;
 import io.voicecore.kernel.identity.UserService;
 import io.voicecore.kernel.observe.RequestMetrics;
 import io.voicecore.kernel.plugins.PluginCall;
+import io.voicecore.kernel.plugins.script.ScriptSandbox;
+import io.voicecore.kernel.plugins.script.TenantScripts;
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.PluginObserver;
 import io.voicecore.kernel.plugins.branding.BrandingSource;
@@ -130,6 +132,7 @@ public final class KernelServices implements AutoCloseable {
     private final PluginStreams streams;
     private final PluginStreamEndpoint streamEndpoint;
     private final PluginTrials pluginTrials;
+    private final ScriptSandbox scripts;
     private final StartupPhases phases = new StartupPhases();
     private final List<KernelExtension> extensions;
     private final SecretBox secretBox;
@@ -176,6 +179,7 @@ public final class KernelServices implements AutoCloseable {
         PluginStore store = new PluginStore();
         PluginInvoker invoker = new PluginInvoker(256);
         this.observer = observer(extensions);
+        this.scripts = new ScriptSandbox(config.scripts());
         CapabilityFactory capabilities = observer == PluginObserver.NONE ? capabilities()
                 : new ObservedCapabilities(capabilities(), observer);
         PluginCatalog catalog = new PluginCatalog(database, store, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
@@ -335,6 +339,11 @@ public final class KernelServices implements AutoCloseable {
             }
 
             @Override
+            public io.voicecore.sdk.capability.Scripts scripts(PluginCall call) {
+                return new TenantScripts(scripts, call);
+            }
+
+            @Override
             public Branding branding(PluginCall call) {
                 return brandingSource.forTenant(call.tenantId());
             }
@@ -342,6 +351,7 @@ public final class KernelServices implements AutoCloseable {
             @Override
             public void release(String pluginId) {
                 pluginDatabases.release(pluginId);
+                scripts.release(pluginId);
             }
 
             @Override
@@ -546,7 +556,7 @@ public final class KernelServices implements AutoCloseable {
     public void close() {
         extensions.reversed().forEach(KernelServices::closeQuietly);
         closeAll(streams::close, pluginTrials::close, retention::close, scheduler::close, dispatcher::close, plugins::close, egress::close,
-                 pluginDatabases::close,
+                 pluginDatabases::close, scripts::close,
                  () -> caches.forEach(NearCache::close), state::close,
                  storage::close);
     }

@@ -85,7 +85,7 @@ public record PluginManifest(
     /** Permission names a manifest may declare. */
     public static final Set<String> KNOWN_PERMISSIONS = Set.of(
             Permission.STORAGE, Permission.HTTP_EGRESS, Permission.EVENTS_PUBLISH, Permission.EVENTS_SUBSCRIBE,
-            Permission.SECRETS, Permission.USAGE, Permission.SCHEDULER, Permission.SERVICES);
+            Permission.SECRETS, Permission.USAGE, Permission.SCHEDULER, Permission.SERVICES, Permission.SCRIPTS);
 
     /**
      * One requested permission.
@@ -102,6 +102,8 @@ public record PluginManifest(
         public static final String USAGE = "usage";
         public static final String SCHEDULER = "scheduler";
         public static final String SERVICES = "services";
+        /** Running the tenant's own scripts in the script sandbox ({@code PluginContext.scripts()}). */
+        public static final String SCRIPTS = "scripts";
     }
 
     /**

@@ -9,6 +9,7 @@ import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;
 import io.voicecore.sdk.capability.PluginLog;
+import io.voicecore.sdk.capability.Scripts;
 import io.voicecore.sdk.capability.Secrets;
 import io.voicecore.sdk.capability.Storage;
 import io.voicecore.sdk.capability.Usage;
@@ -57,6 +58,8 @@ public interface CapabilityFactory extends PluginResources {
             }
         };
     }
+    /** The script sandbox for the call's tenant and plugin (permission {@code scripts}). */
+    Scripts scripts(PluginCall call);
 
     /** The brand the call's tenant is served under; the platform's unless an extension plugged in a branding source. */
     default io.voicecore.sdk.Branding branding(PluginCall call) {

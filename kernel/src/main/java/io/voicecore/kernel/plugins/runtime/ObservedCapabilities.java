@@ -19,6 +19,7 @@ import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;
 import io.voicecore.sdk.capability.PluginLog;
 import io.voicecore.sdk.capability.Row;
+import io.voicecore.sdk.capability.Scripts;
 import io.voicecore.sdk.capability.Secrets;
 import io.voicecore.sdk.capability.Storage;
 import io.voicecore.sdk.capability.Usage;
@@ -169,6 +170,11 @@ public final class ObservedCapabilities implements CapabilityFactory {
                 log.error(message, failure);
             }
         };
+    }
+
+    @Override
+    public Scripts scripts(PluginCall call) {
+        return capabilities.scripts(call);
     }
 
     @Override

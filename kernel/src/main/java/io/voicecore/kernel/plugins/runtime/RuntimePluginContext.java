@@ -12,6 +12,7 @@ import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;
 import io.voicecore.sdk.capability.PluginLog;
+import io.voicecore.sdk.capability.Scripts;
 import io.voicecore.sdk.capability.Secrets;
 import io.voicecore.sdk.capability.Services;
 import io.voicecore.sdk.capability.Storage;
@@ -78,6 +79,11 @@ final class RuntimePluginContext implements PluginContext {
     @Override
     public PluginConfig config() {
         return capabilities.config(call);
+    }
+
+    @Override
+    public Scripts scripts() {
+        return capabilities.scripts(call);
     }
 
     @Override

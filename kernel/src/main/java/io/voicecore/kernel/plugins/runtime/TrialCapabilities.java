@@ -14,6 +14,7 @@ import io.voicecore.sdk.PermissionDeniedException;
 import io.voicecore.sdk.capability.Events;
 import io.voicecore.sdk.capability.HttpEgress;
 import io.voicecore.sdk.capability.PluginConfig;
+import io.voicecore.sdk.capability.Scripts;
 import io.voicecore.sdk.capability.Secrets;
 import io.voicecore.sdk.capability.Services;
 import io.voicecore.sdk.capability.Storage;
@@ -21,8 +22,8 @@ import io.voicecore.sdk.capability.Usage;
 
 /**
  * The capabilities of one call in a trial run ({@link PluginTrials}): nothing that reaches a tenant's data or the
- * outside world. Configuration is the manifest's defaults; storage, egress, events, secrets, usage and other plugins'
- * services are refused with the SDK's {@link PermissionDeniedException} (answered 403, as a refused permission is),
+ * outside world. Configuration is the manifest's defaults; storage, egress, events, secrets, usage, scripts and other
+ * plugins' services are refused with the SDK's {@link PermissionDeniedException} (answered 403, as a refused permission is),
  * and each refused one is remembered, so the trial can tell which of the plugin's paths it could not exercise. A
  * permission the manifest does not declare is refused exactly as in a real call.
  */
@@ -71,6 +72,11 @@ final class TrialCapabilities implements CapabilityFactory {
     @Override
     public PluginConfig config(PluginCall call) {
         return PluginConfigs.defaults(call.manifest());
+    }
+
+    @Override
+    public Scripts scripts(PluginCall call) {
+        return refuse(call, Permission.SCRIPTS, "script sandbox");
     }
 
     /** Other plugins' services: none in a trial. */

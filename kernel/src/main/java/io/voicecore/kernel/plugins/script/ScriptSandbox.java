@@ -264,13 +264,13 @@ public final class ScriptSandbox implements AutoCloseable {
         return 0;
     }
 
-    /** Closes the idle contexts of every script of an owner (a plugin version that is gone). */
-    public void release(String owner) {
+    /** Closes the idle contexts of every script of every version of a plugin (uninstalled or replaced). */
+    public void release(String pluginId) {
         List<PooledContext> closing = new ArrayList<>();
         synchronized (idle) {
             for (Iterator<Map.Entry<String, Deque<PooledContext>>> it = idle.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Deque<PooledContext>> entry = it.next();
-                if (entry.getKey().split("/", 3)[1].equals(owner)) {
+                if (entry.getKey().split("/", 3)[1].startsWith(pluginId + "@")) {
                     closing.addAll(entry.getValue());
                     it.remove();
                 }

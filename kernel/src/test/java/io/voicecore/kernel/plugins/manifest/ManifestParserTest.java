@@ -276,7 +276,7 @@ class ManifestParserTest {
     void permissionsMustBeKnownOnceAndGiveAReason() {
         assertOnlyError(REQUIRED + "permissions: [{name: filesystem, reason: Reads files.}]\n", "permissions[0].name",
                         "'filesystem' is not a permission", "use one of events:publish, events:subscribe, http:egress,"
-                                                            + " scheduler, secrets, services, storage, usage");
+                                                            + " scheduler, scripts, secrets, services, storage, usage");
         assertOnlyError(REQUIRED + """
                 permissions:
                   - {name: storage, reason: Tables.}

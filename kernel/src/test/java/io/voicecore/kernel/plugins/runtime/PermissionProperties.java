@@ -43,7 +43,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class PermissionProperties {
     static final List<String> PERMISSIONS = List.of(Permission.STORAGE, Permission.HTTP_EGRESS, Permission.EVENTS_PUBLISH,
-                                                    Permission.SECRETS, Permission.USAGE, Permission.SERVICES);
+                                                    Permission.SECRETS, Permission.USAGE, Permission.SERVICES,
+                                                    Permission.SCRIPTS);
     static final String TOPIC = "permitted.thing.done";
     static final String SERVICE = "testplugin.supplier.Greeting";
 
@@ -164,6 +165,8 @@ class PermissionProperties {
                 Object greeting = context.services().require(service);
                 assertEquals("supplied", ((Supplier<?>) greeting).get());
             }
+            case Permission.SCRIPTS -> assertEquals(Json.of(42), context.scripts().call("function answer(x) { return x.n * 2; }",
+                                                                                       "answer", Json.object().put("n", 21).build()));
             default -> throw new IllegalArgumentException(permission);
         }
     }
