@@ -184,7 +184,8 @@ public final class KernelServices implements AutoCloseable {
                 : new ObservedCapabilities(capabilities(), observer);
         PluginCatalog catalog = new PluginCatalog(database, store, new JarPluginInspector(manifests, new PluginVerifier(manifests)),
                 new VerificationSeals(secrets), config.dataDir().resolve("plugin-cache"), invoker,
-                new PluginInvoker.Limits(Duration.ofSeconds(10), 4, runtime.allocationQuotaBytes()), capabilities, audit, state);
+                new PluginInvoker.Limits(Duration.ofSeconds(10), 4, runtime.allocationQuotaBytes()), capabilities, audit, state,
+                Optional.of(scripts));
         TenantEnablement enablement = new TenantEnablement(database, store, catalog, audit, state,
                 cache("plugin-enablement", 500_000), clock, runtime.quarantinePolicy());
         PluginCalls calls = new PluginCalls(enablement, invoker, capabilities, runtime, observer);
@@ -201,7 +202,8 @@ public final class KernelServices implements AutoCloseable {
         this.streams = new PluginStreams(plugins, metrics, new PluginStreams.Settings(config.streamMaxPerTenant(), config.streamMaxFrameBytes(),
                 config.streamMaxMessagesPerSecond(), config.streamAllowedOrigins(), Duration.ofSeconds(1)), authenticator());
         this.streamEndpoint = new PluginStreamEndpoint(streams, new StreamTickets(state, resolver, clock, authenticator()), resolver);
-        this.pluginTrials = new PluginTrials(config.dataDir().resolve("plugin-trials"), PluginTrials.Settings.defaults());
+        this.pluginTrials = new PluginTrials(config.dataDir().resolve("plugin-trials"), PluginTrials.Settings.defaults(),
+                                            Optional.of(scripts));
     }
 
     /**

@@ -21,7 +21,8 @@ import io.voicecore.sdk.HttpMethod;
  * @param version       semantic version of this build
  * @param vendor        who publishes it
  * @param description   one paragraph for the marketplace and the consent screen
- * @param main          fully qualified class implementing {@code io.voicecore.sdk.Plugin}
+ * @param main          fully qualified class implementing {@code io.voicecore.sdk.Plugin}; for a script plugin
+ *                      ({@code runtime: javascript}) the path of its script in the jar, e.g. {@code plugin.js}
  * @param kernel        semantic-version range of kernels it supports, e.g. {@code >=0.1.0 <1.0.0}
  * @param permissions   what it needs, each with the reason shown to the tenant admin
  * @param routes        the HTTP routes it serves
@@ -80,6 +81,14 @@ public record PluginManifest(
     public List<String> publicEndpoints() {
         return java.util.stream.Stream.concat(routes.stream().filter(Route::open).map(Route::text),
                                               publicStreams.stream().map(path -> "STREAM " + path)).toList();
+    }
+
+    /**
+     * Whether this is a script plugin ({@code runtime: javascript}): JavaScript run in the script sandbox instead of
+     * classes. The parser admits a {@code main} ending in {@code .js} only with that runtime, so the two say the same.
+     */
+    public boolean isScript() {
+        return main.endsWith(".js");
     }
 
     /** Permission names a manifest may declare. */

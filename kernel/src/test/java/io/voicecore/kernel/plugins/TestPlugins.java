@@ -88,6 +88,16 @@ public final class TestPlugins {
                           "CREATE TABLE visits (tenant_id uuid NOT NULL, who text NOT NULL);");
     }
 
+    /**
+     * A script plugin ({@code runtime: javascript}) whose {@code plugin.js} is the given source; no classes.
+     */
+    public static PluginJar script(String id, String version, List<String> permissions, List<String> routes, String extraManifest,
+                                   String source) {
+        String yaml = manifest(id, version, permissions, routes, extraManifest)
+                .replace("main: " + packageOf(id) + ".Main\n", "runtime: javascript\nmain: plugin.js\n");
+        return PluginJar.named(id + "-" + version).manifest(yaml).resource("plugin.js", source);
+    }
+
     /** Installs a jar as the platform admin. */
     public static HttpResult install(TestKernel kernel, Path jar) {
         try {

@@ -80,15 +80,16 @@ public final class PluginCatalog implements AutoCloseable {
      * @param cacheDir     where loaded jars are written for their class loaders
      * @param invoker      runs each version's construction and {@code setup} under containment
      * @param setupLimits  the limits of those calls
+     * @param scripts      the sandbox script plugins run in (none: script plugins are refused)
      */
     public PluginCatalog(Database database, PluginStore store, PluginInspector inspector, VerificationSeals seals, Path cacheDir,
                          PluginInvoker invoker, PluginInvoker.Limits setupLimits, PluginResources resources, AuditLog audit,
-                         SharedState state) {
+                         SharedState state, java.util.Optional<io.voicecore.kernel.plugins.script.ScriptSandbox> scripts) {
         this.database = database;
         this.store = store;
         this.inspector = inspector;
         this.seals = seals;
-        this.loader = new PluginLoader(cacheDir, invoker, setupLimits);
+        this.loader = new PluginLoader(cacheDir, invoker, setupLimits, scripts);
         this.resources = resources;
         this.audit = audit;
         this.state = state;

@@ -6,10 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.voicecore.kernel.plugins.PluginManifest;
 import io.voicecore.kernel.plugins.sandbox.IsolatedPluginClassLoader;
+import io.voicecore.kernel.plugins.script.ScriptPlugin;
+import io.voicecore.kernel.plugins.script.ScriptSandbox;
 import io.voicecore.kernel.plugins.sandbox.LibraryClassLoader;
 import io.voicecore.kernel.plugins.sandbox.PlatformLibrary;
 import io.voicecore.kernel.plugins.sandbox.PluginCallFailure;
@@ -31,6 +34,7 @@ public final class PluginLoader {
     private final Path cacheDir;
     private final PluginInvoker invoker;
     private final PluginInvoker.Limits setupLimits;
+    private final Optional<ScriptSandbox> scripts;
 
     /**
      * @param cacheDir    where jars are written for their class loaders
@@ -38,9 +42,17 @@ public final class PluginLoader {
      * @param setupLimits the limits of those calls
      */
     public PluginLoader(Path cacheDir, PluginInvoker invoker, PluginInvoker.Limits setupLimits) {
+        this(cacheDir, invoker, setupLimits, Optional.empty());
+    }
+
+    /**
+     * @param scripts the sandbox script plugins ({@code runtime: javascript}) run in; without one they are refused
+     */
+    public PluginLoader(Path cacheDir, PluginInvoker invoker, PluginInvoker.Limits setupLimits, Optional<ScriptSandbox> scripts) {
         this.cacheDir = cacheDir;
         this.invoker = invoker;
         this.setupLimits = setupLimits;
+        this.scripts = scripts;
     }
 
     /**
@@ -63,7 +75,8 @@ public final class PluginLoader {
         IsolatedPluginClassLoader loader = new IsolatedPluginClassLoader(manifest.id(), manifest.version(), file, visiblePackages);
         try {
             PluginSetupRecorder setup = new PluginSetupRecorder(manifest);
-            Plugin plugin = invoker.invoke(SETUP_TENANT, manifest, loader, setupLimits, "construction", () -> {
+            Plugin plugin = manifest.isScript() ? scriptPlugin(manifest, jar, loader)
+                    : invoker.invoke(SETUP_TENANT, manifest, loader, setupLimits, "construction", () -> {
                 Class<?> main = Class.forName(manifest.main(), true, loader);
                 if (!Plugin.class.isAssignableFrom(main)) {
                     throw new PluginLoadException("main class " + manifest.main() + " does not implement io.voicecore.sdk.Plugin");
@@ -90,6 +103,31 @@ public final class PluginLoader {
             throw e instanceof PluginLoadException ple ? ple
                     : new PluginLoadException("plugin " + manifest.id() + " " + manifest.version() + " could not start: " + e.getMessage());
         }
+    }
+
+    /**
+     * A script plugin's adapter, its script compiled once (in the sandbox, for no tenant) so one that does not load is
+     * refused now rather than on its first call.
+     */
+    private Plugin scriptPlugin(PluginManifest manifest, byte[] jar, ClassLoader loader) {
+        ScriptSandbox sandbox = scripts.orElseThrow(() -> new PluginLoadException("script plugins (runtime: javascript)"
+                                                                                  + " are not run here"));
+        String source;
+        try (var in = loader.getResourceAsStream(manifest.main())) {
+            if (in == null) {
+                throw new PluginLoadException("the script " + manifest.main() + " named in plugin.yaml is not in the jar");
+            }
+            source = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PluginLoadException("the script " + manifest.main() + " cannot be read: " + e.getMessage());
+        }
+        ScriptPlugin plugin = new ScriptPlugin(manifest, source, sandbox);
+        try {
+            plugin.check();
+        } catch (io.voicecore.sdk.capability.ScriptException e) {
+            throw new PluginLoadException(e.getMessage() + (e.line().isPresent() ? " (line " + e.line().getAsInt() + ")" : ""));
+        }
+        return plugin;
     }
 
     /**

@@ -78,7 +78,9 @@ public final class ManifestParser {
     private static final Pattern WILDCARD_HOST = Pattern.compile("\\*\\.(" + LABEL + "(\\." + LABEL + ")+)");
     private static final Pattern CONFIG_HOST = Pattern.compile("\\$\\{config\\.([^}]*)}");
 
-    private static final List<String> TOP_LEVEL_KEYS = List.of("id", "name", "version", "vendor", "description", "main",
+    /** Relative jar path of a script plugin's entry point (the manifest guarantees every {@code .js} main is one). */
+    private static final Pattern SCRIPT_PATH = Pattern.compile("([a-z0-9_-]+/)*[A-Za-z0-9_-]+\\.js");
+    private static final List<String> TOP_LEVEL_KEYS = List.of("id", "name", "version", "vendor", "description", "main", "runtime",
             "kernel", "permissions", "routes", "streams", "events", "egress", "config", "services", "dataClasses", "limits",
             "libraries");
     private static final List<String> PERMISSION_KEYS = List.of("name", "reason");
@@ -176,8 +178,13 @@ public final class ManifestParser {
             Optional<String> version = fields.text(root.get("version"), "version", true, 100).filter(this::validVersion);
             Optional<String> vendor = fields.text(root.get("vendor"), "vendor", true, MAX_NAME);
             Optional<String> description = fields.text(root.get("description"), "description", true, MAX_DESCRIPTION);
+            Optional<String> runtime = fields.text(root.get("runtime"), "runtime", false, 20);
+            runtime.filter(value -> !List.of("java", "javascript").contains(value))
+                    .ifPresent(value -> fields.error("runtime", "'" + value + "' is not a runtime; use 'java' (the default)"
+                                                                + " or 'javascript'"));
+            boolean script = runtime.filter("javascript"::equals).isPresent();
             Optional<String> main = fields.text(root.get("main"), "main", true, 300)
-                    .filter(value -> validClassName(value, "main"));
+                    .filter(value -> script ? validScriptPath(value, "main") : validClassName(value, "main"));
             Optional<String> kernel = fields.text(root.get("kernel"), "kernel", true, 200)
                     .filter(value -> validRange(value, "kernel"));
             List<Permission> permissions = permissions(root.get("permissions"));
@@ -226,6 +233,18 @@ public final class ManifestParser {
                                              + " that calls out on its behalf, or remove the permission");
             }
 
+            if (script && (!streams.isEmpty() || routes.stream().anyMatch(Route::stream))) {
+                fields.error("runtime", "is 'javascript', but the plugin declares streams or streaming routes; those need a"
+                                        + " Java plugin");
+            }
+            if (script && (!exports.isEmpty() || !requires.isEmpty())) {
+                fields.error("runtime", "is 'javascript', but the plugin declares services; services are Java interfaces"
+                                        + " and need a Java plugin");
+            }
+            if (script && !libraries.isEmpty()) {
+                fields.error("runtime", "is 'javascript', but the plugin names platform libraries; those are Java"
+                                        + " libraries and need a Java plugin");
+            }
             if (fields.errorCount() > before) {
                 return Optional.empty();
             }
@@ -484,7 +503,13 @@ public final class ManifestParser {
             }
         }
 
-        private boolean validClassName(String name, String field) {
+        /** A script plugin's entry point: a relative path inside the jar ending in {@code .js}, e.g. {@code plugin.js}. */
+    private boolean validScriptPath(String value, String field) {
+        return matches(SCRIPT_PATH, value, field, "must be the path of the plugin's script in the jar, ending in '.js',"
+                                                  + " e.g. 'plugin.js' (runtime: javascript)");
+    }
+
+    private boolean validClassName(String name, String field) {
             if (!JAVA_CLASS_NAME.matcher(name).matches()) {
                 fields.error(field, "'" + name + "' is not a fully qualified Java class name such as"
                                     + " 'io.voicecore.crm.CrmPlugin' (a package is required)");

@@ -86,6 +86,7 @@ public final class PluginTrials implements AutoCloseable {
     private final Path workDir;
     private final Settings settings;
     private final PluginInvoker invoker;
+    private final java.util.Optional<io.voicecore.kernel.plugins.script.ScriptSandbox> scripts;
     private final PluginRuntime.Settings runtime = PluginRuntime.Settings.defaults();
 
     /**
@@ -94,6 +95,14 @@ public final class PluginTrials implements AutoCloseable {
      * @param settings the containment of trials
      */
     public PluginTrials(Path workDir, Settings settings) {
+        this(workDir, settings, java.util.Optional.empty());
+    }
+
+    /**
+     * @param scripts the sandbox trials of script plugins run in (none: script plugins cannot be tried)
+     */
+    public PluginTrials(Path workDir, Settings settings, java.util.Optional<io.voicecore.kernel.plugins.script.ScriptSandbox> scripts) {
+        this.scripts = scripts;
         this.workDir = workDir;
         this.settings = settings;
         this.invoker = new PluginInvoker(settings.maxThreads());
@@ -117,7 +126,7 @@ public final class PluginTrials implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a folder for a plugin trial in " + workDir, e);
         }
-        PluginLoader loader = new PluginLoader(folder, invoker, setupLimits());
+        PluginLoader loader = new PluginLoader(folder, invoker, setupLimits(), scripts);
         try {
             return new Trial(loader, loader.load(manifest, jar, Sha256.hex(jar), Map.of()), folder);
         } catch (RuntimeException | Error e) {

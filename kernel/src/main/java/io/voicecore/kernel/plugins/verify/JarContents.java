@@ -79,7 +79,13 @@ final class JarContents {
             JarContents contents = new JarContents();
             Optional<PluginManifest> manifest = manifest(entries, manifests, violations);
             entries.classes().forEach((entry, bytes) -> contents.readHeader(entry, bytes, violations));
-            manifest.ifPresent(m -> contents.checkMain(m.main().replace('.', '/'), violations));
+            manifest.ifPresent(m -> {
+                if (m.isScript()) {
+                    checkScript(m, entries, violations);
+                } else {
+                    contents.checkMain(m.main().replace('.', '/'), violations);
+                }
+            });
             return contents;
         });
     }
@@ -128,7 +134,7 @@ final class JarContents {
     }
 
     /** The entries that matter: class files by entry name, and the manifest. */
-    private record Entries(Map<String, byte[]> classes, Optional<byte[]> manifest) {
+    private record Entries(Map<String, byte[]> classes, Optional<byte[]> manifest, Set<String> scripts) {
     }
 
     /** What pass one learns about a class of the jar. */
@@ -138,6 +144,7 @@ final class JarContents {
 
     private static Optional<Entries> entries(Path jar, List<Violation> violations) {
         Map<String, byte[]> classes = new LinkedHashMap<>();
+        Set<String> scripts = new java.util.HashSet<>();
         byte[] manifest = null;
         List<String> central = new ArrayList<>();
         long total = 0;
@@ -158,6 +165,9 @@ final class JarContents {
                 }
                 if (entry.isDirectory()) {
                     continue;
+                }
+                if (name.endsWith(".js")) {
+                    scripts.add(name);
                 }
                 if (name.endsWith(".jar")) {
                     violations.add(packaging(name, name, "nested jars are not verified and cannot be loaded; merge the"
@@ -199,7 +209,7 @@ final class JarContents {
             violations.add(packaging("<jar>", "zip", "the jar's entries cannot be read in order: " + e.getMessage()));
             return Optional.empty();
         }
-        return Optional.of(new Entries(classes, Optional.ofNullable(manifest)));
+        return Optional.of(new Entries(classes, Optional.ofNullable(manifest), Set.copyOf(scripts)));
     }
 
     private static boolean escapes(String name) {
@@ -300,6 +310,20 @@ final class JarContents {
         }
         own.put(name, info[0]);
         readers.put(entry, reader);
+    }
+
+    /**
+     * A script plugin has nothing for the bytecode rules to judge, so it may carry no class at all (one would run
+     * outside the script sandbox's reach if anything ever loaded it), and must carry the script its manifest names.
+     */
+    private static void checkScript(PluginManifest manifest, Entries entries, List<Violation> violations) {
+        entries.classes().keySet().forEach(entry -> violations.add(new Violation(entry, Violation.CLASS, "plugin.yaml:runtime",
+                Category.PACKAGING.label() + ": a script plugin (runtime: javascript) carries no classes, but the jar"
+                + " holds " + entry)));
+        if (!entries.scripts().contains(manifest.main())) {
+            violations.add(new Violation(manifest.main(), Violation.CLASS, "plugin.yaml:main", Category.PACKAGING.label()
+                    + ": the script " + manifest.main() + " named in plugin.yaml is not in the jar"));
+        }
     }
 
     private void checkMain(String main, List<Violation> violations) {

@@ -58,7 +58,7 @@ class ManifestRoundTripProperties {
                 Arbitraries.integers().between(PluginManifest.Limits.MIN_CONCURRENCY, PluginManifest.Limits.MAX_CONCURRENCY)).as(Limits::new);
         Arbitrary<Style> style = Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false),
                                                      Arbitraries.of(true, false)).as(Style::new);
-        Arbitrary<Body> body = Combinators.combine(head, permissions, text(500).list().ofSize(8), routes(), topics(),
+        Arbitrary<Body> body = Combinators.combine(head, permissions, text(500).list().ofSize(PluginManifest.KNOWN_PERMISSIONS.size()), routes(), topics(),
                                                    topics(), config, hosts()).as(Body::new);
         return Combinators.combine(body, className().set().ofMaxSize(3), dataClasses(), limits, style)
                 .flatAs((b, exports, dataClasses, lim, s) -> requirements(b.head().id()).map(requires -> {
