@@ -198,7 +198,7 @@ public final class ScriptSandbox implements AutoCloseable {
             reusable = true;
             return answer;
         } catch (PolyglotException e) {
-            throw translate(e, unit, watched.stopped(), timeout);
+            throw translate(e, unit, watched, timeout);
         } catch (StackOverflowError e) {
             throw new ScriptException(Kind.LIMIT, unit.name() + " recursed too deeply and was stopped.", 0);
         } finally {
@@ -214,15 +214,17 @@ public final class ScriptSandbox implements AutoCloseable {
         }
     }
 
-    private RuntimeException translate(PolyglotException e, ScriptUnit unit, ScriptWatchdog.Reason stopped, Duration timeout) {
+    private RuntimeException translate(PolyglotException e, ScriptUnit unit, ScriptWatchdog.Watched watched, Duration timeout) {
         int line = line(e, unit);
+        ScriptWatchdog.Reason stopped = watched.stopped();
         if (stopped == ScriptWatchdog.Reason.DEADLINE) {
             return new ScriptException(Kind.LIMIT, unit.name() + " ran longer than " + timeout.toMillis()
                                                    + " ms and was stopped.", line);
         }
         if (stopped == ScriptWatchdog.Reason.MEMORY) {
             return new ScriptException(Kind.LIMIT, unit.name() + " allocated more than " + limits.maxAllocatedBytes()
-                                                   + " bytes in one call and was stopped.", line);
+                                                   + " bytes in one call (" + watched.allocatedWhenStopped()
+                                                   + " when stopped) and was stopped.", line);
         }
         if (e.isHostException()) {
             Throwable host = e.asHostException();

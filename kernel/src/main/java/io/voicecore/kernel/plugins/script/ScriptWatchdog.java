@@ -32,6 +32,7 @@ final class ScriptWatchdog implements AutoCloseable {
         private final long allocatedAtStart;
         private final long maxAllocatedBytes;
         private volatile Reason stopped;
+        private volatile long allocatedWhenStopped;
 
         private Watched(Context context, Thread thread, long deadlineNanos, long allocatedAtStart, long maxAllocatedBytes) {
             this.context = context;
@@ -44,6 +45,11 @@ final class ScriptWatchdog implements AutoCloseable {
         /** Why the call was stopped, or null when it was not. */
         Reason stopped() {
             return stopped;
+        }
+
+        /** What the call had allocated when the watchdog stopped it for memory. */
+        long allocatedWhenStopped() {
+            return allocatedWhenStopped;
         }
 
         /** Cancels the call's context; the call fails with a cancelled {@code PolyglotException}. */
@@ -101,9 +107,12 @@ final class ScriptWatchdog implements AutoCloseable {
             for (Watched call : running) {
                 if (now - call.deadlineNanos >= 0) {
                     call.stop(Reason.DEADLINE);
-                } else if (threads.getThreadAllocatedBytes(call.thread.threadId()) - call.allocatedAtStart
-                           > call.maxAllocatedBytes) {
-                    call.stop(Reason.MEMORY);
+                } else {
+                    long allocated = threads.getThreadAllocatedBytes(call.thread.threadId()) - call.allocatedAtStart;
+                    if (allocated > call.maxAllocatedBytes) {
+                        call.allocatedWhenStopped = allocated;
+                        call.stop(Reason.MEMORY);
+                    }
                 }
             }
             LockSupport.parkNanos(this, PERIOD_NANOS);
