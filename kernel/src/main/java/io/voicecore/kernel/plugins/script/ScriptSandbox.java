@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,8 +49,11 @@ import io.voicecore.sdk.json.Json;
  */
 public final class ScriptSandbox implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ScriptSandbox.class.getName());
-    /** Keys (tenant, plugin version, script) whose idle contexts are kept; the least recently used are closed. */
-    private static final int MAX_POOLED_KEYS = 1024;
+    /**
+     * Idle contexts kept on this node over all keys (tenant, plugin version, script); past it those of the least
+     * recently used keys are closed. An idle context holds its script's heap, so this bounds what pooling costs.
+     */
+    private static final int MAX_IDLE_CONTEXTS = 256;
     /** Stack of a script thread: deep enough for ordinary recursion, small enough that a runaway one ends fast. */
     private static final long SCRIPT_STACK_BYTES = 4L * 1024 * 1024;
     /**
@@ -92,6 +96,8 @@ public final class ScriptSandbox implements AutoCloseable {
     private final ExecutorService threads;
     private final ScriptWatchdog watchdog = new ScriptWatchdog();
     private final Map<String, Deque<PooledContext>> idle = new LinkedHashMap<>(16, 0.75f, true);
+    /** Contexts in {@link #idle}, guarded by it. */
+    private int idleCount;
     private volatile Engine engine;
 
     public ScriptSandbox(KernelConfig.Scripts limits) {
@@ -143,11 +149,18 @@ public final class ScriptSandbox implements AutoCloseable {
     }
 
     private Json run(ScriptUnit unit, String function, Json input, Duration timeout, Extras extras) {
-        Future<Json> result = threads.submit(() -> runHere(unit, function, input, timeout, extras));
+        AtomicReference<ScriptWatchdog.Watched> running = new AtomicReference<>();
+        Future<Json> result = threads.submit(() -> runHere(unit, function, input, timeout, extras, running));
         try {
             return result.get();
         } catch (InterruptedException e) {
-            result.cancel(true);
+            // the caller gave up (e.g. its own deadline passed): cancel the script's context rather than interrupt the
+            // script thread, and leave the thread to the next call
+            result.cancel(false);
+            ScriptWatchdog.Watched watched = running.get();
+            if (watched != null) {
+                watched.stop(ScriptWatchdog.Reason.ABANDONED);
+            }
             Thread.currentThread().interrupt();
             throw new ScriptException(Kind.LIMIT, "The script call was abandoned by its caller.", 0);
         } catch (ExecutionException e) {
@@ -158,7 +171,8 @@ public final class ScriptSandbox implements AutoCloseable {
         }
     }
 
-    private Json runHere(ScriptUnit unit, String function, Json input, Duration timeout, Extras extras) {
+    private Json runHere(ScriptUnit unit, String function, Json input, Duration timeout, Extras extras,
+                         AtomicReference<ScriptWatchdog.Watched> running) {
         String key = unit.poolKey();
         PooledContext pooled = borrow(key);
         boolean fresh = pooled == null;
@@ -166,6 +180,7 @@ public final class ScriptSandbox implements AutoCloseable {
             pooled = PooledContext.create(engine(), limits, unit);
         }
         ScriptWatchdog.Watched watched = watchdog.start(pooled.context, timeout.toNanos(), limits.maxAllocatedBytes());
+        running.set(watched);
         ScriptBridge bridge = null;
         boolean reusable = false;
         try {
@@ -226,6 +241,9 @@ public final class ScriptSandbox implements AutoCloseable {
                                                    + " bytes in one call (" + watched.allocatedWhenStopped()
                                                    + " when stopped) and was stopped.", line);
         }
+        if (stopped == ScriptWatchdog.Reason.ABANDONED) {
+            return new ScriptException(Kind.LIMIT, unit.name() + " was stopped: its caller gave up waiting.", line);
+        }
         if (e.isHostException()) {
             Throwable host = e.asHostException();
             if (host instanceof ScriptCapabilityExpired expired) {
@@ -274,6 +292,7 @@ public final class ScriptSandbox implements AutoCloseable {
                 Map.Entry<String, Deque<PooledContext>> entry = it.next();
                 if (entry.getKey().split("/", 3)[1].startsWith(pluginId + "@")) {
                     closing.addAll(entry.getValue());
+                    idleCount -= entry.getValue().size();
                     it.remove();
                 }
             }
@@ -292,7 +311,11 @@ public final class ScriptSandbox implements AutoCloseable {
     private PooledContext borrow(String key) {
         synchronized (idle) {
             Deque<PooledContext> pool = idle.get(key);
-            return pool == null ? null : pool.pollFirst();
+            PooledContext context = pool == null ? null : pool.pollFirst();
+            if (context != null) {
+                idleCount--;
+            }
+            return context;
         }
     }
 
@@ -302,12 +325,15 @@ public final class ScriptSandbox implements AutoCloseable {
             Deque<PooledContext> pool = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
             if (pool.size() < limits.pooledContexts()) {
                 pool.addFirst(context);
+                idleCount++;
             } else {
                 closing.add(context);
             }
-            while (idle.size() > MAX_POOLED_KEYS) {
-                Iterator<Map.Entry<String, Deque<PooledContext>>> eldest = idle.entrySet().iterator();
-                closing.addAll(eldest.next().getValue());
+            Iterator<Map.Entry<String, Deque<PooledContext>>> eldest = idle.entrySet().iterator();
+            while (idleCount > MAX_IDLE_CONTEXTS && eldest.hasNext()) {
+                Deque<PooledContext> evicted = eldest.next().getValue();
+                closing.addAll(evicted);
+                idleCount -= evicted.size();
                 eldest.remove();
             }
         }
@@ -340,6 +366,7 @@ public final class ScriptSandbox implements AutoCloseable {
         synchronized (idle) {
             idle.values().forEach(closing::addAll);
             idle.clear();
+            idleCount = 0;
         }
         closing.forEach(PooledContext::close);
         synchronized (this) {
