@@ -18,6 +18,7 @@ public final class BenchMain {
         scenarios.put(CrmImportScenario.NAME, CrmImportScenario::new);
         scenarios.put(PluginRouteScenario.NAME, PluginRouteScenario::new);
         scenarios.put(LicensedRouteScenario.NAME, LicensedRouteScenario::new);
+        scenarios.put(ScriptRouteScenario.NAME, ScriptRouteScenario::new);
         scenarios.put(StartupScenario.NAME, StartupScenario::new);
         scenarios.put(TenantsScenario.NAME, TenantsScenario::new);
         scenarios.put(EventsScenario.NAME, EventsScenario::new);
