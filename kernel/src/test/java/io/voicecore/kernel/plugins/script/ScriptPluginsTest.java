@@ -218,6 +218,22 @@ class ScriptPluginsTest {
     }
 
     @Test
+    void anUpgradeServesTheNewScript() {
+        String source = "function route(request, ctx) { return {version: ctx.plugin.version, says: '%s'}; }";
+        assertEquals(201, install(kernel, TestPlugins.script("versioned", "1.0.0", List.of(), List.of("GET /version"), "",
+                                                            source.formatted("old")).build()).status());
+        assertEquals(200, enable(kernel, "script-a", "versioned", List.of()).status());
+        HttpResult before = kernel.get("/api/v1/tenants/script-a/versioned/version", kernel.adminToken());
+        assertEquals("old", before.json().get("says").asText(), before.body());
+        HttpResult upgraded = install(kernel, TestPlugins.script("versioned", "1.1.0", List.of(), List.of("GET /version"), "",
+                                                                 source.formatted("new")).build());
+        assertEquals(201, upgraded.status(), upgraded.body());
+        HttpResult after = kernel.get("/api/v1/tenants/script-a/versioned/version", kernel.adminToken());
+        assertEquals("1.1.0", after.json().get("version").asText(), after.body());
+        assertEquals("new", after.json().get("says").asText(), after.body());
+    }
+
+    @Test
     void aScriptJarCarryingClassesOrAScriptThatDoesNotCompileIsRefused() {
         HttpResult withClasses = install(kernel, TestPlugins.script("mixed", "1.0.0", List.of(), List.of("GET /x"), "",
                                                                     "function route() { return 1; }")
