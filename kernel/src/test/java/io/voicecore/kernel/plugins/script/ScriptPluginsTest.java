@@ -109,7 +109,19 @@ class ScriptPluginsTest {
         HttpResult hostile = install(kernel, TestPlugins.script("hostile", "1.0.0", List.of("storage"),
                 List.of("POST /hostile/{kind}"), "", HOSTILE).build());
         assertEquals(201, hostile.status(), hostile.body());
+        HttpResult rules = install(kernel, TestPlugins.plugin("rules", "1.0.0", List.of("scripts"), List.of("POST /run"), "", """
+                setup.route(HttpMethod.POST, "/run", (request, context) -> {
+                    Json body = request.json();
+                    try {
+                        return Response.ok(context.scripts().call(body.get("source").asString(), "main", body.get("input")));
+                    } catch (ScriptException e) {
+                        throw new PluginProblem(422, "script-" + e.kind().name().toLowerCase(Locale.ROOT), e.getMessage());
+                    }
+                });
+                """, "").build());
+        assertEquals(201, rules.status(), rules.body());
         for (String tenant : List.of("script-a", "script-b")) {
+            assertEquals(200, enable(kernel, tenant, "rules", List.of("scripts")).status());
             assertEquals(200, enable(kernel, tenant, "notes", List.of("storage", "events:publish", "events:subscribe", "usage"))
                     .status());
             assertEquals(200, enable(kernel, tenant, "hostile", List.of("storage")).status());
@@ -214,6 +226,32 @@ class ScriptPluginsTest {
         HttpResult refused = kernel.get("/api/v1/tenants/script-a/notes/secret", kernel.adminToken());
         assertEquals(403, refused.status(), refused.body());
         assertTrue(refused.json().get("detail").asText().contains("does not declare the permission 'secrets'"), refused.body());
+        neighboursStillAnswer();
+    }
+
+    static HttpResult tenantScript(String tenant, String source, Object input) {
+        return kernel.post("/api/v1/tenants/" + tenant + "/rules/run", kernel.adminToken(), Map.of("source", source, "input", input));
+    }
+
+    /** A Java plugin runs tenants' own scripts through PluginContext.scripts(): each tenant's in its own context. */
+    @Test
+    void tenantScriptsSeeOnlyTheirInputAndTheirOwnContext() {
+        String remember = "function main(x) { const before = globalThis.last || null; globalThis.last = x.who;"
+                          + " return {before, seesCtx: typeof ctx !== 'undefined', seesJava: typeof Java !== 'undefined'}; }";
+        assertEquals("{\"before\":null,\"seesCtx\":false,\"seesJava\":false}",
+                     tenantScript("script-a", remember, Map.of("who", "a")).json().toString());
+        assertEquals("a", tenantScript("script-a", remember, Map.of("who", "a")).json().get("before").asText(),
+                     "the tenant's pooled context kept its global");
+        HttpResult other = tenantScript("script-b", remember, Map.of("who", "b"));
+        assertTrue(other.json().get("before").isNull(), "tenant B's context is its own: " + other.body());
+
+        HttpResult endless = tenantScript("script-a", "function main(x) { for (;;) {} }", Map.of());
+        assertEquals(422, endless.status(), endless.body());
+        assertTrue(endless.json().get("type").asText().endsWith(":script-limit"), endless.body());
+        HttpResult invalid = tenantScript("script-a", "function main(x) {", Map.of());
+        assertEquals(422, invalid.status(), invalid.body());
+        assertTrue(invalid.json().get("type").asText().endsWith(":script-invalid"), invalid.body());
+        assertEquals(200, tenantScript("script-b", "function main(x) { return x.n + 1; }", Map.of("n", 1)).status());
         neighboursStillAnswer();
     }
 
