@@ -45,7 +45,7 @@ import io.voicecore.sdk.json.Json;
  * its configuration and secrets (and those of the other plugins of the kit), read what it published and the usage it
  * recorded. Everything goes through the kernel's plugin runtime exactly as
  * for a real tenant (containment, permission checks, the plugin's own database role and row-level security),
- * without HTTP: the caller is the platform administrator, already authenticated.
+ * without HTTP: the caller is the platform administrator, already authenticated (another one with {@link #as}).
  */
 public final class TestTenant {
     private final KernelServices kernel;
@@ -55,9 +55,17 @@ public final class TestTenant {
     private final Principal admin;
     private final Set<String> granted;
     private final KitLicences licences;
+    /** Who calls the plugin's routes and opens its streams. */
+    private final Caller caller;
 
     TestTenant(KernelServices kernel, String pluginId, UUID id, String slug, Principal admin, Set<String> granted,
                KitLicences licences) {
+        this(kernel, pluginId, id, slug, admin, granted, licences, new Caller(admin.actorId(), admin.role().wireName()));
+    }
+
+    private TestTenant(KernelServices kernel, String pluginId, UUID id, String slug, Principal admin, Set<String> granted,
+                       KitLicences licences, Caller caller) {
+        this.caller = caller;
         this.kernel = kernel;
         this.pluginId = pluginId;
         this.id = id;
@@ -65,6 +73,20 @@ public final class TestTenant {
         this.admin = admin;
         this.granted = Collections.unmodifiableSet(new TreeSet<>(granted));
         this.licences = licences;
+    }
+
+    /**
+     * This tenant, with its routes called and its streams opened by another caller of the tenant than the platform
+     * administrator, e.g. to test that a route refuses a {@code tenant-user} ({@code Request.caller()}). Configuration,
+     * secrets, events and jobs are still set and run as before.
+     *
+     * @param role    the caller's role, e.g. {@code tenant-user} or {@code tenant-admin}
+     * @param actorId the caller's id for records, e.g. {@code user:alice}
+     * @return the same tenant seen by that caller
+     */
+    public TestTenant as(String role, String actorId) {
+        return new TestTenant(kernel, pluginId, id, slug, admin, granted, licences,
+                              new Caller(Objects.requireNonNull(actorId, "actorId"), Objects.requireNonNull(role, "role")));
     }
 
     /** @return the tenant's id, as the plugin sees it in {@code PluginContext.tenantId()} */
@@ -155,7 +177,7 @@ public final class TestTenant {
         // As over HTTP, GET and DELETE get no body; the runtime reads or streams the others by the route's declaration.
         boolean withoutBody = method == HttpMethod.GET || method == HttpMethod.DELETE;
         RouteRequest request = new RouteRequest(method, routePath, query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
-                                                lowerCase, new Caller(admin.actorId(), admin.role().wireName()),
+                                                lowerCase, caller,
                                                 withoutBody ? Optional.empty() : Optional.of(body), instance, false);
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
         boolean[] opened = {false};
@@ -183,8 +205,9 @@ public final class TestTenant {
 
     /**
      * Opens one of the plugin's streams as a WebSocket client of this tenant would, through the kernel's real
-     * stream handling (the caller is the platform administrator). The plugin's {@code onOpen} has run when this
-     * returns, so what it sent is waiting for {@link TestStream#receive()}. Close the stream when done.
+     * stream handling (the caller is the platform administrator, unless {@link #as} chose another). The plugin's
+     * {@code onOpen} has run when this returns, so what it sent is waiting for {@link TestStream#receive()}. Close the
+     * stream when done.
      *
      * @param path the stream path below the plugin's base, starting with {@code /}, with an optional query,
      *             e.g. {@code /conversations/42/stream}
@@ -206,7 +229,7 @@ public final class TestTenant {
         try {
             admission = streams.admit(id, pluginId, streamPath, query < 0 ? Map.of() : queryParams(path.substring(query + 1)),
                                       new PluginStreams.Opening(Map.of(), instance + (query < 0 ? "" : path.substring(query))),
-                                      new Caller(admin.actorId(), admin.role().wireName()), false, instance);
+                                      caller, false, instance);
         } catch (PluginProblem | PluginCallFailure | PluginRefusal | ApiException failure) {
             throw new PluginCallException("Opening stream " + path, problem(PluginProblems.toApiException(failure, pluginId,
                     requestId), requestId, instance), failure);
