@@ -69,7 +69,7 @@ final class CallService implements Calls {
                                                    collected.get("email").asOptionalString(), collected.get("reason").asOptionalString(),
                                                    collected.get("date").asOptionalString()),
                             reply.get("sentiment").get("score").asDecimal().doubleValue(), reply.get("mode").asString(),
-                            reply.get("fallbackReason").asOptionalString());
+                            reply.get("fallbackReason").asOptionalString(), reply.get("transferTo").asOptionalString());
     }
 
     @Override

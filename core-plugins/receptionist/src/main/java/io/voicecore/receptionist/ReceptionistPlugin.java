@@ -15,6 +15,7 @@ import io.voicecore.aigateway.api.Channel;
 import io.voicecore.aigateway.api.Completion;
 import io.voicecore.aigateway.api.CompletionRequest;
 import io.voicecore.aigateway.api.GatewayStatus;
+import io.voicecore.aigateway.api.Intent;
 import io.voicecore.aigateway.api.KnowledgeEntry;
 import io.voicecore.aigateway.api.LanguageModel;
 import io.voicecore.aigateway.api.Message;
@@ -82,6 +83,10 @@ public final class ReceptionistPlugin implements Plugin {
         setup.route(HttpMethod.GET, "/knowledge", this::listKnowledge);
         setup.route(HttpMethod.DELETE, "/knowledge/{id}", this::deleteKnowledge);
         setup.route(HttpMethod.GET, "/status", this::status);
+        setup.route(HttpMethod.GET, "/call-flow", CallFlows::read);
+        setup.route(HttpMethod.PUT, "/call-flow", CallFlows::save);
+        setup.route(HttpMethod.DELETE, "/call-flow", CallFlows::delete);
+        setup.route(HttpMethod.POST, "/call-flow/dry-run", CallFlows::dryRun);
         setup.job(RETENTION_JOB, "17 3 * * *", this::purgeTranscripts);
         setup.exportService(Calls.class, context -> new CallService(this, context));
     }
@@ -182,11 +187,12 @@ public final class ReceptionistPlugin implements Plugin {
         UUID id = conversationId(request);
         return Response.ok(context.storage().transaction(storage -> {
             Row conversation = find(storage, id, false);
-            List<Json> transcript = storage.query("SELECT seq, role, text, language, sentiment, emotion, confidence, created_at "
+            List<Json> transcript = storage.query("SELECT seq, role, text, language, sentiment, emotion, confidence, call_flow, created_at "
                                                   + "FROM messages WHERE conversation_id = ? ORDER BY seq", id).stream().map(row -> Json.object()
                     .put("role", row.string("role").orElseThrow()).put("text", row.string("text").orElseThrow())
                     .put("language", row.string("language").orElseThrow()).put("sentiment", row.decimal("sentiment").orElse(null))
                     .put("emotion", row.string("emotion").orElse(null)).put("confidence", row.decimal("confidence").orElse(null))
+                    .put("callFlow", row.json("call_flow").orElse(null))
                     .put("at", row.instant("created_at").orElseThrow()).build()).toList();
             return describe(conversation).put("transcript", transcript).build();
         }));
@@ -216,8 +222,13 @@ public final class ReceptionistPlugin implements Plugin {
      * @param id      the conversation
      * @param text    what the caller said, 1 to {@value #MAX_TEXT} characters
      * @param confidence how sure a speech recogniser was of {@code text}, 0 to 1, kept with the turn
-     * @return {@code reply, language, sentiment, emotion, escalated, escalation, stage, collected, mode} and, when the
-     *         online model could not answer, {@code fallbackReason}
+     * <p>With a tenant call flow ({@link CallFlows}), its decision comes first: {@code route} hands over (to a
+     * department: {@code transferTo}), {@code message} and {@code say} keep the rules from handing over on this turn,
+     * and {@code say} replaces the model's reply. A failing script changes nothing; what it decided, or that it failed,
+     * is kept with the reply.
+     *
+     * @return {@code reply, language, sentiment, emotion, escalated, escalation, transferTo, stage, collected, mode} and,
+     *         when the online model could not answer, {@code fallbackReason}
      * @throws PluginProblem 404 for an unknown conversation, 409 once it has ended, when the gateway is not enabled, or
      *                       when other turns kept being saved first
      */
@@ -229,12 +240,23 @@ public final class ReceptionistPlugin implements Plugin {
             ConversationRules rules = new ConversationRules(personality, modelChannel(snapshot.channel()), snapshot.callerNumber());
             Analysis analysis = model.analyse(text, personality.languages(), Optional.of(snapshot.state().language()));
             List<KnowledgeEntry> relevant = KnowledgeBase.matching(snapshot.knowledge(), text);
-            ConversationRules.Step step = rules.next(snapshot.state(), text, analysis, !relevant.isEmpty());
+            // Once a person has taken over there is nothing left for the call flow to decide.
+            CallFlows.Outcome flow = snapshot.callFlow().filter(stored -> !snapshot.state().escalated())
+                    .map(stored -> CallFlows.decide(context, stored, callFlowInput(model, personality, snapshot, text, analysis),
+                                                    Settings.departments(context)))
+                    .orElse(CallFlows.Outcome.NONE);
+            CallFlowDecision decision = flow.decision();
+            ConversationRules.Step ruled = rules.next(snapshot.state(), text, analysis, !relevant.isEmpty(), decision.mayHandOver());
+            ConversationRules.Step step = decision.action() == CallFlowDecision.Action.ROUTE && !ruled.escalated()
+                    ? new ConversationRules.Step(ruled.state().handedOver(decision.to().map(to -> "the call flow routed the caller to " + to)
+                                                                                  .orElse("the call flow handed the caller over")), true)
+                    : ruled;
             ConversationState state = step.state();
             Said said = step.escalated()
                     ? new Said(!step.escalatedNow() ? Sentences.handedOver(state.language())
                                        : snapshot.channel().equals(CALL) ? Sentences.transfer(state.language())
                                        : Sentences.handover(state.language()), OWN_SENTENCE_MODE, Optional.empty())
+                    : decision.action() == CallFlowDecision.Action.SAY ? new Said(decision.text().orElseThrow(), OWN_SENTENCE_MODE, Optional.empty())
                     : Said.by(model.complete(new CompletionRequest(personality.persona(), conversation(snapshot, rules, state, text), relevant,
                                                                    Optional.of(state.language()), Optional.empty(), Optional.of(minute(now())),
                                                                    modelChannel(snapshot.channel()), snapshot.callerNumber())));
@@ -246,8 +268,9 @@ public final class ReceptionistPlugin implements Plugin {
                 }
                 Instant now = now();
                 appendMessage(storage, id, snapshot.lastSeq() + 1, "caller", text, state.language(),
-                              BigDecimal.valueOf(analysis.sentiment().score()), analysis.emotion().wireName(), confidence.orElse(null), now);
-                appendMessage(storage, id, snapshot.lastSeq() + 2, "receptionist", said.text(), state.language(), null, null, now);
+                              BigDecimal.valueOf(analysis.sentiment().score()), analysis.emotion().wireName(), confidence.orElse(null), null, now);
+                appendMessage(storage, id, snapshot.lastSeq() + 2, "receptionist", said.text(), state.language(), null, null, null,
+                              flow.record().orElse(null), now);
                 storage.update("UPDATE conversations SET state = ?, language = ?, last_activity_at = ? WHERE id = ?",
                                StateCodec.toJson(state, said.mode()), state.language(), now, id);
                 return Optional.of(Json.object().put("reply", said.text()).put("language", state.language())
@@ -255,6 +278,7 @@ public final class ReceptionistPlugin implements Plugin {
                                 .put("emotion", analysis.emotion().wireName()).build())
                         .put("emotion", analysis.emotion().wireName())
                         .put("escalated", state.escalated()).put("escalation", state.escalation().orElse(null))
+                        .put("transferTo", step.escalatedNow() ? decision.destination().orElse(null) : null)
                         .put("stage", state.stage().name().toLowerCase(Locale.ROOT))
                         .put("collected", Json.object().put("name", state.name().orElse(null)).put("phone", state.phone().orElse(null))
                                 .put("email", state.email().orElse(null)).put("reason", state.reason().map(r -> r.wireName()).orElse(null))
@@ -387,7 +411,7 @@ public final class ReceptionistPlugin implements Plugin {
 
     /** An open conversation as read before its turn is answered; {@code callerNumber} is a call's number on the line. */
     private record Snapshot(String channel, Optional<String> callerNumber, ConversationState state, List<Message> transcript,
-                            List<KnowledgeEntry> knowledge, int lastSeq) {
+                            List<KnowledgeEntry> knowledge, Optional<CallFlows.Stored> callFlow, int lastSeq) {
     }
 
     /**
@@ -407,7 +431,8 @@ public final class ReceptionistPlugin implements Plugin {
                                                row.string("answer").orElseThrow()))
                 .toList();
         return new Snapshot(conversation.string("channel").orElseThrow(), conversation.string("caller_number"),
-                            StateCodec.fromJson(conversation.json("state").orElseThrow()), transcript, knowledge, lastSeq);
+                            StateCodec.fromJson(conversation.json("state").orElseThrow()), transcript, knowledge, CallFlows.find(storage),
+                            lastSeq);
     }
 
     /**
@@ -422,6 +447,20 @@ public final class ReceptionistPlugin implements Plugin {
         return messages;
     }
 
+    /** The turn as the tenant's call flow is given it: the caller's words as the model understood them, before the rules' update. */
+    private static CallFlowInput callFlowInput(LanguageModel model, Personality personality, Snapshot snapshot, String text,
+                                               Analysis analysis) {
+        ConversationState before = snapshot.state();
+        Instant now = now();
+        var details = analysis.details();
+        Optional<Boolean> open = personality.businessHours().isEmpty() ? Optional.empty() : model.openAt(personality.persona(), minute(now));
+        return new CallFlowInput(text, details.intent().map(Intent::wireName), analysis.language(), analysis.sentiment().score(),
+                                 analysis.sentiment().label(), analysis.emotion().wireName(), snapshot.channel(),
+                                 snapshot.callerNumber().or(details::phone).or(before::phone), details.name().or(before::name),
+                                 details.email().or(before::email), before.turns() + 1, before.stage().name().toLowerCase(Locale.ROOT),
+                                 now.atZone(personality.zone()), personality.businessHours(), open);
+    }
+
     /** The moment of a turn at minute precision: enough to tell whether the business is open, and kind to the gateway's cache. */
     private static Instant minute(Instant now) {
         return now.truncatedTo(ChronoUnit.MINUTES);
@@ -434,15 +473,18 @@ public final class ReceptionistPlugin implements Plugin {
 
     private static void appendMessage(Storage storage, UUID conversationId, int seq, String role, String text, String language,
                                       BigDecimal sentiment, String emotion, Instant at) {
-        appendMessage(storage, conversationId, seq, role, text, language, sentiment, emotion, null, at);
+        appendMessage(storage, conversationId, seq, role, text, language, sentiment, emotion, null, null, at);
     }
 
-    /** @param confidence how sure a speech recogniser was of a caller's turn, or {@code null} */
+    /**
+     * @param confidence how sure a speech recogniser was of a caller's turn, or {@code null}
+     * @param callFlow   what the tenant's call flow decided for the turn this reply answers, or {@code null}
+     */
     private static void appendMessage(Storage storage, UUID conversationId, int seq, String role, String text, String language,
-                                      BigDecimal sentiment, String emotion, BigDecimal confidence, Instant at) {
+                                      BigDecimal sentiment, String emotion, BigDecimal confidence, Json callFlow, Instant at) {
         storage.update("INSERT INTO messages (tenant_id, conversation_id, seq, role, text, language, sentiment, emotion, confidence, "
-                       + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Storage.TENANT, conversationId, seq, role, text, language,
-                       sentiment, emotion, confidence, at);
+                       + "call_flow, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Storage.TENANT, conversationId, seq, role, text,
+                       language, sentiment, emotion, confidence, callFlow, at);
     }
 
     private static Row find(Storage storage, UUID id, boolean lock) {

@@ -3,13 +3,16 @@ package io.voicecore.receptionist;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import io.voicecore.receptionist.engine.Personality;
 import io.voicecore.sdk.PluginContext;
 import io.voicecore.sdk.PluginProblem;
 
-/** Reads the tenant's configuration into the receptionist's {@link Personality} and the retention period. */
+/** Reads the tenant's configuration into the receptionist's {@link Personality}, its departments and the retention period. */
 final class Settings {
     private Settings() {
     }
@@ -33,6 +36,21 @@ final class Settings {
                                config.string("businessHours").filter(h -> !h.isBlank()), zone,
                                list(config.string("escalationKeywords").orElse("")),
                                (int) config.number("frustrationLimit").orElse(2L).longValue());
+    }
+
+    /**
+     * The departments a call flow may route callers to, from {@code departments} ("sales=+34910000001,
+     * support=sip:support@example.sip.twilio.com"; the manifest's pattern has checked the form), by lower-case name.
+     */
+    static Map<String, String> departments(PluginContext context) {
+        Map<String, String> departments = new LinkedHashMap<>();
+        for (String entry : list(context.config().string("departments").orElse(""))) {
+            int equals = entry.indexOf('=');
+            if (equals > 0) {
+                departments.putIfAbsent(entry.substring(0, equals).strip().toLowerCase(Locale.ROOT), entry.substring(equals + 1).strip());
+            }
+        }
+        return departments;
     }
 
     static long retentionDays(PluginContext context) {

@@ -63,7 +63,7 @@ class ReceptionistBrandingJarTest {
                 }
                 assertEquals(200, enable(kernel, tenant, "ai-gateway", List.of("storage", "secrets", "usage", "http:egress")).status());
                 assertEquals(200, enable(kernel, tenant, "receptionist",
-                                         List.of("storage", "events:publish", "scheduler", "services", "http:egress")).status());
+                                         List.of("storage", "events:publish", "scheduler", "services", "http:egress", "scripts")).status());
             }
             HttpResult chosen = kernel.put("/api/v1/tenants/chose-a-name/plugins/receptionist/config", admin, Map.of("assistantName", "Lotte"));
             assertEquals(200, chosen.status(), chosen.body());

@@ -45,7 +45,7 @@ class ReceptionistWithCrmJarTest {
             assertEquals(201, receptionist.status(), receptionist.body());
             kernel.createTenant(TENANT);
             assertEquals(200, enable(kernel, TENANT, "crm", List.of("storage", "events:publish", "events:subscribe")).status());
-            assertEquals(200, enable(kernel, TENANT, "receptionist", List.of("storage", "events:publish", "scheduler", "services", "http:egress")).status());
+            assertEquals(200, enable(kernel, TENANT, "receptionist", List.of("storage", "events:publish", "scheduler", "services", "http:egress", "scripts")).status());
             HttpResult withoutGateway = kernel.post("/api/v1/tenants/" + TENANT + "/receptionist/conversations", admin, Map.of());
             assertEquals(409, withoutGateway.status(), withoutGateway.body());
             assertEquals(200, enable(kernel, TENANT, "ai-gateway", List.of("storage", "secrets", "usage", "http:egress")).status());
@@ -90,7 +90,7 @@ class ReceptionistWithCrmJarTest {
             kernel.createTenant(TENANT);
             assertEquals(200, enable(kernel, TENANT, "crm", List.of("storage", "events:publish", "events:subscribe")).status());
             assertEquals(200, enable(kernel, TENANT, "ai-gateway", List.of("storage", "secrets", "usage", "http:egress")).status());
-            assertEquals(200, enable(kernel, TENANT, "receptionist", List.of("storage", "events:publish", "scheduler", "services", "http:egress")).status());
+            assertEquals(200, enable(kernel, TENANT, "receptionist", List.of("storage", "events:publish", "scheduler", "services", "http:egress", "scripts")).status());
             // Nothing is configured: no defaultCountryCode in the CRM, no business name in the receptionist.
 
             String base = "/api/v1/tenants/" + TENANT + "/receptionist/conversations";

@@ -130,7 +130,7 @@ class VoiceCallHandlingJarTest {
             assertTrue(next.verbs().contains("Record"), next.body());
         } finally {
             assertEquals(200, enable(voice.kernel, "sin-mesa", "receptionist",
-                                     List.of("storage", "events:publish", "scheduler", "services", "http:egress")).status());
+                                     List.of("storage", "events:publish", "scheduler", "services", "http:egress", "scripts")).status());
         }
     }
 

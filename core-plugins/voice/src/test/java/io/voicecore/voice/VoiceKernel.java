@@ -63,7 +63,7 @@ final class VoiceKernel implements AutoCloseable {
     void tenant(String slug, String authToken, Map<String, Object> voiceConfig) {
         kernel.createTenant(slug);
         assertEquals(200, enable(kernel, slug, "ai-gateway", List.of("storage", "secrets", "usage", "http:egress")).status());
-        assertEquals(200, enable(kernel, slug, "receptionist", List.of("storage", "events:publish", "scheduler", "services", "http:egress"))
+        assertEquals(200, enable(kernel, slug, "receptionist", List.of("storage", "events:publish", "scheduler", "services", "http:egress", "scripts"))
                 .status());
         assertEquals(200, enable(kernel, slug, "crm", List.of("storage", "events:publish", "events:subscribe")).status());
         HttpResult voice = enable(kernel, slug, "voice", VOICE_GRANTS);

@@ -45,7 +45,7 @@ class ResellerGreetingTest {
             tenants.put(tenant, UUID.fromString(kernel().get("/api/v1/tenants/" + tenantSlug, kernel().adminToken()).json().get("id").asText()));
             assertEquals(200, enable(kernel(), tenantSlug, "ai-gateway", List.of("storage", "secrets", "usage", "http:egress")).status());
             assertEquals(200, enable(kernel(), tenantSlug, "receptionist",
-                                     List.of("storage", "events:publish", "scheduler", "services", "http:egress")).status());
+                                     List.of("storage", "events:publish", "scheduler", "services", "http:egress", "scripts")).status());
         }
         try (Connection owner = kernel().ownerConnection()) {
             sql(owner, "INSERT INTO marketplace.bundles (id, reseller_id, name) VALUES (?, ?, 'Greeting')", bundle, reseller);

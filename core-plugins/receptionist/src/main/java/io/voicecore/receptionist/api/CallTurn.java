@@ -19,9 +19,13 @@ import java.util.Optional;
  * @param sentiment      the sentiment of what the caller said, -1 to 1
  * @param mode           who answered: {@code offline} or {@code openai}
  * @param fallbackReason when the online model should have answered but the offline engine did: why
+ * @param transferTo     where to put the caller through when {@code escalate}, if not to the telephony plugin's own
+ *                       number: the number (E.164) or SIP address of the department the tenant's call flow routed the
+ *                       caller to (since receptionist 0.4.0)
  */
 public record CallTurn(String reply, String language, boolean escalate, Optional<String> escalation, Optional<String> briefing,
-                       String stage, Collected collected, double sentiment, String mode, Optional<String> fallbackReason) {
+                       String stage, Collected collected, double sentiment, String mode, Optional<String> fallbackReason,
+                       Optional<String> transferTo) {
 
     /** Checks the values. */
     public CallTurn {
@@ -33,6 +37,13 @@ public record CallTurn(String reply, String language, boolean escalate, Optional
         Objects.requireNonNull(collected, "collected");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(fallbackReason, "fallbackReason");
+        Objects.requireNonNull(transferTo, "transferTo");
+    }
+
+    /** A turn that puts a caller through, if at all, to the telephony plugin's own number (as before receptionist 0.4.0). */
+    public CallTurn(String reply, String language, boolean escalate, Optional<String> escalation, Optional<String> briefing,
+                    String stage, Collected collected, double sentiment, String mode, Optional<String> fallbackReason) {
+        this(reply, language, escalate, escalation, briefing, stage, collected, sentiment, mode, fallbackReason, Optional.empty());
     }
 
     /**

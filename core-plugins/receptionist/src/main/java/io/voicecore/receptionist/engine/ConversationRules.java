@@ -53,6 +53,17 @@ public final class ConversationRules {
      * @return the new state, and whether this turn handed the conversation over to a person
      */
     public Step next(ConversationState state, String text, Analysis analysis, boolean knowledgeMatches) {
+        return next(state, text, analysis, knowledgeMatches, true);
+    }
+
+    /**
+     * The state after one caller turn, as {@link #next(ConversationState, String, Analysis, boolean)}, for a turn whose
+     * handover someone else decides: with {@code mayHandOver} false the turn never hands over to a person (the tenant's
+     * call flow chose to take a message, or said something of its own), and goes on collecting the caller's details.
+     *
+     * @param mayHandOver whether the receptionist's escalation rules may hand the conversation over on this turn
+     */
+    public Step next(ConversationState state, String text, Analysis analysis, boolean knowledgeMatches, boolean mayHandOver) {
         Details details = analysis.details();
         String language = analysis.language();
         Optional<Intent> intent = details.intent();
@@ -69,7 +80,7 @@ public final class ConversationRules {
         ConversationState.Stage stage = state.stage();
         Optional<String> escalation = state.escalation();
         boolean escalatedNow = false;
-        if (escalation.isEmpty()) {
+        if (escalation.isEmpty() && mayHandOver) {
             escalation = escalationReason(text, intent, frustration);
             escalatedNow = escalation.isPresent();
         }

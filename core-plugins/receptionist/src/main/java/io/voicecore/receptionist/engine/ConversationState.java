@@ -52,6 +52,15 @@ public record ConversationState(String language, Stage stage, Optional<String> n
                                      Optional.empty(), 0, Optional.empty(), List.of(), List.of(), 0, 0, false);
     }
 
+    /**
+     * @param why why a person takes over, e.g. the tenant's call flow routing the caller to a department
+     * @return this state handed over to a person (unchanged when it already was)
+     */
+    public ConversationState handedOver(String why) {
+        return escalated() ? this : new ConversationState(language, Stage.ESCALATED, name, phone, email, reason, date, frustration,
+                                                          Optional.of(why), answered, unanswered, turns, sentimentTotal, emailOffered);
+    }
+
     /** @return whether a person was asked to take over */
     public boolean escalated() {
         return escalation.isPresent();
