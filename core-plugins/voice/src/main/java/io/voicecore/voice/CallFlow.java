@@ -102,7 +102,8 @@ final class CallFlow {
         Optional<String> digits = hook.param("Digits");
         if (digits.isPresent()) {
             return switch (digits.get()) {
-                case "1" -> transfer(hook, call, Prompts.say(call.language(), "connecting"), "The caller asked for a person on the keypad.");
+                case "1" -> transfer(hook, call, Prompts.say(call.language(), "connecting"), "The caller asked for a person on the keypad.",
+                                     Optional.empty());
                 case "2" -> Twiml.response(twiml -> voicemail(twiml, hook, call.language(), Prompts.say(call.language(), "unavailable")));
                 default -> menu(hook, call);
             };
@@ -131,7 +132,7 @@ final class CallFlow {
         }
         Call now = store.turn(call.callSid(), turn.language(), turn.stage());
         if (turn.escalate()) {
-            return transfer(hook, now, turn.reply(), turn.briefing().orElse("A caller asked for a person."));
+            return transfer(hook, now, turn.reply(), turn.briefing().orElse("A caller asked for a person."), turn.transferTo());
         }
         return Twiml.response(twiml -> listen(twiml, hook, turn.language(), turn.reply()));
     }
@@ -306,16 +307,22 @@ final class CallFlow {
                 .redirect(hook.url("/twilio/gather")));
     }
 
-    /** Puts the caller through to the tenant, or, with nowhere configured, takes a voicemail. */
-    private Twiml transfer(Webhook hook, Call call, String announcement, String briefing) {
+    /**
+     * Puts the caller through to the tenant, or, with nowhere configured, takes a voicemail.
+     *
+     * @param destination where the receptionist asked the caller to be put through (a department the tenant's call flow
+     *                    routed them to); empty: the plugin's {@code transferTo}
+     */
+    private Twiml transfer(Webhook hook, Call call, String announcement, String briefing, Optional<String> destination) {
         Twiml.Speech speech = settings.speech(call.language());
-        if (settings.transferTo().isEmpty()) {
+        Optional<String> to = destination.or(settings::transferTo);
+        if (to.isEmpty()) {
             return Twiml.response(twiml -> voicemail(twiml.say(announcement, speech), hook, call.language(),
                                                      Prompts.say(call.language(), "unavailable")));
         }
         store.transferring(call.callSid(), briefing);
         return Twiml.response(twiml -> (announcement.isBlank() ? twiml : twiml.say(announcement, speech))
-                .dial(hook.url("/twilio/dial-status"), settings.transferTimeoutSeconds(), settings.transferTo().get(),
+                .dial(hook.url("/twilio/dial-status"), settings.transferTimeoutSeconds(), to.get(),
                       hook.url("/twilio/whisper"), settings.recordCalls()));
     }
 
@@ -370,7 +377,7 @@ final class CallFlow {
         String apology = Prompts.say(language, "problem");
         if (settings.transferTo().isPresent()) {
             return transfer(hook, call, apology + " " + Prompts.say(language, "connecting"),
-                            "The receptionist could not answer this caller because of a technical problem.");
+                            "The receptionist could not answer this caller because of a technical problem.", Optional.empty());
         }
         return Twiml.response(twiml -> voicemail(twiml.say(apology, settings.speech(language)), hook, language,
                                                  Prompts.say(language, "unavailable")));
@@ -389,8 +396,8 @@ final class CallFlow {
         Call call = found.get();
         String language = call.language();
         return switch (call.handover().orElse("apology")) {
-            case "transfer" -> settings.transferTo().isPresent()
-                    ? transfer(hook, call, "", call.briefing().orElse("A caller asked for a person."))
+            case "transfer" -> call.transferTo().or(settings::transferTo).isPresent()
+                    ? transfer(hook, call, "", call.briefing().orElse("A caller asked for a person."), call.transferTo())
                     : Twiml.response(twiml -> voicemail(twiml, hook, language, Prompts.say(language, "unavailable")));
             case "voicemail" -> Twiml.response(twiml -> voicemail(twiml, hook, language, Prompts.say(language, "unavailable")));
             case "hangup" -> Twiml.response(Twiml::hangup);

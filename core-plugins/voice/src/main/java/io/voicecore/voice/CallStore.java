@@ -35,12 +35,14 @@ final class CallStore {
      * @param handover  stream mode: what follows once the media stream ends ({@code transfer}, {@code voicemail},
      *                  {@code hangup} or {@code apology}); empty while the stream carries the conversation
      * @param streamSid stream mode: the media stream Twilio opened for the call
+     * @param transferTo where a transfer goes when the receptionist named a destination (a department the tenant's call
+     *                   flow chose), instead of the plugin's {@code transferTo}
      */
     record Call(String callSid, Optional<UUID> conversationId, String accountSid, Optional<String> callerNumber,
                 Optional<String> calledNumber, String language, Optional<String> greeting, String state, Optional<String> stage,
                 int turns, int misunderstood, Optional<String> briefing, Optional<Integer> durationSeconds, boolean minutesMetered,
                 Instant startedAt, Instant updatedAt, Optional<String> outcome, Optional<String> handover,
-                Optional<String> streamSid) {
+                Optional<String> streamSid, Optional<String> transferTo) {
 
         static Call of(Row row) {
             return new Call(row.string("call_sid").orElseThrow(), row.uuid("conversation_id"), row.string("account_sid").orElseThrow(),
@@ -50,7 +52,7 @@ final class CallStore {
                             row.string("briefing"), row.number("duration_seconds").map(Long::intValue),
                             row.bool("minutes_metered").orElse(false), row.instant("started_at").orElseThrow(),
                             row.instant("updated_at").orElseThrow(), row.string("outcome"), row.string("handover"),
-                            row.string("stream_sid"));
+                            row.string("stream_sid"), row.string("transfer_to"));
         }
 
         /** @return the seconds since the call's first webhook, rounded up */
@@ -123,11 +125,12 @@ final class CallStore {
     /**
      * Stream mode: what the call does once its media stream ends; the webhook that follows reads it.
      *
-     * @param briefing for a transfer, what the person taking it is told
+     * @param briefing   for a transfer, what the person taking it is told
+     * @param transferTo for a transfer, the destination the receptionist named, if any
      */
-    void handover(String callSid, String handover, Optional<String> briefing) {
-        storage.update("UPDATE calls SET handover = ?, briefing = coalesce(?, briefing), updated_at = ? WHERE call_sid = ?",
-                       handover, briefing.orElse(null), now(), callSid);
+    void handover(String callSid, String handover, Optional<String> briefing, Optional<String> transferTo) {
+        storage.update("UPDATE calls SET handover = ?, briefing = coalesce(?, briefing), transfer_to = coalesce(?, transfer_to), "
+                       + "updated_at = ? WHERE call_sid = ?", handover, briefing.orElse(null), transferTo.orElse(null), now(), callSid);
     }
 
     /** Stream mode: how many frames of the call's audio this node handled, and how many late. */

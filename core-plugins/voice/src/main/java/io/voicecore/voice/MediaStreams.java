@@ -266,8 +266,9 @@ final class MediaStreams implements StreamHandler {
             line.language = turn.language();
             line.misses = 0;
             if (turn.escalate()) {
-                handOver(session, line, context, VoiceSettings.of(context.config()).transferTo().isPresent() ? "transfer" : "voicemail",
-                         turn.reply(), Optional.of(turn.briefing().orElse("A caller asked for a person.")));
+                boolean through = turn.transferTo().isPresent() || VoiceSettings.of(context.config()).transferTo().isPresent();
+                handOver(session, line, context, through ? "transfer" : "voicemail", turn.reply(),
+                         Optional.of(turn.briefing().orElse("A caller asked for a person.")), turn.transferTo());
                 return;
             }
             line.confirmed = turn.stage().equals("confirmed");
@@ -280,7 +281,7 @@ final class MediaStreams implements StreamHandler {
     /** Nothing understood: asked again, then (after {@value CallFlow#GIVE_UP_AFTER_MISSES} times) a voicemail. */
     private void miss(StreamSession session, Line line, PluginContext context) {
         if (++line.misses >= CallFlow.GIVE_UP_AFTER_MISSES) {
-            handOver(session, line, context, "voicemail", "", Optional.empty());
+            handOver(session, line, context, "voicemail", "", Optional.empty(), Optional.empty());
             return;
         }
         speak(session, line, Prompts.say(line.language, "repeat"), "reply-" + ++line.replies, context);
@@ -304,7 +305,7 @@ final class MediaStreams implements StreamHandler {
             CallStore store = new CallStore(context.storage());
             Call call = store.find(line.callSid).orElseThrow();
             Optional<CallEnded> ended = new CallFlow(context).finish(call, CallOutcome.ANSWERED, Optional.empty(), OptionalLong.empty());
-            handOver(session, line, context, "hangup", ended.map(CallEnded::goodbye).orElse(""), Optional.empty());
+            handOver(session, line, context, "hangup", ended.map(CallEnded::goodbye).orElse(""), Optional.empty(), Optional.empty());
         } catch (RuntimeException failure) {
             apologise(session, line, context, failure);
         }
@@ -319,8 +320,9 @@ final class MediaStreams implements StreamHandler {
         }
         switch (digit) {
             case "1" -> handOver(session, line, context, VoiceSettings.of(context.config()).transferTo().isPresent() ? "transfer" : "voicemail",
-                                 Prompts.say(line.language, "connecting"), Optional.of("The caller asked for a person on the keypad."));
-            case "2" -> handOver(session, line, context, "voicemail", "", Optional.empty());
+                                 Prompts.say(line.language, "connecting"), Optional.of("The caller asked for a person on the keypad."),
+                                 Optional.empty());
+            case "2" -> handOver(session, line, context, "voicemail", "", Optional.empty(), Optional.empty());
             default -> { }
         }
     }
@@ -357,11 +359,12 @@ final class MediaStreams implements StreamHandler {
     /**
      * Hands the call over to TwiML: says {@code words} first (when any), then closes the stream once they have played.
      *
-     * @param handover {@code transfer}, {@code voicemail} or {@code hangup}
+     * @param handover   {@code transfer}, {@code voicemail} or {@code hangup}
+     * @param transferTo for a transfer, the destination the receptionist named (else the plugin's {@code transferTo})
      */
     private void handOver(StreamSession session, Line line, PluginContext context, String handover, String words,
-                          Optional<String> briefing) {
-        new CallStore(context.storage()).handover(line.callSid, handover, briefing);
+                          Optional<String> briefing, Optional<String> transferTo) {
+        new CallStore(context.storage()).handover(line.callSid, handover, briefing, transferTo);
         synchronized (line) {
             line.handingOver = true;
         }
@@ -387,7 +390,7 @@ final class MediaStreams implements StreamHandler {
             line.handingOver = true;
         }
         try {
-            new CallStore(context.storage()).handover(line.callSid, "apology", Optional.empty());
+            new CallStore(context.storage()).handover(line.callSid, "apology", Optional.empty(), Optional.empty());
         } finally {
             session.close();
         }

@@ -179,6 +179,32 @@ class VoiceCallsJarTest {
     }
 
     @Test
+    void aCallerTheTenantsCallFlowRoutesToADepartmentIsPutThroughToItsNumber() {
+        String tenant = "clinica-ventas";
+        String sales = "+34910000077";
+        voice.tenant(tenant, TOKEN, Map.of("transferTo", DESK));
+        VoiceKernel.ok(voice.kernel.put("/api/v1/tenants/" + tenant + "/plugins/receptionist/config", voice.admin,
+                                        Map.of("assistantName", "Ava", "businessName", "Clínica Sol", "languages", "es,en",
+                                               "businessHours", "Mon-Sun 00:00-24:00", "timeZone", "Europe/Madrid",
+                                               "departments", "citas=" + sales)));
+        HttpResult saved = voice.kernel.put("/api/v1/tenants/" + tenant + "/receptionist/call-flow", voice.admin, Map.of("script",
+                "function decide(turn) {\n  return turn.intent === 'book' ? { action: 'route', to: 'citas', rule: 'citas' } : null;\n}\n"));
+        assertEquals(200, saved.status(), saved.body());
+
+        TwilioCaller.Call call = new TwilioCaller(voice.incomingUrl(tenant), TOKEN).call("+34622000077", CLINIC_NUMBER);
+        call.ring();
+        Answer transfer = call.say("Quiero pedir una cita para mañana", 0.9);
+        assertEquals(200, transfer.status(), transfer.body());
+        assertEquals(List.of("Say", "Dial"), transfer.verbs(), transfer.body());
+        assertEquals("Lo entiendo. Le paso ahora con una persona de nuestro equipo; no cuelgue, por favor.", transfer.says().get(0));
+        assertEquals(sales, transfer.dial().number(), "the department's number, not the plugin's transferTo");
+        assertEquals(voice.url(tenant, "/twilio/whisper"), transfer.dial().url());
+        Answer whisper = call.whisper();
+        assertEquals(200, whisper.status(), whisper.body());
+        assertTrue(whisper.says().get(0).contains("the call flow routed the caller to citas"), whisper.says().get(0));
+    }
+
+    @Test
     void aCallerWhoWantsAPersonIsPutThroughWithAWhisperedBriefing() throws InterruptedException {
         String caller = "+34622000001";
         TwilioCaller.Call call = twilio.call(caller, CLINIC_NUMBER);

@@ -36,7 +36,8 @@ final class VoiceKernel implements AutoCloseable {
                                                                 "../receptionist/target/receptionist-plugin-0.1.0-SNAPSHOT.jar"));
     static final Path CRM = Path.of(System.getProperty("crm.plugin.jar", "../crm/target/crm-plugin-0.1.0-SNAPSHOT.jar"));
     static final Path GATEWAY = Path.of(System.getProperty("ai-gateway.plugin.jar", "../ai-gateway/target/ai-gateway-plugin-0.1.0-SNAPSHOT.jar"));
-    static final List<String> VOICE_GRANTS = List.of("storage", "secrets", "usage", "services", "scheduler", "http:egress");
+    static final List<String> VOICE_GRANTS = List.of("storage", "secrets", "usage", "services", "scheduler", "http:egress",
+                                                     "scripts");
 
     final TestKernel kernel;
     final String admin;

@@ -179,6 +179,30 @@ class VoiceStreamJarTest {
     }
 
     @Test
+    void aCallerTheTenantsCallFlowRoutesToADepartmentIsPutThroughToItAfterTheStreamEnds() throws Exception {
+        String callFlow = "/api/v1/tenants/" + TENANT + "/receptionist/call-flow";
+        VoiceKernel.ok(voice.kernel.put("/api/v1/tenants/" + TENANT + "/plugins/receptionist/config", voice.admin,
+                                        Map.of("assistantName", "Ava", "businessName", "Clínica Sol", "languages", "en",
+                                               "businessHours", "Mon-Sun 00:00-24:00", "timeZone", "Europe/Madrid",
+                                               "departments", "sales=+34910000055")));
+        VoiceKernel.ok(voice.kernel.put(callFlow, voice.admin, Map.of("script",
+                "function decide(turn) {\n  return /sales/i.test(turn.text) ? { action: 'route', to: 'sales' } : null;\n}\n")));
+        try {
+            openAi.scriptTranscriptions(List.of("Put me through to sales, please."));
+            CallTranscript call = TwilioCall.place(call("+14155550105").withDialStatuses("completed"), List.of(
+                    CallerTurn.say("Put me through to sales, please.", spoken("sales", "Put me through to sales, please."))));
+
+            assertTrue(call.applicationError().isEmpty(), call.jsonLines());
+            List<CallEvent.Dialled> dialled = call.events(CallEvent.Dialled.class);
+            assertEquals(1, dialled.size(), call.jsonLines());
+            assertEquals("+34910000055", dialled.get(0).targets().get(0).address(), "the department's number, not the plugin's transferTo");
+        } finally {
+            assertEquals(204, voice.kernel.delete(callFlow, voice.admin).status());
+            voice.receptionist(TENANT, "Mon-Sun 00:00-24:00", "en");
+        }
+    }
+
+    @Test
     void aTranscriptionThatFailsMidCallEndsInAnApologyAndATransferNeverSilence() throws Exception {
         openAi.scriptAudio(List.of(ScriptStep.fail(503), ScriptStep.fail(503)));
         CallTranscript call;
