@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicecore.kernel.config.ConfigLoader;
 import io.voicecore.kernel.plugins.runtime.PluginTrials;
+import io.voicecore.kernel.plugins.script.ScriptSandbox;
 import io.voicecore.marketplace.review.AutomatedReview;
 import io.voicecore.marketplace.review.ReviewLimits;
 import io.voicecore.marketplace.review.ReviewReport;
@@ -51,7 +55,9 @@ final class JarVerification {
         } catch (IOException e) {
             throw ToolFailure.refused("plugin verify: cannot make a temporary folder: " + e.getMessage());
         }
-        try (PluginTrials trials = new PluginTrials(trialsDir, PluginTrials.Settings.defaults())) {
+        // A script plugin is tried in a script sandbox with the limits a kernel has on its defaults.
+        try (ScriptSandbox scripts = new ScriptSandbox(ConfigLoader.load(Optional.empty(), Map.of(), Map.of()).scripts());
+             PluginTrials trials = new PluginTrials(trialsDir, PluginTrials.Settings.defaults(), Optional.of(scripts))) {
             return new AutomatedReview(trials, ReviewLimits.defaults()).reviewBeforeSubmission(jar);
         } finally {
             try {

@@ -19,6 +19,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 
+import io.voicecore.kernel.plugins.TestPlugins;
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.kernel.testing.PluginJar;
 import io.voicecore.kernel.testing.TestKernel;
@@ -132,6 +133,23 @@ class PluginToolTest {
         assertEquals(2, missing.exitStatus());
         assertTrue(missing.err().contains("no file"), missing.err());
         assertFalse(missing.all().contains("Exception"), missing.all());
+    }
+
+    @Test
+    void aScriptPluginIsTriedInTheScriptSandboxAndOneThatDoesNotCompileIsRejected() {
+        Path script = TestPlugins.script("scripted-notes", "1.0.0", List.of(), List.of("GET /hello"), "",
+                                         "function route(request, ctx) { return {hello: 'world'}; }").build();
+        Run verified = tool(work, "verify", script.toString());
+        assertEquals(0, verified.exitStatus(), verified.all());
+        assertTrue(verified.out().lines().anyMatch(line -> line.startsWith("  smoke-install") && line.contains(" passed ")),
+                   verified.out());
+
+        Path broken = TestPlugins.script("scripted-broken", "1.0.0", List.of(), List.of("GET /hello"), "",
+                                         "function route(request, ctx) { return {hello: ; }").build();
+        Run refused = tool(work, "verify", broken.toString());
+        assertEquals(1, refused.exitStatus(), refused.all());
+        assertTrue(refused.out().lines().anyMatch(line -> line.startsWith("  smoke-install") && line.contains(" failed ")),
+                   refused.out());
     }
 
     @Test
