@@ -48,10 +48,16 @@ public final class TenantResolver {
      * The tenant named by {@code reference} (an id or a slug) for a request without credentials, to a plugin route the
      * plugin declares public. Such a route authenticates its caller itself (a provider's signature, for instance), so the
      * tenant is the one its URL names; one that does not exist answers as for any credential. Read from the directory's
-     * cache, as a provider's webhooks arrive at the rate of the tenant's calls.
+     * cache, as a provider's webhooks arrive at the rate of the tenant's calls. A suspended tenant's public routes are
+     * refused as its credentials are: suspension stops everything the tenant is served.
      */
     public Tenant resolveForPublicRoute(String reference) {
-        return directory.byReference(reference).orElseThrow(() -> notFound(reference));
+        Tenant tenant = directory.byReference(reference).orElseThrow(() -> notFound(reference));
+        if (!tenant.active()) {
+            throw new ApiException.Forbidden("tenant-suspended", "Tenant '" + tenant.slug() + "' is suspended; a platform"
+                                                                 + " administrator must reactivate it.");
+        }
+        return tenant;
     }
 
     private static boolean names(Tenant tenant, String reference) {

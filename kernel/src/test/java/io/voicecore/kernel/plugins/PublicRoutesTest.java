@@ -131,6 +131,24 @@ class PublicRoutesTest {
     }
 
     @Test
+    void aSuspendedTenantsPublicRoutesAndStreamsAreRefusedUntilItIsReactivated() {
+        kernel.createTenant("paused");
+        assertEquals(200, enable(kernel, "paused", "hooks", List.of("storage")).status());
+        assertEquals(200, postAnonymously("/api/v1/tenants/paused/hooks/incoming", null).status());
+        assertEquals(200, kernel.patch("/api/v1/tenants/paused", kernel.adminToken(), Map.of("status", "suspended")).status());
+
+        HttpResult refused = postAnonymously("/api/v1/tenants/paused/hooks/incoming", null);
+        assertEquals(403, refused.status(), refused.body());
+        assertEquals("urn:voicecore:problem:tenant-suspended", refused.json().get("type").asText());
+        JsonNode stream = WsClient.connectWithHeaders(URI.create("ws://127.0.0.1:" + kernel.port() + "/api/v1/tenants/paused/hooks/media"),
+                                                      Map.of()).problem();
+        assertEquals("urn:voicecore:problem:tenant-suspended", stream.get("type").asText(), stream.toString());
+
+        assertEquals(200, kernel.patch("/api/v1/tenants/paused", kernel.adminToken(), Map.of("status", "active")).status());
+        assertEquals(200, postAnonymously("/api/v1/tenants/paused/hooks/incoming", null).status());
+    }
+
+    @Test
     void thePublicRoutesAreShownBeforeAnAdminEnablesThePlugin() {
         HttpResult catalogue = kernel.get("/api/v1/plugins/hooks", kernel.adminToken());
         assertEquals("[\"POST /incoming\"]", catalogue.json().get("publicRoutes").toString(), catalogue.body());
