@@ -36,17 +36,27 @@ public final class PluginTransactions {
     private PluginTransactions() {
     }
 
+    /** What must run on the connection before the participants' first statement (the storage call's start). */
+    @FunctionalInterface
+    public interface Preparation {
+        void run() throws SQLException;
+    }
+
     /**
      * Runs work with the transaction's connection visible to capabilities of the same call, then lets the participants
-     * that joined meanwhile write before the caller commits. They are added to {@code joined}, so the caller can tell
-     * them {@link Participant#afterCommit()} once the commit succeeded.
+     * that joined meanwhile write before the caller commits, after {@code beforeParticipants}. They are added to
+     * {@code joined}, so the caller can tell them {@link Participant#afterCommit()} once the commit succeeded.
      */
-    public static <T> T within(PluginCall call, Connection connection, List<Participant> joined, Supplier<T> work) throws SQLException {
+    public static <T> T within(PluginCall call, Connection connection, List<Participant> joined, Supplier<T> work,
+                               Preparation beforeParticipants) throws SQLException {
         Active previous = CURRENT.get();
         Active active = new Active(call, connection, new LinkedHashMap<>());
         CURRENT.set(active);
         try {
             T result = work.get();
+            if (!active.participants().isEmpty()) {
+                beforeParticipants.run();
+            }
             for (Participant participant : active.participants().values()) {
                 participant.beforeCommit(connection);
             }

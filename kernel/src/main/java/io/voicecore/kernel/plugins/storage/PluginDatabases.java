@@ -65,9 +65,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Row-level security compares {@code tenant_id} with {@code vc_guard.current_tenant()}, which reads the
  * binding of the connection's server process in {@code vc_guard.connection_tenant}. A plugin's SQL cannot
  * write that table, and custom settings ({@code set_config}) play no part, so no statement a plugin sends
- * can switch tenants. Before every call the kernel binds the connection to the call's tenant over its own
- * connection; at the end of the call the connection gives the binding up ({@code vc_guard.release_binding()},
- * which removes only the caller's own) in the round trip that resets it ({@link PluginPool}).
+ * can switch tenants, except through {@code vc_guard.bind_tenant}, which takes the connection's key: 32 random
+ * bytes the kernel registers for the connection's process and role and sends only as a bind parameter. A call's
+ * first statement travels behind {@code vc_guard.begin_call(tenant, key)}, which resets the session and binds it, in
+ * the same round trip ({@link CallConnection}); between calls a connection keeps its last binding, and nothing runs
+ * on it ({@link PluginPool}).
  *
  * <h2>Uninstall</h2>
  * Uninstalling a plugin keeps its schema, rows and roles: reinstalling it finds its data again.
@@ -75,6 +77,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class PluginDatabases implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginDatabases.class.getName());
+    /** What a plugin connection runs to begin and end its calls (CallConnection, PluginPool), the functions they call included. */
+    private static final String CALL_FUNCTIONS = "vc_guard.release_binding(), vc_guard.begin_call(uuid, bytea, boolean), "
+                                                 + "vc_guard.end_call(), vc_guard.reset_session(), vc_guard.bind_tenant(uuid, bytea)";
 
     private final DatabaseLogin admin;
     private final PluginRoles pluginRoles;
@@ -310,7 +315,7 @@ public final class PluginDatabases implements AutoCloseable {
             execute(c, "GRANT USAGE ON SCHEMA vc_guard TO " + roles);
             execute(c, "GRANT EXECUTE ON FUNCTION vc_guard.current_tenant(), vc_guard.migration_in_progress() TO " + roles);
             execute(c, "GRANT EXECUTE ON FUNCTION vc_guard.publish_event(uuid, text, text), "
-                       + "vc_guard.publish_events(uuid[], text[], text[]), vc_guard.release_binding() TO " + names.runtimeRole());
+                       + "vc_guard.publish_events(uuid[], text[], text[]), " + CALL_FUNCTIONS + " TO " + names.runtimeRole());
             c.commit();
             return credentials;
         } catch (SQLException e) {
@@ -407,8 +412,7 @@ public final class PluginDatabases implements AutoCloseable {
         try (Connection c = adminConnection()) {
             password = pluginRoles.runtimePassword(c, names).orElseThrow(() -> PluginStorageException.misuse(
                     pluginId, "storage-not-installed", "the plugin has no database: it must be installed with the permission 'storage' first"));
-            // A plugin installed before the kernel had vc_guard.release_binding() (PluginPool.RELEASE) gets it here.
-            execute(c, "GRANT EXECUTE ON FUNCTION vc_guard.release_binding() TO " + names.runtimeRole());
+            execute(c, "GRANT EXECUTE ON FUNCTION " + CALL_FUNCTIONS + " TO " + names.runtimeRole()); // for plugins installed before them
         } catch (SQLException e) {
             throw new PluginStorageException(503, "storage-unavailable", "", "Storage of plugin '" + pluginId
                                              + "' is unavailable: " + PluginStorageException.databaseMessage(e));
@@ -425,15 +429,11 @@ public final class PluginDatabases implements AutoCloseable {
         // Let PostgreSQL infer the type of text parameters from their use, as the kernel's own pool does.
         config.addDataSourceProperty("stringtype", "unspecified");
         config.addDataSourceProperty("ApplicationName", "voicecore-plugin:" + pluginId);
-        // Startup options are what the reset at the end of every call (RESET ALL) returns to, so every call starts
-        // with these values. Statements are planned for their actual parameters every time: one call may run a
-        // statement thousands of times while its tables grow inside its transaction (a CSV import), and a generic plan
-        // made while a table was empty (a sequential scan) would otherwise be kept for all of them. The driver's
-        // prepared statements outlive a call, so this costs planning on every execution (docs/benchmarks.md, crm).
+        // Startup options are what the reset at the start of every call (RESET ALL) returns to, so every call starts
+        // with these values; a transaction's statements are planned for their parameters every time (begin_call).
         config.addDataSourceProperty("options", "-c search_path=" + names.schema()
                                                 + " -c statement_timeout=" + settings.statementTimeout().toMillis()
-                                                + " -c idle_in_transaction_session_timeout=60000"
-                                                + " -c plan_cache_mode=force_custom_plan");
+                                                + " -c idle_in_transaction_session_timeout=60000");
         HikariDataSource dataSource = new HikariDataSource(config);
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT session_user")) {
             rs.next();

@@ -1,10 +1,15 @@
 package io.voicecore.kernel.plugins.storage;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
+import java.util.Map;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.logging.Logger;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -12,46 +17,34 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 /**
- * One plugin's connections, logged in as the plugin's runtime role, and the discipline every use follows:
- * bind the connection to the call's tenant (through the kernel's own connection), run the plugin's SQL,
- * commit, then in one round trip on the connection itself give up the binding and reset the session
- * ({@link #RELEASE}: no cursor, setting, lock, listener, prepared statement of the plugin's own or sequence
- * state of this call survives it). A connection serves one call at a time, and a binding is written
- * before the first statement of every call, so a call never runs under another call's tenant. A
- * connection whose reset or unbinding failed is unbound by the kernel and closed rather than returned to
- * the pool.
+ * One plugin's connections, logged in as the plugin's runtime role, and the discipline every use follows. A call's
+ * first statement carries {@code vc_guard.begin_call} in front of it, in its round trip ({@link CallConnection}): the
+ * session state the connection's previous call left is reset (no cursor, setting, lock, listener, prepared statement
+ * of the plugin's own or sequence state survives) and the connection is bound to the call's tenant, with a key only
+ * the kernel knows. A connection serves one call at a time, and no statement of a call runs before its binding, so a
+ * call never runs under another call's tenant. Between calls a connection keeps the last call's binding and session
+ * state; nothing runs on it until the next call begins. A call whose SQL named advisory locks is reset at its end
+ * instead (a session lock must not outlive its call), and a connection left inside a transaction, or whose reset
+ * failed, is unbound by the kernel and closed rather than returned to the pool.
  */
 final class PluginPool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginPool.class.getName());
+    private static final SecureRandom KEYS = new SecureRandom();
 
-    /**
-     * The end of every call, one round trip: the connection gives up its binding ({@code vc_guard.release_binding()},
-     * which can only remove the caller's own), then everything {@code DISCARD ALL} resets except the plans and the
-     * statements the driver prepared (which hold no rows: the tenant is read when a statement runs, never planned in),
-     * so the next call does not parse its SQL again. The last result counts statements the plugin's own SQL prepared
-     * ({@code PREPARE}); if there are any, {@code DISCARD ALL} follows. The statements run in one implicit
-     * transaction: if one fails, none took effect, and the kernel unbinds and closes the connection.
-     */
-    static final String RELEASE = String.join("; ",
-            "SELECT vc_guard.release_binding()",
-            "CLOSE ALL",
-            "SET SESSION AUTHORIZATION DEFAULT",
-            "RESET ALL",
-            "UNLISTEN *",
-            "SELECT pg_catalog.pg_advisory_unlock_all()",
-            "DISCARD TEMP",
-            "DISCARD SEQUENCES",
-            "SELECT pg_catalog.count(*) FROM pg_catalog.pg_prepared_statements WHERE from_sql");
+    /** The end of a call that must not keep its session state until the next one: reset, and the binding given up. */
+    static final String END_CALL = "SELECT vc_guard.end_call()";
 
-    /** The work of one call on its bound connection. */
+    /** The work of one call on its connection. */
     @FunctionalInterface
     interface SessionWork<T> {
-        T run(Connection connection) throws SQLException;
+        T run(CallConnection connection) throws SQLException;
     }
 
     private final PluginDatabaseNames names;
     private final HikariDataSource dataSource;
     private final TenantBinder binder;
+    /** Each open connection's binding key, by the driver's connection (pooled connections are proxies of it). */
+    private final Map<BaseConnection, byte[]> keys = Collections.synchronizedMap(new WeakHashMap<>());
 
     PluginPool(PluginDatabaseNames names, HikariDataSource dataSource, TenantBinder binder) {
         this.names = names;
@@ -64,7 +57,7 @@ final class PluginPool implements AutoCloseable {
     }
 
     /**
-     * Runs work on a connection bound to the tenant: in one transaction when {@code transactional}, else in
+     * Runs work on a connection of the pool for the tenant: in one transaction when {@code transactional}, else in
      * the connection's auto-commit mode (one statement, one implicit transaction).
      */
     <T> T session(UUID tenantId, boolean transactional, SessionWork<T> work) {
@@ -78,19 +71,14 @@ final class PluginPool implements AutoCloseable {
         }
         boolean reusable = true;
         int pid = -1;
+        CallConnection call = null;
         try {
             pid = TenantBinder.backendPid(connection);
-            try {
-                binder.bind(pid, names.runtimeRole(), tenantId);
-            } catch (SQLException e) {
-                throw new PluginStorageException(503, "storage-unavailable", "", "Storage of plugin '" + names.pluginId()
-                                                 + "' is unavailable: the kernel could not record the call's tenant ("
-                                                 + PluginStorageException.databaseMessage(e) + ")");
-            }
+            call = new CallConnection(connection, tenantId, key(connection, pid), transactional);
             if (transactional) {
                 connection.setAutoCommit(false);
             }
-            T result = work.run(connection);
+            T result = work.run(call);
             if (transactional) {
                 connection.commit();
             }
@@ -102,12 +90,34 @@ final class PluginPool implements AutoCloseable {
             reusable = rollback(connection, transactional);
             throw e;
         } finally {
-            boolean released = pid >= 0 && reset(connection);
-            if (!released && pid >= 0) {
-                unbind(pid);
+            boolean ended = pid >= 0 && end(connection, call);
+            if (!ended && pid >= 0) {
+                unbind(connection, pid);
             }
-            release(connection, reusable && released);
+            release(connection, reusable && ended);
         }
+    }
+
+    /** The connection's key, made and registered with the kernel on its first call. */
+    private byte[] key(Connection connection, int pid) throws SQLException {
+        BaseConnection driverConnection = connection.unwrap(BaseConnection.class);
+        byte[] key = keys.get(driverConnection);
+        if (key != null) {
+            return key;
+        }
+        key = new byte[32];
+        KEYS.nextBytes(key);
+        try {
+            binder.registerKey(pid, names.runtimeRole(), MessageDigest.getInstance("SHA-256").digest(key));
+        } catch (SQLException e) {
+            throw new PluginStorageException(503, "storage-unavailable", "", "Storage of plugin '" + names.pluginId()
+                                             + "' is unavailable: the kernel could not register a connection ("
+                                             + PluginStorageException.databaseMessage(e) + ")");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        keys.put(driverConnection, key);
+        return key;
     }
 
     private boolean rollback(Connection connection, boolean transactional) {
@@ -123,52 +133,40 @@ final class PluginPool implements AutoCloseable {
     }
 
     /**
-     * Back to auto-commit, the binding given up and nothing of the call's session state left ({@link #RELEASE}).
-     * A cursor declared WITH HOLD would otherwise keep one tenant's rows for the next call; settings, advisory
-     * locks and listeners would carry over.
+     * Back to auto-commit and, when the call's SQL named advisory locks, reset and unbound at once ({@link #END_CALL});
+     * otherwise the next call's start resets it.
      *
-     * @return whether the connection is unbound and reset; if not, the caller unbinds it and closes it
+     * @return whether the connection may serve another call; if not, the caller unbinds it and closes it
      */
-    private boolean reset(Connection connection) {
+    private boolean end(Connection connection, CallConnection call) {
+        if (call == null) {
+            return false;
+        }
         try {
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
             }
             if (connection.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
-                // The plugin sent BEGIN and left its transaction open: close the connection, which rolls it back.
+                // A transaction the driver does not know of is open: close the connection, which rolls it back.
                 return false;
             }
-            long preparedByPlugin = 0;
-            try (Statement release = connection.createStatement()) {
-                boolean isResult = release.execute(RELEASE);
-                while (isResult || release.getUpdateCount() != -1) {
-                    if (isResult) {
-                        try (ResultSet rs = release.getResultSet()) {
-                            // The count is the one number; the other results are the void functions' empty values.
-                            if (rs.next() && rs.getObject(1) instanceof Number count) {
-                                preparedByPlugin = count.longValue();
-                            }
-                        }
-                    }
-                    isResult = release.getMoreResults();
-                }
-            }
-            if (preparedByPlugin > 0) {
-                try (Statement discard = connection.createStatement()) {
-                    discard.execute("DISCARD ALL");
+            if (call.used() && call.namesAdvisoryLocks()) {
+                try (Statement end = connection.createStatement()) {
+                    end.execute(END_CALL);
                 }
             }
             return true;
         } catch (SQLException e) {
-            LOG.fine(() -> "Could not reset a connection of plugin '" + names.pluginId() + "' ("
+            LOG.fine(() -> "Could not end a call on a connection of plugin '" + names.pluginId() + "' ("
                            + PluginStorageException.databaseMessage(e) + "); closing it");
             return false;
         }
     }
 
-    /** The kernel removes the binding of a connection that could not give it up itself (it is closed next). */
-    private void unbind(int pid) {
+    /** The kernel removes the binding and key of a connection it is about to close. */
+    private void unbind(Connection connection, int pid) {
         try {
+            keys.remove(connection.unwrap(BaseConnection.class));
             binder.unbind(pid);
         } catch (SQLException e) {
             // Closing the connection ends its server process; a binding of an ended process applies to nothing.

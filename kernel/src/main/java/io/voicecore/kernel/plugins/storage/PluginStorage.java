@@ -1,7 +1,6 @@
 package io.voicecore.kernel.plugins.storage;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -37,14 +36,14 @@ final class PluginStorage implements Storage {
     private final Supplier<PluginPool> pool;
     private final PluginStorageSettings settings;
     /** The connection of the enclosing transaction, when this storage belongs to one. */
-    private final Optional<Connection> transaction;
+    private final Optional<CallConnection> transaction;
     private volatile boolean open = true;
 
     PluginStorage(PluginCall call, Supplier<PluginPool> pool, PluginStorageSettings settings) {
         this(call, pool, settings, Optional.empty());
     }
 
-    private PluginStorage(PluginCall call, Supplier<PluginPool> pool, PluginStorageSettings settings, Optional<Connection> transaction) {
+    private PluginStorage(PluginCall call, Supplier<PluginPool> pool, PluginStorageSettings settings, Optional<CallConnection> transaction) {
         this.call = call;
         this.pool = pool;
         this.settings = settings;
@@ -70,7 +69,7 @@ final class PluginStorage implements Storage {
         return run(c -> {
             try (PreparedStatement statement = statement(c, sql, values)) {
                 statement.setMaxRows(settings.maxRows());
-                if (statement.execute()) {
+                if (c.execute(statement)) {
                     // INSERT ... RETURNING through update(): the rows returned are the rows changed.
                     int count = 0;
                     try (ResultSet rs = statement.getResultSet()) {
@@ -96,7 +95,7 @@ final class PluginStorage implements Storage {
             PluginStorage inner = new PluginStorage(call, pool, settings, Optional.of(connection));
             try {
                 // Events published inside the work join this transaction and are written just before it commits.
-                return PluginTransactions.within(call, connection, joined, () -> work.apply(inner));
+                return PluginTransactions.within(call, connection.connection(), joined, () -> work.apply(inner), connection::begin);
             } finally {
                 inner.open = false;
             }
@@ -109,6 +108,7 @@ final class PluginStorage implements Storage {
     private Object[] prepare(String sql, Object[] params) {
         requireUsable();
         SingleStatement.require(sql);
+        SingleStatement.requireNoTransactionEnd(sql);
         Object[] values = params == null ? new Object[0] : params.clone();
         for (int i = 0; i < values.length; i++) {
             Object value = values[i];
@@ -144,10 +144,10 @@ final class PluginStorage implements Storage {
         return pool.get().session(call.tenantId(), false, work);
     }
 
-    private List<Row> rows(Connection c, String sql, Object[] values, int limit, String method) throws SQLException {
+    private List<Row> rows(CallConnection c, String sql, Object[] values, int limit, String method) throws SQLException {
         try (PreparedStatement statement = statement(c, sql, values)) {
             statement.setMaxRows(limit + 1);
-            if (!statement.execute()) {
+            if (!c.execute(statement)) {
                 return List.of();
             }
             List<Row> rows = new ArrayList<>();
@@ -170,13 +170,19 @@ final class PluginStorage implements Storage {
         }
     }
 
-    private PreparedStatement statement(Connection c, String sql, Object[] values) throws SQLException {
-        PreparedStatement statement = c.prepareStatement(sql);
+    private PreparedStatement statement(CallConnection c, String sql, Object[] values) throws SQLException {
+        PreparedStatement statement = c.prepare(sql);
         try {
-            // The driver cancels the statement itself if the server's timeout was changed by the plugin's own SQL.
-            statement.setQueryTimeout((int) settings.statementTimeout().toSeconds() + 1);
+            if (transaction.isPresent()) {
+                // The plugin's SQL may have lifted the server's timeout earlier in the transaction; then the driver
+                // cancels the statement itself. A call's single statement runs under the timeout the call's start reset
+                // (CallConnection), which the server armed before the statement could change it, and the driver's
+                // timer (a task on one process-wide java.util.Timer per statement) is spared.
+                statement.setQueryTimeout((int) settings.statementTimeout().toSeconds() + 1);
+            }
+            int first = c.firstParameter(statement);
             for (int i = 0; i < values.length; i++) {
-                bind(statement, i + 1, values[i]);
+                bind(statement, first + i, values[i]);
             }
             return statement;
         } catch (SQLException | RuntimeException e) {

@@ -1,5 +1,8 @@
 package io.voicecore.kernel.plugins.storage;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 
 /**
@@ -25,6 +28,57 @@ final class SingleStatement {
                                                + "Run each statement in its own call (inside storage.transaction(...) to make "
                                                + "them atomic) and leave out a trailing ';'.");
         }
+    }
+
+    /**
+     * Refuses the statements that could end a storage call's transaction by rolling it back: a call's tenant binding is
+     * written in that transaction ({@link CallConnection}), and a rollback that kept the call's session going would run
+     * its next statements under the binding the connection had before. {@code ROLLBACK TO SAVEPOINT} stays allowed (a
+     * savepoint is always set after the binding), as do {@code BEGIN} and {@code COMMIT}; {@code CALL} and {@code DO}
+     * are refused because a procedure or block can roll back inside.
+     *
+     * @throws IllegalArgumentException naming the statement and what to do instead
+     */
+    static void requireNoTransactionEnd(String sql) {
+        List<String> words = leadingWords(sql, 4);
+        if (words.isEmpty()) {
+            return;
+        }
+        String first = words.getFirst();
+        boolean rollback = first.equals("rollback") && !(words.contains("to"));
+        if (rollback || first.equals("abort") || first.equals("call") || first.equals("do")) {
+            throw new IllegalArgumentException("Storage does not run " + first.toUpperCase(Locale.ROOT)
+                                               + " statements: end a transaction by returning from storage.transaction(...) "
+                                               + "or throwing from it (which rolls it back), and run a procedure's or DO "
+                                               + "block's statements through storage directly");
+        }
+    }
+
+    /** The first words of the SQL, lower case, past whitespace and comments. */
+    static List<String> leadingWords(String sql, int max) {
+        List<String> words = new ArrayList<>();
+        int n = sql.length();
+        int i = 0;
+        while (i < n && words.size() < max) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int newline = sql.indexOf('\n', i);
+                i = newline < 0 ? n : newline + 1;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                i = endOfBlockComment(sql, i);
+            } else if (Character.isLetter(c) || c == '_') {
+                int start = i;
+                while (i < n && identifierPart(sql.charAt(i))) {
+                    i++;
+                }
+                words.add(sql.substring(start, i).toLowerCase(Locale.ROOT));
+            } else {
+                break;
+            }
+        }
+        return words;
     }
 
     /** The index of the first {@code ;} that separates statements, if any. */

@@ -127,6 +127,13 @@ final class PluginDatabaseFixture implements AutoCloseable {
         return DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
     }
 
+    /**
+     * Tenant bindings of connections that are not idle: between calls a plugin connection keeps its last binding, but
+     * once every call ended none may apply to a connection that runs something.
+     */
+    static final String BINDINGS_IN_USE = "SELECT count(*) FROM vc_guard.connection_tenant b "
+                                          + "JOIN pg_catalog.pg_stat_activity a ON a.pid = b.pid WHERE a.state <> 'idle'";
+
     long adminCount(String sql) {
         try (Connection c = adminConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
             rs.next();

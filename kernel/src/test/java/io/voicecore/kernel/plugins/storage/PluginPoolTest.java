@@ -109,14 +109,85 @@ class PluginPoolTest {
         Storage first = storage(narrow, a);
         first.update("INSERT INTO contacts (tenant_id, name) VALUES (?, 'only-a')", Storage.TENANT);
         int pid = pid(first);
-        assertEquals(0L, fixture.adminCount("SELECT count(*) FROM vc_guard.connection_tenant"), "the call gave its binding up");
+        assertEquals(0L, fixture.adminCount(PluginDatabaseFixture.BINDINGS_IN_USE), "the idle connection runs nothing");
 
         Storage second = storage(narrow, b);
         assertEquals(pid, pid(second), "one connection serves both tenants");
         assertEquals(b, second.queryOne("SELECT vc_guard.current_tenant() AS t").orElseThrow().uuid("t").orElseThrow());
         assertEquals(List.of(), second.query("SELECT name FROM contacts WHERE name = 'only-a'"));
         assertEquals(1, first.query("SELECT name FROM contacts WHERE name = 'only-a'").size());
-        assertEquals(0L, fixture.adminCount("SELECT count(*) FROM vc_guard.connection_tenant"));
+        assertEquals(0L, fixture.adminCount(PluginDatabaseFixture.BINDINGS_IN_USE));
+    }
+
+    @Test
+    void pluginSqlCannotBindItsConnectionWithoutTheKernelsKey() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        storage(narrow, b).update("INSERT INTO contacts (tenant_id, name) VALUES (?, 'of-b')", Storage.TENANT);
+        for (String forged : List.of("SELECT vc_guard.bind_tenant('" + b + "', 'guess'::bytea)",
+                                     "SELECT vc_guard.begin_call('" + b + "', decode(repeat('00', 32), 'hex'), false)",
+                                     "SELECT vc_guard.bind_tenant('" + b + "', NULL)")) {
+            int seen = storage(narrow, a).transaction(s -> {
+                PluginStorageException refused = assertThrows(PluginStorageException.class, () -> s.query(forged), forged);
+                assertTrue(refused.getMessage().contains("may not bind itself"), refused.getMessage());
+                return 0;
+            });
+            assertEquals(0, seen);
+            assertEquals(List.of(), storage(narrow, a).query("SELECT name FROM contacts WHERE name = 'of-b'"), forged);
+        }
+        // The key table is the kernel's: a plugin can neither read a key hash nor write one of its own.
+        for (String sql : List.of("SELECT * FROM vc_guard.connection_key",
+                                  "UPDATE vc_guard.connection_key SET key_hash = sha256('x'::bytea)")) {
+            PluginStorageException refused = assertThrows(PluginStorageException.class, () -> storage(narrow, a).query(sql), sql);
+            assertTrue(refused.getMessage().contains("permission denied"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void statementsThatCouldRollTheBindingBackAreRefused() {
+        UUID a = UUID.randomUUID();
+        for (String sql : List.of("ROLLBACK", "  rollback work", "/* undo */ ABORT", "CALL some_procedure()",
+                                  "DO $$ BEGIN ROLLBACK; END $$")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                                                            () -> storage(narrow, a).transaction(s -> s.update(sql)), sql);
+            assertTrue(refused.getMessage().startsWith("Storage does not run"), refused.getMessage());
+        }
+        // A savepoint is always set after the call's binding, so rolling back to it keeps the binding.
+        int kept = storage(narrow, a).transaction(s -> {
+            s.update("INSERT INTO contacts (tenant_id, name) VALUES (?, 'kept')", Storage.TENANT);
+            s.update("SAVEPOINT before_undone");
+            s.update("INSERT INTO contacts (tenant_id, name) VALUES (?, 'undone')", Storage.TENANT);
+            s.update("ROLLBACK TO SAVEPOINT before_undone");
+            return s.query("SELECT name FROM contacts WHERE name IN ('kept', 'undone')").size();
+        });
+        assertEquals(1, kept);
+    }
+
+    @Test
+    void aFailedFirstStatementRunsNothingAndTheNextCallIsBoundToItsOwnTenant() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        storage(narrow, a).update("INSERT INTO contacts (tenant_id, name) VALUES (?, 'a-row')", Storage.TENANT);
+        int pid = pid(storage(narrow, a));
+        // The call for b fails on its first statement, which carried its binding: both are undone, and the connection
+        // still holds a's binding from the call before. The call's next statement is bound again before it runs.
+        List<String> seenByB = storage(narrow, b).transaction(s -> {
+            assertThrows(PluginStorageException.class, () -> s.query("SELECT no_such_column FROM contacts"));
+            return List.of();
+        });
+        assertEquals(List.of(), seenByB);
+        Storage next = storage(narrow, b);
+        assertEquals(pid, pid(next), "the same connection");
+        assertEquals(List.of(), next.query("SELECT name FROM contacts WHERE name = 'a-row'"));
+        assertEquals(b, next.queryOne("SELECT vc_guard.current_tenant() AS t").orElseThrow().uuid("t").orElseThrow());
+    }
+
+    @Test
+    void aSessionAdvisoryLockDoesNotOutliveItsCall() {
+        UUID a = UUID.randomUUID();
+        storage(narrow, a).query("SELECT pg_advisory_lock(4242)");
+        assertEquals(0L, fixture.adminCount("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242"),
+                     "released when the call ended, not when the connection is next used");
     }
 
     @Test
@@ -151,7 +222,7 @@ class PluginPoolTest {
             storage(narrow, i % 2 == 0 ? a : b).query("SELECT name FROM contacts WHERE name = ?", "reused");
         }
         assertTrue(storage(narrow, b).queryOne("SELECT count(*) AS n FROM pg_prepared_statements WHERE NOT from_sql "
-                                               + "AND statement LIKE 'SELECT name FROM contacts WHERE name = $1'")
+                                               + "AND btrim(statement, E' \\n') = 'SELECT name FROM contacts WHERE name = $1'")
                            .orElseThrow().number("n").orElseThrow().intValue() == 1, "the driver's statement is kept");
     }
 

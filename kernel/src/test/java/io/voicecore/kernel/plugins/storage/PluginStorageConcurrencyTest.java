@@ -72,7 +72,7 @@ class PluginStorageConcurrencyTest {
             threads.shutdownNow();
         }
         assertEquals(6 * 40L, fixture.adminCount("SELECT count(*) FROM plugin_busy.contacts WHERE name LIKE 'r%'"));
-        assertEquals(0L, fixture.adminCount("SELECT count(*) FROM vc_guard.connection_tenant"));
+        assertEquals(0L, fixture.adminCount(PluginDatabaseFixture.BINDINGS_IN_USE));
     }
 
     @Test
