@@ -3,6 +3,7 @@ package io.voicecore.crm;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads phone numbers into E.164 ({@code +} followed by 8 to 15 digits, the first not 0). Every phone number that
@@ -36,6 +37,10 @@ import java.util.Optional;
  * full numbering-plan library: per-country shapes are known only for the candidate countries, and only broadly.
  */
 public final class PhoneNumbers {
+    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern NOT_A_DIGIT = Pattern.compile("[^0-9]");
+
     /** Fewest digits of an E.164 number (country code included) this normaliser accepts. */
     public static final int MIN_DIGITS = 8;
     /** Most digits E.164 allows (country code included). */
@@ -73,7 +78,7 @@ public final class PhoneNumbers {
 
         /** @return the locale's country (ISO 3166-1 alpha-2, upper case), when the locale names one */
         Optional<String> country() {
-            return locale.map(Origin::tag).map(Locale::getCountry).filter(country -> country.matches("[A-Z]{2}"));
+            return locale.map(Origin::tag).map(Locale::getCountry).filter(country -> COUNTRY.matcher(country).matches());
         }
 
         /** @return the language (ISO 639-1, lower case): the {@code language}'s, else the locale's */
@@ -166,7 +171,7 @@ public final class PhoneNumbers {
         if (digits.length() > MAX_DIGITS) {
             return new Invalid("has " + digits.length() + " digits; a phone number has at most " + MAX_DIGITS);
         }
-        return national(digits.toString(), text.replaceAll("\\s+", " "), origin);
+        return national(digits.toString(), SPACES.matcher(text).replaceAll(" "), origin);
     }
 
     /** A national number without a default country code: its country from the origin's locale, else its language. */
@@ -228,6 +233,6 @@ public final class PhoneNumbers {
 
     /** @param number a phone number as written @return its digits, the key two writings of one number share */
     static String digits(String number) {
-        return number.replaceAll("[^0-9]", "");
+        return NOT_A_DIGIT.matcher(number).replaceAll("");
     }
 }
