@@ -81,9 +81,30 @@ final class CrmContactsScenario implements Scenario {
         }
     }
 
-    /** One repetition's results, each the result of one run. */
+    /** One repetition's results, each the result of one run, and the CPU microseconds per request of the closed loops. */
     private record Repetition(HttpLoad.Result create, HttpLoad.Result search, HttpLoad.Result bareCreate, HttpLoad.Result bareSearch,
-                              HttpLoad.Result rlsSearch, HttpLoad.Result route, HttpLoad.Result createOpen, HttpLoad.Result searchOpen) {
+                              HttpLoad.Result rlsSearch, HttpLoad.Result route, HttpLoad.Result createOpen, HttpLoad.Result searchOpen,
+                              Cpu cpu) {
+    }
+
+    /** CPU per request (this JVM and the database) of each closed loop of a repetition. */
+    private record Cpu(CpuMeter.Reading create, CpuMeter.Reading bareCreate, CpuMeter.Reading search, CpuMeter.Reading rlsSearch,
+                       CpuMeter.Reading route) {
+    }
+
+    /** A closed loop's result with the CPU it took per request. */
+    private record Metered(HttpLoad.Result result, CpuMeter.Reading cpu) {
+    }
+
+    @FunctionalInterface
+    private interface Loop {
+        HttpLoad.Result run() throws Exception;
+    }
+
+    private static Metered metered(CpuMeter meter, Loop loop) throws Exception {
+        CpuMeter.Reading before = meter.read();
+        HttpLoad.Result result = loop.run();
+        return new Metered(result, meter.read().perRequestSince(before, result.completed()));
     }
 
     @Override
@@ -162,16 +183,20 @@ final class CrmContactsScenario implements Scenario {
                 CallLoad.closedLoop(bareCreates, warmUp / 3);
                 CallLoad.closedLoop(bareSearches, warmUp / 3);
                 rls(jdbc, tenants, rlsSearches, warmUp / 3);
+                CpuMeter meter = CpuMeter.of(admin);
                 for (int r = 1; r <= repetitions; r++) {
-                    HttpLoad.Result created = check("create", create.closedLoop(CONNECTIONS, seconds));
-                    HttpLoad.Result bareCreated = CallLoad.closedLoop(bareCreates, seconds);
-                    HttpLoad.Result searched = check("search", search.closedLoop(CONNECTIONS, seconds));
+                    Metered created = metered(meter, () -> check("create", create.closedLoop(CONNECTIONS, seconds)));
+                    Metered bareCreated = metered(meter, () -> CallLoad.closedLoop(bareCreates, seconds));
+                    Metered searched = metered(meter, () -> check("search", search.closedLoop(CONNECTIONS, seconds)));
                     HttpLoad.Result bareSearched = CallLoad.closedLoop(bareSearches, seconds);
-                    HttpLoad.Result rlsSearched = rls(jdbc, tenants, rlsSearches, seconds);
-                    HttpLoad.Result routed = check("trivial route", route.closedLoop(CONNECTIONS, seconds));
-                    HttpLoad.Result createOpen = create.openLoop(CONNECTIONS, Math.max(1, Math.floor(created.throughput() / 2)), open);
-                    HttpLoad.Result searchOpen = search.openLoop(CONNECTIONS, Math.max(1, Math.floor(searched.throughput() / 2)), open);
-                    Repetition repetition = new Repetition(created, searched, bareCreated, bareSearched, rlsSearched, routed, createOpen, searchOpen);
+                    Metered rlsSearched = metered(meter, () -> rls(jdbc, tenants, rlsSearches, seconds));
+                    Metered routed = metered(meter, () -> check("trivial route", route.closedLoop(CONNECTIONS, seconds)));
+                    HttpLoad.Result createOpen = create.openLoop(CONNECTIONS, Math.max(1, Math.floor(created.result().throughput() / 2)), open);
+                    HttpLoad.Result searchOpen = search.openLoop(CONNECTIONS, Math.max(1, Math.floor(searched.result().throughput() / 2)), open);
+                    Repetition repetition = new Repetition(created.result(), searched.result(), bareCreated.result(), bareSearched,
+                                                           rlsSearched.result(), routed.result(), createOpen, searchOpen,
+                                                           new Cpu(created.cpu(), bareCreated.cpu(), searched.cpu(), rlsSearched.cpu(),
+                                                                   routed.cpu()));
                     report(progress, r, repetition);
                     runs.add(repetition);
                 }
@@ -224,6 +249,24 @@ final class CrmContactsScenario implements Scenario {
                               "ratio", "POST /contacts / trivial plugin GET"));
         m.add(new Measurement(KEY + "search_vs_route_throughput_ratio", median(runs, r -> r.search().throughput() / r.route().throughput()),
                               "ratio", "GET /contacts?q= / trivial plugin GET"));
+        String cpu = "CPU of this JVM (server and load generator) and the database per request, closed loop";
+        m.add(new Measurement(KEY + "create_cpu_us", median(runs, r -> r.cpu().create().totalMicros()), "us", "POST /contacts: " + cpu));
+        m.add(new Measurement(KEY + "create_db_cpu_us", median(runs, r -> r.cpu().create().databaseMicros()), "us",
+                              "POST /contacts: the database's part"));
+        m.add(new Measurement(KEY + "bare_create_cpu_us", median(runs, r -> r.cpu().bareCreate().totalMicros()), "us", "JDBC INSERT: " + cpu));
+        m.add(new Measurement(KEY + "search_cpu_us", median(runs, r -> r.cpu().search().totalMicros()), "us", "GET /contacts?q=: " + cpu));
+        m.add(new Measurement(KEY + "search_db_cpu_us", median(runs, r -> r.cpu().search().databaseMicros()), "us",
+                              "GET /contacts?q=: the database's part"));
+        m.add(new Measurement(KEY + "rls_search_cpu_us", median(runs, r -> r.cpu().rlsSearch().totalMicros()), "us",
+                              "the SELECT under RLS: " + cpu));
+        m.add(new Measurement(KEY + "rls_search_db_cpu_us", median(runs, r -> r.cpu().rlsSearch().databaseMicros()), "us",
+                              "the SELECT under RLS: the database's part"));
+        m.add(new Measurement(KEY + "route_cpu_us", median(runs, r -> r.cpu().route().totalMicros()), "us", "trivial plugin GET: " + cpu));
+        m.add(new Measurement(KEY + "create_cpu_ratio", median(runs, r -> r.cpu().bareCreate().totalMicros() / r.cpu().create().totalMicros()),
+                              "ratio", "JDBC INSERT CPU / POST /contacts CPU: the throughput ratio of a saturated quiet machine, "
+                                       + "steadier on a shared one"));
+        m.add(new Measurement(KEY + "search_vs_rls_cpu_ratio", median(runs, r -> r.cpu().rlsSearch().totalMicros() / r.cpu().search().totalMicros()),
+                              "ratio", "the SELECT under RLS CPU / GET /contacts?q= CPU, the same way"));
         return m;
     }
 
@@ -445,6 +488,11 @@ final class CrmContactsScenario implements Scenario {
         line(progress, repetition, "SELECT (JDBC)", r.bareSearch());
         line(progress, repetition, "SELECT (RLS)", r.rlsSearch());
         line(progress, repetition, "hello route", r.route());
+        progress.printf(Locale.ROOT, "#%d CPU per request (database's part): create %.0f us (%.0f), INSERT %.0f us (%.0f), search %.0f us (%.0f), "
+                                     + "SELECT (RLS) %.0f us (%.0f), hello %.0f us%n",
+                        repetition, r.cpu().create().totalMicros(), r.cpu().create().databaseMicros(), r.cpu().bareCreate().totalMicros(),
+                        r.cpu().bareCreate().databaseMicros(), r.cpu().search().totalMicros(), r.cpu().search().databaseMicros(),
+                        r.cpu().rlsSearch().totalMicros(), r.cpu().rlsSearch().databaseMicros(), r.cpu().route().totalMicros());
         progress.printf(Locale.ROOT, "#%d open loop: create at %,.0f/s p50 %.1f p99 %.1f ms%s; search at %,.0f/s p50 %.1f p99 %.1f ms%s%n",
                         repetition, r.createOpen().offeredPerSecond(), r.createOpen().latencyMillis(0.5), r.createOpen().latencyMillis(0.99),
                         errors(r.createOpen()), r.searchOpen().offeredPerSecond(), r.searchOpen().latencyMillis(0.5),
