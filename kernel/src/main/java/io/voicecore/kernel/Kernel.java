@@ -21,6 +21,7 @@ import io.voicecore.kernel.http.RequestContext;
 import io.voicecore.kernel.http.RequestFilter;
 import io.voicecore.kernel.http.WhiteLabel;
 import io.voicecore.kernel.observe.ObserveRoutes;
+import io.voicecore.kernel.plugins.web.PluginOpenApi;
 import io.voicecore.kernel.storage.Storage;
 
 /**
@@ -70,7 +71,7 @@ public final class Kernel implements AutoCloseable {
         long started = System.nanoTime();
         KernelServices services = KernelServices.start(config, console, extensions, clock);
         try {
-            byte[] openApi = openApiDocument(extensions);
+            PluginOpenApi openApi = new PluginOpenApi(openApiDocument(extensions), services.plugins().catalog());
             HttpRouting.Builder routing = HttpRouting.builder();
             routing.addFilter(new RequestFilter(services.metrics(), services::whiteLabel));
             new ObserveRoutes(services.database(), services.state(), services.metrics()).register(routing);
@@ -78,8 +79,9 @@ public final class Kernel implements AutoCloseable {
                 res.header(HeaderNames.CONTENT_TYPE, "application/vnd.oai.openapi;charset=utf-8");
                 // On a host another brand serves, the document is titled and worded with that brand's name.
                 Optional<String> product = RequestContext.current().flatMap(RequestContext::whiteLabel);
-                res.send(product.isEmpty() ? openApi
-                        : WhiteLabel.relabel(new String(openApi, StandardCharsets.UTF_8), product.get()).getBytes(StandardCharsets.UTF_8));
+                byte[] document = openApi.document();
+                res.send(product.isEmpty() ? document
+                        : WhiteLabel.relabel(new String(document, StandardCharsets.UTF_8), product.get()).getBytes(StandardCharsets.UTF_8));
             });
             ApiRoutes api = new ApiRoutes(routing, services.authenticator(), services.rateLimiter(), config.maxBodyBytes(),
                                           services.refusalAuditor(), services.problemMapper());
@@ -175,7 +177,10 @@ public final class Kernel implements AutoCloseable {
         LOG.info("VoiceCore stopped");
     }
 
-    /** The kernel's OpenAPI document, with the paths and components of each extension merged in. */
+    /**
+     * The kernel's OpenAPI document, with the paths and components of each extension merged in; {@link PluginOpenApi}
+     * adds those of the installed plugins.
+     */
     static byte[] openApiDocument(List<KernelExtension> extensions) {
         byte[] kernelDocument;
         try (InputStream in = Kernel.class.getResourceAsStream("/openapi.yaml")) {

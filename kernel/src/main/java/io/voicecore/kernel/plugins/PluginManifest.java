@@ -39,6 +39,8 @@ import io.voicecore.sdk.HttpMethod;
  * @param publicStreams the {@code streams} it declares public ({@code {stream: /path, public: true}}): opened without
  *                      credentials, by callers such as a provider's media stream, whose handler must authenticate the
  *                      connection itself (e.g. by the provider's signature on the upgrade request)
+ * @param openApi       the path in its jar of the OpenAPI document describing its routes ({@code openapi: openapi.yaml}),
+ *                      which the kernel checks at install and serves, mounted, in {@code /openapi}
  */
 public record PluginManifest(
         String id,
@@ -60,7 +62,8 @@ public record PluginManifest(
         List<String> dataClasses,
         Limits limits,
         List<String> libraries,
-        List<String> publicStreams) {
+        List<String> publicStreams,
+        Optional<String> openApi) {
 
     /** A manifest whose streams all need credentials. */
     public PluginManifest(String id, String name, String version, String vendor, String description, String main,
@@ -70,6 +73,16 @@ public record PluginManifest(
                           List<String> libraries) {
         this(id, name, version, vendor, description, main, kernel, permissions, routes, streams, publishes, subscribes,
              egressHosts, config, exports, requires, dataClasses, limits, libraries, List.of());
+    }
+
+    /** A manifest that describes its routes in no OpenAPI document. */
+    public PluginManifest(String id, String name, String version, String vendor, String description, String main,
+                          String kernel, List<Permission> permissions, List<Route> routes, List<String> streams,
+                          List<String> publishes, List<String> subscribes, List<String> egressHosts, ConfigSchema config,
+                          List<String> exports, List<ServiceRequirement> requires, List<String> dataClasses, Limits limits,
+                          List<String> libraries, List<String> publicStreams) {
+        this(id, name, version, vendor, description, main, kernel, permissions, routes, streams, publishes, subscribes,
+             egressHosts, config, exports, requires, dataClasses, limits, libraries, publicStreams, Optional.empty());
     }
 
     /**

@@ -19,7 +19,8 @@ import io.voicecore.kernel.plugins.verify.PluginVerifier;
 import io.voicecore.kernel.plugins.verify.VerificationReport;
 
 /**
- * Reads {@code plugin.yaml} from a jar with {@link ManifestParser}, then runs {@link PluginVerifier} over every class;
+ * Reads {@code plugin.yaml} from a jar with {@link ManifestParser} and checks the OpenAPI document it names
+ * ({@link PluginApiDocument}), then runs {@link PluginVerifier} over every class;
  * for an installed jar ({@link #reinspect}) the verification is skipped when the caller vouches for its fingerprint.
  */
 public final class JarPluginInspector implements PluginInspector {
@@ -37,6 +38,7 @@ public final class JarPluginInspector implements PluginInspector {
     public Inspected inspect(byte[] jar, Function<PluginManifest, Set<String>> allowedPackages) {
         String yaml = manifestText(jar);
         PluginManifest manifest = parseInstalled(yaml);
+        PluginApiDocument.read(manifest, jar); // refuses a document the kernel could not serve
         Set<String> allowed = allowedPackages.apply(manifest);
         verify(jar, manifest, allowed);
         return new Inspected(manifest, yaml, verifier.fingerprint(allowed), true);

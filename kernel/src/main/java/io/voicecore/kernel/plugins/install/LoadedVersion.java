@@ -31,6 +31,7 @@ public final class LoadedVersion {
     private final RouteTable routes;
     private final StreamTable streams;
     private final java.util.Optional<io.voicecore.sdk.ConfigCheck> configCheck;
+    private final java.util.Optional<PluginApiDocument> apiDocument;
     private final Map<String, EventHandler> eventHandlers;
     private final Map<String, BatchEventHandler> batchEventHandlers;
     private final List<PluginSetupRecorder.Job> jobs;
@@ -40,7 +41,7 @@ public final class LoadedVersion {
     private volatile boolean stopped;
 
     LoadedVersion(PluginManifest manifest, String jarSha256, IsolatedPluginClassLoader classLoader, Plugin plugin,
-                  PluginSetupRecorder setup) {
+                  PluginSetupRecorder setup, java.util.Optional<PluginApiDocument> apiDocument) {
         this.manifest = manifest;
         this.jarSha256 = jarSha256;
         this.classLoader = classLoader;
@@ -52,6 +53,12 @@ public final class LoadedVersion {
         this.jobs = List.copyOf(setup.jobs);
         this.services = Map.copyOf(setup.services);
         this.configCheck = java.util.Optional.ofNullable(setup.configCheck);
+        this.apiDocument = apiDocument;
+    }
+
+    /** The OpenAPI document describing its routes, if its manifest names one. */
+    public java.util.Optional<PluginApiDocument> apiDocument() {
+        return apiDocument;
     }
 
     /** The check its setup registered for configurations a tenant saves, if any. */

@@ -65,6 +65,8 @@ public final class PluginLoader {
      * @throws PluginLoadException when the main class is missing or wrong, or construction or setup fails
      */
     public LoadedVersion load(PluginManifest manifest, byte[] jar, String sha256, Map<String, ClassLoader> exportedPackages) {
+        // The inspection of an upload refused a document the kernel cannot serve; one refused only by a stricter kernel
+        // since is left out, not the version.
         Path file = write(manifest, jar, sha256);
         Map<String, ClassLoader> visiblePackages = new java.util.HashMap<>(exportedPackages);
         if (!manifest.libraries().isEmpty()) {
@@ -88,7 +90,7 @@ public final class PluginLoader {
                 return null;
             }, failure -> { });
             setup.close();
-            return new LoadedVersion(manifest, sha256, loader, plugin, setup);
+            return new LoadedVersion(manifest, sha256, loader, plugin, setup, apiDocument(manifest, jar));
         } catch (PluginCallFailure failure) {
             close(loader);
             Throwable cause = failure.getCause();
@@ -166,6 +168,17 @@ public final class PluginLoader {
             loader.close();
         } catch (IOException ignored) {
             // nothing was loaded from it that outlives this failure
+        }
+    }
+
+    /** The version's OpenAPI document; one this kernel refuses is logged and left out of {@code /openapi}. */
+    private static java.util.Optional<PluginApiDocument> apiDocument(PluginManifest manifest, byte[] jar) {
+        try {
+            return PluginApiDocument.read(manifest, jar);
+        } catch (PluginRejectedException e) {
+            java.util.logging.Logger.getLogger(PluginLoader.class.getName()).warning(
+                    () -> e.getMessage() + " Its routes are served, but left out of /openapi.");
+            return java.util.Optional.empty();
         }
     }
 }

@@ -13,7 +13,7 @@ public final class PluginRejectedException extends RuntimeException {
     private final List<Map<String, Object>> findings;
 
     /**
-     * @param kind     {@code manifest}, {@code verification}, {@code compatibility} or {@code startup}
+     * @param kind     {@code manifest}, {@code openapi}, {@code verification}, {@code compatibility} or {@code startup}
      * @param detail   summary for a person
      * @param findings one entry per problem
      */

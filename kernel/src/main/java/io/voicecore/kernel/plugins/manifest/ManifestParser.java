@@ -79,10 +79,11 @@ public final class ManifestParser {
     private static final Pattern CONFIG_HOST = Pattern.compile("\\$\\{config\\.([^}]*)}");
 
     /** Relative jar path of a script plugin's entry point (the manifest guarantees every {@code .js} main is one). */
+    private static final Pattern DOCUMENT_PATH = Pattern.compile("([a-z0-9_-]+/)*[A-Za-z0-9_.-]+\\.(yaml|yml|json)");
     private static final Pattern SCRIPT_PATH = Pattern.compile("([a-z0-9_-]+/)*[A-Za-z0-9_-]+\\.js");
     private static final List<String> TOP_LEVEL_KEYS = List.of("id", "name", "version", "vendor", "description", "main", "runtime",
             "kernel", "permissions", "routes", "streams", "events", "egress", "config", "services", "dataClasses", "limits",
-            "libraries");
+            "libraries", "openapi");
     private static final List<String> PERMISSION_KEYS = List.of("name", "reason");
     private static final List<String> EVENTS_KEYS = List.of("publishes", "subscribes");
     private static final List<String> EGRESS_KEYS = List.of("hosts");
@@ -191,6 +192,9 @@ public final class ManifestParser {
             List<Route> routes = routes(root.get("routes"));
             List<String> publicStreams = new ArrayList<>();
             List<String> streams = streams(root.get("streams"), publicStreams);
+            Optional<String> openApi = fields.text(root.get("openapi"), "openapi", false, 300)
+                    .filter(value -> matches(DOCUMENT_PATH, value, "openapi", "must be the path of the plugin's OpenAPI document"
+                                             + " in the jar, ending in '.yaml', '.yml' or '.json', e.g. 'openapi.yaml'"));
 
             Map<String, Object> events = fields.optionalMapping(root.get("events"), "events");
             fields.onlyKeys(events, "events", EVENTS_KEYS);
@@ -251,7 +255,7 @@ public final class ManifestParser {
             return Optional.of(new PluginManifest(id.orElseThrow(), name.orElseThrow(), version.orElseThrow(),
                     vendor.orElseThrow(), description.orElseThrow(), main.orElseThrow(), kernel.orElseThrow(), permissions,
                     routes, streams, publishes, subscribes, hosts, new ConfigSchema(config), exports, requires, dataClasses, limits,
-                    libraries, List.copyOf(publicStreams)));
+                    libraries, List.copyOf(publicStreams), openApi));
         }
 
         private void requirePermission(boolean needed, Set<String> declared, String permission, String field, String what) {

@@ -62,6 +62,7 @@ public final class PluginRoutes {
         routes.get("/api/v1/plugins", Access.AUTHENTICATED, this::list)
                 .post("/api/v1/plugins", Access.AUTHENTICATED, this::install)
                 .get("/api/v1/plugins/{pluginId}", Access.AUTHENTICATED, this::read)
+                .get("/api/v1/plugins/{pluginId}/openapi", Access.AUTHENTICATED, this::openApi)
                 .delete("/api/v1/plugins/{pluginId}", Access.AUTHENTICATED, this::uninstall)
                 .get("/api/v1/tenants/{tenant}/plugins", Access.AUTHENTICATED, this::tenantList)
                 .get("/api/v1/tenants/{tenant}/plugins/{pluginId}", Access.AUTHENTICATED, this::tenantRead)
@@ -122,6 +123,19 @@ public final class PluginRoutes {
         request.principal();
         String pluginId = request.pathParam("pluginId");
         return ApiReply.ok(view(runtime.catalog().installed(pluginId).orElseThrow(() -> PluginRefusal.notInstalled(pluginId))));
+    }
+
+    /** The plugin's OpenAPI document as mounted in {@code /openapi}, on its own: for a client of just this plugin. */
+    private ApiReply openApi(ApiRequest request) {
+        request.principal();
+        String pluginId = request.pathParam("pluginId");
+        io.voicecore.kernel.plugins.install.LoadedVersion version = runtime.catalog().currentVersions().stream()
+                .filter(v -> v.manifest().id().equals(pluginId)).findFirst()
+                .orElseThrow(() -> PluginRefusal.notInstalled(pluginId));
+        return ApiReply.ok(version.apiDocument().orElseThrow(() -> new ApiException.NotFound("plugin-openapi-missing",
+                "Plugin '" + pluginId + "' " + version.manifest().version() + " describes its routes in no OpenAPI document"
+                + " (its plugin.yaml has no 'openapi' key); its routes are listed in GET /api/v1/plugins/" + pluginId + "."))
+                .standalone());
     }
 
     private ApiReply install(ApiRequest request) {
