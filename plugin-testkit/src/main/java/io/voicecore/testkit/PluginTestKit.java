@@ -34,6 +34,7 @@ import io.voicecore.kernel.audit.AuditEvent;
 import io.voicecore.kernel.config.ConfigLoader;
 import io.voicecore.kernel.identity.AdminToken;
 import io.voicecore.kernel.plugins.PluginManifest;
+import io.voicecore.kernel.plugins.install.LoadedVersion;
 import io.voicecore.kernel.plugins.install.PluginRejectedException;
 import io.voicecore.kernel.tenancy.Tenant;
 import io.voicecore.sdk.Event;
@@ -242,6 +243,115 @@ public final class PluginTestKit implements AutoCloseable {
     /** @return the plugin's version, from its manifest */
     public String pluginVersion() {
         return manifest.version();
+    }
+
+    /**
+     * The routes the plugin's setup registered, each as {@code METHOD /path} (e.g. {@code GET /contacts/{id}}), and its
+     * streams as {@code STREAM /path}.
+     */
+    public List<String> routes() {
+        LoadedVersion version = currentVersion();
+        return Stream.concat(version.routes().entries().stream().map(e -> e.method().name() + " " + e.template()),
+                             version.streams().entries().stream().map(e -> "STREAM " + e.template())).toList();
+    }
+
+    /**
+     * The plugin's OpenAPI document as the kernel serves it ({@code GET /api/v1/plugins/{pluginId}/openapi}): paths
+     * under {@code /api/v1/tenants/{tenant}/<pluginId>}, components and operation ids prefixed {@code <pluginId>.}.
+     *
+     * @throws IllegalStateException when the plugin's manifest names no document ({@code openapi})
+     */
+    public Map<String, Object> openApi() {
+        return currentVersion().apiDocument().orElseThrow(() -> new IllegalStateException("Plugin '" + manifest.id()
+                + "' describes its routes in no OpenAPI document: its plugin.yaml has no 'openapi' key.")).standalone();
+    }
+
+    /**
+     * The registered routes (as {@link #routes()} gives them) that the plugin's OpenAPI document does not describe; a
+     * stream is described by a {@code get} on its path. Empty when every route is described.
+     */
+    public List<String> undescribedRoutes() {
+        List<String> described = describedOperations();
+        return routes().stream().filter(route -> !described.contains(route.startsWith("STREAM ") ? "GET " + route.substring(7) : route))
+                .toList();
+    }
+
+    /** The operations of the plugin's OpenAPI document ({@code METHOD /path}) that no registered route or stream serves. */
+    public List<String> unservedDescriptions() {
+        List<String> served = routes().stream().map(route -> route.startsWith("STREAM ") ? "GET " + route.substring(7) : route).toList();
+        return describedOperations().stream().filter(operation -> !served.contains(operation)).toList();
+    }
+
+    /**
+     * Checks a response of the plugin against its OpenAPI document: the schema documented for the operation, the
+     * response's status (or {@code default}) and its content type must accept the body.
+     *
+     * @param method   the route's method
+     * @param template the route's path as registered, e.g. {@code /contacts/{id}}
+     * @return each way the body departs from the schema, empty when it conforms
+     * @throws IllegalArgumentException when the document describes no such operation, status or content type
+     */
+    public List<String> schemaViolations(HttpMethod method, String template, TestResponse response) {
+        Map<String, Object> document = openApi();
+        Map<String, Object> operation = member(member(member(document, "paths"), base() + (template.equals("/") ? "" : template)),
+                                               method.name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, Object> responses = member(operation, "responses");
+        Object described = responses.getOrDefault(String.valueOf(response.status()), responses.get("default"));
+        if (described == null) {
+            throw new IllegalArgumentException(method + " " + template + " documents no response " + response.status()
+                                               + " and no default");
+        }
+        Map<String, Object> answer = resolved(document, described);
+        String type = response.header("content-type").orElse("").split(";")[0].strip();
+        Map<String, Object> content = member(answer, "content");
+        if (!content.containsKey(type)) {
+            throw new IllegalArgumentException(method + " " + template + " " + response.status() + " documents no content "
+                                               + type + "; it documents " + content.keySet());
+        }
+        return SchemaCheck.violations(document, member(content, type).get("schema"), response.json());
+    }
+
+    private String base() {
+        return "/api/v1/tenants/{tenant}/" + manifest.id();
+    }
+
+    private List<String> describedOperations() {
+        List<String> operations = new ArrayList<>();
+        member(openApi(), "paths").forEach((path, item) -> {
+            String relative = path.equals(base()) ? "/" : path.substring(base().length());
+            if (item instanceof Map<?, ?> methods) {
+                methods.keySet().stream().map(String::valueOf)
+                        .filter(key -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(key))
+                        .forEach(key -> operations.add(key.toUpperCase(java.util.Locale.ROOT) + " " + relative));
+            }
+        });
+        return operations;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> member(Map<String, Object> node, String name) {
+        if (!(node.get(name) instanceof Map<?, ?> value)) {
+            throw new IllegalArgumentException("the OpenAPI document has no '" + name + "' there");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> resolved(Map<String, Object> document, Object node) {
+        Map<String, Object> map = (Map<String, Object>) node;
+        if (map.get("$ref") instanceof String ref) {
+            Map<String, Object> target = document;
+            for (String part : ref.substring(2).split("/")) {
+                target = member(target, part);
+            }
+            return target;
+        }
+        return map;
+    }
+
+    private LoadedVersion currentVersion() {
+        return kernel.plugins().catalog().currentVersions().stream().filter(v -> v.manifest().id().equals(manifest.id()))
+                .findFirst().orElseThrow();
     }
 
     /** @return the tenant the shortcut methods of the kit act on */

@@ -25,6 +25,7 @@ class CrmPluginJarTest {
     void theJarHasItsManifestAndMigrationsAtTheRootAndNoSdkClasses() throws IOException {
         try (ZipFile zip = new ZipFile(JAR.toFile())) {
             assertNotNull(zip.getEntry("plugin.yaml"), "plugin.yaml at the root of " + JAR);
+            assertNotNull(zip.getEntry("openapi.yaml"), "the OpenAPI document plugin.yaml names");
             assertNotNull(zip.getEntry("db/migration/V1__contacts.sql"));
             assertNotNull(zip.getEntry("db/migration/V2__interactions.sql"));
             assertNotNull(zip.getEntry("db/migration/V3__leads.sql"));

@@ -32,6 +32,11 @@ public final class RouteTable {
         return entries.stream().anyMatch(e -> e.method() == method && e.template().equals(template));
     }
 
+    /** Every registered route, in registration order. */
+    public List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
     /** The route for this method and path; literal segments win over parameters when both match. */
     public Optional<Match> match(HttpMethod method, String path) {
         String[] parts = PathTemplate.split(path);

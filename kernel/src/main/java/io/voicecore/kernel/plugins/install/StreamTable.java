@@ -30,6 +30,11 @@ public final class StreamTable {
         return entries.stream().anyMatch(e -> e.template().equals(template));
     }
 
+    /** Every registered stream, in registration order. */
+    public List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
     /** The stream for this path; literal segments win over parameters when both match. */
     public Optional<Match> match(String path) {
         String[] parts = PathTemplate.split(path);
