@@ -148,6 +148,7 @@ class PluginOpenApiTest {
     void aDocumentTheKernelCannotServeIsRefusedAtInstall() {
         JsonNode notYaml = refused("broken-yaml", "openapi: 3.0.3\npaths: {/items: [unclosed\n");
         assertTrue(notYaml.path("detail").asText().contains("is not valid YAML"), notYaml.toString());
+        assertTrue(notYaml.path("detail").asText().contains("(line 3, column 1)"), notYaml.toString());
 
         JsonNode outside = refused("outside-ref", DOCUMENT.formatted("outside-ref", "title")
                 .replace("'#/components/schemas/Item'", "'https://example.com/item.yaml'"));

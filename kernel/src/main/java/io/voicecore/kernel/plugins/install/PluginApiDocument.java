@@ -17,6 +17,7 @@ import io.voicecore.kernel.plugins.PluginManifest;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -71,7 +72,11 @@ public final class PluginApiDocument {
             options.setMaxAliasesForCollections(20);
             parsed = new Yaml(new SafeConstructor(options)).load(new String(bytes, StandardCharsets.UTF_8));
         } catch (YAMLException e) {
-            throw rejected(manifest, List.of(finding(name, "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""))));
+            String where = e instanceof MarkedYAMLException marked && marked.getProblemMark() != null
+                    ? " (line " + (marked.getProblemMark().getLine() + 1) + ", column " + (marked.getProblemMark().getColumn() + 1) + ")" : "";
+            String problem = e instanceof MarkedYAMLException marked && marked.getProblem() != null ? marked.getProblem()
+                    : e.getMessage().lines().findFirst().orElse("");
+            throw rejected(manifest, List.of(finding(name, "is not valid YAML: " + problem + where)));
         }
         if (!(parsed instanceof Map<?, ?> root)) {
             throw rejected(manifest, List.of(finding(name, "is not a mapping; write an OpenAPI 3.x document with 'openapi' and 'paths'")));
