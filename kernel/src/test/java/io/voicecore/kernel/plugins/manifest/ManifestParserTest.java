@@ -597,6 +597,14 @@ class ManifestParserTest {
 
     // ----- helpers -----
 
+    @Test
+    void openApiNamesADocumentInTheJar() {
+        assertEquals(java.util.Optional.empty(), parser.parse(REQUIRED).openApi());
+        assertEquals(java.util.Optional.of("api/openapi.yaml"), parser.parse(REQUIRED + "openapi: api/openapi.yaml\n").openApi());
+        assertOnlyError(REQUIRED + "openapi: ../openapi.yaml\n", "openapi", "'../openapi.yaml'", "ending in '.yaml', '.yml' or '.json'");
+        assertOnlyError(REQUIRED + "openapi: openapi.txt\n", "openapi", "the path of the plugin's OpenAPI document in the jar");
+    }
+
     private List<FieldError> errors(String yaml) {
         return assertThrows(ManifestException.class, () -> parser.parse(yaml), "expected the manifest to be refused").errors();
     }
