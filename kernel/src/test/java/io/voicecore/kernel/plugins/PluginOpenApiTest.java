@@ -42,12 +42,16 @@ class PluginOpenApiTest {
                       content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Item'}}}}
               /hook:
                 post:
+                  security: [{signature: []}]
                   responses: {'204': {description: Taken}}
               /live:
                 get:
                   description: A WebSocket
+                  security: [{signature: []}, {bearer: []}]
                   responses: {'101': {description: Upgraded}}
             components:
+              securitySchemes:
+                signature: {type: apiKey, in: header, name: X-Signature}
               schemas:
                 Item:
                   type: object
@@ -113,7 +117,9 @@ class PluginOpenApiTest {
         // The route declared public needs no credentials; the others keep the document's bearer security.
         assertEquals(List.of(), at(paths, "/api/v1/tenants/{tenant}/crate/hook", "post").get("security"));
         assertFalse(list.containsKey("security"));
-        assertTrue(paths.containsKey("/api/v1/tenants/{tenant}/crate/live"));
+        // A scheme of the plugin's own is named with its prefix where operations require it; the kernel's is not.
+        assertEquals(List.of(Map.of("crate.signature", List.of()), Map.of("bearer", List.of())),
+                     at(paths, "/api/v1/tenants/{tenant}/crate/live", "get").get("security"));
         // Same schema name, two plugins: both kept, each its own; the kernel's own components are untouched.
         Map<String, Object> schemas = at(document, "components", "schemas");
         assertEquals(Map.of("title", Map.of("type", "string")), at(schemas, "shelf.Item", "properties"));
@@ -131,6 +137,8 @@ class PluginOpenApiTest {
         assertTrue(json.path("paths").has("/api/v1/tenants/{tenant}/crate/items"));
         assertFalse(json.path("paths").has("/api/v1/tenants/{tenant}/shelf/items"));
         assertTrue(json.path("components").path("schemas").has("crate.Item"));
+        assertTrue(json.path("components").path("securitySchemes").has("crate.signature"), json.toString());
+        assertTrue(json.path("components").path("securitySchemes").has("bearer"), json.toString());
     }
 
     @Test

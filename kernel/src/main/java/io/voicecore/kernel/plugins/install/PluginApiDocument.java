@@ -135,6 +135,8 @@ public final class PluginApiDocument {
                     operation.putIfAbsent("tags", new ArrayList<>(List.of(manifest.id())));
                     if (declaredPublic(key, path)) {
                         operation.put("security", new ArrayList<>());
+                    } else if (operation.get("security") instanceof List<?> requirements) {
+                        operation.put("security", renamedSchemes(requirements, prefix));
                     }
                 }
                 mountedItem.put(key, value);
@@ -169,10 +171,26 @@ public final class PluginApiDocument {
         standalone.putAll(mounted());
         @SuppressWarnings("unchecked")
         Map<String, Object> components = (Map<String, Object>) standalone.get("components");
-        Map<String, Object> schemes = new LinkedHashMap<>();
-        schemes.put("bearer", Map.of("type", "http", "scheme", "bearer"));
+        // The kernel's scheme, which operations without their own security use; the plugin's own keep their prefix.
+        Map<String, Object> schemes = new LinkedHashMap<>(mapping(components.get("securitySchemes")));
+        schemes.putIfAbsent("bearer", Map.of("type", "http", "scheme", "bearer"));
         components.put("securitySchemes", schemes);
         return standalone;
+    }
+
+    /**
+     * Security requirements name schemes without a {@code $ref}: a scheme the plugin defines is renamed with its
+     * components, one it does not (the kernel's {@code bearer}) is left as it is.
+     */
+    private List<Object> renamedSchemes(List<?> requirements, String prefix) {
+        Map<String, Object> own = mapping(mapping(document.get("components")).get("securitySchemes"));
+        List<Object> renamed = new ArrayList<>();
+        for (Object requirement : requirements) {
+            Map<String, Object> schemes = new LinkedHashMap<>();
+            mapping(requirement).forEach((name, scopes) -> schemes.put(own.containsKey(name) ? prefix + name : name, scopes));
+            renamed.add(schemes);
+        }
+        return renamed;
     }
 
     private boolean declaredPublic(String method, String path) {
