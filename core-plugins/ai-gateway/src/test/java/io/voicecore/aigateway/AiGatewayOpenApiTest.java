@@ -1,6 +1,7 @@
 package io.voicecore.aigateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,8 @@ class AiGatewayOpenApiTest {
         assertEquals(6, kit.routes().size(), kit.routes().toString());
         assertEquals(List.of(), kit.undescribedRoutes());
         assertEquals(List.of(), kit.unservedDescriptions());
+        // The file's own info.version (for those who read it without the kernel) follows the plugin's.
+        assertTrue(readDocument().contains("\n  version: " + kit.pluginVersion() + "\n"), "info.version of openapi.yaml is not " + kit.pluginVersion());
     }
 
     @Test
@@ -58,6 +61,14 @@ class AiGatewayOpenApiTest {
         conforms(HttpMethod.POST, "/speak", spoken);
         conforms(HttpMethod.POST, "/complete", kit.post("/complete", Json.object().put("channel", "fax").build()));
         conforms(HttpMethod.GET, "/status", kit.tenant().as("tenant-user", "user:bob").get("/status"));
+    }
+
+    private static String readDocument() {
+        try {
+            return java.nio.file.Files.readString(Path.of("src/main/resources/openapi.yaml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void conforms(HttpMethod method, String template, TestResponse response) {

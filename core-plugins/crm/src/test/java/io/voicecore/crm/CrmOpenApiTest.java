@@ -36,6 +36,8 @@ class CrmOpenApiTest {
         assertEquals(27, kit.routes().size(), kit.routes().toString());
         assertEquals(List.of(), kit.undescribedRoutes());
         assertEquals(List.of(), kit.unservedDescriptions());
+        // The file's own info.version (for those who read it without the kernel) follows the plugin's.
+        assertTrue(readDocument().contains("\n  version: " + kit.pluginVersion() + "\n"), "info.version of openapi.yaml is not " + kit.pluginVersion());
         assertEquals("CRM", ((Map<?, ?>) kit.openApi().get("info")).get("title"));
     }
 
@@ -87,6 +89,14 @@ class CrmOpenApiTest {
         List<String> violations = kit.schemaViolations(HttpMethod.GET, "/deals/{id}", contact);
         assertFalse(violations.isEmpty());
         assertTrue(violations.contains("$.title: is required"), violations.toString());
+    }
+
+    private static String readDocument() {
+        try {
+            return java.nio.file.Files.readString(Path.of("src/main/resources/openapi.yaml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void conforms(HttpMethod method, String template, TestResponse response) {

@@ -36,6 +36,8 @@ class ReceptionistOpenApiTest {
         assertTrue(kit.routes().contains("STREAM /conversations/{id}/stream"));
         assertEquals(List.of(), kit.undescribedRoutes());
         assertEquals(List.of(), kit.unservedDescriptions());
+        // The file's own info.version (for those who read it without the kernel) follows the plugin's.
+        assertTrue(readDocument().contains("\n  version: " + kit.pluginVersion() + "\n"), "info.version of openapi.yaml is not " + kit.pluginVersion());
     }
 
     @Test
@@ -78,6 +80,14 @@ class ReceptionistOpenApiTest {
         assertEquals(422, broken.status(), broken.toString());
         conforms(HttpMethod.PUT, "/call-flow", broken);
         conforms(HttpMethod.GET, "/conversations", kit.get("/conversations?mood=happy"));
+    }
+
+    private static String readDocument() {
+        try {
+            return java.nio.file.Files.readString(Path.of("src/main/resources/openapi.yaml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void conforms(HttpMethod method, String template, TestResponse response) {

@@ -38,6 +38,8 @@ class VoiceOpenApiTest {
         assertTrue(kit.routes().contains("STREAM /twilio/media"));
         assertEquals(List.of(), kit.undescribedRoutes());
         assertEquals(List.of(), kit.unservedDescriptions());
+        // The file's own info.version (for those who read it without the kernel) follows the plugin's.
+        assertTrue(readDocument().contains("\n  version: " + kit.pluginVersion() + "\n"), "info.version of openapi.yaml is not " + kit.pluginVersion());
     }
 
     @Test
@@ -52,6 +54,14 @@ class VoiceOpenApiTest {
                 "CallSid=CA1&AccountSid=AC1".getBytes(StandardCharsets.UTF_8));
         assertEquals(403, unverified.status(), unverified.toString());
         conforms(HttpMethod.POST, "/twilio/incoming", unverified);
+    }
+
+    private static String readDocument() {
+        try {
+            return java.nio.file.Files.readString(Path.of("src/main/resources/openapi.yaml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void conforms(HttpMethod method, String template, TestResponse response) {
