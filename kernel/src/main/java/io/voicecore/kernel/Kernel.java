@@ -15,6 +15,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.voicecore.kernel.config.KernelConfig;
 import io.voicecore.kernel.http.ApiRoutes;
+import io.voicecore.kernel.http.ConsoleRoutes;
 import io.voicecore.kernel.http.DirectProblemHandler;
 import io.voicecore.kernel.http.PlatformThreadConnections;
 import io.voicecore.kernel.http.RequestContext;
@@ -83,6 +84,8 @@ public final class Kernel implements AutoCloseable {
                 res.send(product.isEmpty() ? document
                         : WhiteLabel.relabel(new String(document, StandardCharsets.UTF_8), product.get()).getBytes(StandardCharsets.UTF_8));
             });
+            // The web console, when its jar is on the class path (admin-ui); the kernel itself does not depend on it.
+            new ConsoleRoutes(Kernel.class.getClassLoader()).register(routing);
             ApiRoutes api = new ApiRoutes(routing, services.authenticator(), services.rateLimiter(), config.maxBodyBytes(),
                                           services.refusalAuditor(), services.problemMapper());
             services.registerRoutes(api);
