@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { call, freshTenant, freshUser, totp, type TestUser } from './fixtures';
+import { adminToken, call, freshTenant, freshUser, totp, type TestUser } from './fixtures';
 import { shoot } from './shoot';
 
 async function signInWithPassword(page: Page, user: TestUser) {
@@ -103,6 +103,23 @@ test('the sign-in page and the home page have no serious or critical accessibili
   await expectAccessible(page);
   await page.emulateMedia({ colorScheme: 'dark' });
   await expectAccessible(page);
+});
+
+test('the platform admin signs in with the admin token and sees the platform section only', async ({ page }) => {
+  await page.goto('/console/sign-in');
+  await page.getByRole('tab', { name: 'API key' }).click();
+  await page.getByLabel('API key or admin token').fill(adminToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Platform' })).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Main navigation' });
+  await expect(nav.getByRole('link')).toHaveCount(1);
+  await page.goto('/console/dashboard');
+  await expect(page.getByRole('heading', { level: 1, name: 'Not allowed' })).toBeVisible();
+  // The token is kept for this tab only and survives a reload.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Not allowed' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You have signed out.')).toBeVisible();
 });
 
 test('an API key signs in and a rejected key is explained', async ({ page }) => {

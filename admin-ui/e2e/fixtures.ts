@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 
 /** The kernel the end-to-end run talks to, and its platform admin token (set by ConsoleEndToEndIT). */
 export const baseUrl = required('VOICECORE_URL');
-const adminToken = required('VOICECORE_ADMIN_TOKEN');
+export const adminToken = required('VOICECORE_ADMIN_TOKEN');
 
 function required(name: string): string {
   const value = process.env[name];

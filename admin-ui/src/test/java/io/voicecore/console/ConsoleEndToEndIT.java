@@ -36,6 +36,7 @@ class ConsoleEndToEndIT {
                 .extensions(List.of(new MarketplaceExtension(MarketplaceSettings.defaults()))).start()) {
             HttpResult index = kernel.get("/console/", null);
             assertEquals(200, index.status(), "the kernel does not serve the built console: " + index);
+            assertTrue(index.body().contains("/console/assets/index-"), "not the console's production build: " + index.body());
 
             ProcessBuilder run = new ProcessBuilder("node", playwright.toString(), "test")
                     .directory(consoleDir.toFile())
