@@ -87,6 +87,59 @@ test('a tenant user sees no admin pages, gets "not allowed" on an admin URL, and
   expect(status).toBe(403);
 });
 
+test('a tenant that requires MFA sends a new user to enrolment first, and nowhere else', async ({ page }) => {
+  const tenant = await freshTenant({ mfaRequired: true });
+  const user = await freshUser(tenant, 'tenant-user');
+
+  await signInWithPassword(page, user);
+  await expect(page).toHaveURL(/\/console\/security$/);
+  await expect(page.getByText('Your organisation requires two-factor authentication.')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }))
+    .toHaveCount(0);
+  await page.goto('/console/dashboard');
+  await expect(page).toHaveURL(/\/console\/security$/);
+
+  await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+  const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+  await page.getByLabel('Code from the app').fill(totp(secret));
+  await page.getByRole('button', { name: 'Activate' }).click();
+  await expect(page.getByTestId('recovery-codes').locator('li').first()).toBeVisible();
+  const recoveryCode = (await page.getByTestId('recovery-codes').locator('li').first().textContent())!.trim();
+  // The enrolment-only session ends; the user signs in again with the new factor.
+  await page.getByRole('button', { name: 'Continue to the console' }).click();
+  await expect(page.getByText('Two-factor authentication is on. Sign in again with a code from your app.')).toBeVisible();
+  await signInWithPassword(page, user);
+  await page.getByLabel('Authentication code').fill(totp(secret, Date.now() + 30_000));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+
+  // A recovery code works once in place of the authenticator code.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInWithPassword(page, user);
+  await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+  await page.getByLabel('Recovery code').fill(recoveryCode);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+});
+
+test('a session the server no longer accepts ends with a message on the sign-in page', async ({ page }) => {
+  const tenant = await freshTenant();
+  const user = await freshUser(tenant, 'tenant-user');
+  await signInWithPassword(page, user);
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+
+  // Ended on the server (as at its expiry), behind the console's back.
+  const status = await page.evaluate(async () => {
+    const session = JSON.parse(sessionStorage.getItem('voicecore.session') ?? '{}') as { token?: string };
+    return (await fetch('/api/v1/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${session.token}` } }))
+      .status;
+  });
+  expect(status).toBe(204);
+  await page.reload();
+  await expect(page).toHaveURL(/\/console\/sign-in$/);
+  await expect(page.getByText('Your session has expired. Please sign in again.')).toBeVisible();
+});
+
 test('the sign-in page and the home page have no serious or critical accessibility violation', async ({ page }) => {
   await page.goto('/console/sign-in');
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();

@@ -36,10 +36,11 @@ export interface TestUser {
   password: string;
 }
 
-/** A fresh tenant for one test, made by the platform admin. */
-export async function freshTenant(): Promise<TestTenant> {
+/** A fresh tenant for one test, made by the platform admin; mfaRequired makes every user enrol in TOTP. */
+export async function freshTenant(options: { mfaRequired?: boolean } = {}): Promise<TestTenant> {
   const slug = `e2e-${randomUUID().slice(0, 8)}`;
-  const reply = await call('POST', '/api/v1/tenants', adminToken, { name: `E2E ${slug}`, slug });
+  const reply = await call('POST', '/api/v1/tenants', adminToken,
+                           { name: `E2E ${slug}`, slug, mfaRequired: options.mfaRequired ?? false });
   if (reply.status !== 201) {
     throw new Error(`creating tenant ${slug} failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   }

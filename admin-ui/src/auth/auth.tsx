@@ -20,7 +20,8 @@ interface AuthValue {
   signInWithPassword(attempt: PasswordSignIn): Promise<Me>;
   /** Throws ApiProblem when the key is not accepted. */
   signInWithKey(key: string): Promise<Me>;
-  signOut(): Promise<void>;
+  /** Ends the session on the server and here; notice says why on the sign-in page (default: signed out). */
+  signOut(notice?: MessageKey): Promise<void>;
   /** Reads /me again, e.g. after the MFA enrolment lifted mfaPending. */
   refresh(): Promise<void>;
 }
@@ -72,7 +73,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // A stored credential from before a reload is checked once.
   useEffect(() => {
     if (sessionRef.current && me === undefined) {
-      readMe().then(setMe, () => drop(null));
+      // A 401 has already signed out with "session expired" (the client's rejected()); other failures sign out quietly.
+      readMe().then(setMe, () => {
+        if (sessionRef.current) {
+          drop(null);
+        }
+      });
     }
   }, [me, readMe, drop]);
 
@@ -101,12 +107,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     async signInWithKey(key) {
       return begin({ token: key.trim(), kind: 'key' });
     },
-    async signOut() {
+    async signOut(why: MessageKey = 'signIn.signedOut') {
       const session = sessionRef.current;
       if (session?.kind === 'session') {
         await api.POST('/api/v1/auth/logout').catch(() => undefined);
       }
-      drop('signIn.signedOut');
+      drop(why);
     },
     async refresh() {
       setMe(await readMe());

@@ -22,7 +22,7 @@ interface Enrollment {
  */
 export default function SecurityPage() {
   const { t } = useI18n();
-  const { me, refresh } = useAuth();
+  const { me, refresh, signOut } = useAuth();
   const navigate = useNavigate();
   const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
@@ -62,6 +62,11 @@ export default function SecurityPage() {
   }
 
   async function finish() {
+    // A session issued before enrolment may only enrol, even after it: the user signs in again with the new factor.
+    if (me?.mfaPending) {
+      await signOut('mfa.signInAgain');
+      return;
+    }
     await refresh();
     navigate(me ? homeFor(me.role) : '/', { replace: true });
   }

@@ -23,7 +23,9 @@ export default function SignInPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  const from = (location.state as { from?: string } | null)?.from;
+  const requested = (location.state as { from?: string } | null)?.from;
+  // After signing out of an enrolment-only session, return to the console, not to the enrolment page.
+  const from = requested === '/security' ? undefined : requested;
   const landing = (who: Me) => (who.mfaPending ? '/security' : from ?? homeFor(who.role));
 
   if (me) {
