@@ -1,4 +1,4 @@
-// Generates the typed API description from the kernel's and the marketplace's OpenAPI documents (the only contract the
+// Generates the typed API description from the kernel's, the marketplace's and the core plugins' OpenAPI documents (the only contract the
 // console talks through). The output is git-ignored and made again by every build.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -9,6 +9,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const documents = {
   kernel: 'kernel/src/main/resources/openapi.yaml',
   marketplace: 'marketplace/src/main/resources/io/voicecore/marketplace/openapi.yaml',
+  // The core plugins' own documents: paths relative to /api/v1/tenants/{tenant}/<plugin id> (src/api/client.ts).
+  crm: 'core-plugins/crm/src/main/resources/openapi.yaml',
+  receptionist: 'core-plugins/receptionist/src/main/resources/openapi.yaml',
+  voice: 'core-plugins/voice/src/main/resources/openapi.yaml',
+  'ai-gateway': 'core-plugins/ai-gateway/src/main/resources/openapi.yaml',
 };
 const out = resolve(root, 'admin-ui/src/api/generated');
 mkdirSync(out, { recursive: true });

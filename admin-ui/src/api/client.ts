@@ -1,6 +1,10 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths as KernelPaths } from './generated/kernel';
 import type { paths as MarketplacePaths } from './generated/marketplace';
+import type { paths as CrmPaths } from './generated/crm';
+import type { paths as ReceptionistPaths } from './generated/receptionist';
+import type { paths as VoicePaths } from './generated/voice';
+import type { paths as AiGatewayPaths } from './generated/ai-gateway';
 import { problemFrom, type ApiProblem } from './problem';
 
 export type ApiPaths = KernelPaths & MarketplacePaths;
@@ -46,9 +50,27 @@ const authAndProblems: Middleware = {
 export const api = createClient<ApiPaths>({ baseUrl: '' });
 api.use(authAndProblems);
 
+/** The core plugins' routes, from each plugin's own OpenAPI document (paths relative to the plugin's base). */
+export interface PluginPaths {
+  crm: CrmPaths;
+  receptionist: ReceptionistPaths;
+  voice: VoicePaths;
+  'ai-gateway': AiGatewayPaths;
+}
+
 /**
- * Calls a plugin's route, /api/v1/tenants/{tenant}/{pluginId}/{path}: plugin routes are not in the OpenAPI document, so
- * the caller names the answer's type. Refusals are thrown as ApiProblem like the typed client's.
+ * The typed client of one core plugin's routes for one tenant, based at /api/v1/tenants/{tenant}/{pluginId}:
+ * `await pluginApi('crm', tenant).GET('/contacts', { params: { query: { q } } })`.
+ */
+export function pluginApi<P extends keyof PluginPaths>(pluginId: P, tenant: string) {
+  const client = createClient<PluginPaths[P]>({ baseUrl: `/api/v1/tenants/${encodeURIComponent(tenant)}/${pluginId}` });
+  client.use(authAndProblems);
+  return client;
+}
+
+/**
+ * Calls a route of any plugin, /api/v1/tenants/{tenant}/{pluginId}/{path}, for plugins without a document the console
+ * was built with (a marketplace plugin); the caller names the answer's type. Refusals are thrown as ApiProblem.
  */
 export async function pluginRequest<T>(
   tenant: string,

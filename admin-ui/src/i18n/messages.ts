@@ -2,6 +2,8 @@
  * Every text of the console, in the six languages the receptionist speaks. English is the reference: its keys are the
  * set every other language must have (messages.test.ts fails when one is missing).
  */
+import { areas, type AreaKey } from './areas';
+
 export const languages = ['en', 'de', 'fr', 'es', 'it', 'pt'] as const;
 export type Language = (typeof languages)[number];
 
@@ -85,10 +87,12 @@ const en = {
   'form.invalidCode': 'Enter the 6 digits shown in your app.',
 };
 
-export type MessageKey = keyof typeof en;
+/** The shell's own texts (sign-in, navigation, layout); each area's are in src/pages/<area>/messages.ts. */
+type ShellMessages = Record<keyof typeof en, string>;
+export type MessageKey = keyof typeof en | AreaKey;
 export type Messages = Record<MessageKey, string>;
 
-const de: Messages = {
+const de: ShellMessages = {
   'app.name': 'VoiceCore-Konsole',
   'app.skipToContent': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen…',
@@ -164,7 +168,7 @@ const de: Messages = {
   'form.invalidCode': 'Geben Sie die 6 Ziffern aus Ihrer App ein.',
 };
 
-const fr: Messages = {
+const fr: ShellMessages = {
   'app.name': 'Console VoiceCore',
   'app.skipToContent': 'Aller au contenu',
   'app.loading': 'Chargement…',
@@ -240,7 +244,7 @@ const fr: Messages = {
   'form.invalidCode': 'Saisissez les 6 chiffres affichés dans votre application.',
 };
 
-const es: Messages = {
+const es: ShellMessages = {
   'app.name': 'Consola de VoiceCore',
   'app.skipToContent': 'Saltar al contenido',
   'app.loading': 'Cargando…',
@@ -316,7 +320,7 @@ const es: Messages = {
   'form.invalidCode': 'Introduzca los 6 dígitos que muestra su aplicación.',
 };
 
-const it: Messages = {
+const it: ShellMessages = {
   'app.name': 'Console VoiceCore',
   'app.skipToContent': 'Vai al contenuto',
   'app.loading': 'Caricamento…',
@@ -392,7 +396,7 @@ const it: Messages = {
   'form.invalidCode': 'Inserisci le 6 cifre mostrate nella tua app.',
 };
 
-const pt: Messages = {
+const pt: ShellMessages = {
   'app.name': 'Consola VoiceCore',
   'app.skipToContent': 'Saltar para o conteúdo',
   'app.loading': 'A carregar…',
@@ -469,5 +473,16 @@ const pt: Messages = {
 };
 
 /** Partial on purpose for the other languages' type: the unit test checks completeness with a message naming the gap. */
-export const catalogs: Record<Language, Partial<Messages>> = { en, de, fr, es, it, pt };
-export const reference: Messages = en;
+export const catalogs: Record<Language, Partial<Messages>> = {
+  en: withAreas(en, (area) => area.en),
+  de: withAreas(de, (area) => area.others.de),
+  fr: withAreas(fr, (area) => area.others.fr),
+  es: withAreas(es, (area) => area.others.es),
+  it: withAreas(it, (area) => area.others.it),
+  pt: withAreas(pt, (area) => area.others.pt),
+};
+export const reference: Messages = catalogs.en as Messages;
+
+function withAreas(shell: ShellMessages, texts: (area: (typeof areas)[number]) => Record<string, string>): Partial<Messages> {
+  return Object.assign({}, shell, ...areas.map(texts));
+}
