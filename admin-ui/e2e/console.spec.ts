@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { expectAccessible } from './accessibility';
 import { expect, test, type Page } from '@playwright/test';
 import { adminToken, call, freshTenant, freshUser, totp, type TestUser } from './fixtures';
 import { shoot } from './shoot';
@@ -10,13 +10,6 @@ async function signInWithPassword(page: Page, user: TestUser) {
   await page.getByLabel('Email').fill(user.email);
   await page.locator('#signin-password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** axe-core's WCAG 2.1 A and AA rules; a serious or critical violation fails the test with the rule and the nodes. */
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
 test.beforeEach(async ({ page }) => {

@@ -10,21 +10,33 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.voicecore.kernel.testing.HttpResult;
 import io.voicecore.kernel.testing.TestKernel;
 import io.voicecore.marketplace.MarketplaceExtension;
 import io.voicecore.marketplace.MarketplaceSettings;
+import io.voicecore.standins.openai.OpenAiStandIn;
+import io.voicecore.standins.stripe.StripeStandIn;
+import io.voicecore.standins.stripe.StripeStandInSettings;
 import org.junit.jupiter.api.Test;
 
 /**
- * The console's end-to-end tests: one real kernel (embedded PostgreSQL, the marketplace extension, the console's built
- * files on the class path) for the whole run, then Playwright drives Debian's Chromium against it (e2e/). Each
- * Playwright test makes its own tenant and users through the API, so they share nothing but the kernel.
+ * The console's end-to-end tests: one real kernel (embedded PostgreSQL, the marketplace extension wired to the Stripe
+ * stand-in, the four core plugins installed from their jars, the console's built files on the class path) and the
+ * OpenAI stand-in for the whole run, then Playwright drives Debian's Chromium against it (e2e/). Each Playwright test
+ * makes its own tenant and users through the API, so they share nothing but the kernel.
  */
 class ConsoleEndToEndIT {
-    private static final long RUN_LIMIT_MINUTES = 8;
+    private static final long RUN_LIMIT_MINUTES = 12;
+    private static final List<String> CORE_PLUGINS = List.of("crm", "ai-gateway", "receptionist", "voice");
+    static final String OPENAI_KEY = "sk-console-e2e";
+    static final String STRIPE_KEY = "sk_test_console_e2e";
+    static final String STRIPE_WEBHOOK_SECRET = "whsec_console_e2e";
 
     @Test
     void playwrightSuitePassesAgainstARealKernel() throws Exception {
@@ -32,17 +44,34 @@ class ConsoleEndToEndIT {
         Path playwright = consoleDir.resolve("node_modules/@playwright/test/cli.js");
         assertTrue(Files.isRegularFile(playwright), "Playwright is not installed in " + consoleDir
                    + "; the build's npm ci step installs it");
-        try (TestKernel kernel = TestKernel.builder()
-                .extensions(List.of(new MarketplaceExtension(MarketplaceSettings.defaults()))).start()) {
+        try (OpenAiStandIn openAi = OpenAiStandIn.start(0, Set.of(OPENAI_KEY));
+             StripeStandIn stripe = StripeStandIn.start(0, StripeStandInSettings.defaults().withKeys(STRIPE_KEY));
+             TestKernel kernel = TestKernel.builder()
+                     .set("plugins.dir", corePlugins().toString())
+                     .extensions(List.of(new MarketplaceExtension(MarketplaceSettings.fromEnvironment(Map.of(
+                             "VOICECORE_STRIPE_BASE_URL", stripe.baseUrl(),
+                             "VOICECORE_STRIPE_SECRET_KEY", STRIPE_KEY,
+                             "VOICECORE_STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET,
+                             "VOICECORE_MARKETPLACE_SCHEDULED_JOBS", "false"))))).start()) {
             HttpResult index = kernel.get("/console/", null);
             assertEquals(200, index.status(), "the kernel does not serve the built console: " + index);
             assertTrue(index.body().contains("/console/assets/index-"), "not the console's production build: " + index.body());
 
-            ProcessBuilder run = new ProcessBuilder("node", playwright.toString(), "test")
+            List<String> command = new java.util.ArrayList<>(List.of("node", playwright.toString(), "test"));
+            // -Dconsole.e2e.only=crm.spec.ts,console.spec.ts runs only those files (while working on a page).
+            String only = System.getProperty("console.e2e.only", "");
+            if (!only.isBlank()) {
+                command.addAll(List.of(only.split(",")));
+            }
+            ProcessBuilder run = new ProcessBuilder(command)
                     .directory(consoleDir.toFile())
                     .redirectErrorStream(true);
             run.environment().put("VOICECORE_URL", "http://127.0.0.1:" + kernel.port());
             run.environment().put("VOICECORE_ADMIN_TOKEN", kernel.adminToken());
+            // A test points a tenant's AI gateway at the stand-in (config baseUrl, secret openai.api-key) to get answers.
+            run.environment().put("VOICECORE_OPENAI_URL", openAi.baseUrl());
+            run.environment().put("VOICECORE_OPENAI_KEY", OPENAI_KEY);
+            run.environment().put("VOICECORE_STRIPE_URL", stripe.baseUrl());
             run.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
             run.environment().putIfAbsent("CI", "true");
             Process process = run.start();
@@ -62,5 +91,21 @@ class ConsoleEndToEndIT {
             assertEquals(0, process.exitValue(), "Playwright failed; its report is above and screenshots are in "
                          + consoleDir.resolve("target" + File.separator + "screenshots"));
         }
+    }
+
+    /** A folder with the core plugins' jars, which the kernel installs at start (plugins.dir). */
+    private static Path corePlugins() throws IOException {
+        Path source = Path.of(System.getProperty("core.plugins.dir", "../core-plugins"));
+        Path folder = Files.createTempDirectory("console-e2e-plugins");
+        for (String id : CORE_PLUGINS) {
+            Path target = source.resolve(id).resolve("target");
+            try (Stream<Path> files = Files.list(target)) {
+                Path jar = files.filter(f -> f.getFileName().toString().matches(Pattern.quote(id) + "-plugin-[^/]*\\.jar")
+                                             && !f.getFileName().toString().contains("-sources")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no jar of plugin " + id + " in " + target + "; build it first"));
+                Files.copy(jar, folder.resolve(jar.getFileName()));
+            }
+        }
+        return folder;
     }
 }
