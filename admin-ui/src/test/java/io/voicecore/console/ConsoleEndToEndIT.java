@@ -72,6 +72,12 @@ class ConsoleEndToEndIT {
             run.environment().put("VOICECORE_OPENAI_URL", openAi.baseUrl());
             run.environment().put("VOICECORE_OPENAI_KEY", OPENAI_KEY);
             run.environment().put("VOICECORE_STRIPE_URL", stripe.baseUrl());
+            // A plugin a test can submit to the marketplace: the hello example signed with jarsigner, and the PEM of the
+            // signing certificate to register as the publisher's key (docs/marketplace.md, signing).
+            SignedPlugin signed = signedPlugin();
+            run.environment().put("VOICECORE_SIGNED_PLUGIN_JAR", signed.jar().toString());
+            run.environment().put("VOICECORE_SIGNING_CERT_PEM", signed.certificatePem().toString());
+            run.environment().put("VOICECORE_UNSIGNED_PLUGIN_JAR", signed.unsigned().toString());
             run.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
             run.environment().putIfAbsent("CI", "true");
             Process process = run.start();
@@ -91,6 +97,42 @@ class ConsoleEndToEndIT {
             assertEquals(0, process.exitValue(), "Playwright failed; its report is above and screenshots are in "
                          + consoleDir.resolve("target" + File.separator + "screenshots"));
         }
+    }
+
+    /** The hello example's jar signed with a new Ed25519 key, that key's certificate as PEM, and the jar unsigned. */
+    private record SignedPlugin(Path jar, Path certificatePem, Path unsigned) {
+    }
+
+    private static SignedPlugin signedPlugin() throws IOException, InterruptedException {
+        Path source = Path.of(System.getProperty("hello.plugin.dir", "../examples/hello-plugin")).resolve("target");
+        Path built;
+        try (Stream<Path> files = Files.list(source)) {
+            built = files.filter(f -> f.getFileName().toString().matches("hello-plugin-[^/]*\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no jar of the hello example in " + source + "; build it first"));
+        }
+        Path folder = Files.createTempDirectory("console-e2e-signing");
+        Path unsigned = Files.copy(built, folder.resolve("hello-plugin-unsigned.jar"));
+        Path jar = Files.copy(built, folder.resolve("hello-plugin-signed.jar"));
+        Path keystore = folder.resolve("publisher.p12");
+        String bin = Path.of(System.getProperty("java.home"), "bin").toString();
+        jdkTool(folder, bin + "/keytool", "-genkeypair", "-alias", "publisher", "-keyalg", "Ed25519", "-validity", "30",
+                "-dname", "CN=Console E2E Publisher", "-keystore", keystore.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit");
+        String pem = jdkTool(folder, bin + "/keytool", "-exportcert", "-rfc", "-alias", "publisher", "-keystore", keystore.toString(),
+                             "-storepass", "changeit");
+        Path certificate = Files.writeString(folder.resolve("publisher.pem"),
+                                             pem.substring(pem.indexOf("-----BEGIN CERTIFICATE-----")).strip() + "\n");
+        jdkTool(folder, bin + "/jarsigner", "-keystore", keystore.toString(), "-storepass", "changeit", jar.toString(), "publisher");
+        return new SignedPlugin(jar, certificate, unsigned);
+    }
+
+    private static String jdkTool(Path folder, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new AssertionError(String.join(" ", List.of(command).subList(0, 2)) + " failed: " + output);
+        }
+        return output;
     }
 
     /** A folder with the core plugins' jars, which the kernel installs at start (plugins.dir). */
