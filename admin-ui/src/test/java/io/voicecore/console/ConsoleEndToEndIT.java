@@ -74,10 +74,15 @@ class ConsoleEndToEndIT {
             run.environment().put("VOICECORE_STRIPE_URL", stripe.baseUrl());
             // A plugin a test can submit to the marketplace: the hello example signed with jarsigner, and the PEM of the
             // signing certificate to register as the publisher's key (docs/marketplace.md, signing).
-            SignedPlugin signed = signedPlugin();
+            // One kernel serves every spec and a plugin id is listed once, so the flows that list a plugin each get their
+            // own id: 'hello' for the marketplace's install flow, 'greeter' (the same code) for the review flow.
+            SignedPlugin signed = signedPlugin("hello");
+            SignedPlugin greeter = signedPlugin("greeter");
             run.environment().put("VOICECORE_SIGNED_PLUGIN_JAR", signed.jar().toString());
             run.environment().put("VOICECORE_SIGNING_CERT_PEM", signed.certificatePem().toString());
             run.environment().put("VOICECORE_UNSIGNED_PLUGIN_JAR", signed.unsigned().toString());
+            run.environment().put("VOICECORE_SIGNED_GREETER_JAR", greeter.jar().toString());
+            run.environment().put("VOICECORE_GREETER_CERT_PEM", greeter.certificatePem().toString());
             run.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
             run.environment().putIfAbsent("CI", "true");
             Process process = run.start();
@@ -99,11 +104,14 @@ class ConsoleEndToEndIT {
         }
     }
 
-    /** The hello example's jar signed with a new Ed25519 key, that key's certificate as PEM, and the jar unsigned. */
+    /**
+     * The hello example's jar under the plugin id {@code id} (its manifest's id rewritten), signed with a new Ed25519 key,
+     * that key's certificate as PEM, and the jar unsigned.
+     */
     private record SignedPlugin(Path jar, Path certificatePem, Path unsigned) {
     }
 
-    private static SignedPlugin signedPlugin() throws IOException, InterruptedException {
+    private static SignedPlugin signedPlugin(String id) throws IOException, InterruptedException {
         Path source = Path.of(System.getProperty("hello.plugin.dir", "../examples/hello-plugin")).resolve("target");
         Path built;
         try (Stream<Path> files = Files.list(source)) {
@@ -111,8 +119,8 @@ class ConsoleEndToEndIT {
                     .orElseThrow(() -> new AssertionError("no jar of the hello example in " + source + "; build it first"));
         }
         Path folder = Files.createTempDirectory("console-e2e-signing");
-        Path unsigned = Files.copy(built, folder.resolve("hello-plugin-unsigned.jar"));
-        Path jar = Files.copy(built, folder.resolve("hello-plugin-signed.jar"));
+        Path unsigned = withId(built, id, folder.resolve(id + "-plugin-unsigned.jar"));
+        Path jar = Files.copy(unsigned, folder.resolve(id + "-plugin-signed.jar"));
         Path keystore = folder.resolve("publisher.p12");
         String bin = Path.of(System.getProperty("java.home"), "bin").toString();
         jdkTool(folder, bin + "/keytool", "-genkeypair", "-alias", "publisher", "-keyalg", "Ed25519", "-validity", "30",
@@ -124,6 +132,23 @@ class ConsoleEndToEndIT {
                                              pem.substring(pem.indexOf("-----BEGIN CERTIFICATE-----")).strip() + "\n");
         jdkTool(folder, bin + "/jarsigner", "-keystore", keystore.toString(), "-storepass", "changeit", jar.toString(), "publisher");
         return new SignedPlugin(jar, certificate, unsigned);
+    }
+
+    private static Path withId(Path jar, String id, Path target) throws IOException {
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(jar));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(target))) {
+            for (java.util.zip.ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                byte[] bytes = in.readAllBytes();
+                if (entry.getName().equals("plugin.yaml")) {
+                    bytes = new String(bytes, StandardCharsets.UTF_8).replaceFirst("(?m)^id: hello$", "id: " + id)
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        return target;
     }
 
     private static String jdkTool(Path folder, String... command) throws IOException, InterruptedException {
