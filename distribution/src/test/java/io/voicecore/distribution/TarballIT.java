@@ -71,6 +71,10 @@ class TarballIT {
             for (String plugin : List.of("crm", "ai-gateway", "receptionist", "voice")) {
                 assertTrue(plugins.body().contains("\"id\":\"" + plugin + "\""), plugin + " installed from plugins/: " + plugins.body());
             }
+            // The web console ships in lib/ and is served on the API port.
+            HttpResponse<String> console = get(http, port, "/console/");
+            assertEquals(200, console.statusCode(), console.body());
+            assertTrue(console.body().contains("<div id=\"root\">"), console.body());
         } finally {
             kernel.destroy();
             assertTrue(kernel.waitFor(60, TimeUnit.SECONDS), "stops on SIGTERM");
