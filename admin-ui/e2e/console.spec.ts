@@ -108,6 +108,8 @@ test('a tenant that requires MFA sends a new user to enrolment first, and nowher
 
   // A recovery code works once in place of the authenticator code.
   await page.getByRole('button', { name: 'Sign out' }).click();
+  // Wait for the sign-out to finish: a sign-in page opened before it would still find the session.
+  await expect(page.getByText('You have signed out.')).toBeVisible();
   await signInWithPassword(page, user);
   await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
   await page.getByLabel('Recovery code').fill(recoveryCode);
