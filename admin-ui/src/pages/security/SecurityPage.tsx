@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/i18n';
 import { homeFor } from '../../nav/navigation';
 import { Page } from '../../shell/Page';
 import { ProblemMessage } from '../../shell/ProblemMessage';
+import { DisableTotp, MfaPolicy } from './MfaSettings';
 
 interface Enrollment {
   secret: string;
@@ -103,6 +104,8 @@ export default function SecurityPage() {
         </div>
       )}
       <ProblemMessage error={error} />
+      {!enrollment && !recoveryCodes && !me?.mfaPending && me?.credentialKind === 'session' && <DisableTotp />}
+      {!enrollment && !recoveryCodes && !me?.mfaPending && me?.role === 'tenant-admin' && <MfaPolicy />}
     </Page>
   );
 }
