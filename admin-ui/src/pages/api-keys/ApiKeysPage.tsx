@@ -96,9 +96,18 @@ export default function ApiKeysPage() {
   }
 
   async function copy() {
-    if (secret) {
+    if (!secret) {
+      return;
+    }
+    try {
       await navigator.clipboard.writeText(secret.value);
       setCopied(true);
+    } catch {
+      // No clipboard access (permission refused): select the secret so the user can copy it by hand.
+      const shown = document.querySelector('[data-testid="api-key-secret"]');
+      if (shown) {
+        window.getSelection()?.selectAllChildren(shown);
+      }
     }
   }
 
