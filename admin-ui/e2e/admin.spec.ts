@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './accessibility';
-import { baseUrl, call, freshTenant, freshUser, type TestUser } from './fixtures';
+import { baseUrl, call, freshTenant, freshUser, totp, type TestUser } from './fixtures';
 import { shoot } from './shoot';
 
 // Screenshots in two themes and two widths plus axe-core take a while on a shared machine.
@@ -49,6 +49,16 @@ test('a tenant admin adds a tenant user on the Users page; that user signs in, s
     await expect(row).toContainText('Active');
     await expectAccessible(page);
     await shoot(page, 'admin-users');
+
+    // A role change asks first and is kept by the API; then back to a plain user for the checks below.
+    await row.getByLabel(`Role of ${email}`).selectOption('tenant-admin');
+    await page.getByRole('dialog', { name: 'Change role?' }).getByRole('button', { name: 'Confirm' }).click();
+    await expect(row.getByLabel(`Role of ${email}`)).toHaveValue('tenant-admin');
+    const listed = await call('GET', `/api/v1/tenants/${tenant.id}/users`, await sessionToken(page));
+    expect(listed.body.items.find((u: { email: string }) => u.email === email).role).toBe('tenant-admin');
+    await row.getByLabel(`Role of ${email}`).selectOption('tenant-user');
+    await page.getByRole('dialog', { name: 'Change role?' }).getByRole('button', { name: 'Confirm' }).click();
+    await expect(row.getByLabel(`Role of ${email}`)).toHaveValue('tenant-user');
 
     // Disabling asks first; cancelling changes nothing, confirming disables, enabling brings the user back.
     await row.getByRole('button', { name: `Disable ${email}` }).click();
@@ -144,7 +154,11 @@ test('a tenant admin creates an API key, sees its secret once, revokes it; the a
     expect(exported).toContain('api-key.revoke');
     expect(exported).not.toContain('user.create');
 
-    // Security: the tenant's MFA policy, switched on with a confirmation and read back from the API.
+    // Security: the admin has TOTP (enrolled through the API here; the enrolment page has its own test).
+    const token = await sessionToken(page);
+    const enrolment = await call('POST', '/api/v1/me/mfa/totp', token);
+    expect((await call('POST', '/api/v1/me/mfa/totp/activate', token, { code: totp(enrolment.body.secret) })).status).toBe(200);
+    // The tenant's MFA policy, switched on with a confirmation and read back from the API.
     await page.getByRole('link', { name: 'Two-factor authentication' }).click();
     await expect(page.getByText('Two-factor authentication is optional.')).toBeVisible();
     await expectAccessible(page);
@@ -154,4 +168,18 @@ test('a tenant admin creates an API key, sees its secret once, revokes it; the a
     await expect(page.getByText('Two-factor authentication is required for everyone.')).toBeVisible();
     const tenantNow = await call('GET', `/api/v1/tenants/${tenant.id}`, await sessionToken(page));
     expect(tenantNow.body.mfaRequired).toBe(true);
+
+    // Turning one's own TOTP off is refused while the tenant requires it, and works once the policy is optional.
+    const code = totp(enrolment.body.secret, Date.now() + 30_000);
+    await page.getByLabel('Current code').fill(code);
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await expect(page.getByRole('alert')).toContainText('requires two-factor authentication');
+    await page.getByRole('button', { name: 'Make two-factor authentication optional' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByText('Two-factor authentication is optional.')).toBeVisible();
+    await page.getByLabel('Current code').fill(code);
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await expect(page.getByText('Two-factor authentication is off.')).toBeVisible();
+    const users = await call('GET', `/api/v1/tenants/${tenant.id}/users`, token);
+    expect(users.body.items.find((u: { email: string }) => u.email === admin.email).mfaEnabled).toBe(false);
   });

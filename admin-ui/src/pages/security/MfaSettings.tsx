@@ -66,7 +66,7 @@ export function MfaPolicy() {
 }
 
 /**
- * Turning one's own TOTP off (DELETE /api/v1/me/mfa/totp with a current code; the kernel refuses it while the tenant
+ * Turning one's own TOTP off (DELETE /api/v1/me/mfa/totp with a current code or an unused recovery code; the kernel refuses it while the tenant
  * requires MFA). Enrolling again afterwards gives a new key and new recovery codes.
  */
 export function DisableTotp() {
@@ -76,13 +76,10 @@ export function DisableTotp() {
   const [error, setError] = useState<unknown>(null);
 
   async function disable(factor: SecondFactor) {
-    if (!('totp' in factor)) {
-      return;
-    }
     setBusy(true);
     setError(null);
     try {
-      await api.DELETE('/api/v1/me/mfa/totp', { body: { code: factor.totp } });
+      await api.DELETE('/api/v1/me/mfa/totp', { body: { code: 'totp' in factor ? factor.totp : factor.recoveryCode } });
       setDone(true);
     } catch (e) {
       setError(e);
@@ -99,7 +96,7 @@ export function DisableTotp() {
         : (
           <div className="stack">
             <p className="hint">{t('security.disable.hint')}</p>
-            <CodeForm onSubmit={disable} submitLabel={t('security.disable.submit')} allowRecovery={false} busy={busy}
+            <CodeForm onSubmit={disable} submitLabel={t('security.disable.submit')} allowRecovery busy={busy}
                       label={t('security.disable.code')} />
           </div>
         )}
