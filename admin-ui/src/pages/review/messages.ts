@@ -1,4 +1,38 @@
-import { areaMessages } from '../../i18n/area';
+import { fromRows } from '../developer/rows';
 
-/** The texts of this area's pages, in the six languages; keys start with 'review.'. */
-export default areaMessages({}, { de: {}, fr: {}, es: {}, it: {}, pt: {} });
+/** The texts of the review queue, in en, de, fr, es, it, pt; keys start with 'review.'. */
+export default fromRows({
+  'review.queue': ['Submissions to review', 'Zu prüfende Einreichungen', 'Soumissions à examiner', 'Envíos por revisar', 'Invii da revisionare', 'Submissões a rever'],
+  'review.show': ['Show', 'Anzeigen', 'Afficher', 'Mostrar', 'Mostra', 'Mostrar'],
+  'review.state.pending': ['Waiting for a reviewer', 'Warten auf Prüfer', 'En attente d’un relecteur', 'Esperando revisor', 'In attesa di revisore', 'À espera de revisor'],
+  'review.state.automated': ['In automated review', 'In automatischer Prüfung', 'En examen automatique', 'En revisión automática', 'In revisione automatica', 'Em revisão automática'],
+  'review.state.published': ['Published', 'Veröffentlicht', 'Publiées', 'Publicados', 'Pubblicati', 'Publicadas'],
+  'review.state.rejected': ['Rejected', 'Abgelehnt', 'Refusées', 'Rechazados', 'Rifiutati', 'Rejeitadas'],
+  'review.empty': ['Nothing here: no submission is in this state.', 'Nichts zu tun: keine Einreichung in diesem Status.', 'Rien ici : aucune soumission dans cet état.', 'Nada aquí: ningún envío en este estado.', 'Niente qui: nessun invio in questo stato.', 'Nada aqui: nenhuma submissão neste estado.'],
+  'review.reportOutcome': ['Automated report', 'Automatischer Bericht', 'Rapport automatique', 'Informe automático', 'Rapporto automatico', 'Relatório automático'],
+  'review.open': ['Review {plugin} {version}', '{plugin} {version} prüfen', 'Examiner {plugin} {version}', 'Revisar {plugin} {version}', 'Revisiona {plugin} {version}', 'Rever {plugin} {version}'],
+  'review.title': ['Review of {plugin} {version}', 'Prüfung von {plugin} {version}', 'Examen de {plugin} {version}', 'Revisión de {plugin} {version}', 'Revisione di {plugin} {version}', 'Revisão de {plugin} {version}'],
+  'review.loading': ['Review', 'Prüfung', 'Examen', 'Revisión', 'Revisione', 'Revisão'],
+  'review.back': ['Back to the queue', 'Zurück zur Warteschlange', 'Retour à la file', 'Volver a la cola', 'Torna alla coda', 'Voltar à fila'],
+  'review.signer': ['signed by', 'signiert von', 'signé par', 'firmado por', 'firmato da', 'assinado por'],
+  'review.diff': ['Permission changes', 'Änderungen der Berechtigungen', 'Changements d’autorisations', 'Cambios de permisos', 'Modifiche ai permessi', 'Alterações de permissões'],
+  'review.diff.none': ['No permission added or removed, and no route made public.', 'Keine Berechtigung hinzugefügt oder entfernt, keine Route öffentlich gemacht.', 'Aucune autorisation ajoutée ou retirée, aucune route rendue publique.', 'Ningún permiso añadido o quitado, ninguna ruta hecha pública.', 'Nessun permesso aggiunto o rimosso, nessuna rotta resa pubblica.', 'Nenhuma permissão adicionada ou removida, nenhuma rota tornada pública.'],
+  'review.diff.change': ['Change', 'Änderung', 'Changement', 'Cambio', 'Modifica', 'Alteração'],
+  'review.diff.what': ['Permission or route', 'Berechtigung oder Route', 'Autorisation ou route', 'Permiso o ruta', 'Permesso o rotta', 'Permissão ou rota'],
+  'review.diff.reason': ['Reason the plugin gives', 'Begründung des Plugins', 'Motif donné par le plugin', 'Motivo que da el plugin', 'Motivo indicato dal plugin', 'Motivo indicado pelo plugin'],
+  'review.change.added': ['Added', 'Hinzugefügt', 'Ajoutée', 'Añadido', 'Aggiunto', 'Adicionada'],
+  'review.change.removed': ['Removed', 'Entfernt', 'Retirée', 'Quitado', 'Rimosso', 'Removida'],
+  'review.change.public-route-added': ['Route made public', 'Route öffentlich gemacht', 'Route rendue publique', 'Ruta hecha pública', 'Rotta resa pubblica', 'Rota tornada pública'],
+  'review.decide': ['Decision', 'Entscheidung', 'Décision', 'Decisión', 'Decisione', 'Decisão'],
+  'review.checklist': ['Checklist: what you checked', 'Checkliste: was Sie geprüft haben', 'Liste de contrôle : ce que vous avez vérifié', 'Lista de control: lo que comprobó', 'Lista di controllo: cosa avete verificato', 'Lista de verificação: o que verificou'],
+  'review.check.permissions-justified': ['Each permission is justified by its reason', 'Jede Berechtigung ist begründet', 'Chaque autorisation est justifiée', 'Cada permiso está justificado', 'Ogni permesso è giustificato', 'Cada permissão está justificada'],
+  'review.check.description-accurate': ['The description is accurate', 'Die Beschreibung ist zutreffend', 'La description est exacte', 'La descripción es exacta', 'La descrizione è accurata', 'A descrição é exata'],
+  'review.check.routes-answer': ['Its routes answer', 'Seine Routen antworten', 'Ses routes répondent', 'Sus rutas responden', 'Le sue rotte rispondono', 'As suas rotas respondem'],
+  'review.check.no-misleading-branding': ['No misleading branding', 'Keine irreführende Marke', 'Aucune image de marque trompeuse', 'Sin marca engañosa', 'Nessun marchio ingannevole', 'Sem marca enganadora'],
+  'review.check.data-handling-described': ['Data handling is described', 'Der Umgang mit Daten ist beschrieben', 'Le traitement des données est décrit', 'El tratamiento de datos está descrito', 'Il trattamento dei dati è descritto', 'O tratamento de dados está descrito'],
+  'review.reasons': ['Reasons (one per line)', 'Gründe (einer pro Zeile)', 'Motifs (un par ligne)', 'Motivos (uno por línea)', 'Motivi (uno per riga)', 'Motivos (um por linha)'],
+  'review.reasons.hint': ['The publisher reads them; a rejection needs at least one.', 'Der Herausgeber liest sie; eine Ablehnung braucht mindestens einen.', 'L’éditeur les lit ; un refus en demande au moins un.', 'El editor los lee; un rechazo necesita al menos uno.', 'L’editore li legge; un rifiuto ne richiede almeno uno.', 'O editor lê-os; uma rejeição precisa de pelo menos um.'],
+  'review.reasons.needed': ['Give at least one reason the publisher can act on to reject.', 'Geben Sie für eine Ablehnung mindestens einen Grund an, nach dem der Herausgeber handeln kann.', 'Donnez au moins un motif exploitable par l’éditeur pour refuser.', 'Indique al menos un motivo útil para el editor para rechazar.', 'Indicate almeno un motivo utile all’editore per rifiutare.', 'Indique pelo menos um motivo útil ao editor para rejeitar.'],
+  'review.approve': ['Approve and publish', 'Genehmigen und veröffentlichen', 'Approuver et publier', 'Aprobar y publicar', 'Approva e pubblica', 'Aprovar e publicar'],
+  'review.reject': ['Reject', 'Ablehnen', 'Refuser', 'Rechazar', 'Rifiuta', 'Rejeitar'],
+});
