@@ -161,6 +161,14 @@ function Submissions() {
   const { t, language } = useI18n();
   const { value, error, reload } = useLoad(
     () => market<{ items: Submission[] }>('GET', publisherPath('/submissions')).then((r) => r.items), []);
+  // While a submission's automated review runs, look again so its state changes on its own.
+  useEffect(() => {
+    if (!value?.some((s) => s.state === 'automated-review')) {
+      return undefined;
+    }
+    const timer = window.setTimeout(() => void reload(), 2000);
+    return () => window.clearTimeout(timer);
+  }, [value, reload]);
   const [jar, setJar] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
