@@ -105,8 +105,21 @@ test('a developer submits a signed plugin and a reviewer approves it', async ({ 
   await expectAccessible(page);
   await shoot(page, 'developer-listings');
 
+  // Prices follow the chosen language.
+  await page.getByLabel('Language').selectOption('de');
+  await expect(page.getByRole('cell', { name: '19,90\u00a0€ pro Monat' })).toBeVisible();
+  await page.getByLabel('Sprache').selectOption('en');
+
   await page.getByRole('link', { name: 'Balance and payouts' }).click();
   await expect(page.getByText('No money yet')).toBeVisible();
   await page.getByRole('button', { name: 'Show statement' }).click();
   await expect(page.getByText('No entries in this month.')).toBeVisible();
+  await expectAccessible(page);
+
+  // Revoking the signing key: jars it signed are refused from then on.
+  await page.getByRole('link', { name: 'Profile and submissions' }).click();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: /^Revoke key / }).click();
+  await expect(page.getByText(/^Revoked /)).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Revoke key / })).toHaveCount(0);
 });
