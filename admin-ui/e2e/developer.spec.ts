@@ -42,6 +42,12 @@ test('a developer submits a signed plugin and a reviewer approves it', async ({ 
   await expect(page.getByText(/^Key .+ registered\.$/)).toBeVisible();
   await expect(page.getByRole('button', { name: /^Revoke key / })).toHaveCount(1);
 
+  // An unsigned jar is refused at once, and the refusal says why; nothing is stored.
+  await page.getByLabel('Signed plugin jar').setInputFiles(env('VOICECORE_UNSIGNED_PLUGIN_JAR'));
+  await page.getByRole('button', { name: 'Submit for review' }).click();
+  await expect(page.getByRole('alert')).toContainText(/sign/i);
+  await expect(page.getByText('No submission yet')).toBeVisible();
+
   await page.getByLabel('Signed plugin jar').setInputFiles(env('VOICECORE_SIGNED_GREETER_JAR'));
   await page.getByRole('button', { name: 'Submit for review' }).click();
   await expect(page.getByText(/^greeter .+ submitted\./)).toBeVisible();
