@@ -4,6 +4,7 @@ import { useAuth } from '../auth/auth';
 import { useI18n } from '../i18n/i18n';
 import { sectionsFor } from '../nav/navigation';
 import { Preferences } from './Preferences';
+import { BrandName } from '../pages/reseller/hostBranding';
 
 /** The signed-in frame: skip link, header with who is signed in, the role's navigation, and the page. */
 export function Layout() {
@@ -24,7 +25,7 @@ export function Layout() {
                 onClick={() => setMenuOpen(!menuOpen)}>
           {t('app.menu')}
         </button>
-        <span className="brand">{t('app.name')}</span>
+        <BrandName />
         <span className="who">{t('app.signedInAs', { actor: me.actorId, role: t(`role.${me.role}`) })}</span>
         <Preferences />
         <button type="button" onClick={() => void signOut()}>{t('app.signOut')}</button>
