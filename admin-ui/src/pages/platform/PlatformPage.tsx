@@ -318,11 +318,14 @@ function HealthPanel() {
         </div>
       )}
       {samples && (
-        <dl className="reseller-table" aria-label={t('platform.metrics.title')}>
+        <>
+        <h3>{t('platform.metrics.title')}</h3>
+        <dl className="reseller-table">
           {figures.map(([key, value]) => (
             <div key={key}><dt><strong>{t(key)}</strong></dt><dd>{value === null ? '—' : number.format(value)}</dd></div>
           ))}
         </dl>
+        </>
       )}
     </div>
   );
