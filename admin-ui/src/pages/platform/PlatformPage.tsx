@@ -320,9 +320,9 @@ function HealthPanel() {
       {samples && (
         <>
         <h3>{t('platform.metrics.title')}</h3>
-        <dl className="reseller-table">
+        <dl className="platform-figures">
           {figures.map(([key, value]) => (
-            <div key={key}><dt><strong>{t(key)}</strong></dt><dd>{value === null ? '—' : number.format(value)}</dd></div>
+            <div key={key}><dt>{t(key)}</dt><dd>{value === null ? '—' : number.format(value)}</dd></div>
           ))}
         </dl>
         </>
